@@ -1,0 +1,45 @@
+import { renderEmail } from '../mail/templates';
+import type { UnitResult } from '../workflows/messages';
+import type { ApplicationStatus } from '../workflows/unit-transitions';
+import { actor, appendAudit } from './audit';
+import { deliverEmail } from './deliver-email';
+import type { ActivityDeps } from './deps';
+
+/** Records the application's end state and reports it to the coordinator. */
+export const closeApplication =
+  (deps: ActivityDeps) =>
+  async ({ applicationId, status, units }: { applicationId: string; status: ApplicationStatus; units: UnitResult[] }): Promise<void> => {
+    const { db, clock } = deps;
+    const now = clock();
+    const app = await db.$transaction(async (tx) => {
+      const updated = await tx.application.update({
+        where: { id: applicationId },
+        data: { status, closedAt: now },
+        select: { title: true, coordinatorName: true, coordinatorEmail: true },
+      });
+      await appendAudit(tx, [
+        {
+          idempotencyKey: `application-closed:${applicationId}`,
+          applicationId,
+          type: 'application.closed',
+          actor: actor.system,
+          data: { status, units: units.map((u) => ({ unitKey: u.unitKey, outcome: u.outcome })) },
+          occurredAt: now,
+        },
+      ]);
+      return updated;
+    });
+    await deliverEmail(deps, {
+      idempotencyKey: `application-closed:${applicationId}`,
+      applicationId,
+      template: 'application-closed',
+      to: app.coordinatorEmail,
+      render: async () =>
+        renderEmail('application-closed', {
+          coordinatorName: app.coordinatorName,
+          applicationTitle: app.title,
+          status,
+          units: units.map((u) => ({ name: u.name, outcome: u.outcome })),
+        }),
+    });
+  };

@@ -1,0 +1,11 @@
+import type { Db } from '../db/prisma-client';
+import type { Mailer } from '../mail/mailer';
+
+/** What activities need from the outside world; built once in worker/ and injected. */
+export interface ActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  clock: () => Date;
+  /** Public base URL for links in emails; never taken from a request. */
+  publicUrl: string;
+}

@@ -1,0 +1,49 @@
+import type { ApplicationInput } from '../domain/application-input';
+import { actor, appendAudit } from './audit';
+import type { ActivityDeps } from './deps';
+
+/** Persists a new application and its units. Safe to retry: existing rows are left as they are. */
+export const recordApplicationStarted =
+  ({ db, clock }: ActivityDeps) =>
+  async ({ applicationId, input }: { applicationId: string; input: ApplicationInput }): Promise<void> => {
+    const now = clock();
+    await db.$transaction(async (tx) => {
+      await tx.application.createMany({
+        data: [
+          {
+            id: applicationId,
+            variant: input.variant,
+            title: input.title,
+            status: 'collecting-sign-offs',
+            coordinatorName: input.coordinator.name,
+            coordinatorEmail: input.coordinator.email,
+            input,
+            createdAt: now,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      await tx.applicationUnit.createMany({
+        data: input.units.map((u) => ({
+          applicationId,
+          unitKey: u.key,
+          name: u.name,
+          projectReference: u.projectReference,
+          approverName: u.approver.name,
+          approverEmail: u.approver.email,
+          status: 'awaiting-confirmation',
+        })),
+        skipDuplicates: true,
+      });
+      await appendAudit(tx, [
+        {
+          idempotencyKey: `application-started:${applicationId}`,
+          applicationId,
+          type: 'application.started',
+          actor: actor.coordinator(input.coordinator.email),
+          data: { variant: input.variant, title: input.title, units: input.units.map((u) => u.key), deadlines: input.deadlines },
+          occurredAt: now,
+        },
+      ]);
+    });
+  };

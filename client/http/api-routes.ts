@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { parseOrThrow } from '../../domain/application-input';
+import type { ApplicationService } from '../services/applications';
+import { readJson } from './body';
+import { sendJson } from './respond';
+import type { createRouter } from './router';
+
+const resubmitBody = z.object({ note: z.string().trim().max(4000).optional() }).strict();
+
+/** The coordinator and admin JSON API. Errors are mapped to statuses once, by the server. */
+export function addApiRoutes(router: ReturnType<typeof createRouter>, applications: ApplicationService): void {
+  router.get('/api/applications', async (_req, res) => {
+    sendJson(res, 200, { applications: await applications.list() });
+  });
+
+  router.post('/api/applications', async (req, res) => {
+    const key = req.headers['idempotency-key'];
+    const started = await applications.start(await readJson(req), typeof key === 'string' && key ? key : undefined);
+    res.setHeader('location', `/api/applications/${started.id}`);
+    sendJson(res, started.created ? 201 : 200, { id: started.id, links: { self: `/api/applications/${started.id}`, history: `/api/applications/${started.id}/history` } });
+  });
+
+  router.get('/api/applications/:id', async (_req, res, { id }) => {
+    sendJson(res, 200, await applications.get(id!));
+  });
+
+  router.get('/api/applications/:id/history', async (_req, res, { id }) => {
+    sendJson(res, 200, await applications.history(id!));
+  });
+
+  router.post('/api/applications/:id/units/:unitKey/resubmit', async (req, res, { id, unitKey }) => {
+    const { note } = parseOrThrow(resubmitBody, await readJson(req), 'The resubmission is invalid');
+    sendJson(res, 200, { unit: await applications.resubmit(id!, unitKey!, note) });
+  });
+}

@@ -1,0 +1,21 @@
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { DomainError, domainErrorCodes, type DomainErrorCode } from '../../domain/domain-error';
+
+/**
+ * Turns a refused or failed Temporal update into a DomainError the boundaries can explain.
+ * Refusals carry their code as the ApplicationFailure type (see workflows/messages.ts).
+ */
+export function explainUpdateFailure(error: unknown, closedMessage: string): never {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const type = error.cause.type as DomainErrorCode;
+    if (domainErrorCodes.includes(type)) throw new DomainError(type, error.cause.message);
+  }
+  if (error instanceof WorkflowNotFoundError || isCompletedWorkflowError(error)) {
+    throw new DomainError('REQUEST_CLOSED', closedMessage);
+  }
+  throw error;
+}
+
+// An update to a workflow that already completed is answered with this gRPC failure.
+const isCompletedWorkflowError = (error: unknown): boolean =>
+  error instanceof Error && /workflow execution already completed/i.test(error.message);

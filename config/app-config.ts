@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+// Empty strings count as "not set": a blank line in an env file must not become a value.
+const optional = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+const text = (fallback: string) => optional.transform((v) => v ?? fallback);
+const port = (fallback: number) =>
+  optional.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n > 65535) {
+      ctx.addIssue({ code: 'custom', message: `must be a port number (0-65535), got "${v}"` });
+      return z.NEVER;
+    }
+    return n;
+  });
+const httpUrl = (fallback: string) =>
+  text(fallback).pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }));
+
+const appConfigSchema = z.object({
+  DATABASE_URL: optional,
+  TEMPORAL_ADDRESS: optional,
+  TEMPORAL_NAMESPACE: text('default'),
+  TEMPORAL_TASK_QUEUE: text('k2flow'),
+  TEMPORAL_CLI_PATH: optional,
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  SMTP_URL: optional,
+  SMTP_PORT: port(2525),
+  MAIL_FROM: text('k2flow <no-reply@k2flow.local>'),
+  PUBLIC_URL: httpUrl('http://localhost:3000').transform((u) => u.replace(/\/+$/, '')),
+  HOST: text('127.0.0.1'),
+  PORT: port(3000),
+  K2FLOW_DATA_DIR: text('.k2flow'),
+});
+
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+/** Parses the process environment once; a bad value stops start-up with every problem named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = appConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  return parsed.data;
+}

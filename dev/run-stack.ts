@@ -1,0 +1,104 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createHttpServer } from '../client/http/server';
+import { createApplicationService } from '../client/services/applications';
+import { createApprovalService } from '../client/services/approvals';
+import { loadConfig } from '../config/app-config';
+import { migrate } from '../db/migrate';
+import { createWorker } from '../worker/create-worker';
+import { buildActivityDeps } from '../worker/dependencies';
+import { lockDataDir } from './data-dir-lock';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { startMailbox } from './mailbox';
+import { startTemporalDevServer } from './temporal-dev-server';
+
+const log = (line: string) => console.log(`[k2flow] ${line}`);
+
+/**
+ * The whole system in one process: each real part from its configured address, or its embedded
+ * default (Temporal dev server, PGlite, development mailbox) with state kept in K2FLOW_DATA_DIR.
+ * Resolves when the system has stopped after SIGINT/SIGTERM.
+ */
+export async function runStack({ temporalCli }: { temporalCli: string | null }): Promise<void> {
+  const config = loadConfig();
+  const dataDir = path.resolve(config.K2FLOW_DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+  const release = lockDataDir(dataDir);
+  const stops: Array<() => Promise<unknown>> = [async () => release()];
+
+  try {
+    const embeddedDb = config.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pgdata') });
+    if (embeddedDb) stops.unshift(embeddedDb.stop);
+    const databaseUrl = config.DATABASE_URL ?? embeddedDb!.databaseUrl;
+    const { applied } = await migrate(databaseUrl, { log });
+    log(`database ready${embeddedDb ? ` (embedded PGlite in ${path.join(dataDir, 'pgdata')})` : ''}; ${applied.length} migration(s) applied`);
+
+    const devServer = config.TEMPORAL_ADDRESS
+      ? null
+      : await startTemporalDevServer({
+          cliPath: temporalCli,
+          port: config.TEMPORAL_PORT,
+          uiPort: config.TEMPORAL_UI_PORT,
+          dbFilename: path.join(dataDir, 'temporal.db'),
+          log,
+        });
+    if (devServer) stops.unshift(devServer.stop);
+    const temporalAddress = config.TEMPORAL_ADDRESS ?? devServer!.address;
+
+    const mailbox = config.SMTP_URL ? null : await startMailbox({ port: config.SMTP_PORT });
+    if (mailbox) stops.unshift(mailbox.close);
+    const smtpUrl = config.SMTP_URL ?? mailbox!.smtpUrl;
+
+    const deps = buildActivityDeps({ ...config, databaseUrl, smtpUrl }, { maxConnections: embeddedDb ? 1 : 10 });
+    stops.unshift(deps.close);
+    // We own shutdown order (HTTP first, then worker, then services), not the SDK's signal handlers.
+    Runtime.install({ shutdownSignals: [] });
+    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+    stops.unshift(() => workerConnection.close());
+    const worker = await createWorker({ connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
+    const workerRun = worker.run();
+    stops.unshift(async () => {
+      worker.shutdown();
+      await workerRun;
+    });
+
+    const connection = await Connection.connect({ address: temporalAddress });
+    stops.unshift(() => connection.close());
+    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const server = createHttpServer({
+      applications: createApplicationService({ db: deps.db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }),
+      approvals: createApprovalService({ db: deps.db, temporal, clock: deps.clock }),
+      mailbox: mailbox ?? undefined,
+      log,
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOST, resolve);
+    });
+    stops.unshift(() => new Promise((resolve) => server.close(resolve)));
+
+    console.log(`
+k2flow is running. Ctrl-C stops everything.
+  App            ${config.PUBLIC_URL}   (API under /api, approval links under /approvals)
+  Temporal UI    ${devServer?.uiUrl ?? `(external server at ${temporalAddress})`}
+  Mailbox        ${mailbox ? `${config.PUBLIC_URL}/dev/mailbox   (SMTP on 127.0.0.1:${mailbox.port})` : `(sending through ${redact(smtpUrl)})`}
+  Temporal       ${temporalAddress}, namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
+  Database       ${embeddedDb ? `embedded PGlite (${path.join(dataDir, 'pgdata')})` : redact(databaseUrl)}
+  Data folder    ${dataDir}
+`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    log('stopping...');
+  } finally {
+    for (const stop of stops) {
+      await stop().catch((error: Error) => log(`while stopping: ${error.message}`));
+    }
+  }
+  log('stopped.');
+}
+
+const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');

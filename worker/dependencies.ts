@@ -1,0 +1,23 @@
+import type { ActivityDeps } from '../activities';
+import type { AppConfig } from '../config/app-config';
+import { createDb, type DbOptions } from '../db/prisma-client';
+import { createSmtpMailer } from '../mail/mailer';
+
+/** Builds the real dependencies of activities from configuration. */
+export function buildActivityDeps(
+  config: Pick<AppConfig, 'MAIL_FROM' | 'PUBLIC_URL'> & { databaseUrl: string; smtpUrl: string },
+  dbOptions?: DbOptions,
+): ActivityDeps & { close(): Promise<void> } {
+  const db = createDb(config.databaseUrl, dbOptions);
+  const mailer = createSmtpMailer(config.smtpUrl, config.MAIL_FROM);
+  return {
+    db,
+    mailer,
+    clock: () => new Date(),
+    publicUrl: config.PUBLIC_URL,
+    async close() {
+      mailer.close();
+      await db.$disconnect();
+    },
+  };
+}

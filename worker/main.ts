@@ -1,0 +1,19 @@
+// `npm run worker`: a standalone worker against TEMPORAL_ADDRESS, DATABASE_URL and SMTP_URL.
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../config/app-config';
+import { createWorker } from './create-worker';
+import { buildActivityDeps } from './dependencies';
+
+const config = loadConfig();
+const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL'] as const).filter((k) => !config[k]);
+if (missing.length) {
+  console.error(`A standalone worker needs ${missing.join(', ')}. (npm start runs everything with embedded defaults.)`);
+  process.exit(2);
+}
+const deps = buildActivityDeps({ ...config, databaseUrl: config.DATABASE_URL!, smtpUrl: config.SMTP_URL! });
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
+console.log(`k2flow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
+await worker.run(); // resolves after SIGINT/SIGTERM, which the SDK handles by shutting down
+await connection.close();
+await deps.close();
