@@ -95,9 +95,11 @@ export async function unitBranchWorkflow(input: UnitBranchInput): Promise<UnitRe
     const parentId = workflowInfo().parent?.workflowId;
     if (parentId) await getExternalWorkflowHandle(parentId).signal(unitProgressSignal, state);
   };
+  // State is reported before any email about it goes out, so whoever acts on an email finds it.
   const setStatus = async (status: UnitState['status']) => {
     state.status = status;
     await activities.recordUnitStatus({ applicationId, unitKey: unit.key, status, round: state.round });
+    await report();
   };
 
   /** Opens a request to one party and waits for its decision or its deadline. */
@@ -114,6 +116,8 @@ export async function unitBranchWorkflow(input: UnitBranchInput): Promise<UnitRe
       deadline,
     };
     claimed = recorded = undefined;
+    // Open before the email is sent: an approver may click the link the moment it arrives.
+    state.openRequest = open;
     await setStatus(statusWhileAsking(step));
     await activities.openApprovalRequest({
       ...open,
@@ -125,8 +129,6 @@ export async function unitBranchWorkflow(input: UnitBranchInput): Promise<UnitRe
       projectReference: unit.projectReference,
       previousComment: state.decisions.at(-1)?.comment ?? undefined,
     });
-    state.openRequest = open;
-    await report();
     const claimedInTime = await condition(() => claimed !== undefined, msUntil(deadline));
     if (!claimedInTime) {
       state.openRequest = null;
@@ -167,7 +169,6 @@ export async function unitBranchWorkflow(input: UnitBranchInput): Promise<UnitRe
         requestedBy: `${unit.approver.name} <${unit.approver.email}>`,
         comment: result.comment ?? '',
       });
-      await report();
       if (!(await condition(() => resubmitted, msUntil(input.deadlines.unitConfirmation)))) {
         outcome = 'expired';
         break;
@@ -178,7 +179,6 @@ export async function unitBranchWorkflow(input: UnitBranchInput): Promise<UnitRe
   }
 
   await setStatus(outcome);
-  await report();
   await condition(allHandlersFinished);
   return { unitKey: unit.key, name: unit.name, outcome };
 }

@@ -1,0 +1,45 @@
+/** A small client of the k2flow HTTP API, as the CLI uses it. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { error?: { code?: string; message?: string; problems?: Array<{ path: string; message: string }> } },
+  ) {
+    super(body.error?.message ?? `HTTP ${status}`);
+  }
+}
+
+export class UnreachableError extends Error {}
+
+export function createApiClient(baseUrl: string) {
+  async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, baseUrl), {
+        method,
+        headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+    } catch (error) {
+      throw new UnreachableError(`Cannot reach k2flow at ${baseUrl} (${(error as Error).cause ?? (error as Error).message}). Is it running? Set K2FLOW_URL to its address.`);
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : {};
+    } catch {
+      throw new ApiError(response.status, { error: { message: `Unexpected answer from ${baseUrl}: ${text.slice(0, 200)}` } });
+    }
+    if (!response.ok) throw new ApiError(response.status, parsed as ApiError['body']);
+    return parsed as T;
+  }
+  const enc = encodeURIComponent;
+  return {
+    start: (input: unknown, idempotencyKey?: string) =>
+      call<{ id: string }>('POST', '/api/applications', input, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    status: (id: string) => call<Record<string, unknown>>('GET', `/api/applications/${enc(id)}`),
+    history: (id: string) => call<Record<string, unknown>>('GET', `/api/applications/${enc(id)}/history`),
+    resubmit: (id: string, unitKey: string, note?: string) =>
+      call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}/units/${enc(unitKey)}/resubmit`, note ? { note } : {}),
+    list: () => call<{ applications: Array<Record<string, unknown>> }>('GET', '/api/applications'),
+  };
+}

@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ApiError, createApiClient, UnreachableError } from './api-client';
+import { formatHistory, formatStatus } from './format';
+
+/** Exit codes: 0 done, 1 refused by k2flow (bad input, wrong state), 2 usage, 3 k2flow unreachable or failing. */
+const usage = `Usage: k2flow <command> [options]
+
+  start <file.json> [--idempotency-key KEY]   start an application from an input file
+  status <id>                                 show an application's state
+  history <id>                                show its audit trail and Temporal history
+  resubmit <id> <unit-key> [--note TEXT]      resubmit a unit after changes were requested
+  list                                        list recent applications
+
+Options: --json prints the API's JSON answer. K2FLOW_URL is k2flow's address (default http://localhost:3000).`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, 'idempotency-key': { type: 'string' }, note: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    console.log(usage);
+    return values.help ? 0 : 2;
+  }
+  const api = createApiClient(process.env.K2FLOW_URL?.trim() || 'http://localhost:3000');
+  const print = (answer: unknown, human: () => string) => console.log(values.json ? JSON.stringify(answer, null, 2) : human());
+  const need = (n: number, what: string) => {
+    if (args.length !== n) throw new UsageError(`${command} needs ${what}.`);
+    return args as string[];
+  };
+
+  switch (command) {
+    case 'start': {
+      const [file] = need(1, 'one input file');
+      const input = await readInputFile(file!);
+      const started = await api.start(input, values['idempotency-key']);
+      print(started, () => `Started application ${started.id}`);
+      return 0;
+    }
+    case 'status': {
+      const [id] = need(1, 'an application id');
+      const app = await api.status(id!);
+      print(app, () => formatStatus(app));
+      return 0;
+    }
+    case 'history': {
+      const [id] = need(1, 'an application id');
+      const history = await api.history(id!);
+      print(history, () => formatHistory(history));
+      return 0;
+    }
+    case 'resubmit': {
+      const [id, unitKey] = need(2, 'an application id and a unit key');
+      const answer = await api.resubmit(id!, unitKey!, values.note);
+      print(answer, () => `Resubmitted unit ${unitKey} of ${id}; its approver is asked again.`);
+      return 0;
+    }
+    case 'list': {
+      const { applications } = await api.list();
+      print(applications, () => applications.map((a) => `${a.id}  ${String(a.status).padEnd(22)} ${a.title}`).join('\n') || 'No applications yet.');
+      return 0;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}".`);
+  }
+}
+
+async function readInputFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}.`);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    console.error(`k2flow: ${error.message}\n\n${usage}`);
+    process.exitCode = 2;
+  } else if (error instanceof ApiError) {
+    const problems = error.body.error?.problems ?? [];
+    // With field problems, the summary line plus one line per field reads better than the joined message.
+    const message = problems.length ? `${error.message.split(': ')[0]}:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}` : error.message;
+    console.error(`k2flow: ${error.status >= 500 ? 'k2flow failed' : 'refused'}: ${message}`);
+    process.exitCode = error.status >= 500 ? 3 : 1;
+  } else if (error instanceof UnreachableError) {
+    console.error(`k2flow: ${error.message}`);
+    process.exitCode = 3;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,50 @@
+import { expect } from 'vitest';
+import type { ApplicationResult } from '../../workflows/messages';
+import type { Harness } from './harness';
+
+/** Calls the way a browser or the coordinator's tools would: real HTTP against the harness. */
+export function apiOf(h: Harness) {
+  const url = (path: string) => new URL(path, h.baseUrl);
+  return {
+    async start(input: unknown, headers: Record<string, string> = {}) {
+      const res = await fetch(url('/api/applications'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(input),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    },
+    async startOk(input: unknown): Promise<string> {
+      const { status, body } = await this.start(input);
+      expect(status, JSON.stringify(body)).toBe(201);
+      return body.id as string;
+    },
+    async getJson(path: string) {
+      const res = await fetch(url(path));
+      return { status: res.status, body: (await res.json()) as any };
+    },
+    async postJson(path: string, body: unknown) {
+      const res = await fetch(url(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as any };
+    },
+    /** The approval link in the `nth` (1-based) email to `email`. */
+    async linkFor(email: string, nth = 1): Promise<string> {
+      const mails = await h.mailbox.waitFor(email, nth);
+      const link = /https?:\/\/\S+\/approvals\/\S+/.exec(mails[nth - 1]!.text)?.[0];
+      expect(link, `no approval link in email ${nth} to ${email}`).toBeDefined();
+      return link!;
+    },
+    async open(link: string, method: 'GET' | 'HEAD' = 'GET') {
+      const res = await fetch(link, { method });
+      return { status: res.status, headers: res.headers, html: await res.text() };
+    },
+    async decide(link: string, decision: string, comment?: string) {
+      const form = new URLSearchParams({ decision, ...(comment !== undefined ? { comment } : {}) });
+      const res = await fetch(link, { method: 'POST', body: form });
+      return { status: res.status, html: await res.text() };
+    },
+    result(id: string): Promise<ApplicationResult> {
+      return h.temporal.workflow.getHandle(id).result();
+    },
+  };
+}
