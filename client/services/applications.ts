@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import protos from '@temporalio/proto';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/prisma-client';
@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/domain-error';
 import type { applicationWorkflow } from '../../workflows/application-workflow';
 import { unitBranchWorkflowId } from '../../workflows/ids';
 import { applicationStateQuery, resubmitUpdate, type ApplicationState, type UnitState } from '../../workflows/messages';
-import { explainUpdateFailure } from './temporal-errors';
+import { explainUpdateFailure, isWorkflowNotFound } from './temporal-errors';
 
 export interface StartedApplication {
   id: string;
@@ -74,7 +74,7 @@ export function createApplicationService({ db, temporal, taskQueue }: { db: Db; 
         state,
       };
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return null;
+      if (isWorkflowNotFound(error)) return null;
       throw error;
     }
   }
@@ -107,7 +107,7 @@ export function createApplicationService({ db, temporal, taskQueue }: { db: Db; 
         })),
       };
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return null;
+      if (isWorkflowNotFound(error)) return null;
       throw error;
     }
   }
@@ -116,7 +116,7 @@ export function createApplicationService({ db, temporal, taskQueue }: { db: Db; 
     try {
       return await temporal.workflow.getHandle(unitBranchWorkflowId(id, unitKey)).executeUpdate(resubmitUpdate, { args: [{ note }] });
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new DomainError('NOT_FOUND', `No unit ${unitKey} in application ${id}.`);
+      if (isWorkflowNotFound(error)) throw new DomainError('NOT_FOUND', `No unit ${unitKey} in application ${id}.`);
       explainUpdateFailure(error, `Unit ${unitKey} of application ${id} is already resolved.`);
     }
   }

@@ -1,4 +1,4 @@
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DomainError, domainErrorCodes, type DomainErrorCode } from '../../domain/domain-error';
 
 /**
@@ -10,7 +10,7 @@ export function explainUpdateFailure(error: unknown, closedMessage: string): nev
     const type = error.cause.type as DomainErrorCode;
     if (domainErrorCodes.includes(type)) throw new DomainError(type, error.cause.message);
   }
-  if (error instanceof WorkflowNotFoundError || isCompletedWorkflowError(error)) {
+  if (isWorkflowNotFound(error) || isCompletedWorkflowError(error)) {
     throw new DomainError('REQUEST_CLOSED', closedMessage);
   }
   throw error;
@@ -19,3 +19,9 @@ export function explainUpdateFailure(error: unknown, closedMessage: string): nev
 // An update to a workflow that already completed is answered with this gRPC failure.
 const isCompletedWorkflowError = (error: unknown): boolean =>
   error instanceof Error && /workflow execution already completed/i.test(error.message);
+
+const GRPC_NOT_FOUND = 5;
+
+/** Some client calls (describe) raise WorkflowNotFoundError, others (fetchHistory) a raw gRPC NOT_FOUND. */
+export const isWorkflowNotFound = (error: unknown): boolean =>
+  error instanceof WorkflowNotFoundError || (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND);

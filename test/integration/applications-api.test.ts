@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiOf } from '../support/api';
+import { makeInput } from '../support/application-input';
+import { startHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+let api: ReturnType<typeof apiOf>;
+beforeAll(async () => {
+  h = await startHarness();
+  api = apiOf(h);
+});
+afterAll(() => h?.stop());
+
+describe('POST /api/applications', () => {
+  it('answers bad input with 400 naming each wrong field, and starts nothing', async () => {
+    const input = makeInput({ units: 2 });
+    const bad = {
+      ...input,
+      title: '',
+      coordinator: { name: 'C', email: 'not-an-email' },
+      units: [input.units[0], { ...input.units[1], key: input.units[0]!.key }],
+    };
+    const before = await h.db.application.count();
+    const { status, body } = await api.start(bad);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('VALIDATION');
+    expect(body.error.problems.map((p: { path: string }) => p.path)).toEqual(['title', 'coordinator.email', 'units.1.key']);
+    expect(await h.db.application.count()).toBe(before);
+  });
+
+  it('answers a deadline in the past, an unknown variant and unknown fields with 400', async () => {
+    const past = { ...makeInput(), deadlines: { unitConfirmation: '2020-01-01T10:00:00Z', coordinatorReview: '2020-01-02T10:00:00Z' } };
+    expect((await api.start(past)).body.error.problems).toContainEqual({ path: 'deadlines.unitConfirmation', message: 'must be in the future' });
+    expect((await api.start({ ...makeInput(), variant: 'grant' })).body.error.problems[0].path).toBe('variant');
+    expect((await api.start({ ...makeInput(), budget: 1 })).status).toBe(400);
+  });
+
+  it('answers a body that is not JSON with 400 and a sentence saying so', async () => {
+    const notJson = await fetch(new URL('/api/applications', h.baseUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"variant":' });
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as any).error.message).toMatch(/not valid JSON/);
+    const wrongType = await fetch(new URL('/api/applications', h.baseUrl), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    expect(wrongType.status).toBe(400);
+  });
+
+  it('starts one application per Idempotency-Key however often the request is retried', async () => {
+    const input = makeInput({ units: 1 });
+    const key = `retry-${input.title}`;
+    const first = await api.start(input, { 'idempotency-key': key });
+    const second = await api.start(input, { 'idempotency-key': key });
+    expect([first.status, second.status]).toEqual([201, 200]);
+    expect(second.body.id).toBe(first.body.id);
+    await h.mailbox.waitFor(input.units[0]!.approver.email);
+    expect(await h.db.application.count({ where: { title: input.title } })).toBe(1);
+  });
+});
+
+describe('GET /api/applications/:id', () => {
+  it('combines the workflow state with the database record', async () => {
+    const input = makeInput({ units: 2 });
+    const id = await api.startOk(input);
+    await api.linkFor(input.units[1]!.approver.email);
+    const { status, body } = await api.getJson(`/api/applications/${id}`);
+    expect(status).toBe(200);
+    expect(body.workflow.status).toBe('RUNNING');
+    expect(body.state.status).toBe('collecting-sign-offs');
+    expect(body.state.waitingFor).toHaveLength(2);
+    expect(body.record.units.map((u: { unitKey: string }) => u.unitKey)).toEqual(['unit-1', 'unit-2']);
+    expect(body.record.requests).toHaveLength(2);
+  });
+
+  it('answers an unknown id with 404', async () => {
+    const { status, body } = await api.getJson('/api/applications/app-does-not-exist');
+    expect(status).toBe(404);
+    expect(body.error.code).toBe('NOT_FOUND');
+    expect((await api.getJson('/api/applications/app-does-not-exist/history')).status).toBe(404);
+  });
+});
+
+describe('GET /api/applications/:id/history', () => {
+  it('returns the audit trail beside the Temporal event histories of the application and its units', async () => {
+    const input = makeInput({ units: 1 });
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(input.units[0]!.approver.email), 'approve', 'Confirmed');
+    await api.decide(await api.linkFor(input.coordinator.email), 'approve');
+    await api.result(id);
+
+    const { status, body } = await api.getJson(`/api/applications/${id}/history`);
+    expect(status).toBe(200);
+    const types = body.audit.map((a: { type: string }) => a.type);
+    expect(types[0]).toBe('application.started');
+    expect(types.at(-1)).toBe('email.sent');
+    expect(types.filter((t: string) => t === 'approval.decided')).toHaveLength(2);
+    const decided = body.audit.find((a: { type: string }) => a.type === 'approval.decided');
+    expect(decided.actor).toBe(`unit-approver:${input.units[0]!.approver.email}`);
+    expect(decided.data).toMatchObject({ decision: 'approve', comment: 'Confirmed' });
+    expect(body.workflows.map((w: { workflowId: string }) => w.workflowId)).toEqual([id, `${id}:unit:unit-1`]);
+    const parentEvents = body.workflows[0].events.map((e: { eventType: string }) => e.eventType);
+    expect(parentEvents[0]).toBe('WORKFLOW_EXECUTION_STARTED');
+    expect(parentEvents.at(-1)).toBe('WORKFLOW_EXECUTION_COMPLETED');
+    expect(body.workflows[1].events.map((e: { eventType: string }) => e.eventType)).toContain('WORKFLOW_EXECUTION_UPDATE_COMPLETED');
+  });
+});
+
+describe('POST /api/applications/:id/units/:unitKey/resubmit', () => {
+  it('refuses with 409 when no changes were requested, and 404 for an unknown unit', async () => {
+    const input = makeInput({ units: 1 });
+    const id = await api.startOk(input);
+    await api.linkFor(input.units[0]!.approver.email);
+    const refused = await api.postJson(`/api/applications/${id}/units/unit-1/resubmit`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/only a unit with changes requested/);
+    expect((await api.postJson(`/api/applications/${id}/units/unit-9/resubmit`, {})).status).toBe(404);
+  });
+});

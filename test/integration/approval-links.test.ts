@@ -1,0 +1,131 @@
+import protos from '@temporalio/proto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { apiOf } from '../support/api';
+import { makeInput } from '../support/application-input';
+import { startHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+let api: ReturnType<typeof apiOf>;
+beforeAll(async () => {
+  h = await startHarness();
+  api = apiOf(h);
+});
+afterAll(() => h?.stop());
+
+/** Starts a one-unit application and returns its id and the approver's link. */
+async function oneUnitApplication(options: Parameters<typeof makeInput>[0] = {}) {
+  const input = makeInput({ units: 1, ...options });
+  const id = await api.startOk(input);
+  return { id, input, link: await api.linkFor(input.units[0]!.approver.email) };
+}
+
+const { EventType } = protos.temporal.api.enums.v1;
+const historyOf = async (workflowId: string) => (await h.temporal.workflow.getHandle(workflowId).fetchHistory()).events!;
+/** History length once the workflow is parked on the request's deadline timer, waiting for a decision. */
+const settledHistoryLength = async (workflowId: string) =>
+  vi.waitFor(async () => {
+    const events = await historyOf(workflowId);
+    expect(events.some((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED)).toBe(true);
+    return events.length;
+  });
+const requestStatus = async (id: string) =>
+  (await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id }, select: { status: true } })).status;
+
+describe('approval links', () => {
+  it('carry a random 256-bit secret, are stored only as a hash and are built from PUBLIC_URL, not the Host header', async () => {
+    const input = makeInput({ units: 1 });
+    const res = await fetch(new URL('/api/applications', h.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', host: 'attacker.example' },
+      body: JSON.stringify(input),
+    });
+    expect(res.status).toBe(201);
+    const link = await api.linkFor(input.units[0]!.approver.email);
+    expect(link.startsWith(`${h.baseUrl}/approvals/`)).toBe(true);
+    const [tokenId, secret] = link.split('/approvals/')[1]!.split('.');
+    expect(Buffer.from(secret!, 'base64url')).toHaveLength(32);
+    const row = await h.db.approvalToken.findUniqueOrThrow({ where: { id: tokenId! } });
+    expect(JSON.stringify(row)).not.toContain(secret);
+    expect(row.secretHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('show what is asked on GET and HEAD without changing anything', async () => {
+    const { id, link } = await oneUnitApplication();
+    const unitWorkflow = `${id}:unit:unit-1`;
+    const before = await settledHistoryLength(unitWorkflow);
+    const page = await api.open(link);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('RPSL.11.02.01-24-0001/16');
+    expect(page.html).toContain('<button type="submit" name="decision" value="approve">');
+    expect(page.html).not.toMatch(/<script|onload|\.submit\(/i);
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect((await api.open(link, 'HEAD')).status).toBe(200);
+    await api.open(link);
+    expect(await requestStatus(id)).toBe('pending');
+    expect((await historyOf(unitWorkflow)).length).toBe(before);
+  });
+
+  it('answer a second submission with the decision already recorded', async () => {
+    const { id, link } = await oneUnitApplication();
+    expect((await api.decide(link, 'reject', 'Not this year')).status).toBe(200);
+    const again = await api.decide(link, 'approve');
+    expect(again.status).toBe(409);
+    expect(again.html).toContain('Decision already recorded');
+    expect(again.html).toContain('Rejected');
+    expect(await requestStatus(id)).toBe('rejected');
+  });
+
+  it('record exactly one decision when two submissions race', async () => {
+    const { id, link } = await oneUnitApplication();
+    const answers = await Promise.all([api.decide(link, 'approve'), api.decide(link, 'reject', 'Conflicting click')]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const decided = await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'approval.decided' } });
+    expect(decided).toHaveLength(1);
+    const unit = await h.temporal.workflow.getHandle(`${id}:unit:unit-1`).query('unitState');
+    expect((unit as { decisions: unknown[] }).decisions).toHaveLength(1);
+  });
+
+  it('refuse a reject or request-changes without a comment, keeping the form', async () => {
+    const { id, link } = await oneUnitApplication();
+    const answer = await api.decide(link, 'request-changes', '   ');
+    expect(answer.status).toBe(400);
+    expect(answer.html).toContain('A comment is required');
+    expect(answer.html).toContain('<form method="post">');
+    expect((await api.decide(link, 'maybe', 'x')).status).toBe(400);
+    expect(await requestStatus(id)).toBe('pending');
+  });
+
+  it('answer a tampered secret with 403, an unknown or malformed token with 404', async () => {
+    const { id, link } = await oneUnitApplication();
+    const [base, token] = link.split('/approvals/');
+    const [tokenId, secret] = token!.split('.');
+    const flipped = `${secret!.slice(0, -1)}${secret!.endsWith('A') ? 'B' : 'A'}`;
+    expect((await api.open(`${base}/approvals/${tokenId}.${flipped}`)).status).toBe(403);
+    expect((await api.decide(`${base}/approvals/${tokenId}.${flipped}`, 'approve')).status).toBe(403);
+    const unknownId = `${tokenId!.slice(0, -1)}${tokenId!.endsWith('A') ? 'B' : 'A'}`;
+    expect((await api.open(`${base}/approvals/${unknownId}.${secret}`)).status).toBe(404);
+    expect((await api.open(`${base}/approvals/not-a-token`)).status).toBe(404);
+    expect(await requestStatus(id)).toBe('pending');
+  });
+
+  it('answer a link past its deadline with 410 Gone', async () => {
+    const { id, link } = await oneUnitApplication({ confirmWithinSeconds: 2 });
+    await api.result(id);
+    const page = await api.open(link);
+    expect(page.status).toBe(410);
+    expect(page.html).toContain('no longer valid');
+  });
+
+  it('never write a token into the server log', async () => {
+    const { link } = await oneUnitApplication();
+    await api.open(link);
+    await api.decide(link, 'approve');
+    const token = link.split('/approvals/')[1]!;
+    const [tokenId, secret] = token.split('.');
+    const log = h.logLines.join('\n');
+    expect(log).toContain('POST /approvals/:token 200');
+    expect(log).not.toContain(secret!);
+    expect(log).not.toContain(tokenId!);
+  });
+});
