@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../dev/free-port';
+import { makeInput } from '../support/application-input';
+import { startHarness, type Harness } from '../support/harness';
+
+const bin = path.resolve(import.meta.dirname, '../../bin/k2flow.mjs');
+let h: Harness;
+let dir: string;
+beforeAll(async () => {
+  h = await startHarness();
+  dir = await mkdtemp(path.join(tmpdir(), 'k2flow-cli-'));
+});
+afterAll(() => h?.stop());
+
+function k2flow(args: string[], url = h.baseUrl): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: { ...process.env, K2FLOW_URL: url } }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function inputFile(content: unknown): Promise<string> {
+  const file = path.join(dir, `${Math.random().toString(36).slice(2)}.json`);
+  await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+describe('the k2flow CLI', () => {
+  it('starts an application from a file, then prints its status and history', async () => {
+    const input = makeInput({ units: 1 });
+    const started = await k2flow(['start', await inputFile(input)]);
+    expect(started).toMatchObject({ code: 0, stderr: '' });
+    const id = /Started application (\S+)/.exec(started.stdout)![1]!;
+    await h.mailbox.waitFor(input.units[0]!.approver.email);
+
+    const status = await k2flow(['status', id]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(`${id}  collecting-sign-offs`);
+    expect(status.stdout).toContain(`unit-1: awaiting-confirmation (round 1), waiting for ${input.units[0]!.approver.email}`);
+
+    const history = await k2flow(['history', id]);
+    expect(history.code).toBe(0);
+    expect(history.stdout).toContain('application.started');
+    expect(history.stdout).toContain(`Temporal history of ${id}:unit:unit-1:`);
+
+    const json = await k2flow(['status', id, '--json']);
+    expect(JSON.parse(json.stdout).id).toBe(id);
+  });
+
+  it('exits 1 naming each wrong field when k2flow refuses the input', async () => {
+    const result = await k2flow(['start', await inputFile({ ...makeInput(), title: '', coordinator: { name: 'C', email: 'x' } })]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('refused: The application input is invalid:');
+    expect(result.stderr).toContain('  - title: must be at least 3 characters');
+    expect(result.stderr).toContain('  - coordinator.email: must be an email address');
+  });
+
+  it('exits 2 with a sentence for a missing file, a file that is not JSON, or unknown usage', async () => {
+    const missing = await k2flow(['start', path.join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Cannot read .*nope\.json: ENOENT/);
+    const notJson = await k2flow(['start', await inputFile('{ "variant": ')]);
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toMatch(/is not valid JSON/);
+    expect((await k2flow(['frobnicate'])).code).toBe(2);
+    expect((await k2flow(['status'])).stderr).toContain('status needs an application id');
+  });
+
+  it('exits 1 for an unknown application and 3 when k2flow cannot be reached', async () => {
+    const unknown = await k2flow(['status', 'app-unknown']);
+    expect(unknown).toMatchObject({ code: 1 });
+    expect(unknown.stderr).toContain('No application with id app-unknown.');
+    const unreachable = await k2flow(['status', 'x'], `http://127.0.0.1:${await freePort()}`);
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toMatch(/Cannot reach k2flow at http:\/\/127\.0\.0\.1:\d+/);
+  });
+});

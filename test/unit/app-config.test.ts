@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/app-config';
+
+describe('configuration', () => {
+  it('falls back to embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect([config.DATABASE_URL, config.TEMPORAL_ADDRESS, config.SMTP_URL]).toEqual([undefined, undefined, undefined]);
+    expect(config).toMatchObject({
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'k2flow',
+      PUBLIC_URL: 'http://localhost:3000',
+      PORT: 3000,
+      TEMPORAL_PORT: 7233,
+    });
+  });
+
+  it('treats an empty value as unset rather than as zero or an empty address', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '  ', TEMPORAL_NAMESPACE: '' })).toMatchObject({ PORT: 3000, DATABASE_URL: undefined, TEMPORAL_NAMESPACE: 'default' });
+  });
+
+  it('strips a trailing slash from PUBLIC_URL so links never contain //', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://k2.example.pl/' }).PUBLIC_URL).toBe('https://k2.example.pl');
+  });
+
+  it('names every bad setting in one error', () => {
+    const attempt = () => loadConfig({ PORT: 'eighty', PUBLIC_URL: 'ftp://x' });
+    expect(attempt).toThrow(/PORT: must be a port number \(0-65535\), got "eighty"/);
+    expect(attempt).toThrow(/PUBLIC_URL: must be an http\(s\) URL/);
+  });
+});

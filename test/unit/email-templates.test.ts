@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { renderEmail } from '../../mail/templates';
+
+describe('email templates', () => {
+  it('render an approval request as HTML and text, escaping what users typed', () => {
+    const email = renderEmail('approval-request', {
+      partyName: 'Dyrektor <b>ZSZ</b>',
+      applicationTitle: 'K2 & partners',
+      unitName: 'ZSZ Wodzisław',
+      what: 'including the K2 module',
+      deadline: '2030-03-15T15:00:00.000Z',
+      link: 'https://k2.example.pl/approvals/abc.def',
+    });
+    expect(email.subject).toBe('Sign-off requested: K2 & partners — ZSZ Wodzisław');
+    expect(email.html).toContain('Dyrektor &lt;b&gt;ZSZ&lt;/b&gt;');
+    expect(email.html).toContain('K2 &amp; partners');
+    expect(email.text).toContain('https://k2.example.pl/approvals/abc.def');
+    expect(email.text).toContain('Friday, 15 March 2030 at 16:00 (Warsaw time)');
+  });
+
+  it('refuse props that do not fit the template', () => {
+    expect(() => renderEmail('approval-request', { partyName: 'x' } as never)).toThrow();
+  });
+});
