@@ -1,0 +1,31 @@
+// `npm run server`: the HTTP server alone, against TEMPORAL_ADDRESS and DATABASE_URL.
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../../config/app-config';
+import { createDb } from '../../db/prisma-client';
+import { createApplicationService } from '../services/applications';
+import { createApprovalService } from '../services/approvals';
+import { createHttpServer } from './server';
+
+const config = loadConfig();
+const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL'] as const).filter((k) => !config[k]);
+if (missing.length) {
+  console.error(`The standalone server needs ${missing.join(' and ')}. (npm start runs everything with embedded defaults.)`);
+  process.exit(2);
+}
+const db = createDb(config.DATABASE_URL!);
+const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const clock = () => new Date();
+const server = createHttpServer({
+  applications: createApplicationService({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }),
+  approvals: createApprovalService({ db, temporal, clock }),
+  log: (line) => console.log(`[k2flow] ${line}`),
+});
+server.listen(config.PORT, config.HOST, () => console.log(`k2flow server on http://${config.HOST}:${config.PORT}, public URL ${config.PUBLIC_URL}`));
+const stop = () =>
+  server.close(async () => {
+    await connection.close();
+    await db.$disconnect();
+  });
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
