@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createHttpServer } from '../client/http/server';
@@ -53,8 +53,9 @@ export async function runStack({ temporalCli }: { temporalCli: string | null }):
 
     const deps = buildActivityDeps({ ...config, databaseUrl, smtpUrl }, { maxConnections: embeddedDb ? 1 : 10 });
     stops.unshift(deps.close);
-    // We own shutdown order (HTTP first, then worker, then services), not the SDK's signal handlers.
-    Runtime.install({ shutdownSignals: [] });
+    // We own shutdown order (HTTP first, then worker, then services), not the SDK's signal handlers;
+    // the SDK's INFO lines (bundle statistics, state changes) would bury the addresses printed below.
+    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
     stops.unshift(() => workerConnection.close());
     const worker = await createWorker({ connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });

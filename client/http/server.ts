@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Mailbox } from '../../dev/mailbox';
-import { isDomainError } from '../../domain/domain-error';
+import { DomainError, isDomainError } from '../../domain/domain-error';
+import { isTemporalUnavailable } from '../services/temporal-errors';
 import type { ApplicationService } from '../services/applications';
 import type { ApprovalService } from '../services/approvals';
 import { addApiRoutes } from './api-routes';
@@ -40,6 +41,7 @@ export function createHttpServer({ applications, approvals, mailbox, log = () =>
       else await match.route.handler(req, res, match.params);
     } catch (error) {
       if (isDomainError(error)) sendJsonError(res, error);
+      else if (isTemporalUnavailable(error)) sendJsonError(res, new DomainError('UNAVAILABLE', 'The workflow service cannot be reached right now; try again shortly.'));
       else {
         log(`error in ${req.method} ${routeName}: ${(error as Error).stack ?? error}`);
         if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'Something went wrong on our side; it has been logged.' } });

@@ -21,7 +21,16 @@ const isCompletedWorkflowError = (error: unknown): boolean =>
   error instanceof Error && /workflow execution already completed/i.test(error.message);
 
 const GRPC_NOT_FOUND = 5;
+const GRPC_UNAVAILABLE = 14;
 
 /** Some client calls (describe) raise WorkflowNotFoundError, others (fetchHistory) a raw gRPC NOT_FOUND. */
 export const isWorkflowNotFound = (error: unknown): boolean =>
   error instanceof WorkflowNotFoundError || (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND);
+
+/** Temporal cannot be reached right now (the client wraps the gRPC error): the caller may retry later. */
+export function isTemporalUnavailable(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (isGrpcServiceError(e) && e.code === GRPC_UNAVAILABLE) return true;
+  }
+  return false;
+}

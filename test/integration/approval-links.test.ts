@@ -93,6 +93,9 @@ describe('approval links', () => {
     expect(answer.html).toContain('A comment is required');
     expect(answer.html).toContain('<form method="post">');
     expect((await api.decide(link, 'maybe', 'x')).status).toBe(400);
+    // A scanner that submits the form by itself sends no button value, so it decides nothing.
+    const autoSubmitted = await fetch(link, { method: 'POST', body: new URLSearchParams({ comment: '' }) });
+    expect(autoSubmitted.status).toBe(400);
     expect(await requestStatus(id)).toBe('pending');
   });
 
