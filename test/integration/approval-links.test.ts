@@ -1,16 +1,12 @@
 import protos from '@temporalio/proto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { apiOf } from '../support/api';
 import { makeInput } from '../support/application-input';
-import { startHarness, type Harness } from '../support/harness';
+import { useHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 let api: ReturnType<typeof apiOf>;
-beforeAll(async () => {
-  h = await startHarness();
-  api = apiOf(h);
-});
-afterAll(() => h?.stop());
+useHarness((started) => ({ h, api } = started));
 
 /** Starts a one-unit application and returns its id and the approver's link. */
 async function oneUnitApplication(options: Parameters<typeof makeInput>[0] = {}) {

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiOf } from '../support/api';
 import { makeInput } from '../support/application-input';
-import { startHarness, type Harness } from '../support/harness';
+import { useHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 let api: ReturnType<typeof apiOf>;
-beforeAll(async () => {
-  h = await startHarness();
-  api = apiOf(h);
-});
-afterAll(() => h?.stop());
+useHarness((started) => ({ h, api } = started));
 
 const auditTypes = async (id: string) =>
   (await h.db.auditEvent.findMany({ where: { applicationId: id }, select: { type: true } })).map((a) => a.type);

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createHttpServer } from '../../client/http/server';
 import { createApplicationService } from '../../client/services/applications';
 import { createApprovalService } from '../../client/services/approvals';
@@ -10,6 +10,7 @@ import { createDb } from '../../db/prisma-client';
 import { startMailbox } from '../../dev/mailbox';
 import { createSmtpMailer } from '../../mail/mailer';
 import { createWorker } from '../../worker/create-worker';
+import { apiOf } from './api';
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
@@ -67,4 +68,14 @@ export async function startHarness() {
       await db.$disconnect();
     },
   };
+}
+
+/** Starts a harness before the file's tests and stops it after them; hands it to `use`. */
+export function useHarness(use: (started: { h: Harness; api: ReturnType<typeof apiOf> }) => void): void {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness();
+    use({ h, api: apiOf(h) });
+  });
+  afterAll(() => h?.stop());
 }
