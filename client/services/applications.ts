@@ -117,7 +117,7 @@ export function createApplicationService({ db, temporal, taskQueue }: { db: Db; 
       return await temporal.workflow.getHandle(unitBranchWorkflowId(id, unitKey)).executeUpdate(resubmitUpdate, { args: [{ note }] });
     } catch (error) {
       if (isWorkflowNotFound(error)) throw new DomainError('NOT_FOUND', `No unit ${unitKey} in application ${id}.`);
-      explainUpdateFailure(error, `Unit ${unitKey} of application ${id} is already resolved.`);
+      throw explainUpdateFailure(error, `Unit ${unitKey} of application ${id} is already resolved.`);
     }
   }
 

@@ -97,14 +97,10 @@ export function createApprovalService({ db, temporal, clock }: { db: Db; tempora
         .executeUpdate(decideUpdate, { args: [{ requestId: view.requestId, decision, comment }] });
       return { outcome: 'recorded', decision: recorded };
     } catch (error) {
-      try {
-        explainUpdateFailure(error, 'This request is closed and no longer accepts decisions.');
-      } catch (explained) {
-        if (explained instanceof DomainError && explained.code === 'ALREADY_DECIDED') {
-          return { outcome: 'already-recorded', view: await openLink(token) };
-        }
-        throw explained;
-      }
+      const refusal = explainUpdateFailure(error, 'This request is closed and no longer accepts decisions.');
+      // A concurrent submission won: show what it recorded, as for any repeated submission.
+      if (refusal.code === 'ALREADY_DECIDED') return { outcome: 'already-recorded', view: await openLink(token) };
+      throw refusal;
     }
   }
 

@@ -2,17 +2,15 @@ import { ApplicationFailure, isGrpcServiceError, WorkflowNotFoundError, Workflow
 import { DomainError, domainErrorCodes, type DomainErrorCode } from '../../domain/domain-error';
 
 /**
- * Turns a refused or failed Temporal update into a DomainError the boundaries can explain.
+ * The DomainError that explains a refused or failed Temporal update; rethrows anything else.
  * Refusals carry their code as the ApplicationFailure type (see workflows/messages.ts).
  */
-export function explainUpdateFailure(error: unknown, closedMessage: string): never {
+export function explainUpdateFailure(error: unknown, closedMessage: string): DomainError {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const type = error.cause.type as DomainErrorCode;
-    if (domainErrorCodes.includes(type)) throw new DomainError(type, error.cause.message);
+    if (domainErrorCodes.includes(type)) return new DomainError(type, error.cause.message);
   }
-  if (isWorkflowNotFound(error) || isCompletedWorkflowError(error)) {
-    throw new DomainError('REQUEST_CLOSED', closedMessage);
-  }
+  if (isWorkflowNotFound(error) || isCompletedWorkflowError(error)) return new DomainError('REQUEST_CLOSED', closedMessage);
   throw error;
 }
 
