@@ -1,6 +1,5 @@
 import { renderEmail } from '../mail/templates';
-import type { UnitResult } from '../workflows/messages';
-import type { ApplicationStatus } from '../workflows/unit-transitions';
+import type { ApplicationStatus, UnitResult } from '../workflows/engine/state';
 import { actor, appendAudit } from './audit';
 import { deliverEmail } from './deliver-email';
 import type { ActivityDeps } from './deps';
@@ -23,7 +22,7 @@ export const closeApplication =
           applicationId,
           type: 'application.closed',
           actor: actor.system,
-          data: { status, units: units.map((u) => ({ unitKey: u.unitKey, outcome: u.outcome })) },
+          data: { status, units: units.map((u) => ({ unitKey: u.unitKey, outcome: u.outcome, declaredServices: u.declaredServices })) },
           occurredAt: now,
         },
       ]);

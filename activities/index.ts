@@ -1,12 +1,11 @@
 import { closeApplication } from './close-application';
+import { closeApprovalRequests } from './close-requests';
 import type { ActivityDeps } from './deps';
-import { expireApprovalRequest } from './expire-approval-request';
+import { recordBranchStatus, recordResubmission, recordStage, recordUnitAdded, recordUnitRemoved, withdrawApplication } from './lifecycle';
 import { notifyChangesRequested } from './notify-changes-requested';
 import { openApprovalRequest } from './open-approval-request';
 import { recordApplicationStarted } from './record-application-started';
 import { recordDecision } from './record-decision';
-import { recordResubmission } from './record-resubmission';
-import { recordUnitStatus } from './record-unit-status';
 
 export type { ActivityDeps } from './deps';
 
@@ -14,12 +13,16 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   return {
     recordApplicationStarted: recordApplicationStarted(deps),
+    recordStage: recordStage(deps),
     openApprovalRequest: openApprovalRequest(deps),
     recordDecision: recordDecision(deps),
-    expireApprovalRequest: expireApprovalRequest(deps),
-    recordUnitStatus: recordUnitStatus(deps),
+    closeApprovalRequests: closeApprovalRequests(deps),
+    recordBranchStatus: recordBranchStatus(deps),
     recordResubmission: recordResubmission(deps),
     notifyChangesRequested: notifyChangesRequested(deps),
+    recordUnitAdded: recordUnitAdded(deps),
+    recordUnitRemoved: recordUnitRemoved(deps),
+    withdrawApplication: withdrawApplication(deps),
     closeApplication: closeApplication(deps),
   };
 }

@@ -6,15 +6,17 @@ import type { ActivityDeps } from './deps';
 export interface ChangesRequestedNotice {
   applicationId: string;
   requestId: string;
-  unitKey: string;
-  unitName: string;
+  unitKey: string | null;
+  /** The unit's name, or the application's title for application-level steps. */
+  subject: string;
+  ask: string;
   applicationTitle: string;
   coordinator: Person;
   requestedBy: string;
   comment: string;
 }
 
-/** Tells the coordinator that a unit's approver asked for changes. */
+/** Tells the coordinator that a party asked for changes; the work waits for a resubmission. */
 export const notifyChangesRequested =
   (deps: ActivityDeps) =>
   async (n: ChangesRequestedNotice): Promise<void> => {
@@ -29,7 +31,8 @@ export const notifyChangesRequested =
           applicationId: n.applicationId,
           applicationTitle: n.applicationTitle,
           unitKey: n.unitKey,
-          unitName: n.unitName,
+          subject: n.subject,
+          ask: n.ask,
           requestedBy: n.requestedBy,
           comment: n.comment,
         }),

@@ -1,20 +1,30 @@
 import { issueApprovalToken } from '../auth/approval-token';
 import { renderEmail } from '../mail/templates';
-import type { OpenRequest } from '../workflows/messages';
-import { stepDescription } from '../workflows/unit-transitions';
 import { actor, appendAudit } from './audit';
 import { deliverEmail } from './deliver-email';
 import type { ActivityDeps } from './deps';
 
-export interface OpenApprovalRequestInput extends OpenRequest {
+export interface OpenApprovalRequestInput {
+  requestId: string;
   applicationId: string;
-  unitKey: string;
-  workflowId: string;
   applicationTitle: string;
-  unitName: string;
-  projectReference: string;
+  unitKey: string | null;
+  unitName: string | null;
+  stepId: string;
+  kind: 'sign-off' | 'declaration';
+  ask: string;
+  round: number;
+  workflowId: string;
+  partyRole: string;
+  partyName: string;
+  partyEmail: string;
+  deadline: string;
+  acceptsLate: boolean;
   previousComment?: string;
 }
+
+// A step that accepts late decisions keeps its links working this long past the deadline.
+const LATE_LINK_DAYS = 90;
 
 /**
  * Records an approval request and emails its party a personal link. The link's token is issued
@@ -34,13 +44,16 @@ export const openApprovalRequest =
             id: req.requestId,
             applicationId: req.applicationId,
             unitKey: req.unitKey,
-            step: req.step,
+            step: req.stepId,
+            kind: req.kind,
+            ask: req.ask,
             round: req.round,
             workflowId: req.workflowId,
             partyRole: req.partyRole,
             partyName: req.partyName,
             partyEmail: req.partyEmail,
             status: 'pending',
+            acceptsLate: req.acceptsLate,
             deadline,
             createdAt: now,
           },
@@ -53,12 +66,13 @@ export const openApprovalRequest =
           applicationId: req.applicationId,
           type: 'approval.requested',
           actor: actor.system,
-          data: { requestId: req.requestId, unitKey: req.unitKey, step: req.step, round: req.round, party: req.partyEmail, role: req.partyRole, deadline: req.deadline },
+          data: { requestId: req.requestId, unitKey: req.unitKey, step: req.stepId, round: req.round, party: req.partyEmail, role: req.partyRole, deadline: req.deadline },
           occurredAt: now,
         },
       ]);
     });
 
+    const expiresAt = req.acceptsLate ? new Date(deadline.getTime() + LATE_LINK_DAYS * 86_400_000) : deadline;
     await deliverEmail(deps, {
       idempotencyKey: `approval-request:${req.requestId}`,
       applicationId: req.applicationId,
@@ -69,14 +83,14 @@ export const openApprovalRequest =
         await db.$transaction([
           db.approvalToken.updateMany({ where: { approvalRequestId: req.requestId, revokedAt: null }, data: { revokedAt: clock() } }),
           db.approvalToken.create({
-            data: { id: token.id, approvalRequestId: req.requestId, secretHash: token.secretHash, approverEmail: req.partyEmail, expiresAt: deadline },
+            data: { id: token.id, approvalRequestId: req.requestId, secretHash: token.secretHash, approverEmail: req.partyEmail, expiresAt },
           }),
         ]);
         return renderEmail('approval-request', {
           partyName: req.partyName,
           applicationTitle: req.applicationTitle,
-          unitName: req.unitName,
-          what: stepDescription(req.step, req.projectReference),
+          subject: req.unitName ?? req.applicationTitle,
+          what: req.ask,
           deadline: req.deadline,
           link: `${publicUrl}/approvals/${token.token}`,
           previousComment: req.previousComment,

@@ -5,7 +5,7 @@ import type { ActivityDeps } from './deps';
 /** Persists a new application and its units. Safe to retry: existing rows are left as they are. */
 export const recordApplicationStarted =
   ({ db, clock }: ActivityDeps) =>
-  async ({ applicationId, input }: { applicationId: string; input: ApplicationInput }): Promise<void> => {
+  async ({ applicationId, input, definitionVersion }: { applicationId: string; input: ApplicationInput; definitionVersion: number }): Promise<void> => {
     const now = clock();
     await db.$transaction(async (tx) => {
       await tx.application.createMany({
@@ -18,6 +18,7 @@ export const recordApplicationStarted =
             coordinatorName: input.coordinator.name,
             coordinatorEmail: input.coordinator.email,
             input,
+            definitionVersion,
             createdAt: now,
           },
         ],
@@ -31,7 +32,7 @@ export const recordApplicationStarted =
           projectReference: u.projectReference,
           approverName: u.approver.name,
           approverEmail: u.approver.email,
-          status: 'awaiting-confirmation',
+          status: 'waiting',
         })),
         skipDuplicates: true,
       });
@@ -41,7 +42,7 @@ export const recordApplicationStarted =
           applicationId,
           type: 'application.started',
           actor: actor.coordinator(input.coordinator.email),
-          data: { variant: input.variant, title: input.title, units: input.units.map((u) => u.key), deadlines: input.deadlines },
+          data: { variant: input.variant, definitionVersion, title: input.title, units: input.units.map((u) => u.key), deadlines: input.deadlines },
           occurredAt: now,
         },
       ]);

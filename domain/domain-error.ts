@@ -6,6 +6,7 @@ export const domainErrorCodes = [
   'LINK_INVALID',
   'LINK_EXPIRED',
   'REQUEST_CLOSED',
+  'DEADLINE_PASSED',
   'ALREADY_DECIDED',
   'CONFLICT',
   'UNAVAILABLE',

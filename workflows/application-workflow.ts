@@ -1,70 +1,233 @@
-import { allHandlersFinished, condition, executeChild, setHandler } from '@temporalio/workflow';
-import type { ApplicationInput } from '../domain/application-input';
-import { activities } from './activities-proxy';
 import {
-  applicationStateQuery,
-  unitProgressSignal,
-  type ApplicationResult,
-  type ApplicationState,
-  type UnitState,
-} from './messages';
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  executeChild,
+  isCancellation,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ApplicationInput, UnitInput } from '../domain/application-input';
+import { activities } from './activities-proxy';
+import { installDecisionInbox } from './engine/decision-inbox';
+import type { StageDefinition, VariantDefinition } from './engine/definition';
+import { installResubmission } from './engine/resubmission';
+import { runBranch } from './engine/run-branch';
+import type { ApplicationResult, ApplicationState, BranchStatus, UnitResult, UnitState } from './engine/state';
 import { unitBranchWorkflowId } from './ids';
+import {
+  addUnitUpdate,
+  applicationStateQuery,
+  refusal,
+  removeUnitUpdate,
+  unitProgressSignal,
+  withdrawUpdate,
+} from './messages';
 import { unitBranchWorkflow } from './unit-branch-workflow';
-import { applicationOutcome } from './unit-transitions';
+import { waitingFor } from './waiting-for';
 
 export interface ApplicationWorkflowInput {
   applicationId: string;
   input: ApplicationInput;
+  /** The variant's definition as it was when the application started; it keeps it to the end. */
+  definition: VariantDefinition;
 }
 
+const refuse = (type: string, message: string): never => {
+  throw ApplicationFailure.create({ type, message });
+};
+
 /**
- * One joint funding application (variant 1, "module in existing projects"): persists it, runs
- * one child workflow per unit in parallel, and completes with status "approved" when at least
- * one unit's module was approved, "failed" when none remains. Query `applicationState` at any time.
+ * One joint funding application, for any financing variant: runs the definition's stages in
+ * order (application steps here, per-unit steps in one child workflow per unit) and completes
+ * with the application's end status. Query `applicationState` at any time; the coordinator may
+ * withdraw it, add or remove units while sign-offs are collected, and resubmit sent-back work.
  */
-export async function applicationWorkflow({ applicationId, input }: ApplicationWorkflowInput): Promise<ApplicationResult> {
-  const units = new Map<string, UnitState>(
-    input.units.map((u) => [
-      u.key,
-      { unitKey: u.key, name: u.name, status: 'awaiting-confirmation', round: 1, openRequest: null, decisions: [] },
-    ]),
-  );
+export async function applicationWorkflow({ applicationId, input, definition }: ApplicationWorkflowInput): Promise<ApplicationResult> {
+  const units: UnitInput[] = [...input.units];
+  const unitStates = new Map<string, UnitState>(units.map((u) => [u.key, waitingUnit(u)]));
+  const results = new Map<string, UnitResult>();
+  const removed = new Set<string>();
   const state: ApplicationState = {
     applicationId,
-    variant: input.variant,
+    variant: definition.variant,
+    definitionVersion: definition.version,
     title: input.title,
     status: 'collecting-sign-offs',
+    stage: null,
+    steps: { status: 'waiting', round: 1, current: null, history: [] },
     units: [],
     waitingFor: [],
   };
   const snapshot = (): ApplicationState => {
-    const list = [...units.values()];
-    return {
-      ...state,
-      units: list,
-      waitingFor: list.flatMap((u) => {
-        if (u.openRequest) return [`${u.unitKey}: ${u.openRequest.partyRole} ${u.openRequest.partyEmail} (${u.openRequest.step})`];
-        if (u.status === 'changes-requested') return [`${u.unitKey}: coordinator resubmission`];
-        return [];
-      }),
-    };
+    const list = units.map((u) => unitStates.get(u.key)!);
+    return { ...state, units: list, waitingFor: waitingFor(state.steps, list) };
   };
+  let stageIndex = -1;
+  let declaredServices = '';
+  let withdrawal = null as { reason: string } | null;
+  let unitStage: { add(unit: UnitInput): void; remove(unitKey: string): void } | null = null;
+  const main = new CancellationScope();
+
   setHandler(applicationStateQuery, snapshot);
   setHandler(unitProgressSignal, (unit) => {
-    units.set(unit.unitKey, unit);
+    if (!removed.has(unit.unitKey)) unitStates.set(unit.unitKey, unit);
   });
+  const inbox = installDecisionInbox();
+  const resubmission = installResubmission(state.steps, { applicationId, unitKey: null });
 
-  await activities.recordApplicationStarted({ applicationId, input });
-  const results = await Promise.all(
-    input.units.map((unit) =>
-      executeChild(unitBranchWorkflow, {
-        workflowId: unitBranchWorkflowId(applicationId, unit.key),
-        args: [{ applicationId, title: input.title, coordinator: input.coordinator, deadlines: input.deadlines, unit }],
-      }),
-    ),
+  const assertCollecting = () => {
+    if (state.status !== 'collecting-sign-offs' || withdrawal) refuse(refusal.conflict, `The application is ${withdrawal ? 'being withdrawn' : state.status}.`);
+  };
+  // Units may join or leave until the last per-unit stage has finished.
+  const assertUnitsOpen = () => {
+    assertCollecting();
+    if (!definition.stages.slice(Math.max(stageIndex, 0)).some((s) => s.scope === 'per-unit')) {
+      refuse(refusal.conflict, `Units can no longer change: the application is at stage "${state.stage?.name}".`);
+    }
+  };
+
+  setHandler(
+    withdrawUpdate,
+    async ({ reason }) => {
+      withdrawal = { reason };
+      main.cancel();
+      await condition(() => state.status === 'withdrawn');
+      return snapshot();
+    },
+    { validator: (_input) => assertCollecting() },
   );
-  state.status = applicationOutcome(results.map((r) => r.outcome));
-  await activities.closeApplication({ applicationId, status: state.status, units: results });
+  setHandler(
+    addUnitUpdate,
+    async (unit) => {
+      units.push(unit);
+      unitStates.set(unit.key, waitingUnit(unit));
+      await activities.recordUnitAdded({ applicationId, unit });
+      unitStage?.add(unit);
+      return snapshot();
+    },
+    {
+      validator: (unit) => {
+        assertUnitsOpen();
+        if (units.some((u) => u.key === unit.key)) refuse(refusal.conflict, `The application already has a unit "${unit.key}".`);
+        if (definition.variant === 'module-in-existing-projects' && !unit.projectReference) {
+          refuse(refusal.validation, 'A unit in this variant needs the projectReference of its existing project.');
+        }
+      },
+    },
+  );
+  setHandler(
+    removeUnitUpdate,
+    async ({ unitKey, reason }) => {
+      removed.add(unitKey);
+      const unit = unitStates.get(unitKey)!;
+      unitStates.set(unitKey, { ...unit, status: 'removed', current: null });
+      unitStage?.remove(unitKey);
+      await activities.recordUnitRemoved({ applicationId, unitKey, reason });
+      return snapshot();
+    },
+    {
+      validator: ({ unitKey }) => {
+        assertUnitsOpen();
+        const unit = unitStates.get(unitKey);
+        if (!unit || removed.has(unitKey)) refuse(refusal.validation, `The application has no unit "${unitKey}".`);
+        if (results.has(unitKey)) refuse(refusal.conflict, `Unit ${unitKey} has already finished its branch (${results.get(unitKey)!.outcome}).`);
+      },
+    },
+  );
+
+  const setStepsStatus = async (status: BranchStatus) => {
+    state.steps.status = status;
+    await activities.recordBranchStatus({ applicationId, unitKey: null, status, stepId: state.steps.current?.stepId ?? null, round: state.steps.round });
+  };
+
+  /** Application-level steps, run here; the stage succeeds when its branch does. */
+  const runApplicationStage = async (stage: StageDefinition): Promise<boolean> => {
+    state.steps.round = 1;
+    const { outcome } = await runBranch(
+      { applicationId, applicationTitle: input.title, input, unit: null, workflowId: workflowInfo().workflowId, inbox, report: async () => {}, declaredServices: () => declaredServices, catalogue: [] },
+      stage.steps,
+      state.steps,
+      resubmission,
+      setStepsStatus,
+    );
+    await setStepsStatus(outcome);
+    return outcome === 'succeeded';
+  };
+
+  /** Per-unit steps, one child workflow per unit (units may join or leave while it runs). */
+  const runUnitStage = async (stage: StageDefinition): Promise<boolean> => {
+    const stageScope = CancellationScope.current();
+    const scopes = new Map<string, CancellationScope>();
+    const finished = new Map<string, UnitResult>();
+    let failure: unknown;
+    const start = (unit: UnitInput) => {
+      const scope = new CancellationScope({ cancellable: true, parent: stageScope });
+      scopes.set(unit.key, scope);
+      scope
+        .run(() =>
+          executeChild(unitBranchWorkflow, {
+            workflowId: unitBranchWorkflowId(applicationId, stage.id, unit.key),
+            args: [{ applicationId, input, stage, unit, declaredServices }],
+          }),
+        )
+        .then(
+          (result) => finished.set(unit.key, result),
+          (error) => {
+            if (removed.has(unit.key) && isCancellation(error)) finished.set(unit.key, { unitKey: unit.key, name: unit.name, outcome: 'removed', declaredServices: null });
+            else failure ??= error;
+          },
+        );
+    };
+    unitStage = { add: start, remove: (key) => scopes.get(key)?.cancel() };
+    units.filter((u) => !removed.has(u.key)).forEach(start);
+    await condition(() => failure !== undefined || [...scopes.keys()].every((k) => finished.has(k)));
+    unitStage = null;
+    if (failure) throw failure;
+    for (const [key, result] of finished) results.set(key, result);
+    declaredServices = describeDeclarations(input, [...finished.values()]);
+    return [...finished.values()].some((r) => r.outcome === 'succeeded');
+  };
+
+  await activities.recordApplicationStarted({ applicationId, input, definitionVersion: definition.version });
+  try {
+    await main.run(async () => {
+      for (const [index, stage] of definition.stages.entries()) {
+        stageIndex = index;
+        state.stage = { id: stage.id, name: stage.name, scope: stage.scope };
+        await activities.recordStage({ applicationId, stageId: stage.id, stageName: stage.name });
+        const succeeded = stage.scope === 'application' ? await runApplicationStage(stage) : await runUnitStage(stage);
+        if (!succeeded) {
+          state.status = stage.onFailure;
+          return;
+        }
+      }
+      state.status = definition.onSuccess;
+    });
+  } catch (error) {
+    if (!(withdrawal && isCancellation(error))) throw error;
+  }
+  if (withdrawal) {
+    inbox.close(inbox.openRequestIds(), 'This request is closed: the application was withdrawn.');
+    await activities.withdrawApplication({ applicationId, reason: withdrawal.reason });
+    state.status = 'withdrawn';
+  }
+  const unitResults = units.map((u) => results.get(u.key) ?? { unitKey: u.key, name: u.name, outcome: removed.has(u.key) ? ('removed' as const) : unitStates.get(u.key)!.status === 'waiting' ? ('removed' as const) : ('expired' as const), declaredServices: null });
+  await activities.closeApplication({ applicationId, status: state.status, units: unitResults });
   await condition(allHandlersFinished);
-  return { applicationId, status: state.status, units: results };
+  return { applicationId, status: state.status, units: unitResults };
+}
+
+function waitingUnit(unit: UnitInput): UnitState {
+  return { unitKey: unit.key, name: unit.name, stageId: null, status: 'waiting', round: 1, current: null, history: [], declaredServices: null };
+}
+
+function describeDeclarations(input: ApplicationInput, results: UnitResult[]): string {
+  if (input.variant !== 'dedicated-zit-allocation') return '';
+  const names = new Map(input.serviceCatalogue.map((s) => [s.code, s.name]));
+  return results
+    .filter((r) => r.outcome === 'succeeded' && r.declaredServices)
+    .map((r) => `${r.name}: ${r.declaredServices!.map((c) => names.get(c) ?? c).join(', ')}`)
+    .join('; ');
 }

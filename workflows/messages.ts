@@ -1,80 +1,49 @@
 // Messages of the application workflows. Their wire names never change once released.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ApplicationStatus, Decision, UnitOutcome, UnitStatus, UnitStep } from './unit-transitions';
-
-export interface OpenRequest {
-  requestId: string;
-  step: UnitStep;
-  round: number;
-  partyRole: 'unit-approver' | 'coordinator';
-  partyName: string;
-  partyEmail: string;
-  deadline: string;
-}
-
-export interface RecordedDecision {
-  requestId: string;
-  step: UnitStep;
-  round: number;
-  decision: Decision;
-  comment: string | null;
-  partyEmail: string;
-  decidedAt: string;
-}
-
-export interface UnitState {
-  unitKey: string;
-  name: string;
-  status: UnitStatus;
-  round: number;
-  openRequest: OpenRequest | null;
-  decisions: RecordedDecision[];
-}
-
-export interface ApplicationState {
-  applicationId: string;
-  variant: string;
-  title: string;
-  status: ApplicationStatus;
-  units: UnitState[];
-  /** One line per thing the application is waiting for, e.g. "unit-a: unit-approver x@y". */
-  waitingFor: string[];
-}
+import type { UnitInput } from '../domain/application-input';
+import type { ApplicationState, Decision, RecordedDecision, UnitState } from './engine/state';
 
 export interface DecideInput {
   requestId: string;
   decision: Decision;
   comment?: string;
+  /** A declaration's chosen service codes. */
+  services?: string[];
 }
 
 export interface ResubmitInput {
   note?: string;
 }
 
-export interface UnitResult {
+export interface WithdrawInput {
+  reason: string;
+}
+
+export interface RemoveUnitInput {
   unitKey: string;
-  name: string;
-  outcome: UnitOutcome;
+  reason: string;
 }
 
-export interface ApplicationResult {
-  applicationId: string;
-  status: ApplicationStatus;
-  units: UnitResult[];
-}
-
-/** An approver's decision on the open request. Answers with the recorded decision, or refuses. */
+/** A party's decision on one open request. Answers with the recorded decision, or refuses with a reason. */
 export const decideUpdate = defineUpdate<RecordedDecision, [DecideInput]>('decide');
-/** The coordinator resubmits a unit after changes were requested; the approver is asked again. */
-export const resubmitUpdate = defineUpdate<UnitState, [ResubmitInput]>('resubmit');
-export const unitStateQuery = defineQuery<UnitState>('unitState');
+/** The coordinator resubmits after changes were requested; the step's parties are asked again. */
+export const resubmitUpdate = defineUpdate<void, [ResubmitInput]>('resubmit');
+/** The coordinator withdraws the application: open requests close and their parties are told. */
+export const withdrawUpdate = defineUpdate<ApplicationState, [WithdrawInput]>('withdraw');
+/** The coordinator adds a unit while sign-offs are being collected. */
+export const addUnitUpdate = defineUpdate<ApplicationState, [UnitInput]>('addUnit');
+/** The coordinator removes a unit while sign-offs are being collected; its open requests close. */
+export const removeUnitUpdate = defineUpdate<ApplicationState, [RemoveUnitInput]>('removeUnit');
+
 export const applicationStateQuery = defineQuery<ApplicationState>('applicationState');
+export const unitStateQuery = defineQuery<UnitState>('unitState');
 /** A unit branch reports each change of its state to the application workflow. */
 export const unitProgressSignal = defineSignal<[UnitState]>('unitProgress');
 
-/** Failure types carried by refused updates; the client maps them to its own error codes. */
+/** Failure types carried by refused updates; the client maps them to its error codes. */
 export const refusal = {
   requestClosed: 'REQUEST_CLOSED',
+  deadlinePassed: 'DEADLINE_PASSED',
   alreadyDecided: 'ALREADY_DECIDED',
   conflict: 'CONFLICT',
   validation: 'VALIDATION',

@@ -1,22 +1,30 @@
 // Plain-text renderings of API answers for people at a terminal (`--json` prints them raw).
 
-interface UnitView {
-  unitKey: string;
-  name: string;
+interface StepView {
+  stepId: string;
   status: string;
-  round?: number;
-  openRequest?: { step: string; partyEmail: string; deadline: string } | null;
+  deadline: string;
+  parties: Array<{ email: string; status: string }>;
+}
+interface BranchView {
+  status: string;
+  round: number;
+  current: StepView | null;
+}
+
+function describeBranch(b: BranchView): string {
+  const pending = b.current?.parties.filter((p) => p.status === 'pending').map((p) => p.email) ?? [];
+  const waiting = b.current && pending.length ? `, waiting for ${pending.join(', ')} (${b.current.stepId}) until ${b.current.deadline}` : '';
+  return `${b.status} (round ${b.round})${waiting}`;
 }
 
 export function formatStatus(app: any): string {
   const lines = [`${app.id}  ${app.status}`];
-  if (app.record) lines.push(`  ${app.record.title} (${app.record.variant})`);
+  if (app.record) lines.push(`  ${app.record.title} (${app.record.variant} v${app.record.definitionVersion})`);
   if (app.workflow) lines.push(`  workflow ${app.workflow.status}, started ${app.workflow.startTime}`);
-  const units: UnitView[] = app.state?.units ?? app.record?.units ?? [];
-  for (const u of units) {
-    const waiting = u.openRequest ? `, waiting for ${u.openRequest.partyEmail} (${u.openRequest.step}) until ${u.openRequest.deadline}` : '';
-    lines.push(`  - ${u.unitKey}: ${u.status}${u.round ? ` (round ${u.round})` : ''}${waiting}`);
-  }
+  if (app.state?.stage) lines.push(`  stage: ${app.state.stage.name}`);
+  if (app.state?.steps?.current || app.state?.steps?.status === 'changes-requested') lines.push(`  - application: ${describeBranch(app.state.steps)}`);
+  for (const u of app.state?.units ?? []) lines.push(`  - ${u.unitKey}: ${describeBranch(u)}`);
   return lines.join('\n');
 }
 

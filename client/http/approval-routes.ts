@@ -11,6 +11,7 @@ const linkTitles: Partial<Record<DomainError['code'], string>> = {
   LINK_INVALID: 'Invalid link',
   LINK_EXPIRED: 'Link expired',
   REQUEST_CLOSED: 'Request closed',
+  DEADLINE_PASSED: 'Deadline passed',
 };
 
 /** The approver's pages: GET shows the request (no effect), POST records a decision. */
@@ -24,9 +25,9 @@ export function addApprovalRoutes(router: ReturnType<typeof createRouter>, appro
   });
 
   router.post('/approvals/:token', async (req, res, { token }) => {
-    let form: Record<string, string> = {};
+    let form: Record<string, string | string[]> = {};
     try {
-      form = await readForm(req);
+      form = await readForm(req, ['services']);
       const result = await approvals.decide(token!, form);
       if (result.outcome === 'already-recorded') sendPage(res, 409, recordedPage(result.view));
       else sendPage(res, 200, decisionAcceptedPage(await approvals.openLink(token!), result.decision));
@@ -34,7 +35,7 @@ export function addApprovalRoutes(router: ReturnType<typeof createRouter>, appro
       if (isDomainError(error) && error.code === 'VALIDATION') {
         // Show the form again with the reason, keeping what the approver typed.
         const view = await approvals.openLink(token!).catch(() => null);
-        if (view) return sendPage(res, 400, approvalPage(view, error.problems[0]?.message ?? error.message, form));
+        if (view) return sendPage(res, 400, approvalPage(view, error.problems[0]?.message ?? error.message, { comment: String(form.comment ?? '') }));
       }
       sendLinkError(res, error);
     }

@@ -29,9 +29,13 @@ export async function readJson(req: IncomingMessage, limitBytes = 1_000_000): Pr
   }
 }
 
-export async function readForm(req: IncomingMessage, limitBytes = 32_000): Promise<Record<string, string>> {
+/** A urlencoded form; fields named in `lists` (checkbox groups) come back as arrays. */
+export async function readForm(req: IncomingMessage, lists: string[] = [], limitBytes = 32_000): Promise<Record<string, string | string[]>> {
   if (mediaType(req) !== 'application/x-www-form-urlencoded') {
     throw new DomainError('VALIDATION', 'Submit the decision with the form on the approval page.');
   }
-  return Object.fromEntries(new URLSearchParams(await readBody(req, limitBytes)));
+  const params = new URLSearchParams(await readBody(req, limitBytes));
+  const form: Record<string, string | string[]> = Object.fromEntries(params);
+  for (const name of lists) form[name] = params.getAll(name);
+  return form;
 }

@@ -2,11 +2,13 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import protos from '@temporalio/proto';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/prisma-client';
-import { parseApplicationInput } from '../../domain/application-input';
+import { definitionOf, latestDefinition } from '../../definitions';
+import { parseApplicationInput, parseOrThrow, unitInput } from '../../domain/application-input';
 import { DomainError } from '../../domain/domain-error';
 import type { applicationWorkflow } from '../../workflows/application-workflow';
+import type { ApplicationState } from '../../workflows/engine/state';
 import { unitBranchWorkflowId } from '../../workflows/ids';
-import { applicationStateQuery, resubmitUpdate, type ApplicationState, type UnitState } from '../../workflows/messages';
+import { addUnitUpdate, applicationStateQuery, removeUnitUpdate, resubmitUpdate, withdrawUpdate } from '../../workflows/messages';
 import { explainUpdateFailure, isWorkflowNotFound } from './temporal-errors';
 
 export interface StartedApplication {
@@ -15,19 +17,18 @@ export interface StartedApplication {
   created: boolean;
 }
 
-/** Coordinator and admin operations on applications: start, read, history, resubmit. */
+/** Coordinator and admin operations on applications: start, read, history and lifecycle updates. */
 export function createApplicationService({ db, temporal, taskQueue }: { db: Db; temporal: Client; taskQueue: string }) {
   async function start(raw: unknown, idempotencyKey?: string): Promise<StartedApplication> {
     const input = parseApplicationInput(raw);
     // With an idempotency key, a retried request maps to the same workflow id and so to one application.
-    const id = idempotencyKey
-      ? `app-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}`
-      : `app-${randomUUID()}`;
+    const id = idempotencyKey ? `app-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}` : `app-${randomUUID()}`;
     try {
       await temporal.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
         taskQueue,
         workflowId: id,
-        args: [{ applicationId: id, input }],
+        // The definition travels in the input: the application keeps this version to its end.
+        args: [{ applicationId: id, input, definition: latestDefinition(input.variant) }],
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
@@ -43,11 +44,14 @@ export function createApplicationService({ db, temporal, taskQueue }: { db: Db; 
       db.application.findUnique({
         where: { id },
         select: {
-          id: true, variant: true, title: true, status: true, coordinatorName: true, coordinatorEmail: true,
+          id: true, variant: true, definitionVersion: true, title: true, status: true, stage: true, coordinatorName: true, coordinatorEmail: true,
           createdAt: true, updatedAt: true, closedAt: true,
           units: { select: { unitKey: true, name: true, projectReference: true, approverName: true, approverEmail: true, status: true }, orderBy: { unitKey: 'asc' } },
           requests: {
-            select: { id: true, unitKey: true, step: true, round: true, partyRole: true, partyEmail: true, status: true, comment: true, deadline: true, decidedAt: true, createdAt: true },
+            select: {
+              id: true, unitKey: true, step: true, kind: true, ask: true, round: true, partyRole: true, partyEmail: true, status: true,
+              comment: true, formData: true, late: true, closedReason: true, deadline: true, decidedAt: true, createdAt: true,
+            },
             orderBy: { createdAt: 'asc' },
           },
         },
@@ -55,13 +59,7 @@ export function createApplicationService({ db, temporal, taskQueue }: { db: Db; 
       liveState(id),
     ]);
     if (!record && !live) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
-    return {
-      id,
-      status: live?.state?.status ?? record?.status ?? 'starting',
-      workflow: live?.workflow ?? null,
-      state: live?.state ?? null,
-      record,
-    };
+    return { id, status: live?.state?.status ?? record?.status ?? 'starting', workflow: live?.workflow ?? null, state: live?.state ?? null, record };
   }
 
   async function liveState(id: string) {
@@ -69,10 +67,7 @@ export function createApplicationService({ db, temporal, taskQueue }: { db: Db; 
     try {
       const d = await handle.describe();
       const state: ApplicationState | null = await handle.query(applicationStateQuery).catch(() => null);
-      return {
-        workflow: { workflowId: d.workflowId, runId: d.runId, status: d.status.name, startTime: d.startTime, closeTime: d.closeTime ?? null },
-        state,
-      };
+      return { workflow: { workflowId: d.workflowId, runId: d.runId, status: d.status.name, startTime: d.startTime, closeTime: d.closeTime ?? null }, state };
     } catch (error) {
       if (isWorkflowNotFound(error)) return null;
       throw error;
@@ -81,15 +76,12 @@ export function createApplicationService({ db, temporal, taskQueue }: { db: Db; 
 
   /** The domain audit trail and the Temporal event histories (application and unit workflows). */
   async function history(id: string) {
-    const [audit, units] = await Promise.all([
-      db.auditEvent.findMany({
-        where: { applicationId: id },
-        select: { type: true, actor: true, data: true, occurredAt: true },
-        orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
-      }),
-      db.applicationUnit.findMany({ where: { applicationId: id }, select: { unitKey: true }, orderBy: { unitKey: 'asc' } }),
+    const [audit, app] = await Promise.all([
+      db.auditEvent.findMany({ where: { applicationId: id }, select: { type: true, actor: true, data: true, occurredAt: true }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }),
+      db.application.findUnique({ where: { id }, select: { variant: true, definitionVersion: true, units: { select: { unitKey: true }, orderBy: { unitKey: 'asc' } } } }),
     ]);
-    const workflowIds = [id, ...units.map((u) => unitBranchWorkflowId(id, u.unitKey))];
+    const unitStages = (app && definitionOf(app.variant, app.definitionVersion)?.stages.filter((s) => s.scope === 'per-unit')) ?? [];
+    const workflowIds = [id, ...unitStages.flatMap((s) => (app?.units ?? []).map((u) => unitBranchWorkflowId(id, s.id, u.unitKey)))];
     const workflows = (await Promise.all(workflowIds.map(eventsOf))).filter((w) => w !== null);
     if (!audit.length && !workflows.length) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
     return { id, audit, workflows };
@@ -112,29 +104,51 @@ export function createApplicationService({ db, temporal, taskQueue }: { db: Db; 
     }
   }
 
-  async function resubmit(id: string, unitKey: string, note?: string): Promise<UnitState> {
+  /** Runs a coordinator's update on the application workflow, explaining a refusal. */
+  async function onApplication<T>(id: string, run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>): Promise<T> {
     try {
-      return await temporal.workflow.getHandle(unitBranchWorkflowId(id, unitKey)).executeUpdate(resubmitUpdate, { args: [{ note }] });
+      return await run(temporal.workflow.getHandle(id));
     } catch (error) {
-      if (isWorkflowNotFound(error)) throw new DomainError('NOT_FOUND', `No unit ${unitKey} in application ${id}.`);
-      throw explainUpdateFailure(error, `Unit ${unitKey} of application ${id} is already resolved.`);
+      if (isWorkflowNotFound(error)) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
+      throw explainUpdateFailure(error, new DomainError('CONFLICT', `Application ${id} has already ended.`));
     }
   }
 
+  /** Resubmits work sent back with changes requested: a unit's (with unitKey) or the application's own step. */
+  async function resubmit(id: string, unitKey: string | undefined, note?: string): Promise<void> {
+    if (!unitKey) return onApplication(id, (h) => h.executeUpdate(resubmitUpdate, { args: [{ note }] }));
+    const state = await onApplication(id, (h) => h.query(applicationStateQuery));
+    const unit = state.units.find((u) => u.unitKey === unitKey);
+    if (!unit?.stageId) throw new DomainError('NOT_FOUND', `Application ${id} has no unit ${unitKey} with work in progress.`);
+    try {
+      await temporal.workflow.getHandle(unitBranchWorkflowId(id, unit.stageId, unitKey)).executeUpdate(resubmitUpdate, { args: [{ note }] });
+    } catch (error) {
+      throw explainUpdateFailure(error, new DomainError('CONFLICT', `Unit ${unitKey} of application ${id} has already finished.`));
+    }
+  }
+
+  const withdraw = (id: string, reason: string) => onApplication(id, (h) => h.executeUpdate(withdrawUpdate, { args: [{ reason }] }));
+
+  const addUnit = (id: string, raw: unknown) => {
+    const unit = parseOrThrow(unitInput, raw, 'The unit is invalid');
+    return onApplication(id, (h) => h.executeUpdate(addUnitUpdate, { args: [unit] }));
+  };
+
+  const removeUnit = (id: string, unitKey: string, reason: string) => onApplication(id, (h) => h.executeUpdate(removeUnitUpdate, { args: [{ unitKey, reason }] }));
+
   async function list(limit = 50) {
     return db.application.findMany({
-      select: { id: true, title: true, variant: true, status: true, createdAt: true, closedAt: true },
+      select: { id: true, title: true, variant: true, status: true, stage: true, createdAt: true, closedAt: true },
       orderBy: { createdAt: 'desc' },
       take: limit,
     });
   }
 
-  return { start, get, history, resubmit, list };
+  return { start, get, history, resubmit, withdraw, addUnit, removeUnit, list };
 }
 
 export type ApplicationService = ReturnType<typeof createApplicationService>;
 
 // @temporalio/proto is CommonJS: its namespace comes through the default export under ESM.
 const { EventType } = protos.temporal.api.enums.v1;
-const eventTypeName = (type: number | null | undefined): string =>
-  (EventType[type ?? 0] ?? 'EVENT_TYPE_UNSPECIFIED').replace(/^EVENT_TYPE_/, '');
+const eventTypeName = (type: number | null | undefined): string => (EventType[type ?? 0] ?? 'EVENT_TYPE_UNSPECIFIED').replace(/^EVENT_TYPE_/, '');

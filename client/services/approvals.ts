@@ -2,10 +2,11 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { parseApprovalToken, secretMatches } from '../../auth/approval-token';
 import type { Db } from '../../db/prisma-client';
-import { parseOrThrow } from '../../domain/application-input';
+import { parseOrThrow, type ApplicationInput } from '../../domain/application-input';
 import { DomainError } from '../../domain/domain-error';
-import { decideUpdate, type RecordedDecision } from '../../workflows/messages';
-import { commentRequired, decisions, stepDescription, type UnitStep } from '../../workflows/unit-transitions';
+import type { RecordedDecision } from '../../workflows/engine/state';
+import { commentRequired } from '../../workflows/engine/verdict';
+import { decideUpdate } from '../../workflows/messages';
 import { explainUpdateFailure } from './temporal-errors';
 
 export interface ApprovalLinkView {
@@ -14,32 +15,36 @@ export interface ApprovalLinkView {
   workflowId: string;
   applicationId: string;
   applicationTitle: string;
-  unitName: string;
-  what: string;
+  concerning: string;
+  kind: 'sign-off' | 'declaration';
+  ask: string;
   partyName: string;
   partyRole: string;
-  step: UnitStep;
   round: number;
   deadline: Date;
+  acceptsLate: boolean;
   status: string;
   comment: string | null;
+  services: string[] | null;
   decidedAt: Date | null;
+  late: boolean;
+  /** What a declaration may choose from. */
+  catalogue: Array<{ code: string; name: string }>;
 }
 
-export const decisionForm = z
-  .object({
-    decision: z.enum(decisions, { message: 'Choose approve, reject or request changes.' }),
-    comment: z.string().trim().max(4000, 'The comment may be at most 4000 characters.').optional(),
-  })
-  .refine((f) => !commentRequired(f.decision) || !!f.comment, {
-    path: ['comment'],
-    message: 'A comment is required when you reject or request changes.',
-  });
-export type DecisionForm = z.infer<typeof decisionForm>;
+/** Decided requests show their decision; closed ones explain why they no longer accept one. */
+const decidedStatuses = ['approved', 'rejected', 'changes-requested', 'declared', 'declined'];
 
-export type DecisionResult =
-  | { outcome: 'recorded'; decision: RecordedDecision }
-  | { outcome: 'already-recorded'; view: ApprovalLinkView };
+const decisionForm = z
+  .object({
+    decision: z.enum(['approve', 'reject', 'request-changes', 'declare', 'decline'], { message: 'Press one of the decision buttons.' }),
+    comment: z.string().trim().max(4000, 'The comment may be at most 4000 characters.').optional(),
+    services: z.array(z.string()).max(100).optional(),
+  })
+  .refine((f) => !commentRequired(f.decision) || !!f.comment, { path: ['comment'], message: 'A comment is required when you reject or request changes.' })
+  .refine((f) => f.decision !== 'declare' || (f.services?.length ?? 0) > 0, { path: ['services'], message: 'Choose at least one service to declare, or decline.' });
+
+export type DecisionResult = { outcome: 'recorded'; decision: RecordedDecision } | { outcome: 'already-recorded'; view: ApprovalLinkView };
 
 /** Approval links: reading what is asked (no effect) and recording a decision (an update). */
 export function createApprovalService({ db, temporal, clock }: { db: Db; temporal: Client; clock: () => Date }) {
@@ -55,49 +60,57 @@ export function createApprovalService({ db, temporal, clock }: { db: Db; tempora
         revokedAt: true,
         request: {
           select: {
-            id: true, workflowId: true, applicationId: true, unitKey: true, step: true, round: true, partyName: true, partyRole: true,
-            deadline: true, status: true, comment: true, decidedAt: true,
-            application: { select: { title: true, units: { select: { unitKey: true, name: true, projectReference: true } } } },
+            id: true, workflowId: true, applicationId: true, unitKey: true, kind: true, ask: true, round: true, partyName: true, partyRole: true,
+            deadline: true, acceptsLate: true, status: true, comment: true, formData: true, decidedAt: true, late: true, closedReason: true,
+            application: { select: { title: true, input: true, units: { select: { unitKey: true, name: true } } } },
           },
         },
       },
     });
     if (!row) throw new DomainError('LINK_UNKNOWN', 'This approval link is not valid. Check that it was copied whole.');
     if (!secretMatches(parsed.secret, row.secretHash)) throw new DomainError('LINK_INVALID', 'This approval link is not valid.');
-    if (row.revokedAt) throw new DomainError('LINK_EXPIRED', 'This approval link is no longer valid: the request was closed or a newer link was sent.');
-    if (row.expiresAt <= clock()) throw new DomainError('LINK_EXPIRED', `This approval link expired on ${row.expiresAt.toISOString()}.`);
+    if (row.revokedAt) throw new DomainError('LINK_EXPIRED', 'This approval link is no longer valid: a newer link was sent for the same request.');
     const r = row.request;
-    const unit = r.application.units.find((u) => u.unitKey === r.unitKey);
+    // Why the request closed (deadline, withdrawal, removal) tells the approver more than the link's expiry.
+    if (r.status !== 'pending' && !decidedStatuses.includes(r.status)) {
+      throw new DomainError('REQUEST_CLOSED', r.closedReason ?? 'This request is closed and no longer accepts decisions.');
+    }
+    if (row.expiresAt <= clock()) throw new DomainError('LINK_EXPIRED', `This approval link expired on ${row.expiresAt.toISOString()}.`);
+    const input = r.application.input as unknown as ApplicationInput;
     return {
       tokenId: parsed.id,
       requestId: r.id,
       workflowId: r.workflowId,
       applicationId: r.applicationId,
       applicationTitle: r.application.title,
-      unitName: unit?.name ?? r.unitKey,
-      what: stepDescription(r.step as UnitStep, unit?.projectReference ?? '?'),
+      concerning: r.application.units.find((u) => u.unitKey === r.unitKey)?.name ?? r.application.title,
+      kind: r.kind as ApprovalLinkView['kind'],
+      ask: r.ask,
       partyName: r.partyName,
       partyRole: r.partyRole,
-      step: r.step as UnitStep,
       round: r.round,
       deadline: r.deadline,
+      acceptsLate: r.acceptsLate,
       status: r.status,
       comment: r.comment,
+      services: (r.formData as { services?: string[] } | null)?.services ?? null,
       decidedAt: r.decidedAt,
+      late: r.late,
+      catalogue: input.variant === 'dedicated-zit-allocation' ? input.serviceCatalogue : [],
     };
   }
 
   async function decide(token: string, form: unknown): Promise<DecisionResult> {
     const view = await openLink(token);
     if (view.status !== 'pending') return { outcome: 'already-recorded', view };
-    const { decision, comment } = parseOrThrow(decisionForm, form, 'The decision is incomplete');
+    const { decision, comment, services } = parseOrThrow(decisionForm, form, 'The decision is incomplete');
     try {
       const recorded = await temporal.workflow
         .getHandle(view.workflowId)
-        .executeUpdate(decideUpdate, { args: [{ requestId: view.requestId, decision, comment }] });
+        .executeUpdate(decideUpdate, { args: [{ requestId: view.requestId, decision, comment, services }] });
       return { outcome: 'recorded', decision: recorded };
     } catch (error) {
-      const refusal = explainUpdateFailure(error, 'This request is closed and no longer accepts decisions.');
+      const refusal = explainUpdateFailure(error, new DomainError('REQUEST_CLOSED', 'This request is closed and no longer accepts decisions.'));
       // A concurrent submission won: show what it recorded, as for any repeated submission.
       if (refusal.code === 'ALREADY_DECIDED') return { outcome: 'already-recorded', view: await openLink(token) };
       throw refusal;

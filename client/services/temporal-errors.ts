@@ -5,12 +5,12 @@ import { DomainError, domainErrorCodes, type DomainErrorCode } from '../../domai
  * The DomainError that explains a refused or failed Temporal update; rethrows anything else.
  * Refusals carry their code as the ApplicationFailure type (see workflows/messages.ts).
  */
-export function explainUpdateFailure(error: unknown, closedMessage: string): DomainError {
+export function explainUpdateFailure(error: unknown, whenClosed: DomainError): DomainError {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const type = error.cause.type as DomainErrorCode;
     if (domainErrorCodes.includes(type)) return new DomainError(type, error.cause.message);
   }
-  if (isWorkflowNotFound(error) || isCompletedWorkflowError(error)) return new DomainError('REQUEST_CLOSED', closedMessage);
+  if (isWorkflowNotFound(error) || isCompletedWorkflowError(error)) return whenClosed;
   throw error;
 }
 

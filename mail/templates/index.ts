@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { applicationClosedProps, renderApplicationClosed } from './application-closed';
 import { approvalRequestProps, renderApprovalRequest } from './approval-request';
 import { changesRequestedProps, renderChangesRequested } from './changes-requested';
+import { renderRequestClosed, requestClosedProps } from './request-closed';
 
 export interface RenderedEmail {
   subject: string;
@@ -14,6 +15,7 @@ const catalogue = {
   'approval-request': { props: approvalRequestProps, render: renderApprovalRequest },
   'changes-requested': { props: changesRequestedProps, render: renderChangesRequested },
   'application-closed': { props: applicationClosedProps, render: renderApplicationClosed },
+  'request-closed': { props: requestClosedProps, render: renderRequestClosed },
 } as const;
 
 export type TemplateName = keyof typeof catalogue;

@@ -18,22 +18,24 @@ afterAll(() => h?.stop());
 async function newApplication() {
   const input = makeInput({ units: 1 });
   const applicationId = `app-${randomUUID()}`;
-  await createActivities(h.deps).recordApplicationStarted({ applicationId, input });
+  await createActivities(h.deps).recordApplicationStarted({ applicationId, input, definitionVersion: 1 });
   const unit = input.units[0]!;
   const request: OpenApprovalRequestInput = {
-    requestId: `${applicationId}:unit-1:unit-confirmation:1`,
-    step: 'unit-confirmation',
+    requestId: `${applicationId}:unit-1:unit-confirmation:1:unit-approver`,
+    applicationId,
+    applicationTitle: input.title,
+    unitKey: unit.key,
+    unitName: unit.name,
+    stepId: 'unit-confirmation',
+    kind: 'sign-off',
+    ask: `Include the K2 module in project ${unit.projectReference}`,
     round: 1,
+    workflowId: `${applicationId}:modules:unit-1`,
     partyRole: 'unit-approver',
     partyName: unit.approver.name,
     partyEmail: unit.approver.email,
     deadline: input.deadlines.unitConfirmation,
-    applicationId,
-    unitKey: unit.key,
-    workflowId: `${applicationId}:unit:unit-1`,
-    applicationTitle: input.title,
-    unitName: unit.name,
-    projectReference: unit.projectReference,
+    acceptsLate: false,
   };
   return { applicationId, input, request };
 }
@@ -43,7 +45,7 @@ const count = (applicationId: string, type: string) => h.db.auditEvent.count({ w
 describe('activities retried with the same input', () => {
   it('write an application and its start record once', async () => {
     const { applicationId, input } = await newApplication();
-    await createActivities(h.deps).recordApplicationStarted({ applicationId, input });
+    await createActivities(h.deps).recordApplicationStarted({ applicationId, input, definitionVersion: 1 });
     expect(await h.db.applicationUnit.count({ where: { applicationId } })).toBe(1);
     expect(await count(applicationId, 'application.started')).toBe(1);
   });
@@ -93,12 +95,14 @@ describe('activities retried with the same input', () => {
       applicationId,
       unitKey: 'unit-1',
       requestId: request.requestId,
-      step: 'unit-confirmation' as const,
+      stepId: 'unit-confirmation',
       round: 1,
       decision: 'reject' as const,
       comment: 'No',
+      services: null,
       partyEmail: request.partyEmail,
       decidedAt: new Date().toISOString(),
+      late: false,
     };
     await activities.recordDecision(decision);
     await activities.recordDecision(decision);

@@ -90,7 +90,7 @@ describe('GET /api/applications/:id/history', () => {
     const decided = body.audit.find((a: { type: string }) => a.type === 'approval.decided');
     expect(decided.actor).toBe(`unit-approver:${input.units[0]!.approver.email}`);
     expect(decided.data).toMatchObject({ decision: 'approve', comment: 'Confirmed' });
-    expect(body.workflows.map((w: { workflowId: string }) => w.workflowId)).toEqual([id, `${id}:unit:unit-1`]);
+    expect(body.workflows.map((w: { workflowId: string }) => w.workflowId)).toEqual([id, `${id}:modules:unit-1`]);
     const parentEvents = body.workflows[0].events.map((e: { eventType: string }) => e.eventType);
     expect(parentEvents[0]).toBe('WORKFLOW_EXECUTION_STARTED');
     expect(parentEvents.at(-1)).toBe('WORKFLOW_EXECUTION_COMPLETED');
@@ -105,7 +105,7 @@ describe('POST /api/applications/:id/units/:unitKey/resubmit', () => {
     await api.linkFor(input.units[0]!.approver.email);
     const refused = await api.postJson(`/api/applications/${id}/units/unit-1/resubmit`, {});
     expect(refused.status).toBe(409);
-    expect(refused.body.error.message).toMatch(/only a unit with changes requested/);
+    expect(refused.body.error.message).toMatch(/only work sent back with changes requested can be resubmitted/);
     expect((await api.postJson(`/api/applications/${id}/units/unit-9/resubmit`, {})).status).toBe(404);
   });
 });

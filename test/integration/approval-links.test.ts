@@ -1,5 +1,6 @@
 import protos from '@temporalio/proto';
 import { describe, expect, it, vi } from 'vitest';
+import { unitStateQuery } from '../../workflows/messages';
 import { apiOf } from '../support/api';
 import { makeInput } from '../support/application-input';
 import { useHarness, type Harness } from '../support/harness';
@@ -47,7 +48,7 @@ describe('approval links', () => {
 
   it('show what is asked on GET and HEAD without changing anything', async () => {
     const { id, link } = await oneUnitApplication();
-    const unitWorkflow = `${id}:unit:unit-1`;
+    const unitWorkflow = `${id}:modules:unit-1`;
     const before = await settledHistoryLength(unitWorkflow);
     const page = await api.open(link);
     expect(page.status).toBe(200);
@@ -78,8 +79,8 @@ describe('approval links', () => {
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
     const decided = await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'approval.decided' } });
     expect(decided).toHaveLength(1);
-    const unit = await h.temporal.workflow.getHandle(`${id}:unit:unit-1`).query('unitState');
-    expect((unit as { decisions: unknown[] }).decisions).toHaveLength(1);
+    const unit = await h.temporal.workflow.getHandle(`${id}:modules:unit-1`).query(unitStateQuery);
+    expect(unit.history[0]!.parties.filter((p) => p.decidedAt)).toHaveLength(1);
   });
 
   it('refuse a reject or request-changes without a comment, keeping the form', async () => {
@@ -113,7 +114,7 @@ describe('approval links', () => {
     await api.result(id);
     const page = await api.open(link);
     expect(page.status).toBe(410);
-    expect(page.html).toContain('no longer valid');
+    expect(page.html).toContain('Its deadline passed');
   });
 
   it('never write a token into the server log', async () => {

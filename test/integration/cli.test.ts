@@ -41,12 +41,12 @@ describe('the k2flow CLI', () => {
     const status = await k2flow(['status', id]);
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(`${id}  collecting-sign-offs`);
-    expect(status.stdout).toContain(`unit-1: awaiting-confirmation (round 1), waiting for ${input.units[0]!.approver.email}`);
+    expect(status.stdout).toContain(`unit-1: in-progress (round 1), waiting for ${input.units[0]!.approver.email} (unit-confirmation)`);
 
     const history = await k2flow(['history', id]);
     expect(history.code).toBe(0);
     expect(history.stdout).toContain('application.started');
-    expect(history.stdout).toContain(`Temporal history of ${id}:unit:unit-1:`);
+    expect(history.stdout).toContain(`Temporal history of ${id}:modules:unit-1:`);
 
     const json = await k2flow(['status', id, '--json']);
     expect(JSON.parse(json.stdout).id).toBe(id);

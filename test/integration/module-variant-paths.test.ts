@@ -25,17 +25,17 @@ describe('variant 1: module in existing projects', () => {
 
     const result = await api.result(id);
     expect(result.status).toBe('approved');
-    expect(result.units.map((u) => u.outcome)).toEqual(['approved', 'approved']);
+    expect(result.units.map((u) => u.outcome)).toEqual(['succeeded', 'succeeded']);
     const record = await h.db.application.findUniqueOrThrow({ where: { id }, select: { status: true, closedAt: true, units: { select: { status: true } } } });
     expect(record.status).toBe('approved');
     expect(record.closedAt).not.toBeNull();
-    expect(record.units.map((u) => u.status)).toEqual(['approved', 'approved']);
+    expect(record.units.map((u) => u.status)).toEqual(['succeeded', 'succeeded']);
     const closing = await h.mailbox.waitFor(input.coordinator.email, 3);
     expect(closing[2]!.subject).toBe(`Application approved: ${input.title}`);
     expect(await auditTypes(id)).toEqual(expect.arrayContaining(['application.started', 'approval.requested', 'approval.decided', 'email.sent', 'application.closed']));
   });
 
-  it('fails the application when every unit declines, recording each rejection with its comment', async () => {
+  it('fails the application when every unit rejects the module, recording each rejection with its comment', async () => {
     const input = makeInput({ units: 2 });
     const id = await api.startOk(input);
     for (const unit of input.units) {
@@ -43,7 +43,7 @@ describe('variant 1: module in existing projects', () => {
     }
     const result = await api.result(id);
     expect(result.status).toBe('failed');
-    expect(result.units.map((u) => u.outcome)).toEqual(['declined', 'declined']);
+    expect(result.units.map((u) => u.outcome)).toEqual(['rejected', 'rejected']);
     const requests = await h.db.approvalRequest.findMany({ where: { applicationId: id }, select: { status: true, comment: true } });
     expect(requests).toEqual([
       { status: 'rejected', comment: 'No capacity this year' },
@@ -51,7 +51,7 @@ describe('variant 1: module in existing projects', () => {
     ]);
   });
 
-  it('approves the application without a unit that declines while the others approve', async () => {
+  it('approves the application without a unit that rejects the module while the others approve', async () => {
     const input = makeInput({ units: 2 });
     const id = await api.startOk(input);
     await api.decide(await api.linkFor(input.units[0]!.approver.email), 'reject', 'We withdraw');
@@ -61,8 +61,8 @@ describe('variant 1: module in existing projects', () => {
     const result = await api.result(id);
     expect(result.status).toBe('approved');
     expect(result.units).toEqual([
-      { unitKey: 'unit-1', name: 'Vocational School 1', outcome: 'declined' },
-      { unitKey: 'unit-2', name: 'Vocational School 2', outcome: 'approved' },
+      { unitKey: 'unit-1', name: 'Vocational School 1', outcome: 'rejected', declaredServices: null },
+      { unitKey: 'unit-2', name: 'Vocational School 2', outcome: 'succeeded', declaredServices: null },
     ]);
   });
 
@@ -100,7 +100,7 @@ describe('variant 1: module in existing projects', () => {
       { step: 'unit-confirmation', round: 2, status: 'approved' },
       { step: 'coordinator-review', round: 2, status: 'approved' },
     ]);
-    expect(await auditTypes(id)).toContain('unit.resubmitted');
+    expect(await auditTypes(id)).toContain('resubmitted');
   });
 
   it('sends the unit back for a new confirmation when the coordinator requests changes at review', async () => {
@@ -117,7 +117,7 @@ describe('variant 1: module in existing projects', () => {
     expect(result).toMatchObject({ status: 'failed', units: [{ outcome: 'rejected' }] });
   });
 
-  it('expires a unit whose approver misses the deadline, revokes the link and fails the application', async () => {
+  it('expires a unit whose approver misses the deadline, closes the link and fails the application', async () => {
     const input = makeInput({ units: 1, confirmWithinSeconds: 3 });
     const id = await api.startOk(input);
     const link = await api.linkFor(input.units[0]!.approver.email);
@@ -126,6 +126,6 @@ describe('variant 1: module in existing projects', () => {
     const page = await api.open(link);
     expect(page.status).toBe(410);
     expect((await api.decide(link, 'approve')).status).toBe(410);
-    expect(await auditTypes(id)).toContain('approval.expired');
+    expect(await auditTypes(id)).toContain('approval.closed');
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { ApplicationResult } from '../../workflows/messages';
+import type { ApplicationResult } from '../../workflows/engine/state';
 import type { Harness } from './harness';
 
 /** Calls the way a browser or the coordinator's tools would: real HTTP against the harness. */
@@ -38,8 +38,9 @@ export function apiOf(h: Harness) {
       const res = await fetch(link, { method });
       return { status: res.status, headers: res.headers, html: await res.text() };
     },
-    async decide(link: string, decision: string, comment?: string) {
+    async decide(link: string, decision: string, comment?: string, services: string[] = []) {
       const form = new URLSearchParams({ decision, ...(comment !== undefined ? { comment } : {}) });
+      for (const s of services) form.append('services', s);
       const res = await fetch(link, { method: 'POST', body: form });
       return { status: res.status, html: await res.text() };
     },

@@ -52,6 +52,8 @@ describe('application input validation', () => {
   });
 
   it('names the supported variants when the variant is unknown', () => {
-    expect(problemsOf({ ...makeInput(), variant: 'individual-cooperation' })).toEqual([{ path: 'variant', message: 'must be one of: module-in-existing-projects' }]);
+    expect(problemsOf({ ...makeInput(), variant: 'grant-lottery' })).toEqual([
+      { path: 'variant', message: 'must be one of: module-in-existing-projects, dedicated-zit-allocation, individual-cooperation' },
+    ]);
   });
 });

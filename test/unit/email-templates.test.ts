@@ -6,7 +6,7 @@ describe('email templates', () => {
     const email = renderEmail('approval-request', {
       partyName: 'Dyrektor <b>ZSZ</b>',
       applicationTitle: 'K2 & partners',
-      unitName: 'ZSZ Wodzisław',
+      subject: 'ZSZ Wodzisław',
       what: 'including the K2 module',
       deadline: '2030-03-15T15:00:00.000Z',
       link: 'https://k2.example.pl/approvals/abc.def',

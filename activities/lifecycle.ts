@@ -1,0 +1,84 @@
+import type { UnitInput } from '../domain/application-input';
+import type { BranchStatus } from '../workflows/engine/state';
+import { actor, appendAudit } from './audit';
+import { closePendingRequests } from './close-requests';
+import type { ActivityDeps } from './deps';
+
+const coordinatorOf = async ({ db }: ActivityDeps, applicationId: string) =>
+  actor.coordinator((await db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { coordinatorEmail: true } })).coordinatorEmail);
+
+/** Records the stage an application entered. */
+export const recordStage =
+  ({ db, clock }: ActivityDeps) =>
+  async ({ applicationId, stageId, stageName }: { applicationId: string; stageId: string; stageName: string }): Promise<void> => {
+    await db.$transaction(async (tx) => {
+      await tx.application.update({ where: { id: applicationId }, data: { stage: stageId } });
+      await appendAudit(tx, [
+        { idempotencyKey: `stage:${applicationId}:${stageId}`, applicationId, type: 'application.stage-entered', actor: actor.system, data: { stageId, stageName }, occurredAt: clock() },
+      ]);
+    });
+  };
+
+/** Records a branch's new status (a unit's, or the application's own steps when unitKey is null). */
+export const recordBranchStatus =
+  ({ db, clock }: ActivityDeps) =>
+  async (b: { applicationId: string; unitKey: string | null; status: BranchStatus; stepId: string | null; round: number }): Promise<void> => {
+    const label = b.status === 'in-progress' && b.stepId ? `awaiting:${b.stepId}` : b.status;
+    await db.$transaction(async (tx) => {
+      if (b.unitKey) await tx.applicationUnit.update({ where: { applicationId_unitKey: { applicationId: b.applicationId, unitKey: b.unitKey } }, data: { status: label } });
+      await appendAudit(tx, [
+        {
+          idempotencyKey: `branch-status:${b.applicationId}:${b.unitKey ?? '-'}:${b.round}:${label}`,
+          applicationId: b.applicationId,
+          type: b.unitKey ? 'unit.status-changed' : 'application.steps-status-changed',
+          actor: actor.system,
+          data: { unitKey: b.unitKey, status: label, round: b.round },
+          occurredAt: clock(),
+        },
+      ]);
+    });
+  };
+
+/** Audits the coordinator's resubmission after changes were requested. */
+export const recordResubmission =
+  (deps: ActivityDeps) =>
+  async ({ applicationId, unitKey, round, note }: { applicationId: string; unitKey: string | null; round: number; note: string | null }): Promise<void> => {
+    await appendAudit(deps.db, [
+      { idempotencyKey: `resubmitted:${applicationId}:${unitKey ?? '-'}:${round}`, applicationId, type: 'resubmitted', actor: await coordinatorOf(deps, applicationId), data: { unitKey, round, note }, occurredAt: deps.clock() },
+    ]);
+  };
+
+/** Adds a unit to a running application. */
+export const recordUnitAdded =
+  (deps: ActivityDeps) =>
+  async ({ applicationId, unit }: { applicationId: string; unit: UnitInput }): Promise<void> => {
+    const by = await coordinatorOf(deps, applicationId);
+    await deps.db.$transaction(async (tx) => {
+      await tx.applicationUnit.createMany({
+        data: [{ applicationId, unitKey: unit.key, name: unit.name, projectReference: unit.projectReference, approverName: unit.approver.name, approverEmail: unit.approver.email, status: 'waiting' }],
+        skipDuplicates: true,
+      });
+      await appendAudit(tx, [{ idempotencyKey: `unit-added:${applicationId}:${unit.key}`, applicationId, type: 'unit.added', actor: by, data: { unit }, occurredAt: deps.clock() }]);
+    });
+  };
+
+/** Removes a unit: its pending requests close and their parties are told. */
+export const recordUnitRemoved =
+  (deps: ActivityDeps) =>
+  async ({ applicationId, unitKey, reason }: { applicationId: string; unitKey: string; reason: string }): Promise<void> => {
+    const by = await coordinatorOf(deps, applicationId);
+    await closePendingRequests(deps, { applicationId, unitKey }, 'removed', `The unit was removed from the application: ${reason}`, true);
+    await deps.db.$transaction(async (tx) => {
+      await tx.applicationUnit.update({ where: { applicationId_unitKey: { applicationId, unitKey } }, data: { status: 'removed' } });
+      await appendAudit(tx, [{ idempotencyKey: `unit-removed:${applicationId}:${unitKey}`, applicationId, type: 'unit.removed', actor: by, data: { unitKey, reason }, occurredAt: deps.clock() }]);
+    });
+  };
+
+/** Withdraws an application: every pending request closes and its party is told. */
+export const withdrawApplication =
+  (deps: ActivityDeps) =>
+  async ({ applicationId, reason }: { applicationId: string; reason: string }): Promise<void> => {
+    const by = await coordinatorOf(deps, applicationId);
+    await closePendingRequests(deps, { applicationId }, 'withdrawn', `The application was withdrawn: ${reason}`, true);
+    await appendAudit(deps.db, [{ idempotencyKey: `withdrawn:${applicationId}`, applicationId, type: 'application.withdrawn', actor: by, data: { reason }, occurredAt: deps.clock() }]);
+  };

@@ -1,0 +1,106 @@
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { activities } from '../activities-proxy';
+import { decideUpdate, refusal, type DecideInput } from '../messages';
+import type { StepDefinition } from './definition';
+import type { RecordedDecision } from './state';
+import { allowedDecisions, commentRequired } from './verdict';
+
+export interface OpenRequestEntry {
+  requestId: string;
+  applicationId: string;
+  unitKey: string | null;
+  step: StepDefinition;
+  round: number;
+  deadline: string;
+  partyEmail: string;
+  /** Service codes a declaration may choose from. */
+  catalogue: string[];
+  onRecorded(decision: RecordedDecision): void;
+}
+
+/**
+ * The `decide` update of one workflow: which requests are open, which closed and why. A decision
+ * is claimed the moment the update is accepted, so a concurrent second one is refused, and is
+ * recorded in the database before the approver gets the answer.
+ */
+export function installDecisionInbox() {
+  const open = new Map<string, OpenRequestEntry & { claimed: boolean; recorded: boolean }>();
+  const closedBecause = new Map<string, string>();
+
+  setHandler(
+    decideUpdate,
+    async (input) => {
+      const entry = open.get(input.requestId)!;
+      entry.claimed = true;
+      const decision: RecordedDecision = {
+        requestId: entry.requestId,
+        stepId: entry.step.id,
+        round: entry.round,
+        decision: input.decision,
+        comment: input.comment?.trim() || null,
+        services: input.decision === 'declare' ? [...new Set(input.services)] : null,
+        partyEmail: entry.partyEmail,
+        decidedAt: new Date().toISOString(),
+        late: Date.now() > Date.parse(entry.deadline),
+      };
+      await activities.recordDecision({ applicationId: entry.applicationId, unitKey: entry.unitKey, ...decision });
+      entry.recorded = true;
+      entry.onRecorded(decision);
+      return decision;
+    },
+    { validator: (input) => validate(input) },
+  );
+
+  function validate(input: DecideInput): void {
+    const entry = open.get(input.requestId);
+    const refuse = (type: string, message: string) => {
+      throw ApplicationFailure.create({ type, message });
+    };
+    if (!entry) {
+      return refuse(refusal.requestClosed, closedBecause.get(input.requestId) ?? 'This request is not open for decisions.');
+    }
+    if (entry.claimed) return refuse(refusal.alreadyDecided, 'A decision was already recorded for this request.');
+    if (Date.now() > Date.parse(entry.deadline) && entry.step.lateDecisions === 'refuse') {
+      return refuse(refusal.deadlinePassed, `The deadline for this request passed on ${entry.deadline}; the decision was not recorded.`);
+    }
+    const allowed = allowedDecisions(entry.step);
+    if (!allowed.includes(input.decision)) return refuse(refusal.validation, `The decision must be one of: ${allowed.join(', ')}.`);
+    if (commentRequired(input.decision) && !input.comment?.trim()) {
+      return refuse(refusal.validation, `A comment is required to ${input.decision}.`);
+    }
+    if (input.decision === 'declare') {
+      const chosen = input.services ?? [];
+      if (chosen.length === 0) return refuse(refusal.validation, 'Choose at least one service to declare, or decline.');
+      const unknown = chosen.filter((s) => !entry.catalogue.includes(s));
+      if (unknown.length) return refuse(refusal.validation, `Unknown services: ${unknown.join(', ')}.`);
+    }
+  }
+
+  return {
+    open(entry: OpenRequestEntry): void {
+      open.set(entry.requestId, { ...entry, claimed: false, recorded: false });
+    },
+    /** True once no accepted decision among these requests is still being recorded. */
+    settled(requestIds: string[]): boolean {
+      return requestIds.every((id) => {
+        const e = open.get(id);
+        return !e || !e.claimed || e.recorded;
+      });
+    },
+    /** Closes requests, remembering why for late-comers; returns those that had no decision. */
+    close(requestIds: string[], reason: string): string[] {
+      const undecided: string[] = [];
+      for (const id of requestIds) {
+        const e = open.get(id);
+        if (!e) continue;
+        if (!e.claimed) undecided.push(id);
+        open.delete(id);
+        closedBecause.set(id, e.claimed ? 'A decision was already recorded for this request.' : reason);
+      }
+      return undecided;
+    },
+    openRequestIds: (): string[] => [...open.keys()],
+  };
+}
+
+export type DecisionInbox = ReturnType<typeof installDecisionInbox>;

@@ -1,0 +1,50 @@
+// The shape of a financing variant's definition: plain data the engine interprets. A running
+// application carries its definition in its workflow input, so a later change to a definition
+// applies to new applications only.
+
+/** Who acts in a step; resolved against the application input (see parties.ts). */
+export type Role = 'unit-approver' | 'coordinator' | 'board-member' | 'promoter' | 'ksse' | 'landster';
+
+/** How many of a step's parties must approve: every one, one, more than half, or at least k. */
+export type Quorum = { rule: 'all' } | { rule: 'any' } | { rule: 'majority' } | { rule: 'at-least'; count: number };
+
+/** sign-off: approve / reject / request changes. declaration: declare chosen services or decline. */
+export type StepKind = 'sign-off' | 'declaration';
+
+export interface StepDefinition {
+  id: string;
+  /** What the parties are asked, shown on their page; `{unit.name}`, `{unit.projectReference}`, `{declaredServices}` are filled in. */
+  ask: string;
+  kind: StepKind;
+  /** Every member of these roles is a party of the step. */
+  roles: Role[];
+  quorum: Quorum;
+  /** Key of the input's `deadlines` object that closes this step. */
+  deadline: string;
+  /**
+   * Request-changes sends the work back: to `restartAt` (a step of the same branch), after the
+   * coordinator resubmits when `awaitResubmission`, or at once with the comment passed along.
+   */
+  onRequestChanges: { restartAt: string; awaitResubmission: boolean } | null;
+  /** After the deadline: close the step (it expires), or keep accepting decisions, marked late. */
+  lateDecisions: 'refuse' | 'accept';
+}
+
+export interface StageDefinition {
+  id: string;
+  name: string;
+  /** Application steps run once; per-unit steps run for each unit in parallel, in a child workflow. */
+  scope: 'application' | 'per-unit';
+  steps: StepDefinition[];
+  /** Application status when the stage fails (per-unit: when no unit succeeds). */
+  onFailure: 'rejected' | 'failed' | 'lapsed';
+}
+
+export interface VariantDefinition {
+  variant: string;
+  version: number;
+  title: string;
+  stages: StageDefinition[];
+  /** Application status when every stage succeeded. */
+  onSuccess: 'approved' | 'submitted' | 'concluded';
+}

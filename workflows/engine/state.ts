@@ -1,0 +1,92 @@
+// What the engine reports through queries: plain JSON, also read by the client.
+import type { Quorum, StepKind } from './definition';
+
+export const signOffDecisions = ['approve', 'reject', 'request-changes'] as const;
+export const declarationDecisions = ['declare', 'decline'] as const;
+export type Decision = (typeof signOffDecisions)[number] | (typeof declarationDecisions)[number];
+
+export type PartyStatus = 'pending' | 'approved' | 'rejected' | 'changes-requested' | 'declared' | 'declined' | 'closed';
+
+export interface PartyState {
+  requestId: string;
+  role: string;
+  name: string;
+  email: string;
+  status: PartyStatus;
+  comment: string | null;
+  decidedAt: string | null;
+  late: boolean;
+  services: string[] | null;
+}
+
+export type StepStatus = 'open' | 'overdue' | StepVerdict;
+export type StepVerdict = 'approved' | 'rejected' | 'changes-requested' | 'declared' | 'declined' | 'expired';
+
+export interface StepState {
+  stepId: string;
+  kind: StepKind;
+  ask: string;
+  round: number;
+  deadline: string;
+  quorum: Quorum;
+  status: StepStatus;
+  parties: PartyState[];
+}
+
+export type BranchStatus = 'waiting' | 'in-progress' | 'changes-requested' | BranchOutcome;
+export type BranchOutcome = 'succeeded' | 'rejected' | 'declined' | 'expired' | 'removed';
+
+export interface BranchState {
+  status: BranchStatus;
+  round: number;
+  current: StepState | null;
+  history: StepState[];
+}
+
+export interface UnitState extends BranchState {
+  unitKey: string;
+  name: string;
+  stageId: string | null;
+  declaredServices: string[] | null;
+}
+
+export type ApplicationStatus = 'collecting-sign-offs' | 'approved' | 'submitted' | 'concluded' | 'rejected' | 'failed' | 'lapsed' | 'withdrawn';
+
+export interface ApplicationState {
+  applicationId: string;
+  variant: string;
+  definitionVersion: number;
+  title: string;
+  status: ApplicationStatus;
+  stage: { id: string; name: string; scope: 'application' | 'per-unit' } | null;
+  /** The application-level steps, run and running. */
+  steps: BranchState;
+  units: UnitState[];
+  /** One line per party or person the application is waiting for. */
+  waitingFor: string[];
+}
+
+export interface RecordedDecision {
+  requestId: string;
+  stepId: string;
+  round: number;
+  decision: Decision;
+  comment: string | null;
+  services: string[] | null;
+  partyEmail: string;
+  decidedAt: string;
+  late: boolean;
+}
+
+export interface UnitResult {
+  unitKey: string;
+  name: string;
+  outcome: BranchOutcome;
+  declaredServices: string[] | null;
+}
+
+export interface ApplicationResult {
+  applicationId: string;
+  status: ApplicationStatus;
+  units: UnitResult[];
+}
