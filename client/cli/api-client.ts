@@ -38,8 +38,12 @@ export function createApiClient(baseUrl: string) {
       call<{ id: string }>('POST', '/api/applications', input, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
     status: (id: string) => call<Record<string, unknown>>('GET', `/api/applications/${enc(id)}`),
     history: (id: string) => call<Record<string, unknown>>('GET', `/api/applications/${enc(id)}/history`),
-    resubmit: (id: string, unitKey: string, note?: string) =>
-      call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}/units/${enc(unitKey)}/resubmit`, note ? { note } : {}),
+    resubmit: (id: string, unitKey: string | undefined, note?: string) =>
+      call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}${unitKey ? `/units/${enc(unitKey)}` : ''}/resubmit`, note ? { note } : {}),
+    withdraw: (id: string, reason: string) => call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}/withdraw`, { reason }),
+    addUnit: (id: string, unit: unknown) => call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}/units`, unit),
+    removeUnit: (id: string, unitKey: string, reason: string) =>
+      call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}/units/${enc(unitKey)}/remove`, { reason }),
     list: () => call<{ applications: Array<Record<string, unknown>> }>('GET', '/api/applications'),
   };
 }

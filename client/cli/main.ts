@@ -9,7 +9,10 @@ const usage = `Usage: k2flow <command> [options]
   start <file.json> [--idempotency-key KEY]   start an application from an input file
   status <id>                                 show an application's state
   history <id>                                show its audit trail and Temporal history
-  resubmit <id> <unit-key> [--note TEXT]      resubmit a unit after changes were requested
+  resubmit <id> [unit-key] [--note TEXT]      resubmit work sent back with changes requested
+  withdraw <id> --reason TEXT                 withdraw the application; pending links stop working
+  add-unit <id> <unit.json>                   add a unit while sign-offs are being collected
+  remove-unit <id> <unit-key> --reason TEXT   remove a unit; its pending links stop working
   list                                        list recent applications
 
 Options: --json prints the API's JSON answer. K2FLOW_URL is k2flow's address (default http://localhost:3000).`;
@@ -20,7 +23,13 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, 'idempotency-key': { type: 'string' }, note: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      json: { type: 'boolean' },
+      'idempotency-key': { type: 'string' },
+      note: { type: 'string' },
+      reason: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, ...args] = positionals;
   if (values.help || !command) {
@@ -29,9 +38,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const api = createApiClient(process.env.K2FLOW_URL?.trim() || 'http://localhost:3000');
   const print = (answer: unknown, human: () => string) => console.log(values.json ? JSON.stringify(answer, null, 2) : human());
-  const need = (n: number, what: string) => {
-    if (args.length !== n) throw new UsageError(`${command} needs ${what}.`);
+  const need = (n: number, what: string, optional = 0) => {
+    if (args.length < n || args.length > n + optional) throw new UsageError(`${command} needs ${what}.`);
     return args as string[];
+  };
+  const reason = () => {
+    if (!values.reason?.trim()) throw new UsageError(`${command} needs --reason "why".`);
+    return values.reason;
   };
 
   switch (command) {
@@ -55,9 +68,27 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'resubmit': {
+      const [id, unitKey] = need(1, 'an application id and, for a unit, its key', 1);
+      const answer = await api.resubmit(id!, unitKey, values.note);
+      print(answer, () => `Resubmitted ${unitKey ? `unit ${unitKey} of ` : ''}${id}; its parties are asked again.`);
+      return 0;
+    }
+    case 'withdraw': {
+      const [id] = need(1, 'an application id');
+      const answer = await api.withdraw(id!, reason());
+      print(answer, () => `Withdrew application ${id}; everyone with a pending link has been told.`);
+      return 0;
+    }
+    case 'add-unit': {
+      const [id, file] = need(2, 'an application id and a unit file');
+      const answer = await api.addUnit(id!, await readInputFile(file!));
+      print(answer, () => `Added the unit to ${id}.`);
+      return 0;
+    }
+    case 'remove-unit': {
       const [id, unitKey] = need(2, 'an application id and a unit key');
-      const answer = await api.resubmit(id!, unitKey!, values.note);
-      print(answer, () => `Resubmitted unit ${unitKey} of ${id}; its approver is asked again.`);
+      const answer = await api.removeUnit(id!, unitKey!, reason());
+      print(answer, () => `Removed unit ${unitKey} from ${id}; its pending links stop working.`);
       return 0;
     }
     case 'list': {

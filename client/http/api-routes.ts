@@ -6,6 +6,7 @@ import { sendJson } from './respond';
 import type { createRouter } from './router';
 
 const resubmitBody = z.object({ note: z.string().trim().max(4000).optional() }).strict();
+const reasonBody = z.object({ reason: z.string().trim().min(3, 'must say why, in at least 3 characters').max(4000) }).strict();
 
 /** The coordinator and admin JSON API. Errors are mapped to statuses once, by the server. */
 export function addApiRoutes(router: ReturnType<typeof createRouter>, applications: ApplicationService): void {
@@ -28,8 +29,29 @@ export function addApiRoutes(router: ReturnType<typeof createRouter>, applicatio
     sendJson(res, 200, await applications.history(id!));
   });
 
+  router.post('/api/applications/:id/resubmit', async (req, res, { id }) => {
+    const { note } = parseOrThrow(resubmitBody, await readJson(req), 'The resubmission is invalid');
+    await applications.resubmit(id!, undefined, note);
+    sendJson(res, 200, { resubmitted: true });
+  });
+
   router.post('/api/applications/:id/units/:unitKey/resubmit', async (req, res, { id, unitKey }) => {
     const { note } = parseOrThrow(resubmitBody, await readJson(req), 'The resubmission is invalid');
-    sendJson(res, 200, { unit: await applications.resubmit(id!, unitKey!, note) });
+    await applications.resubmit(id!, unitKey!, note);
+    sendJson(res, 200, { resubmitted: true });
+  });
+
+  router.post('/api/applications/:id/withdraw', async (req, res, { id }) => {
+    const { reason } = parseOrThrow(reasonBody, await readJson(req), 'The withdrawal is invalid');
+    sendJson(res, 200, { state: await applications.withdraw(id!, reason) });
+  });
+
+  router.post('/api/applications/:id/units', async (req, res, { id }) => {
+    sendJson(res, 200, { state: await applications.addUnit(id!, await readJson(req)) });
+  });
+
+  router.post('/api/applications/:id/units/:unitKey/remove', async (req, res, { id, unitKey }) => {
+    const { reason } = parseOrThrow(reasonBody, await readJson(req), 'The removal is invalid');
+    sendJson(res, 200, { state: await applications.removeUnit(id!, unitKey!, reason) });
   });
 }

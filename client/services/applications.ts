@@ -9,7 +9,7 @@ import type { applicationWorkflow } from '../../workflows/application-workflow';
 import type { ApplicationState } from '../../workflows/engine/state';
 import { unitBranchWorkflowId } from '../../workflows/ids';
 import { addUnitUpdate, applicationStateQuery, removeUnitUpdate, resubmitUpdate, withdrawUpdate } from '../../workflows/messages';
-import { explainUpdateFailure, isWorkflowNotFound } from './temporal-errors';
+import { explainUpdateFailure, isCompletedWorkflowError, isWorkflowNotFound } from './temporal-errors';
 
 export interface StartedApplication {
   id: string;
@@ -109,8 +109,11 @@ export function createApplicationService({ db, temporal, taskQueue }: { db: Db; 
     try {
       return await run(temporal.workflow.getHandle(id));
     } catch (error) {
+      const ended = new DomainError('CONFLICT', `Application ${id} has already ended.`);
+      // Both answer gRPC NOT_FOUND; only the message tells a finished workflow from a missing one.
+      if (isCompletedWorkflowError(error)) throw ended;
       if (isWorkflowNotFound(error)) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
-      throw explainUpdateFailure(error, new DomainError('CONFLICT', `Application ${id} has already ended.`));
+      throw explainUpdateFailure(error, ended);
     }
   }
 

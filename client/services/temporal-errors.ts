@@ -15,7 +15,7 @@ export function explainUpdateFailure(error: unknown, whenClosed: DomainError): D
 }
 
 // An update to a workflow that already completed is answered with this gRPC failure.
-const isCompletedWorkflowError = (error: unknown): boolean =>
+export const isCompletedWorkflowError = (error: unknown): boolean =>
   error instanceof Error && /workflow execution already completed/i.test(error.message);
 
 const GRPC_NOT_FOUND = 5;

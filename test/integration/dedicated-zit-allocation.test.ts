@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { apiOf } from '../support/api';
+import { makeAllocationInput } from '../support/application-input';
+import { useHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+let api: ReturnType<typeof apiOf>;
+useHarness((started) => ({ h, api } = started));
+
+const boardEmails = (input: ReturnType<typeof makeAllocationInput>) => input.board.members.map((m) => m.email);
+const requestsOf = (id: string, step: string) =>
+  h.db.approvalRequest.findMany({ where: { applicationId: id, step }, select: { partyEmail: true, status: true, round: true, formData: true, closedReason: true }, orderBy: { partyEmail: 'asc' } });
+
+describe('variant 2: dedicated ZIT allocation with an external promoter', () => {
+  it('is submitted after a board majority, declarations, the promoter signature and final approval', async () => {
+    const input = makeAllocationInput({ units: 2, boardMembers: 3 });
+    const id = await api.startOk(input);
+    const [first, second, third] = boardEmails(input);
+    await api.decide(await api.linkFor(first!), 'approve');
+    const thirdLink = await api.linkFor(third!);
+    await api.decide(await api.linkFor(second!), 'approve');
+
+    // Two of three is a majority: the third member's request closes without a decision.
+    await api.decide(await api.linkFor(input.units[0]!.approver.email), 'declare', undefined, ['internships', 'equipment']);
+    expect((await api.open(thirdLink)).status).toBe(410);
+    await api.decide(await api.linkFor(input.units[1]!.approver.email), 'decline', 'Covered by our own project');
+
+    const promoterMail = (await h.mailbox.waitFor(input.promoter.email))[0]!;
+    expect(promoterMail.text).toContain('Vocational School 1: Internships with employers, Workshop equipment');
+    expect(promoterMail.text).not.toContain('Vocational School 2');
+    await api.decide(await api.linkFor(input.promoter.email), 'approve', 'Signed');
+    await api.decide(await api.linkFor(input.coordinator.email), 'approve');
+
+    const result = await api.result(id);
+    expect(result.status).toBe('submitted');
+    expect(result.units).toEqual([
+      { unitKey: 'unit-1', name: 'Vocational School 1', outcome: 'succeeded', declaredServices: ['internships', 'equipment'] },
+      { unitKey: 'unit-2', name: 'Vocational School 2', outcome: 'declined', declaredServices: null },
+    ]);
+    const board = await requestsOf(id, 'board-approval');
+    expect(board.map((r) => r.status).sort()).toEqual(['approved', 'approved', 'closed']);
+    const declaration = (await requestsOf(id, 'declaration')).find((r) => r.status === 'declared');
+    expect(declaration?.formData).toEqual({ services: ['internships', 'equipment'] });
+    const audit = await h.db.auditEvent.findFirstOrThrow({ where: { applicationId: id, type: 'approval.decided', data: { path: ['decision'], equals: 'declare' } } });
+    expect(audit.data).toMatchObject({ services: ['internships', 'equipment'] });
+  });
+
+  it('is rejected when the board majority cannot be reached, and no unit is asked to declare', async () => {
+    const input = makeAllocationInput({ units: 1, boardMembers: 3 });
+    const id = await api.startOk(input);
+    const [first, second] = boardEmails(input);
+    await api.decide(await api.linkFor(first!), 'reject', 'Allocation not available');
+    await api.decide(await api.linkFor(second!), 'reject', 'Agreed with member 1');
+    const result = await api.result(id);
+    expect(result.status).toBe('rejected');
+    expect(await h.db.approvalRequest.count({ where: { applicationId: id, step: 'declaration' } })).toBe(0);
+  });
+
+  it('is rejected when the board deadline passes before a majority approved', async () => {
+    const input = makeAllocationInput({ units: 1, boardMembers: 3, boardWithinSeconds: 3 });
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(boardEmails(input)[0]!), 'approve');
+    const result = await api.result(id);
+    expect(result.status).toBe('rejected');
+    expect((await requestsOf(id, 'board-approval')).map((r) => r.status).sort()).toEqual(['approved', 'expired', 'expired']);
+  });
+
+  it('lapses when no unit declares any service', async () => {
+    const input = makeAllocationInput({ units: 2, boardMembers: 1 });
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(boardEmails(input)[0]!), 'approve');
+    for (const unit of input.units) await api.decide(await api.linkFor(unit.approver.email), 'decline');
+    expect((await api.result(id)).status).toBe('lapsed');
+    expect(await h.db.approvalRequest.count({ where: { applicationId: id, step: 'promoter-signature' } })).toBe(0);
+  });
+
+  it('refuses a declaration without services or with services outside the catalogue', async () => {
+    const input = makeAllocationInput({ units: 1, boardMembers: 1 });
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(boardEmails(input)[0]!), 'approve');
+    const link = await api.linkFor(input.units[0]!.approver.email);
+    const page = await api.open(link);
+    expect(page.html).toContain('<input type="checkbox" name="services" value="teacher-training">');
+    expect((await api.decide(link, 'declare')).html).toContain('Choose at least one service');
+    const unknown = await api.decide(link, 'declare', undefined, ['space-station']);
+    expect(unknown.status).toBe(400);
+    expect(unknown.html).toContain('Unknown services: space-station');
+    expect((await api.decide(link, 'approve')).status).toBe(400);
+    expect((await requestsOf(id, 'declaration'))[0]!.status).toBe('pending');
+  });
+
+  it('asks the whole board again after one member requests changes and the coordinator resubmits', async () => {
+    const input = makeAllocationInput({ units: 1, boardMembers: 2 });
+    const id = await api.startOk(input);
+    const [first, second] = boardEmails(input);
+    await api.decide(await api.linkFor(first!), 'request-changes', 'State the allocation amount');
+    const notice = (await h.mailbox.waitFor(input.coordinator.email))[0]!;
+    expect(notice.text).toContain('State the allocation amount');
+    expect((await api.getJson(`/api/applications/${id}`)).body.state.waitingFor).toEqual(['application: coordinator resubmission']);
+    // The other member's round-1 link closed with the request for changes.
+    expect((await api.decide(await api.linkFor(second!), 'approve')).status).toBe(410);
+
+    expect((await api.postJson(`/api/applications/${id}/resubmit`, { note: 'Amount added' })).status).toBe(200);
+    for (const email of [first!, second!]) await api.decide(await api.linkFor(email, 2), 'approve');
+    await api.linkFor(input.units[0]!.approver.email);
+    const rounds = await requestsOf(id, 'board-approval');
+    expect(rounds.map((r) => `${r.round}:${r.status}`).sort()).toEqual(['1:changes-requested', '1:closed', '2:approved', '2:approved']);
+  });
+
+  it('sends the application back to the promoter when the coordinator requests changes at final approval', async () => {
+    const input = makeAllocationInput({ units: 1, boardMembers: 1 });
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(boardEmails(input)[0]!), 'approve');
+    await api.decide(await api.linkFor(input.units[0]!.approver.email), 'declare', undefined, ['teacher-training']);
+    await api.decide(await api.linkFor(input.promoter.email), 'approve');
+    await api.decide(await api.linkFor(input.coordinator.email), 'request-changes', 'Budget table is missing');
+    const again = (await h.mailbox.waitFor(input.promoter.email, 2))[1]!;
+    expect(again.text).toContain('Budget table is missing');
+    await api.decide(await api.linkFor(input.promoter.email, 2), 'approve');
+    await api.decide(await api.linkFor(input.coordinator.email, 2), 'approve');
+    expect((await api.result(id)).status).toBe('submitted');
+  });
+});

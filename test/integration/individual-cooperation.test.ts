@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { apiOf } from '../support/api';
+import { makeCooperationInput } from '../support/application-input';
+import { useHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+let api: ReturnType<typeof apiOf>;
+useHarness((started) => ({ h, api } = started));
+
+describe('variant 3: individual cooperation with KSSE and Landster', () => {
+  it('concludes each agreement on its own once all three parties signed, in any order', async () => {
+    const input = makeCooperationInput({ units: 2 });
+    const id = await api.startOk(input);
+    const { ksse, landster } = input.partners;
+    // Each partner gets one link per unit's agreement; order of arrival differs, so pick by unit.
+    const linkOf = async (email: string, unitName: string) => {
+      const mails = await h.mailbox.waitFor(email, 2);
+      return /https?:\/\/\S+\/approvals\/\S+/.exec(mails.find((m) => m.subject.includes(unitName))!.text)![0];
+    };
+    await api.decide(await linkOf(ksse.email, 'Vocational School 1'), 'approve');
+    await api.decide(await linkOf(landster.email, 'Vocational School 1'), 'approve');
+    await api.decide(await api.linkFor(input.units[0]!.approver.email), 'approve');
+    await api.decide(await api.linkFor(input.units[1]!.approver.email), 'approve');
+    await api.decide(await linkOf(landster.email, 'Vocational School 2'), 'reject', 'No capacity in 2027');
+
+    const result = await api.result(id);
+    expect(result.status).toBe('concluded');
+    expect(result.units.map((u) => [u.unitKey, u.outcome])).toEqual([
+      ['unit-1', 'succeeded'],
+      ['unit-2', 'rejected'],
+    ]);
+    // The rejection ended agreement 2 at once; KSSE's request for it closed undecided.
+    const ksseForUnit2 = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, unitKey: 'unit-2', partyRole: 'ksse' }, select: { status: true } });
+    expect(ksseForUnit2.status).toBe('closed');
+  });
+
+  it('fails when no agreement concludes', async () => {
+    const input = makeCooperationInput({ units: 1 });
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(input.units[0]!.approver.email), 'reject', 'We chose another partner');
+    expect((await api.result(id)).status).toBe('failed');
+  });
+
+  it('accepts signatures after the deadline and records them as late', async () => {
+    const input = makeCooperationInput({ units: 1, agreementsWithinSeconds: 2 });
+    const id = await api.startOk(input);
+    const links = await Promise.all([input.units[0]!.approver.email, input.partners.ksse.email, input.partners.landster.email].map((e) => api.linkFor(e)));
+    await api.decide(links[0]!, 'approve');
+    await new Promise((r) => setTimeout(r, 2500));
+    const state = (await api.getJson(`/api/applications/${id}`)).body.state;
+    expect(state.units[0].current.status).toBe('overdue');
+    expect(state.waitingFor).toContain(`unit-1: agreement ksse ${input.partners.ksse.email} (overdue)`);
+
+    const late = await api.decide(links[1]!, 'approve');
+    expect(late.status).toBe(200);
+    expect(late.html).toContain('recorded as late');
+    await api.decide(links[2]!, 'approve');
+    expect((await api.result(id)).status).toBe('concluded');
+    const lateAudit = await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'approval.decided-late' } });
+    expect(lateAudit).toHaveLength(2);
+    expect(await h.db.approvalRequest.count({ where: { applicationId: id, late: true } })).toBe(2);
+  });
+});
