@@ -16,10 +16,10 @@ const problemsOf = (raw: unknown) => {
 };
 
 describe('application input validation', () => {
-  it('accepts the example file shipped in examples/', async () => {
-    const file = path.resolve(import.meta.dirname, '../../examples/module-in-existing-projects.json');
+  it.each(['module-in-existing-projects', 'dedicated-zit-allocation', 'individual-cooperation'])('accepts the example %s.json shipped in examples/', async (name) => {
+    const file = path.resolve(import.meta.dirname, `../../examples/${name}.json`);
     const parsed = parseApplicationInput(JSON.parse(await readFile(file, 'utf8')));
-    expect(parsed.units).toHaveLength(2);
+    expect(parsed.variant).toBe(name);
   });
 
   it('names every wrong field with a message a coordinator can act on', () => {
