@@ -1,7 +1,15 @@
 import { closeApplication } from './close-application';
 import { closeApprovalRequests } from './close-requests';
 import type { ActivityDeps } from './deps';
-import { recordBranchStatus, recordResubmission, recordStage, recordUnitAdded, recordUnitRemoved, withdrawApplication } from './lifecycle';
+import {
+  recordBranchStatus,
+  recordResubmission,
+  recordStage,
+  recordStageCompleted,
+  recordUnitAdded,
+  recordUnitRemoved,
+  withdrawApplication,
+} from './lifecycle';
 import { notifyChangesRequested } from './notify-changes-requested';
 import { openApprovalRequest } from './open-approval-request';
 import { recordApplicationStarted } from './record-application-started';
@@ -14,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     recordApplicationStarted: recordApplicationStarted(deps),
     recordStage: recordStage(deps),
+    recordStageCompleted: recordStageCompleted(deps),
     openApprovalRequest: openApprovalRequest(deps),
     recordDecision: recordDecision(deps),
     closeApprovalRequests: closeApprovalRequests(deps),

@@ -19,6 +19,22 @@ export const recordStage =
     });
   };
 
+/** Records how a stage ended: whether it succeeded and, for a per-unit stage, each unit's outcome. */
+export const recordStageCompleted =
+  ({ db, clock }: ActivityDeps) =>
+  async (c: { applicationId: string; stageId: string; succeeded: boolean; units: Array<{ unitKey: string; outcome: string }> }): Promise<void> => {
+    await appendAudit(db, [
+      {
+        idempotencyKey: `stage-completed:${c.applicationId}:${c.stageId}`,
+        applicationId: c.applicationId,
+        type: 'application.stage-completed',
+        actor: actor.system,
+        data: { stageId: c.stageId, succeeded: c.succeeded, units: c.units },
+        occurredAt: clock(),
+      },
+    ]);
+  };
+
 /** Records a branch's new status (a unit's, or the application's own steps when unitKey is null). */
 export const recordBranchStatus =
   ({ db, clock }: ActivityDeps) =>

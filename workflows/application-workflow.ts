@@ -5,6 +5,7 @@ import {
   condition,
   executeChild,
   isCancellation,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -198,6 +199,11 @@ export async function applicationWorkflow({ applicationId, input, definition }: 
         state.stage = { id: stage.id, name: stage.name, scope: stage.scope };
         await activities.recordStage({ applicationId, stageId: stage.id, stageName: stage.name });
         const succeeded = stage.scope === 'application' ? await runApplicationStage(stage) : await runUnitStage(stage);
+        // Added after applications were running: their histories have no such activity here.
+        if (patched('stage-completed-audit')) {
+          const outcomes = stage.scope === 'per-unit' ? [...results.values()].map((r) => ({ unitKey: r.unitKey, outcome: r.outcome })) : [];
+          await activities.recordStageCompleted({ applicationId, stageId: stage.id, succeeded, units: outcomes });
+        }
         if (!succeeded) {
           state.status = stage.onFailure;
           return;

@@ -43,6 +43,12 @@ describe('variant 2: dedicated ZIT allocation with an external promoter', () => 
     expect(declaration?.formData).toEqual({ services: ['internships', 'equipment'] });
     const audit = await h.db.auditEvent.findFirstOrThrow({ where: { applicationId: id, type: 'approval.decided', data: { path: ['decision'], equals: 'declare' } } });
     expect(audit.data).toMatchObject({ services: ['internships', 'equipment'] });
+    const stages = await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'application.stage-completed' }, select: { data: true }, orderBy: { occurredAt: 'asc' } });
+    expect(stages.map((e) => e.data)).toEqual([
+      { stageId: 'allocation', succeeded: true, units: [] },
+      { stageId: 'declarations', succeeded: true, units: [{ unitKey: 'unit-1', outcome: 'succeeded' }, { unitKey: 'unit-2', outcome: 'declined' }] },
+      { stageId: 'submission', succeeded: true, units: [] },
+    ]);
   });
 
   it('is rejected when the board majority cannot be reached, and no unit is asked to declare', async () => {

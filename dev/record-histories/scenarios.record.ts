@@ -1,0 +1,76 @@
+// Records the event histories that test/replay/replay.test.ts replays against current workflow
+// code. Re-record only for a deliberate, versioned break; never to make a failing replay pass.
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'vitest';
+import { apiOf } from '../../test/support/api';
+import { makeAllocationInput, makeCooperationInput, makeInput } from '../../test/support/application-input';
+import { useHarness, type Harness } from '../../test/support/harness';
+
+let h: Harness;
+let api: ReturnType<typeof apiOf>;
+useHarness((started) => ({ h, api } = started));
+
+// Each recording goes into its own folder, so histories from earlier code stay and keep replaying.
+const label = process.env.HISTORY_LABEL?.trim();
+if (!label || !/^[a-z0-9-]+$/.test(label)) throw new Error('Set HISTORY_LABEL to a new folder name, e.g. HISTORY_LABEL=2026-12-01-reminders.');
+const dir = path.resolve(import.meta.dirname, '../../test/replay/histories', label);
+
+/** Saves the finished application's history and each of its unit workflows' histories. */
+async function save(name: string, id: string): Promise<void> {
+  await api.result(id);
+  await mkdir(dir, { recursive: true });
+  const parent = await h.temporal.workflow.getHandle(id).fetchHistory();
+  const children = (parent.events ?? []).flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []);
+  for (const workflowId of [id, ...new Set(children)]) {
+    const history = workflowId === id ? parent : await h.temporal.workflow.getHandle(workflowId).fetchHistory();
+    const suffix = workflowId === id ? 'application' : workflowId.slice(id.length + 1).replace(/:/g, '-');
+    await writeFile(path.join(dir, `${name}.${suffix}.json`), `${historyToJSON(history)}\n`);
+  }
+}
+
+describe('recorded scenarios', () => {
+  it('variant 1: changes requested, resubmitted, approved; a second unit rejects', async () => {
+    const input = makeInput({ units: 2 });
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(input.units[0]!.approver.email), 'request-changes', 'Add the budget');
+    await h.mailbox.waitFor(input.coordinator.email);
+    await api.postJson(`/api/applications/${id}/units/unit-1/resubmit`, { note: 'Done' });
+    await api.decide(await api.linkFor(input.units[0]!.approver.email, 2), 'approve');
+    await api.decide(await api.linkFor(input.units[1]!.approver.email), 'reject', 'Not this year');
+    await api.decide(await api.linkFor(input.coordinator.email, 2), 'approve');
+    await save('module-in-existing-projects', id);
+  });
+
+  it('variant 2: board majority, one declaration, promoter and final approval', async () => {
+    const input = makeAllocationInput({ units: 2, boardMembers: 3 });
+    const id = await api.startOk(input);
+    for (const m of input.board.members.slice(0, 2)) await api.decide(await api.linkFor(m.email), 'approve');
+    await api.decide(await api.linkFor(input.units[0]!.approver.email), 'declare', undefined, ['internships']);
+    await api.decide(await api.linkFor(input.units[1]!.approver.email), 'decline');
+    await api.decide(await api.linkFor(input.promoter.email), 'approve');
+    await api.decide(await api.linkFor(input.coordinator.email), 'approve');
+    await save('dedicated-zit-allocation', id);
+  });
+
+  it('variant 3: an agreement signed by all three parties', async () => {
+    const input = makeCooperationInput({ units: 1 });
+    const id = await api.startOk(input);
+    for (const email of [input.units[0]!.approver.email, input.partners.ksse.email, input.partners.landster.email]) {
+      await api.decide(await api.linkFor(email), 'approve');
+    }
+    await save('individual-cooperation', id);
+  });
+
+  it('lifecycle: a unit added, one removed, then the application withdrawn', async () => {
+    const input = makeInput({ units: 2 });
+    const id = await api.startOk(input);
+    await api.linkFor(input.units[1]!.approver.email);
+    await api.postJson(`/api/applications/${id}/units`, { ...input.units[0]!, key: 'unit-3', approver: { name: 'Added', email: `added-${id}@school.example.pl` } });
+    await api.postJson(`/api/applications/${id}/units/unit-2/remove`, { reason: 'Merged' });
+    await api.decide(await api.linkFor(input.units[0]!.approver.email), 'approve');
+    await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Call cancelled' });
+    await save('lifecycle', id);
+  });
+});
