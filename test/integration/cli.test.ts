@@ -71,6 +71,21 @@ describe('the k2flow CLI', () => {
     expect((await k2flow(['status'])).stderr).toContain('status needs an application id');
   });
 
+  it('adds and removes units and withdraws an application, each answered with a sentence', async () => {
+    const input = makeInput({ units: 1 });
+    const id = /Started application (\S+)/.exec((await k2flow(['start', await inputFile(input)])).stdout)![1]!;
+    await h.mailbox.waitFor(input.units[0]!.approver.email);
+    const unit = { key: 'unit-2', name: 'Added', projectReference: 'RPSL.11.02.01-24-0002/16', approver: { name: 'A', email: `added-${id}@school.example.pl` } };
+
+    expect(await k2flow(['add-unit', id, await inputFile(unit)])).toMatchObject({ code: 0, stdout: `Added the unit to ${id}.\n` });
+    expect((await k2flow(['add-unit', id, await inputFile(unit)])).stderr).toContain('already has a unit "unit-2"');
+    expect((await k2flow(['remove-unit', id, 'unit-2'])).code).toBe(2);
+    expect((await k2flow(['remove-unit', id, 'unit-2', '--reason', 'Duplicate entry'])).code).toBe(0);
+    expect((await k2flow(['resubmit', id, 'unit-1'])).stderr).toContain('only work sent back with changes requested');
+    expect((await k2flow(['withdraw', id, '--reason', 'Cancelled'])).stdout).toContain(`Withdrew application ${id}`);
+    expect((await k2flow(['withdraw', id, '--reason', 'Again'])).code).toBe(1);
+  });
+
   it('exits 1 for an unknown application and 3 when k2flow cannot be reached', async () => {
     const unknown = await k2flow(['status', 'app-unknown']);
     expect(unknown).toMatchObject({ code: 1 });

@@ -127,3 +127,37 @@ describe('variant 2: dedicated ZIT allocation with an external promoter', () => 
     expect((await api.result(id)).status).toBe('submitted');
   });
 });
+
+describe('variant 2: lifecycle operations', () => {
+  it('withdrawn while the board decides: every member with a pending link is told', async () => {
+    const input = makeAllocationInput({ units: 1, boardMembers: 2 });
+    const id = await api.startOk(input);
+    const links = await Promise.all(boardEmails(input).map((e) => api.linkFor(e)));
+    expect((await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Allocation moved to 2028' })).body.state.status).toBe('withdrawn');
+    for (const email of boardEmails(input)) expect((await h.mailbox.waitFor(email, 2))[1]!.text).toContain('Allocation moved to 2028');
+    expect((await api.decide(links[0]!, 'approve')).status).toBe(410);
+    expect((await requestsOf(id, 'board-approval')).map((r) => r.status)).toEqual(['withdrawn', 'withdrawn']);
+  });
+
+  it('takes a unit added and loses a unit removed while declarations are collected', async () => {
+    const input = makeAllocationInput({ units: 2, boardMembers: 1 });
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(boardEmails(input)[0]!), 'approve');
+    await api.linkFor(input.units[1]!.approver.email);
+    const added = { key: 'unit-7', name: 'Added School', approver: { name: 'Added', email: `added-${id}@school.example.pl` } };
+    expect((await api.postJson(`/api/applications/${id}/units`, added)).status).toBe(200);
+    expect((await api.postJson(`/api/applications/${id}/units/unit-2/remove`, { reason: 'Closed down' })).status).toBe(200);
+    await api.decide(await api.linkFor(added.approver.email), 'declare', undefined, ['teacher-training']);
+    await api.decide(await api.linkFor(input.units[0]!.approver.email), 'decline');
+    const promoterMail = (await h.mailbox.waitFor(input.promoter.email))[0]!;
+    expect(promoterMail.text).toContain('Added School: Teacher training');
+    await api.decide(await api.linkFor(input.promoter.email), 'approve');
+    await api.decide(await api.linkFor(input.coordinator.email), 'approve');
+    const result = await api.result(id);
+    expect(result.units.map((u) => [u.unitKey, u.outcome])).toEqual([
+      ['unit-1', 'declined'],
+      ['unit-2', 'removed'],
+      ['unit-7', 'succeeded'],
+    ]);
+  });
+});

@@ -61,3 +61,37 @@ describe('variant 3: individual cooperation with KSSE and Landster', () => {
     expect(await h.db.approvalRequest.count({ where: { applicationId: id, late: true } })).toBe(2);
   });
 });
+
+describe('variant 3: changes and lifecycle', () => {
+  it('asks all three parties again after one requests changes and the coordinator resubmits', async () => {
+    const input = makeCooperationInput({ units: 1 });
+    const id = await api.startOk(input);
+    const parties = [input.units[0]!.approver.email, input.partners.ksse.email, input.partners.landster.email];
+    await api.decide(await api.linkFor(parties[1]!), 'request-changes', 'Add the scholarship clause');
+    expect((await h.mailbox.waitFor(input.coordinator.email))[0]!.text).toContain('Add the scholarship clause');
+    expect((await api.postJson(`/api/applications/${id}/units/unit-1/resubmit`, { note: 'Clause added' })).status).toBe(200);
+    for (const email of parties) await api.decide(await api.linkFor(email, 2), 'approve');
+    expect((await api.result(id)).status).toBe('concluded');
+    const round2 = await h.db.approvalRequest.count({ where: { applicationId: id, round: 2, status: 'approved' } });
+    expect(round2).toBe(3);
+  });
+
+  it('concludes only the agreements of units still in it after one is added and one removed, then can be withdrawn', async () => {
+    const input = makeCooperationInput({ units: 2 });
+    const id = await api.startOk(input);
+    await api.linkFor(input.units[0]!.approver.email);
+    const added = { key: 'unit-4', name: 'Added School', approver: { name: 'Added', email: `added-${id}@school.example.pl` } };
+    expect((await api.postJson(`/api/applications/${id}/units`, added)).status).toBe(200);
+    expect((await api.postJson(`/api/applications/${id}/units/unit-2/remove`, { reason: 'Chose variant 1' })).status).toBe(200);
+    const state = (await api.getJson(`/api/applications/${id}`)).body.state;
+    expect(state.units.map((u: { unitKey: string; status: string }) => [u.unitKey, u.status])).toEqual([
+      ['unit-1', 'in-progress'],
+      ['unit-2', 'removed'],
+      ['unit-4', 'in-progress'],
+    ]);
+    expect((await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Partners withdrew' })).status).toBe(200);
+    expect((await api.result(id)).status).toBe('withdrawn');
+    const open = await h.db.approvalRequest.count({ where: { applicationId: id, status: 'pending' } });
+    expect(open).toBe(0);
+  });
+});
