@@ -69,6 +69,8 @@ export async function applicationWorkflow({ applicationId, input, definition }: 
   let declaredServices = '';
   let withdrawal = null as { reason: string } | null;
   let unitStage: { add(unit: UnitInput): void; remove(unitKey: string): void } | null = null;
+  // A running per-unit stage must not finish while a unit is being added to it.
+  let unitsBeingAdded = 0;
   const main = new CancellationScope();
 
   setHandler(applicationStateQuery, snapshot);
@@ -104,8 +106,13 @@ export async function applicationWorkflow({ applicationId, input, definition }: 
     async (unit) => {
       units.push(unit);
       unitStates.set(unit.key, waitingUnit(unit));
-      await activities.recordUnitAdded({ applicationId, unit });
-      unitStage?.add(unit);
+      unitsBeingAdded += 1;
+      try {
+        await activities.recordUnitAdded({ applicationId, unit });
+        unitStage?.add(unit);
+      } finally {
+        unitsBeingAdded -= 1;
+      }
       return snapshot();
     },
     {
@@ -183,7 +190,7 @@ export async function applicationWorkflow({ applicationId, input, definition }: 
     };
     unitStage = { add: start, remove: (key) => scopes.get(key)?.cancel() };
     units.filter((u) => !removed.has(u.key)).forEach(start);
-    await condition(() => failure !== undefined || [...scopes.keys()].every((k) => finished.has(k)));
+    await condition(() => failure !== undefined || (unitsBeingAdded === 0 && [...scopes.keys()].every((k) => finished.has(k))));
     unitStage = null;
     if (failure) throw failure;
     for (const [key, result] of finished) results.set(key, result);
@@ -219,7 +226,9 @@ export async function applicationWorkflow({ applicationId, input, definition }: 
     await activities.withdrawApplication({ applicationId, reason: withdrawal.reason });
     state.status = 'withdrawn';
   }
-  const unitResults = units.map((u) => results.get(u.key) ?? { unitKey: u.key, name: u.name, outcome: removed.has(u.key) ? ('removed' as const) : unitStates.get(u.key)!.status === 'waiting' ? ('removed' as const) : ('expired' as const), declaredServices: null });
+  const unitResults = units.map(
+    (u): UnitResult => results.get(u.key) ?? { unitKey: u.key, name: u.name, outcome: removed.has(u.key) ? 'removed' : withdrawal ? 'withdrawn' : 'not-reached', declaredServices: null },
+  );
   await activities.closeApplication({ applicationId, status: state.status, units: unitResults });
   await condition(allHandlersFinished);
   return { applicationId, status: state.status, units: unitResults };

@@ -59,6 +59,7 @@ describe('variant 2: dedicated ZIT allocation with an external promoter', () => 
     await api.decide(await api.linkFor(second!), 'reject', 'Agreed with member 1');
     const result = await api.result(id);
     expect(result.status).toBe('rejected');
+    expect(result.units.map((u) => u.outcome)).toEqual(['not-reached']);
     expect(await h.db.approvalRequest.count({ where: { applicationId: id, step: 'declaration' } })).toBe(0);
   });
 

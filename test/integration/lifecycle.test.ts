@@ -23,7 +23,9 @@ describe('coordinator lifecycle operations', () => {
     const answer = await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'The call for proposals was cancelled' });
     expect(answer.status).toBe(200);
     expect(answer.body.state.status).toBe('withdrawn');
-    expect((await api.result(id)).status).toBe('withdrawn');
+    const result = await api.result(id);
+    expect(result.status).toBe('withdrawn');
+    expect(result.units.map((u) => u.outcome)).toEqual(['withdrawn', 'withdrawn']);
 
     for (const unit of input.units) {
       const notices = await h.mailbox.waitFor(unit.approver.email, 2);

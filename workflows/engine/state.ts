@@ -34,7 +34,8 @@ export interface StepState {
 }
 
 export type BranchStatus = 'waiting' | 'in-progress' | 'changes-requested' | BranchOutcome;
-export type BranchOutcome = 'succeeded' | 'rejected' | 'declined' | 'expired' | 'removed';
+/** How a unit's branch ended; `withdrawn` and `not-reached` (an earlier stage failed) only in application results. */
+export type BranchOutcome = 'succeeded' | 'rejected' | 'declined' | 'expired' | 'removed' | 'withdrawn' | 'not-reached';
 
 export interface BranchState {
   status: BranchStatus;
