@@ -1,0 +1,41 @@
+import { atWarsaw, nextWorkingDay, workingDaysBefore } from './business-calendar';
+import { toWarsaw } from './warsaw-time';
+
+/** When, relative to a deadline, pending parties are reminded. */
+export interface ReminderPolicy {
+  workingDaysBefore: number[];
+  onDeadlineMorning: boolean;
+}
+
+export const defaultReminderPolicy: ReminderPolicy = { workingDaysBefore: [5, 2, 1], onDeadlineMorning: true };
+
+/**
+ * The unit schedules count in: working days of the Warsaw business calendar, or (for tests and
+ * demonstrations) a fixed length standing in for one working day. Only the unit changes; which
+ * reminders and escalations happen, and to whom, is the same logic.
+ */
+export type ScheduleUnit = { kind: 'working-day' } | { kind: 'fixed'; ms: number };
+
+/** Reminders and escalations go out at this Warsaw time on working days. */
+export const OFFICE_MORNING_HOUR = 9;
+
+/** The instants to remind pending parties of a deadline: in the future, before the deadline, in order. */
+export function reminderTimes(deadline: number, policy: ReminderPolicy, now: number, unit: ScheduleUnit): number[] {
+  const times =
+    unit.kind === 'fixed'
+      ? [...policy.workingDaysBefore.map((n) => deadline - n * unit.ms), ...(policy.onDeadlineMorning ? [deadline - unit.ms / 4] : [])]
+      : (() => {
+          const day = toWarsaw(deadline);
+          return [
+            ...policy.workingDaysBefore.map((n) => atWarsaw(workingDaysBefore(day, n), OFFICE_MORNING_HOUR)),
+            ...(policy.onDeadlineMorning ? [atWarsaw(day, OFFICE_MORNING_HOUR)] : []),
+          ];
+        })();
+  return [...new Set(times)].filter((t) => t > now && t < deadline).sort((a, b) => a - b);
+}
+
+/** The next escalation after `after`: the following working day's morning (or one fixed unit later). */
+export function nextEscalation(after: number, unit: ScheduleUnit): number {
+  if (unit.kind === 'fixed') return after + unit.ms;
+  return atWarsaw(nextWorkingDay(toWarsaw(after), true), OFFICE_MORNING_HOUR);
+}
