@@ -1,5 +1,6 @@
 import { closeApplication } from './close-application';
 import { closeApprovalRequests } from './close-requests';
+import { escalateMissedDeadline, recordDeadlineExtended, remindParties } from './deadlines';
 import type { ActivityDeps } from './deps';
 import {
   recordBranchStatus,
@@ -32,6 +33,9 @@ export function createActivities(deps: ActivityDeps) {
     recordUnitAdded: recordUnitAdded(deps),
     recordUnitRemoved: recordUnitRemoved(deps),
     withdrawApplication: withdrawApplication(deps),
+    remindParties: remindParties(deps),
+    escalateMissedDeadline: escalateMissedDeadline(deps),
+    recordDeadlineExtended: recordDeadlineExtended(deps),
     closeApplication: closeApplication(deps),
   };
 }

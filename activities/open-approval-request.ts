@@ -1,5 +1,5 @@
-import { issueApprovalToken } from '../auth/approval-token';
 import { renderEmail } from '../mail/templates';
+import { issueApprovalLink } from './approval-link';
 import { actor, appendAudit } from './audit';
 import { deliverEmail } from './deliver-email';
 import type { ActivityDeps } from './deps';
@@ -23,9 +23,6 @@ export interface OpenApprovalRequestInput {
   previousComment?: string;
 }
 
-// A step that accepts late decisions keeps its links working this long past the deadline.
-const LATE_LINK_DAYS = 90;
-
 /**
  * Records an approval request and emails its party a personal link. The link's token is issued
  * only when the email is really sent; a resend (after a failed attempt) revokes the earlier
@@ -34,7 +31,7 @@ const LATE_LINK_DAYS = 90;
 export const openApprovalRequest =
   (deps: ActivityDeps) =>
   async (req: OpenApprovalRequestInput): Promise<void> => {
-    const { db, clock, publicUrl } = deps;
+    const { db, clock } = deps;
     const now = clock();
     const deadline = new Date(req.deadline);
     await db.$transaction(async (tx) => {
@@ -72,27 +69,20 @@ export const openApprovalRequest =
       ]);
     });
 
-    const expiresAt = req.acceptsLate ? new Date(deadline.getTime() + LATE_LINK_DAYS * 86_400_000) : deadline;
     await deliverEmail(deps, {
       idempotencyKey: `approval-request:${req.requestId}`,
       applicationId: req.applicationId,
       template: 'approval-request',
       to: req.partyEmail,
       render: async () => {
-        const token = issueApprovalToken();
-        await db.$transaction([
-          db.approvalToken.updateMany({ where: { approvalRequestId: req.requestId, revokedAt: null }, data: { revokedAt: clock() } }),
-          db.approvalToken.create({
-            data: { id: token.id, approvalRequestId: req.requestId, secretHash: token.secretHash, approverEmail: req.partyEmail, expiresAt },
-          }),
-        ]);
+        const link = await issueApprovalLink(deps, { id: req.requestId, partyEmail: req.partyEmail, deadline, acceptsLate: req.acceptsLate });
         return renderEmail('approval-request', {
           partyName: req.partyName,
           applicationTitle: req.applicationTitle,
           subject: req.unitName ?? req.applicationTitle,
           what: req.ask,
           deadline: req.deadline,
-          link: `${publicUrl}/approvals/${token.token}`,
+          link,
           previousComment: req.previousComment,
         });
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ScheduleUnit } from '../workflows/calendar/schedule';
 
 // Empty strings count as "not set": a blank line in an env file must not become a value.
 const optional = z
@@ -20,6 +21,15 @@ const port = (fallback: number) =>
 const httpUrl = (fallback: string) =>
   text(fallback).pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }));
 
+/** "working-day" (default), or "fixed:<ms>" to let one working day of schedules last <ms> (demos, tests). */
+const scheduleUnit = optional.transform((v, ctx): ScheduleUnit => {
+  if (v === undefined || v === 'working-day') return { kind: 'working-day' };
+  const ms = /^fixed:(\d+)$/.exec(v)?.[1];
+  if (ms && Number(ms) >= 100) return { kind: 'fixed', ms: Number(ms) };
+  ctx.addIssue({ code: 'custom', message: `must be "working-day" or "fixed:<milliseconds of at least 100>", got "${v}"` });
+  return z.NEVER;
+});
+
 const appConfigSchema = z.object({
   DATABASE_URL: optional,
   TEMPORAL_ADDRESS: optional,
@@ -35,6 +45,7 @@ const appConfigSchema = z.object({
   HOST: text('127.0.0.1'),
   PORT: port(3000),
   K2FLOW_DATA_DIR: text('.k2flow'),
+  K2FLOW_SCHEDULE_UNIT: scheduleUnit,
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;

@@ -1,4 +1,5 @@
 import type { VariantDefinition } from '../workflows/engine/definition';
+import { deriveVersion } from './derive-version';
 
 /**
  * Variant 2. The ZIT board approves a dedicated allocation by majority; units declare by a
@@ -78,3 +79,11 @@ export const dedicatedZitAllocationV1: VariantDefinition = {
   ],
   onSuccess: 'submitted',
 };
+
+/** v2: after a missed deadline the coordinator may go on with the board members and units who answered. */
+export const dedicatedZitAllocationV2 = deriveVersion(dedicatedZitAllocationV1, 2, {
+  'board-approval': { proceedWithoutMissing: true },
+  declaration: { proceedWithoutMissing: true },
+  'promoter-signature': { proceedWithoutMissing: false },
+  'final-approval': { proceedWithoutMissing: false },
+});

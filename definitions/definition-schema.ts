@@ -17,6 +17,8 @@ const step = z
     deadline: z.string().min(1),
     onRequestChanges: z.object({ restartAt: id, awaitResubmission: z.boolean() }).strict().nullable(),
     lateDecisions: z.enum(['refuse', 'accept']),
+    proceedWithoutMissing: z.boolean().optional(),
+    reminders: z.object({ workingDaysBefore: z.array(z.number().int().min(1).max(30)).max(10), onDeadlineMorning: z.boolean() }).strict().optional(),
   })
   .strict();
 const stage = z

@@ -11,8 +11,10 @@ function stepLabel(step: StepDefinition): string {
 }
 
 const advance = (step: StepDefinition) => (step.kind === 'declaration' ? 'declared' : 'approved');
+// A missed deadline escalates to the coordinator, who extends it, withdraws, or (where allowed)
+// goes on without the missing parties.
 const stop = (step: StepDefinition) =>
-  `${step.kind === 'declaration' ? 'declined' : 'rejected'}${step.lateDecisions === 'accept' ? '' : ' / deadline missed'}`;
+  `${step.kind === 'declaration' ? 'declined' : 'rejected'}${step.proceedWithoutMissing ? ' / deadline missed, coordinator goes on without' : ''}`;
 
 /** A Mermaid flowchart of a variant's lifecycle, generated so the picture cannot drift from the code. */
 export function toMermaid(definition: VariantDefinition): string {
@@ -43,6 +45,7 @@ export function toMermaid(definition: VariantDefinition): string {
     if (perUnit) lines.push(`  ${node(stage.id, 'drop')} -.->|no unit succeeded| ${failure}`);
   });
   lines.push('  start -.->|coordinator withdraws, at any time| withdrawn([withdrawn])');
+  lines.push('  start -.->|a deadline passes with parties missing: coordinator told every working day, extends or decides| escalation([escalation])');
   return lines.filter(Boolean).join('\n');
 }
 

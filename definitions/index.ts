@@ -5,10 +5,10 @@ import {
   type Variant,
 } from '../domain/application-input';
 import type { VariantDefinition } from '../workflows/engine/definition';
-import { dedicatedZitAllocationV1 } from './dedicated-zit-allocation';
+import { dedicatedZitAllocationV1, dedicatedZitAllocationV2 } from './dedicated-zit-allocation';
 import { validateDefinition } from './definition-schema';
-import { individualCooperationV1 } from './individual-cooperation';
-import { moduleInExistingProjectsV1 } from './module-in-existing-projects';
+import { individualCooperationV1, individualCooperationV2 } from './individual-cooperation';
+import { moduleInExistingProjectsV1, moduleInExistingProjectsV2 } from './module-in-existing-projects';
 
 const deadlineKeys: Record<Variant, readonly string[]> = {
   'module-in-existing-projects': moduleInExistingProjectsInput.shape.deadlines.keyof().options,
@@ -21,7 +21,14 @@ const deadlineKeys: Record<Variant, readonly string[]> = {
  * editing it: an application started on a version keeps it (it travels in the workflow input),
  * and new applications take the latest.
  */
-const released: VariantDefinition[] = [moduleInExistingProjectsV1, dedicatedZitAllocationV1, individualCooperationV1].map((d) =>
+const released: VariantDefinition[] = [
+  moduleInExistingProjectsV1,
+  moduleInExistingProjectsV2,
+  dedicatedZitAllocationV1,
+  dedicatedZitAllocationV2,
+  individualCooperationV1,
+  individualCooperationV2,
+].map((d) =>
   validateDefinition(d, deadlineKeys[d.variant as Variant]),
 );
 

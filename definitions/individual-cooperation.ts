@@ -1,4 +1,5 @@
 import type { VariantDefinition } from '../workflows/engine/definition';
+import { deriveVersion } from './derive-version';
 
 /**
  * Variant 3. Per unit, in parallel: a cooperation agreement between the unit, KSSE and Landster
@@ -31,3 +32,6 @@ export const individualCooperationV1: VariantDefinition = {
   ],
   onSuccess: 'concluded',
 };
+
+/** v2: an agreement needs all three signatures, so a missed deadline cannot be skipped, only extended. */
+export const individualCooperationV2 = deriveVersion(individualCooperationV1, 2, { agreement: { proceedWithoutMissing: false } });

@@ -1,4 +1,5 @@
 import type { VariantDefinition } from '../workflows/engine/definition';
+import { deriveVersion } from './derive-version';
 
 /**
  * Variant 1. Per unit, in parallel: the unit's approver confirms adding the K2 module to its
@@ -41,3 +42,9 @@ export const moduleInExistingProjectsV1: VariantDefinition = {
   ],
   onSuccess: 'approved',
 };
+
+/** v2: a unit whose approver misses the deadline may be dropped by the coordinator (issue: escalation). */
+export const moduleInExistingProjectsV2 = deriveVersion(moduleInExistingProjectsV1, 2, {
+  'unit-confirmation': { proceedWithoutMissing: true },
+  'coordinator-review': { proceedWithoutMissing: false },
+});

@@ -69,7 +69,7 @@ export async function runStack({ temporalCli }: { temporalCli: string | null }):
     stops.unshift(() => connection.close());
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const server = createHttpServer({
-      applications: createApplicationService({ db: deps.db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }),
+      applications: createApplicationService({ db: deps.db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, scheduleUnit: config.K2FLOW_SCHEDULE_UNIT }),
       approvals: createApprovalService({ db: deps.db, temporal, clock: deps.clock }),
       mailbox: mailbox ?? undefined,
       log,

@@ -24,8 +24,17 @@ export const unitInput = z
   })
   .strict();
 
+const reminderPolicy = z
+  .object({
+    workingDaysBefore: z.array(z.number().int().min(1).max(30)).max(10),
+    onDeadlineMorning: z.boolean(),
+  })
+  .strict();
+
 const common = {
   title: z.string().trim().min(3, 'must be at least 3 characters').max(300),
+  /** Overrides when pending parties are reminded (default: 5, 2 and 1 working days before, and the deadline's morning). */
+  reminders: reminderPolicy.optional(),
   coordinator: person,
   units: z.array(unitInput).min(1, 'must name at least one unit').max(100),
 };

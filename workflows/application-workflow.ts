@@ -11,6 +11,8 @@ import {
 } from '@temporalio/workflow';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
 import { activities } from './activities-proxy';
+import type { ScheduleUnit } from './calendar/schedule';
+import { installDeadlineControls } from './engine/deadline-controls';
 import { installDecisionInbox } from './engine/decision-inbox';
 import type { StageDefinition, VariantDefinition } from './engine/definition';
 import { installResubmission } from './engine/resubmission';
@@ -33,6 +35,8 @@ export interface ApplicationWorkflowInput {
   input: ApplicationInput;
   /** The variant's definition as it was when the application started; it keeps it to the end. */
   definition: VariantDefinition;
+  /** What a "working day" of reminders and escalations is; absent in early histories: working days. */
+  scheduleUnit?: ScheduleUnit;
 }
 
 const refuse = (type: string, message: string): never => {
@@ -45,7 +49,7 @@ const refuse = (type: string, message: string): never => {
  * with the application's end status. Query `applicationState` at any time; the coordinator may
  * withdraw it, add or remove units while sign-offs are collected, and resubmit sent-back work.
  */
-export async function applicationWorkflow({ applicationId, input, definition }: ApplicationWorkflowInput): Promise<ApplicationResult> {
+export async function applicationWorkflow({ applicationId, input, definition, scheduleUnit = { kind: 'working-day' } }: ApplicationWorkflowInput): Promise<ApplicationResult> {
   const units: UnitInput[] = [...input.units];
   const unitStates = new Map<string, UnitState>(units.map((u) => [u.key, waitingUnit(u)]));
   const results = new Map<string, UnitResult>();
@@ -79,6 +83,7 @@ export async function applicationWorkflow({ applicationId, input, definition }: 
   });
   const inbox = installDecisionInbox();
   const resubmission = installResubmission(state.steps, { applicationId, unitKey: null });
+  const controls = installDeadlineControls(state.steps, 'The application');
 
   const assertCollecting = () => {
     if (state.status !== 'collecting-sign-offs' || withdrawal) refuse(refusal.conflict, `The application is ${withdrawal ? 'being withdrawn' : state.status}.`);
@@ -154,7 +159,19 @@ export async function applicationWorkflow({ applicationId, input, definition }: 
   const runApplicationStage = async (stage: StageDefinition): Promise<boolean> => {
     state.steps.round = 1;
     const { outcome } = await runBranch(
-      { applicationId, applicationTitle: input.title, input, unit: null, workflowId: workflowInfo().workflowId, inbox, report: async () => {}, declaredServices: () => declaredServices, catalogue: [] },
+      {
+        applicationId,
+        applicationTitle: input.title,
+        input,
+        unit: null,
+        workflowId: workflowInfo().workflowId,
+        inbox,
+        report: async () => {},
+        declaredServices: () => declaredServices,
+        catalogue: [],
+        controls,
+        scheduleUnit,
+      },
       stage.steps,
       state.steps,
       resubmission,
@@ -177,7 +194,7 @@ export async function applicationWorkflow({ applicationId, input, definition }: 
         .run(() =>
           executeChild(unitBranchWorkflow, {
             workflowId: unitBranchWorkflowId(applicationId, stage.id, unit.key),
-            args: [{ applicationId, input, stage, unit, declaredServices }],
+            args: [{ applicationId, input, stage, unit, declaredServices, scheduleUnit }],
           }),
         )
         .then(

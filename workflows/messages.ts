@@ -24,6 +24,11 @@ export interface RemoveUnitInput {
   reason: string;
 }
 
+export interface ExtendDeadlineInput {
+  /** The new deadline, ISO 8601 with a zone; moved to a working day like any deadline. */
+  deadline: string;
+}
+
 /** A party's decision on one open request. Answers with the recorded decision, or refuses with a reason. */
 export const decideUpdate = defineUpdate<RecordedDecision, [DecideInput]>('decide');
 /** The coordinator resubmits after changes were requested; the step's parties are asked again. */
@@ -34,6 +39,11 @@ export const withdrawUpdate = defineUpdate<ApplicationState, [WithdrawInput]>('w
 export const addUnitUpdate = defineUpdate<ApplicationState, [UnitInput]>('addUnit');
 /** The coordinator removes a unit while sign-offs are being collected; its open requests close. */
 export const removeUnitUpdate = defineUpdate<ApplicationState, [RemoveUnitInput]>('removeUnit');
+
+/** The coordinator extends the current step's deadline; reminders are rescheduled from it. */
+export const extendDeadlineUpdate = defineUpdate<{ deadline: string }, [ExtendDeadlineInput]>('extendDeadline');
+/** After a missed deadline, the coordinator goes on without the parties who did not decide, where the step allows it. */
+export const proceedWithoutMissingUpdate = defineUpdate<void, []>('proceedWithoutMissing');
 
 export const applicationStateQuery = defineQuery<ApplicationState>('applicationState');
 export const unitStateQuery = defineQuery<UnitState>('unitState');

@@ -1,6 +1,8 @@
 import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
 import { activities } from './activities-proxy';
+import type { ScheduleUnit } from './calendar/schedule';
+import { installDeadlineControls } from './engine/deadline-controls';
 import { installDecisionInbox } from './engine/decision-inbox';
 import type { StageDefinition } from './engine/definition';
 import { installResubmission } from './engine/resubmission';
@@ -15,6 +17,8 @@ export interface UnitBranchInput {
   unit: UnitInput;
   /** Summary of what units declared earlier, for steps that sign it. */
   declaredServices: string;
+  /** Absent in histories from before schedules existed: working days. */
+  scheduleUnit?: ScheduleUnit;
 }
 
 /**
@@ -22,7 +26,7 @@ export interface UnitBranchInput {
  * unit's outcome. Never fails for business reasons; the application workflow cancels it when the
  * unit is removed or the application withdrawn.
  */
-export async function unitBranchWorkflow({ applicationId, input, stage, unit, declaredServices }: UnitBranchInput): Promise<UnitResult> {
+export async function unitBranchWorkflow({ applicationId, input, stage, unit, declaredServices, scheduleUnit }: UnitBranchInput): Promise<UnitResult> {
   const state: UnitState = {
     unitKey: unit.key,
     name: unit.name,
@@ -36,6 +40,7 @@ export async function unitBranchWorkflow({ applicationId, input, stage, unit, de
   setHandler(unitStateQuery, () => state);
   const inbox = installDecisionInbox();
   const resubmission = installResubmission(state, { applicationId, unitKey: unit.key });
+  const controls = installDeadlineControls(state, `Unit ${unit.key}`);
 
   const report = async () => {
     const parentId = workflowInfo().parent?.workflowId;
@@ -49,7 +54,19 @@ export async function unitBranchWorkflow({ applicationId, input, stage, unit, de
 
   const catalogue = input.variant === 'dedicated-zit-allocation' ? input.serviceCatalogue.map((s) => s.code) : [];
   const { outcome, services } = await runBranch(
-    { applicationId, applicationTitle: input.title, input, unit, workflowId: workflowInfo().workflowId, inbox, report, declaredServices: () => declaredServices, catalogue },
+    {
+      applicationId,
+      applicationTitle: input.title,
+      input,
+      unit,
+      workflowId: workflowInfo().workflowId,
+      inbox,
+      report,
+      declaredServices: () => declaredServices,
+      catalogue,
+      controls,
+      scheduleUnit: scheduleUnit ?? { kind: 'working-day' },
+    },
     stage.steps,
     state,
     resubmission,

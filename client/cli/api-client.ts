@@ -40,6 +40,10 @@ export function createApiClient(baseUrl: string) {
     history: (id: string) => call<Record<string, unknown>>('GET', `/api/applications/${enc(id)}/history`),
     resubmit: (id: string, unitKey: string | undefined, note?: string) =>
       call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}${unitKey ? `/units/${enc(unitKey)}` : ''}/resubmit`, note ? { note } : {}),
+    extendDeadline: (id: string, unitKey: string | undefined, deadline: string) =>
+      call<{ deadline: string }>('POST', `/api/applications/${enc(id)}${unitKey ? `/units/${enc(unitKey)}` : ''}/extend-deadline`, { deadline }),
+    proceed: (id: string, unitKey: string | undefined) =>
+      call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}${unitKey ? `/units/${enc(unitKey)}` : ''}/proceed`, {}),
     withdraw: (id: string, reason: string) => call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}/withdraw`, { reason }),
     addUnit: (id: string, unit: unknown) => call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}/units`, unit),
     removeUnit: (id: string, unitKey: string, reason: string) =>

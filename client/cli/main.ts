@@ -10,6 +10,8 @@ const usage = `Usage: k2flow <command> [options]
   status <id>                                 show an application's state
   history <id>                                show its audit trail and Temporal history
   resubmit <id> [unit-key] [--note TEXT]      resubmit work sent back with changes requested
+  extend <id> [--unit KEY] --deadline ISO     extend the deadline of the step now waiting
+  proceed <id> [--unit KEY]                   after a missed deadline, go on without the missing parties
   withdraw <id> --reason TEXT                 withdraw the application; pending links stop working
   add-unit <id> <unit.json>                   add a unit while sign-offs are being collected
   remove-unit <id> <unit-key> --reason TEXT   remove a unit; its pending links stop working
@@ -28,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       'idempotency-key': { type: 'string' },
       note: { type: 'string' },
       reason: { type: 'string' },
+      unit: { type: 'string' },
+      deadline: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -71,6 +75,19 @@ async function main(argv: string[]): Promise<number> {
       const [id, unitKey] = need(1, 'an application id and, for a unit, its key', 1);
       const answer = await api.resubmit(id!, unitKey, values.note);
       print(answer, () => `Resubmitted ${unitKey ? `unit ${unitKey} of ` : ''}${id}; its parties are asked again.`);
+      return 0;
+    }
+    case 'extend': {
+      const [id] = need(1, 'an application id');
+      if (!values.deadline?.trim()) throw new UsageError('extend needs --deadline <ISO 8601 date-time with a zone>.');
+      const answer = await api.extendDeadline(id!, values.unit, values.deadline);
+      print(answer, () => `The deadline is now ${answer.deadline} (moved to a working day if needed); reminders start over from it.`);
+      return 0;
+    }
+    case 'proceed': {
+      const [id] = need(1, 'an application id');
+      const answer = await api.proceed(id!, values.unit);
+      print(answer, () => `Going on without the missing parties${values.unit ? ` of unit ${values.unit}` : ''}.`);
       return 0;
     }
     case 'withdraw': {

@@ -7,6 +7,11 @@ import type { createRouter } from './router';
 
 const resubmitBody = z.object({ note: z.string().trim().max(4000).optional() }).strict();
 const reasonBody = z.object({ reason: z.string().trim().min(3, 'must say why, in at least 3 characters').max(4000) }).strict();
+const deadlineBody = z
+  .object({
+    deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }).refine((d) => Date.parse(d) > Date.now(), 'must be in the future'),
+  })
+  .strict();
 
 /** The coordinator and admin JSON API. Errors are mapped to statuses once, by the server. */
 export function addApiRoutes(router: ReturnType<typeof createRouter>, applications: ApplicationService): void {
@@ -40,6 +45,18 @@ export function addApiRoutes(router: ReturnType<typeof createRouter>, applicatio
     await applications.resubmit(id!, unitKey!, note);
     sendJson(res, 200, { resubmitted: true });
   });
+
+  // Deadline actions on the application's own step, or (under /units/:unitKey) on a unit's.
+  for (const prefix of ['/api/applications/:id', '/api/applications/:id/units/:unitKey']) {
+    router.post(`${prefix}/extend-deadline`, async (req, res, { id, unitKey }) => {
+      const { deadline } = parseOrThrow(deadlineBody, await readJson(req), 'The new deadline is invalid');
+      sendJson(res, 200, await applications.extendDeadline(id!, unitKey, deadline));
+    });
+    router.post(`${prefix}/proceed`, async (_req, res, { id, unitKey }) => {
+      await applications.proceedWithoutMissing(id!, unitKey);
+      sendJson(res, 200, { proceeding: true });
+    });
+  }
 
   router.post('/api/applications/:id/withdraw', async (req, res, { id }) => {
     const { reason } = parseOrThrow(reasonBody, await readJson(req), 'The withdrawal is invalid');

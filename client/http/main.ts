@@ -17,7 +17,7 @@ const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS }
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const clock = () => new Date();
 const server = createHttpServer({
-  applications: createApplicationService({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }),
+  applications: createApplicationService({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, scheduleUnit: config.K2FLOW_SCHEDULE_UNIT }),
   approvals: createApprovalService({ db, temporal, clock }),
   log: (line) => console.log(`[k2flow] ${line}`),
 });

@@ -8,7 +8,16 @@ import { DomainError } from '../../domain/domain-error';
 import type { applicationWorkflow } from '../../workflows/application-workflow';
 import type { ApplicationState } from '../../workflows/engine/state';
 import { unitBranchWorkflowId } from '../../workflows/ids';
-import { addUnitUpdate, applicationStateQuery, removeUnitUpdate, resubmitUpdate, withdrawUpdate } from '../../workflows/messages';
+import type { ScheduleUnit } from '../../workflows/calendar/schedule';
+import {
+  addUnitUpdate,
+  applicationStateQuery,
+  extendDeadlineUpdate,
+  proceedWithoutMissingUpdate,
+  removeUnitUpdate,
+  resubmitUpdate,
+  withdrawUpdate,
+} from '../../workflows/messages';
 import { explainUpdateFailure, isCompletedWorkflowError, isWorkflowNotFound } from './temporal-errors';
 
 export interface StartedApplication {
@@ -18,7 +27,17 @@ export interface StartedApplication {
 }
 
 /** Coordinator and admin operations on applications: start, read, history and lifecycle updates. */
-export function createApplicationService({ db, temporal, taskQueue }: { db: Db; temporal: Client; taskQueue: string }) {
+export function createApplicationService({
+  db,
+  temporal,
+  taskQueue,
+  scheduleUnit = { kind: 'working-day' },
+}: {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  scheduleUnit?: ScheduleUnit;
+}) {
   async function start(raw: unknown, idempotencyKey?: string): Promise<StartedApplication> {
     const input = parseApplicationInput(raw);
     // With an idempotency key, a retried request maps to the same workflow id and so to one application.
@@ -28,7 +47,7 @@ export function createApplicationService({ db, temporal, taskQueue }: { db: Db; 
         taskQueue,
         workflowId: id,
         // The definition travels in the input: the application keeps this version to its end.
-        args: [{ applicationId: id, input, definition: latestDefinition(input.variant) }],
+        args: [{ applicationId: id, input, definition: latestDefinition(input.variant), scheduleUnit }],
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
@@ -117,18 +136,28 @@ export function createApplicationService({ db, temporal, taskQueue }: { db: Db; 
     }
   }
 
-  /** Resubmits work sent back with changes requested: a unit's (with unitKey) or the application's own step. */
-  async function resubmit(id: string, unitKey: string | undefined, note?: string): Promise<void> {
-    if (!unitKey) return onApplication(id, (h) => h.executeUpdate(resubmitUpdate, { args: [{ note }] }));
+  /** Runs an update on the branch that owns a step: the application's own (no unitKey) or a unit's. */
+  async function onBranch<T>(id: string, unitKey: string | undefined, run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>): Promise<T> {
+    if (!unitKey) return onApplication(id, run);
     const state = await onApplication(id, (h) => h.query(applicationStateQuery));
     const unit = state.units.find((u) => u.unitKey === unitKey);
     if (!unit?.stageId) throw new DomainError('NOT_FOUND', `Application ${id} has no unit ${unitKey} with work in progress.`);
     try {
-      await temporal.workflow.getHandle(unitBranchWorkflowId(id, unit.stageId, unitKey)).executeUpdate(resubmitUpdate, { args: [{ note }] });
+      return await run(temporal.workflow.getHandle(unitBranchWorkflowId(id, unit.stageId, unitKey)));
     } catch (error) {
       throw explainUpdateFailure(error, new DomainError('CONFLICT', `Unit ${unitKey} of application ${id} has already finished.`));
     }
   }
+
+  /** Resubmits work sent back with changes requested. */
+  const resubmit = (id: string, unitKey: string | undefined, note?: string) => onBranch(id, unitKey, (h) => h.executeUpdate(resubmitUpdate, { args: [{ note }] }));
+
+  /** Extends the deadline of the step now waiting; reminders are rescheduled from the new one. */
+  const extendDeadline = (id: string, unitKey: string | undefined, deadline: string) =>
+    onBranch(id, unitKey, (h) => h.executeUpdate(extendDeadlineUpdate, { args: [{ deadline }] }));
+
+  /** After a missed deadline, goes on without the parties who did not decide (where the step allows). */
+  const proceedWithoutMissing = (id: string, unitKey: string | undefined) => onBranch(id, unitKey, (h) => h.executeUpdate(proceedWithoutMissingUpdate));
 
   const withdraw = (id: string, reason: string) => onApplication(id, (h) => h.executeUpdate(withdrawUpdate, { args: [{ reason }] }));
 
@@ -147,7 +176,7 @@ export function createApplicationService({ db, temporal, taskQueue }: { db: Db; 
     });
   }
 
-  return { start, get, history, resubmit, withdraw, addUnit, removeUnit, list };
+  return { start, get, history, resubmit, extendDeadline, proceedWithoutMissing, withdraw, addUnit, removeUnit, list };
 }
 
 export type ApplicationService = ReturnType<typeof createApplicationService>;

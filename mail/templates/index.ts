@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { applicationClosedProps, renderApplicationClosed } from './application-closed';
 import { approvalRequestProps, renderApprovalRequest } from './approval-request';
 import { changesRequestedProps, renderChangesRequested } from './changes-requested';
+import { deadlineMissedProps, renderDeadlineMissed } from './deadline-missed';
+import { reminderProps, renderReminder } from './reminder';
 import { renderRequestClosed, requestClosedProps } from './request-closed';
 
 export interface RenderedEmail {
@@ -16,6 +18,8 @@ const catalogue = {
   'changes-requested': { props: changesRequestedProps, render: renderChangesRequested },
   'application-closed': { props: applicationClosedProps, render: renderApplicationClosed },
   'request-closed': { props: requestClosedProps, render: renderRequestClosed },
+  reminder: { props: reminderProps, render: renderReminder },
+  'deadline-missed': { props: deadlineMissedProps, render: renderDeadlineMissed },
 } as const;
 
 export type TemplateName = keyof typeof catalogue;

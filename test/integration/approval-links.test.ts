@@ -109,12 +109,13 @@ describe('approval links', () => {
     expect(await requestStatus(id)).toBe('pending');
   });
 
-  it('answer a link past its deadline with 410 Gone', async () => {
-    const { id, link } = await oneUnitApplication({ confirmWithinSeconds: 2 });
-    await api.result(id);
+  it('answer a link past its deadline with 410 Gone, while the coordinator decides what to do', async () => {
+    const { id, link, input } = await oneUnitApplication({ confirmWithinSeconds: 2 });
+    await h.mailbox.waitFor(input.coordinator.email, 1, 20_000); // the escalation
     const page = await api.open(link);
     expect(page.status).toBe(410);
-    expect(page.html).toContain('Its deadline passed');
+    expect((await api.decide(link, 'approve')).status).toBe(410);
+    await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
   });
 
   it('never write a token into the server log', async () => {

@@ -63,10 +63,14 @@ describe('variant 2: dedicated ZIT allocation with an external promoter', () => 
     expect(await h.db.approvalRequest.count({ where: { applicationId: id, step: 'declaration' } })).toBe(0);
   });
 
-  it('is rejected when the board deadline passes before a majority approved', async () => {
+  it('is rejected when the coordinator goes on without board members who missed the deadline and no majority approved', async () => {
     const input = makeAllocationInput({ units: 1, boardMembers: 3, boardWithinSeconds: 3 });
     const id = await api.startOk(input);
     await api.decide(await api.linkFor(boardEmails(input)[0]!), 'approve');
+    const escalation = (await h.mailbox.waitFor(input.coordinator.email, 1, 20_000))[0]!;
+    expect(escalation.subject).toContain('Deadline missed');
+    expect(escalation.text).toContain(`k2flow proceed ${id}`);
+    expect((await api.postJson(`/api/applications/${id}/proceed`, {})).status).toBe(200);
     const result = await api.result(id);
     expect(result.status).toBe('rejected');
     expect((await requestsOf(id, 'board-approval')).map((r) => r.status).sort()).toEqual(['approved', 'expired', 'expired']);

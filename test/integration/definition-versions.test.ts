@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { latestDefinition } from '../../definitions';
 import { moduleInExistingProjectsV1 } from '../../definitions/module-in-existing-projects';
 import type { applicationWorkflow } from '../../workflows/application-workflow';
 import type { VariantDefinition } from '../../workflows/engine/definition';
@@ -32,7 +33,8 @@ describe('definition versions', () => {
     const current = makeInput({ units: 1 });
     const started = await api.startOk(current);
     await api.linkFor(current.units[0]!.approver.email);
-    expect((await h.db.application.findUniqueOrThrow({ where: { id: started } })).definitionVersion).toBe(1);
-    expect((await api.getJson(`/api/applications/${started}`)).body.state.definitionVersion).toBe(1);
+    const latest = latestDefinition('module-in-existing-projects').version;
+    expect((await h.db.application.findUniqueOrThrow({ where: { id: started } })).definitionVersion).toBe(latest);
+    expect((await api.getJson(`/api/applications/${started}`)).body.state.definitionVersion).toBe(latest);
   });
 });

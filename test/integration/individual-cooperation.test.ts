@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { apiOf } from '../support/api';
 import { makeCooperationInput } from '../support/application-input';
 import { useHarness, type Harness } from '../support/harness';
@@ -46,11 +46,20 @@ describe('variant 3: individual cooperation with KSSE and Landster', () => {
     const id = await api.startOk(input);
     const links = await Promise.all([input.units[0]!.approver.email, input.partners.ksse.email, input.partners.landster.email].map((e) => api.linkFor(e)));
     await api.decide(links[0]!, 'approve');
-    await new Promise((r) => setTimeout(r, 2500));
-    const state = (await api.getJson(`/api/applications/${id}`)).body.state;
-    expect(state.units[0].current.status).toBe('overdue');
+    const state = await vi.waitFor(async () => {
+      const s = (await api.getJson(`/api/applications/${id}`)).body.state;
+      expect(s.units[0].current.status).toBe('overdue');
+      return s;
+    }, { timeout: 10_000, interval: 200 });
     expect(state.waitingFor).toContain(`unit-1: agreement ksse ${input.partners.ksse.email} (overdue)`);
 
+    // Reminders replaced the first links: take the newest link each partner received.
+    const newest = async (email: string) => {
+      const mails = h.mailbox.list().filter((m) => m.to.includes(email));
+      return /https?:\/\/\S+\/approvals\/\S+/.exec(mails[0]!.text)![0];
+    };
+    links[1] = await newest(input.partners.ksse.email);
+    links[2] = await newest(input.partners.landster.email);
     const late = await api.decide(links[1]!, 'approve');
     expect(late.status).toBe(200);
     expect(late.html).toContain('recorded as late');
@@ -83,12 +92,15 @@ describe('variant 3: changes and lifecycle', () => {
     const added = { key: 'unit-4', name: 'Added School', approver: { name: 'Added', email: `added-${id}@school.example.pl` } };
     expect((await api.postJson(`/api/applications/${id}/units`, added)).status).toBe(200);
     expect((await api.postJson(`/api/applications/${id}/units/unit-2/remove`, { reason: 'Chose variant 1' })).status).toBe(200);
-    const state = (await api.getJson(`/api/applications/${id}`)).body.state;
-    expect(state.units.map((u: { unitKey: string; status: string }) => [u.unitKey, u.status])).toEqual([
-      ['unit-1', 'in-progress'],
-      ['unit-2', 'removed'],
-      ['unit-4', 'in-progress'],
-    ]);
+    // The added unit's branch reports itself once it has started.
+    await vi.waitFor(async () => {
+      const state = (await api.getJson(`/api/applications/${id}`)).body.state;
+      expect(state.units.map((u: { unitKey: string; status: string }) => [u.unitKey, u.status])).toEqual([
+        ['unit-1', 'in-progress'],
+        ['unit-2', 'removed'],
+        ['unit-4', 'in-progress'],
+      ]);
+    }, { timeout: 10_000, interval: 200 });
     expect((await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Partners withdrew' })).status).toBe(200);
     expect((await api.result(id)).status).toBe('withdrawn');
     const open = await h.db.approvalRequest.count({ where: { applicationId: id, status: 'pending' } });

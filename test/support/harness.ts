@@ -30,7 +30,8 @@ export async function startHarness() {
   const temporal = new Client({ connection });
   const clock = () => new Date();
   const server = createHttpServer({
-    applications: createApplicationService({ db, temporal, taskQueue }),
+    // One "working day" of reminders and escalations lasts a second here; the logic is the same.
+    applications: createApplicationService({ db, temporal, taskQueue, scheduleUnit: { kind: 'fixed', ms: 1000 } }),
     approvals: createApprovalService({ db, temporal, clock }),
     log: (line) => logLines.push(line),
   });

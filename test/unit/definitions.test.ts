@@ -8,7 +8,7 @@ const keys = ['unitConfirmation', 'coordinatorReview'];
 
 describe('variant definitions', () => {
   it('exist for every variant the input accepts, each valid', () => {
-    expect(allDefinitions().map((d) => d.variant).sort()).toEqual([...variants].sort());
+    expect([...new Set(allDefinitions().map((d) => d.variant))].sort()).toEqual([...variants].sort());
     for (const variant of variants) expect(latestDefinition(variant).version).toBeGreaterThanOrEqual(1);
   });
 

@@ -99,6 +99,13 @@ export function installDecisionInbox() {
       }
       return undecided;
     },
+    /** Moves the deadline of open requests (the coordinator extended it). */
+    extend(requestIds: string[], deadline: string): void {
+      for (const id of requestIds) {
+        const e = open.get(id);
+        if (e) e.deadline = deadline;
+      }
+    },
     openRequestIds: (): string[] => [...open.keys()],
   };
 }

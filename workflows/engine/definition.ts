@@ -26,8 +26,12 @@ export interface StepDefinition {
    * coordinator resubmits when `awaitResubmission`, or at once with the comment passed along.
    */
   onRequestChanges: { restartAt: string; awaitResubmission: boolean } | null;
-  /** After the deadline: close the step (it expires), or keep accepting decisions, marked late. */
+  /** After the deadline: refuse decisions until the coordinator acts, or keep accepting them, marked late. */
   lateDecisions: 'refuse' | 'accept';
+  /** Whether the coordinator may close a missed deadline by going on with the parties who decided. */
+  proceedWithoutMissing?: boolean;
+  /** Overrides the default reminders (5, 2, 1 working days before, and the deadline's morning). */
+  reminders?: { workingDaysBefore: number[]; onDeadlineMorning: boolean };
 }
 
 export interface StageDefinition {

@@ -1,6 +1,9 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import type { ApplicationInput, UnitInput } from '../../domain/application-input';
 import { activities } from '../activities-proxy';
+import { effectiveDeadline } from '../calendar/business-calendar';
+import { defaultReminderPolicy, nextEscalation, reminderTimes, type ScheduleUnit } from '../calendar/schedule';
+import type { DeadlineControls } from './deadline-controls';
 import type { DecisionInbox } from './decision-inbox';
 import type { StepDefinition } from './definition';
 import { fillAsk, partiesFor } from './parties';
@@ -19,7 +22,12 @@ export interface BranchContext {
   /** "Unit: service, service; ..." for steps that sign what the units declared. */
   declaredServices(): string;
   catalogue: string[];
+  controls: DeadlineControls;
+  scheduleUnit: ScheduleUnit;
 }
+
+/** Reminders, escalation and working-day deadlines came after the first release. */
+const SCHEDULES_PATCH = 'deadline-reminders-escalation';
 
 const partyStatusOf: Record<string, PartyStatus> = {
   approve: 'approved',
@@ -33,12 +41,15 @@ const partyStatusOf: Record<string, PartyStatus> = {
 export function openingState(ctx: BranchContext, step: StepDefinition, round: number): StepState {
   const scope = ctx.unit?.key ?? 'application';
   const parties = step.roles.flatMap((role) => partiesFor(role, ctx.input, ctx.unit));
+  const given = (ctx.input.deadlines as Record<string, string>)[step.deadline]!;
+  // In a fixed-unit schedule (tests) there is no calendar to move deadlines by.
+  const deadline = patched(SCHEDULES_PATCH) && ctx.scheduleUnit.kind === 'working-day' ? new Date(effectiveDeadline(Date.parse(given))).toISOString() : given;
   return {
     stepId: step.id,
     kind: step.kind,
     ask: fillAsk(step.ask, ctx.input, ctx.unit, ctx.declaredServices()),
     round,
-    deadline: (ctx.input.deadlines as Record<string, string>)[step.deadline]!,
+    deadline,
     quorum: step.quorum,
     status: 'open',
     parties: parties.map((p) => ({
@@ -102,17 +113,7 @@ export async function runStep(ctx: BranchContext, step: StepDefinition, state: S
     ),
   );
 
-  const verdict = () => stepVerdict(step, state.parties);
-  await condition(() => verdict() !== 'pending', msUntil(state.deadline));
-  // A decision accepted just before the deadline is still being recorded: let it land.
-  await condition(() => ctx.inbox.settled(requestIds));
-  let result = verdict();
-  if (result === 'pending' && step.lateDecisions === 'accept') {
-    state.status = 'overdue';
-    await ctx.report();
-    await condition(() => verdict() !== 'pending' && ctx.inbox.settled(requestIds));
-    result = verdict();
-  }
+  const result = patched(SCHEDULES_PATCH) ? await awaitVerdict(ctx, step, state) : await awaitVerdictUntilDeadline(ctx, step, state);
   const final: StepVerdict = result === 'pending' ? 'expired' : result;
   const reason = final === 'expired' ? `Its deadline passed on ${state.deadline}.` : 'The step was decided without this request.';
   const undecided = ctx.inbox.close(requestIds, `This request is closed. ${reason}`);
@@ -128,6 +129,86 @@ export async function runStep(ctx: BranchContext, step: StepDefinition, state: S
     });
   }
   return final;
+}
+
+/** The first release: wait until the deadline, then the step expires (or, accepting late decisions, waits on). */
+async function awaitVerdictUntilDeadline(ctx: BranchContext, step: StepDefinition, state: StepState): Promise<StepVerdict | 'pending'> {
+  const requestIds = state.parties.map((p) => p.requestId);
+  const verdict = () => stepVerdict(step, state.parties);
+  await condition(() => verdict() !== 'pending', msUntil(state.deadline));
+  // A decision accepted just before the deadline is still being recorded: let it land.
+  await condition(() => ctx.inbox.settled(requestIds));
+  if (verdict() === 'pending' && step.lateDecisions === 'accept') {
+    state.status = 'overdue';
+    await ctx.report();
+    await condition(() => verdict() !== 'pending' && ctx.inbox.settled(requestIds));
+  }
+  return verdict();
+}
+
+/**
+ * Waits for the verdict, reminding pending parties before the deadline. When the deadline passes
+ * with parties pending, the coordinator is told at once and again every working day until they
+ * extend the deadline (reminders start over from it), go on without the missing parties (where
+ * the step allows it), or withdraw the application.
+ */
+async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: StepState): Promise<StepVerdict | 'pending'> {
+  const { controls, scheduleUnit: unit } = ctx;
+  const requestIds = state.parties.map((p) => p.requestId);
+  const pending = () => state.parties.filter((p) => p.status === 'pending');
+  const verdict = () => stepVerdict(step, state.parties);
+  Object.assign(controls, { step, calendar: unit.kind === 'working-day', extendedTo: null, proceedWithoutMissing: false });
+  const acted = () => verdict() !== 'pending' || controls.extendedTo !== null || controls.proceedWithoutMissing;
+  const settle = () => condition(() => ctx.inbox.settled(requestIds));
+  const applyExtension = async (): Promise<boolean> => {
+    if (!controls.extendedTo) return false;
+    const previous = state.deadline;
+    state.deadline = controls.extendedTo;
+    controls.extendedTo = null;
+    state.status = 'open';
+    ctx.inbox.extend(requestIds, state.deadline);
+    await activities.recordDeadlineExtended({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), previous, deadline: state.deadline });
+    await ctx.report();
+    return true;
+  };
+
+  for (;;) {
+    const policy = step.reminders ?? ctx.input.reminders ?? defaultReminderPolicy;
+    for (const at of reminderTimes(Date.parse(state.deadline), policy, Date.now(), unit)) {
+      if (await condition(acted, Math.max(1, at - Date.now()))) break;
+      await activities.remindParties({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), at: new Date(at).toISOString() });
+    }
+    await condition(acted, msUntil(state.deadline));
+    await settle();
+    if (verdict() !== 'pending') return verdict();
+    if (await applyExtension()) continue;
+
+    state.status = 'overdue';
+    await ctx.report();
+    for (let n = 0; !acted(); n += 1) {
+      await activities.escalateMissedDeadline({
+        applicationId: ctx.applicationId,
+        key: `${requestIds[0]}:${state.deadline}:${n}`,
+        unitKey: ctx.unit?.key ?? null,
+        subject: ctx.unit?.name ?? ctx.applicationTitle,
+        stepId: step.id,
+        ask: state.ask,
+        deadline: state.deadline,
+        missing: pending().map((p) => `${p.name} <${p.email}> (${p.role})`),
+        canProceed: step.proceedWithoutMissing === true,
+        coordinator: ctx.input.coordinator,
+        escalation: n + 1,
+      });
+      await condition(acted, Math.max(1, nextEscalation(Date.now(), unit) - Date.now()));
+    }
+    await settle();
+    if (verdict() !== 'pending') return verdict();
+    if (await applyExtension()) continue;
+    // Going on without the missing parties counts them as not having approved.
+    const withoutMissing = stepVerdict(step, state.parties.map((p) => (p.status === 'pending' ? { ...p, status: step.kind === 'declaration' ? 'declined' : 'rejected' } : p)));
+    const explicit = state.parties.some((p) => p.status === 'rejected' || p.status === 'declined');
+    return withoutMissing === 'approved' || withoutMissing === 'declared' || explicit ? withoutMissing : 'expired';
+  }
 }
 
 // Date.now() is the workflow's deterministic clock here; a timer needs at least 1 ms.

@@ -1,0 +1,105 @@
+import type { Person } from '../domain/application-input';
+import { renderEmail } from '../mail/templates';
+import { issueApprovalLink, linkExpiry } from './approval-link';
+import { actor, appendAudit } from './audit';
+import { deliverEmail } from './deliver-email';
+import type { ActivityDeps } from './deps';
+
+/** Reminds the parties of these requests that have still not decided; each with a fresh link. */
+export const remindParties =
+  (deps: ActivityDeps) =>
+  async ({ applicationId, requestIds, at }: { applicationId: string; requestIds: string[]; at: string }): Promise<void> => {
+    const pending = await deps.db.approvalRequest.findMany({
+      where: { id: { in: requestIds }, status: 'pending' },
+      select: { id: true, partyName: true, partyEmail: true, ask: true, deadline: true, acceptsLate: true, unitKey: true, application: { select: { title: true, units: { select: { unitKey: true, name: true } } } } },
+    });
+    for (const r of pending) {
+      const key = `reminder:${r.id}:${at}`;
+      await deliverEmail(deps, {
+        idempotencyKey: key,
+        applicationId,
+        template: 'reminder',
+        to: r.partyEmail,
+        render: async () =>
+          renderEmail('reminder', {
+            partyName: r.partyName,
+            applicationTitle: r.application.title,
+            subject: r.application.units.find((u) => u.unitKey === r.unitKey)?.name ?? r.application.title,
+            what: r.ask,
+            deadline: r.deadline.toISOString(),
+            link: await issueApprovalLink(deps, { id: r.id, partyEmail: r.partyEmail, deadline: r.deadline, acceptsLate: r.acceptsLate }),
+          }),
+      });
+      await appendAudit(deps.db, [
+        { idempotencyKey: key, applicationId, type: 'reminder.sent', actor: actor.system, data: { requestId: r.id, to: r.partyEmail, scheduledFor: at }, occurredAt: deps.clock() },
+      ]);
+    }
+  };
+
+export interface MissedDeadline {
+  applicationId: string;
+  /** Names this escalation (step, round, deadline and its count) so a retry sends it once. */
+  key: string;
+  unitKey: string | null;
+  subject: string;
+  stepId: string;
+  ask: string;
+  deadline: string;
+  missing: string[];
+  canProceed: boolean;
+  coordinator: Person;
+  escalation: number;
+}
+
+/** Tells the coordinator a deadline passed with parties missing, and what they can do. */
+export const escalateMissedDeadline =
+  (deps: ActivityDeps) =>
+  async (m: MissedDeadline): Promise<void> => {
+    await deliverEmail(deps, {
+      idempotencyKey: `escalation:${m.key}`,
+      applicationId: m.applicationId,
+      template: 'deadline-missed',
+      to: m.coordinator.email,
+      render: async () =>
+        renderEmail('deadline-missed', {
+          coordinatorName: m.coordinator.name,
+          applicationId: m.applicationId,
+          unitKey: m.unitKey,
+          subject: m.subject,
+          ask: m.ask,
+          deadline: m.deadline,
+          missing: m.missing,
+          canProceed: m.canProceed,
+          escalation: m.escalation,
+        }),
+    });
+    await appendAudit(deps.db, [
+      {
+        idempotencyKey: `escalation:${m.key}`,
+        applicationId: m.applicationId,
+        type: 'deadline.escalated',
+        actor: actor.system,
+        data: { unitKey: m.unitKey, stepId: m.stepId, deadline: m.deadline, missing: m.missing, escalation: m.escalation },
+        occurredAt: deps.clock(),
+      },
+    ]);
+  };
+
+/** Moves the deadline of pending requests (and of their links) after the coordinator extended it. */
+export const recordDeadlineExtended =
+  (deps: ActivityDeps) =>
+  async ({ applicationId, requestIds, previous, deadline }: { applicationId: string; requestIds: string[]; previous: string; deadline: string }): Promise<void> => {
+    const { db, clock } = deps;
+    const requests = await db.approvalRequest.findMany({ where: { id: { in: requestIds } }, select: { id: true, acceptsLate: true } });
+    const by = actor.coordinator((await db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { coordinatorEmail: true } })).coordinatorEmail);
+    const next = new Date(deadline);
+    await db.$transaction(async (tx) => {
+      await tx.approvalRequest.updateMany({ where: { id: { in: requestIds } }, data: { deadline: next } });
+      for (const r of requests) {
+        await tx.approvalToken.updateMany({ where: { approvalRequestId: r.id, revokedAt: null }, data: { expiresAt: linkExpiry(next, r.acceptsLate) } });
+      }
+      await appendAudit(tx, [
+        { idempotencyKey: `deadline-extended:${requestIds[0] ?? applicationId}:${deadline}`, applicationId, type: 'deadline.extended', actor: by, data: { requestIds, previous, deadline }, occurredAt: clock() },
+      ]);
+    });
+  };

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { apiOf } from '../support/api';
+import { makeCooperationInput, makeInput } from '../support/application-input';
+import { useHarness, type Harness } from '../support/harness';
+
+// The harness runs schedules with one "working day" = 1 second: reminders come 5, 2 and 1 units
+// and a quarter unit before a deadline, escalations every unit after it.
+let h: Harness;
+let api: ReturnType<typeof apiOf>;
+useHarness((started) => ({ h, api } = started));
+
+const subjects = (email: string) => h.mailbox.list().filter((m) => m.to.includes(email)).map((m) => m.subject);
+
+describe('deadlines, reminders and escalation', () => {
+  it('remind only parties who have not decided; a decision stops that party’s reminders', async () => {
+    const input = makeCooperationInput({ units: 1, agreementsWithinSeconds: 4 });
+    const id = await api.startOk(input);
+    const [unit, ksse, landster] = [input.units[0]!.approver.email, input.partners.ksse.email, input.partners.landster.email];
+    await api.decide(await api.linkFor(unit), 'approve');
+    await api.decide(await api.linkFor(ksse), 'approve');
+    await h.mailbox.waitFor(input.coordinator.email, 1, 20_000); // deadline passed: escalation
+    expect(subjects(unit).filter((s) => s.startsWith('Reminder'))).toEqual([]);
+    expect(subjects(ksse).filter((s) => s.startsWith('Reminder'))).toEqual([]);
+    expect(subjects(landster).filter((s) => s.startsWith('Reminder')).length).toBeGreaterThanOrEqual(2);
+    const reminded = await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'reminder.sent' }, select: { data: true } });
+    expect(new Set(reminded.map((r) => (r.data as { to: string }).to))).toEqual(new Set([landster]));
+    await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+  });
+
+  it('escalate every working day until the coordinator extends the deadline, then remind again from the new one', async () => {
+    const input = makeInput({ units: 1, confirmWithinSeconds: 2, reviewWithinSeconds: 60 });
+    const approver = input.units[0]!.approver.email;
+    const id = await api.startOk(input);
+    const firstLink = await api.linkFor(approver);
+    const escalations = await h.mailbox.waitFor(input.coordinator.email, 2, 20_000);
+    expect(escalations.map((m) => m.subject)).toEqual([expect.stringContaining('Deadline missed'), expect.stringContaining('Deadline missed (reminder 2)')]);
+
+    const newDeadline = new Date(Date.now() + 4_000).toISOString();
+    const extended = await api.postJson(`/api/applications/${id}/units/unit-1/extend-deadline`, { deadline: newDeadline });
+    expect(extended.status).toBe(200);
+    expect(extended.body.deadline).toBe(newDeadline); // a fixed-unit schedule does not move it to a working day
+    const sent = h.mailbox.list().filter((m) => m.to.includes(approver)).length;
+    const reminder = (await h.mailbox.waitFor(approver, sent + 1, 10_000))[sent]!;
+    expect(reminder.subject).toContain('Reminder');
+    const fresh = /https?:\/\/\S+\/approvals\/\S+/.exec(reminder.text)![0];
+    expect((await api.open(firstLink)).status).toBe(410); // replaced by the reminder's link
+    expect((await api.decide(fresh, 'approve')).status).toBe(200);
+
+    const request = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, step: 'unit-confirmation' }, select: { deadline: true, status: true } });
+    expect(request).toEqual({ deadline: new Date(newDeadline), status: 'approved' });
+    expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'deadline.extended' } })).toBe(1);
+    await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+  });
+
+  it('refuse to go on without missing parties before the deadline, or where the step needs everyone', async () => {
+    const v1 = makeInput({ units: 1 });
+    const early = await api.startOk(v1);
+    await api.linkFor(v1.units[0]!.approver.email);
+    const refused = await api.postJson(`/api/applications/${early}/units/unit-1/proceed`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain('has not passed');
+    expect((await api.postJson(`/api/applications/${early}/units/unit-1/extend-deadline`, { deadline: '2020-01-01T00:00:00Z' })).status).toBe(400);
+
+    const v3 = makeCooperationInput({ units: 1, agreementsWithinSeconds: 2 });
+    const id = await api.startOk(v3);
+    await h.mailbox.waitFor(v3.coordinator.email, 1, 20_000);
+    const notAllowed = await api.postJson(`/api/applications/${id}/units/unit-1/proceed`, {});
+    expect(notAllowed.status).toBe(409);
+    expect(notAllowed.body.error.message).toContain('cannot go on without its missing parties');
+    for (const app of [early, id]) await api.postJson(`/api/applications/${app}/withdraw`, { reason: 'Test over' });
+  });
+});

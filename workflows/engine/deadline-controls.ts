@@ -1,0 +1,61 @@
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { effectiveDeadline } from '../calendar/business-calendar';
+import { extendDeadlineUpdate, proceedWithoutMissingUpdate, refusal } from '../messages';
+import type { StepDefinition } from './definition';
+import type { BranchState } from './state';
+
+/** What the coordinator asked of the current step's deadline; read and cleared by runStep. */
+export interface DeadlineControls {
+  extendedTo: string | null;
+  proceedWithoutMissing: boolean;
+  /** Set by runStep: the definition of the step now running. */
+  step: StepDefinition | null;
+  /** Set by runStep: whether deadlines follow the business calendar (not in fixed-unit tests). */
+  calendar: boolean;
+}
+
+const refuse = (type: string, message: string): never => {
+  throw ApplicationFailure.create({ type, message });
+};
+
+/** The `extendDeadline` and `proceedWithoutMissing` updates of a branch. */
+export function installDeadlineControls(branch: BranchState, what: string): DeadlineControls {
+  const controls: DeadlineControls = { extendedTo: null, proceedWithoutMissing: false, step: null, calendar: true };
+  const open = () => {
+    const current = branch.current;
+    if (!current || (current.status !== 'open' && current.status !== 'overdue')) refuse(refusal.conflict, `${what} has no step waiting for decisions.`);
+    return current!;
+  };
+  setHandler(
+    extendDeadlineUpdate,
+    ({ deadline }) => {
+      const parsed = Date.parse(deadline);
+      const moved = controls.calendar ? effectiveDeadline(parsed) : parsed;
+      controls.extendedTo = new Date(moved).toISOString();
+      return { deadline: controls.extendedTo };
+    },
+    {
+      validator: ({ deadline }) => {
+        const current = open();
+        const parsed = Date.parse(deadline);
+        if (Number.isNaN(parsed)) refuse(refusal.validation, 'The deadline must be an ISO 8601 date-time with a zone.');
+        if (parsed <= Date.now()) refuse(refusal.validation, 'The new deadline must be in the future.');
+        if (parsed <= Date.parse(current.deadline)) refuse(refusal.validation, `The new deadline must be after the current one (${current.deadline}).`);
+      },
+    },
+  );
+  setHandler(
+    proceedWithoutMissingUpdate,
+    () => {
+      controls.proceedWithoutMissing = true;
+    },
+    {
+      validator: () => {
+        const current = open();
+        if (current.status !== 'overdue') refuse(refusal.conflict, `The deadline of ${current.stepId} (${current.deadline}) has not passed; wait, or extend it.`);
+        if (!controls.step?.proceedWithoutMissing) refuse(refusal.conflict, `Step ${current.stepId} cannot go on without its missing parties; extend the deadline or withdraw.`);
+      },
+    },
+  );
+  return controls;
+}
