@@ -1,0 +1,97 @@
+import { Client, Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
+import { createApplicationService } from '../../client/services/applications';
+import { createDb } from '../../db/prisma-client';
+import { makeInput } from '../support/application-input';
+
+/**
+ * An SMTP server that, while `stalling`, takes a message's data but never answers it, the way a
+ * slow server leaves a sender waiting; it counts every message it did accept, by Message-ID.
+ */
+async function startStallingSmtp() {
+  const accepted: Array<{ messageId: string; to: string }> = [];
+  let stalling = true;
+  let stalled: () => void = () => {};
+  const firstStall = new Promise<void>((resolve) => (stalled = resolve));
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      if (stalling) {
+        stream.resume(); // read it, never answer: the sender is mid-send when it is killed
+        stalled();
+        return;
+      }
+      simpleParser(stream).then((mail) => {
+        accepted.push({ messageId: mail.messageId ?? '', to: session.envelope.rcptTo[0]!.address });
+        callback();
+      }, callback);
+    },
+  });
+  server.on('error', () => {}); // the killed worker's connection resets: expected here
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
+    accepted,
+    firstStall,
+    stopStalling: () => (stalling = false),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const root = path.resolve(import.meta.dirname, '../..');
+const workers: ChildProcess[] = [];
+function startWorker(env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: 'ignore' });
+  workers.push(child);
+  return child;
+}
+afterAll(() => workers.forEach((w) => w.kill('SIGKILL')));
+
+describe('a worker killed in the middle of sending email', () => {
+  it('leaves every message delivered exactly once after the activity is retried on another worker', async () => {
+    const smtp = await startStallingSmtp();
+    const taskQueue = `crash-${randomUUID()}`;
+    const env = {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      DATABASE_URL: inject('databaseUrl'),
+      SMTP_URL: smtp.url,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      PUBLIC_URL: 'http://127.0.0.1:9',
+    };
+    const db = createDb(inject('databaseUrl'));
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      const applications = createApplicationService({ db, temporal: new Client({ connection }), taskQueue });
+      const first = startWorker(env);
+      const input = makeInput({ units: 2 });
+      const { id } = await applications.start(input);
+
+      await smtp.firstStall; // one invitation is on the wire, unanswered
+      first.kill('SIGKILL');
+      smtp.stopStalling();
+      startWorker(env);
+
+      const approvers = input.units.map((u) => u.approver.email);
+      await vi.waitFor(() => expect(smtp.accepted.map((m) => m.to).sort()).toEqual([...approvers].sort()), { timeout: 90_000, interval: 250 });
+      await new Promise((r) => setTimeout(r, 1_000)); // room for a wrong second copy to arrive
+      expect(smtp.accepted).toHaveLength(2);
+      expect(new Set(smtp.accepted.map((m) => m.messageId)).size).toBe(2);
+      const outbox = await db.outboxMessage.findMany({ where: { applicationId: id }, select: { status: true, attempts: true } });
+      expect(outbox.map((o) => o.status)).toEqual(['sent', 'sent']);
+      // The messages cut off by the kill were sent again (a second attempt), each accepted once.
+      expect(outbox.some((o) => o.attempts === 2)).toBe(true);
+    } finally {
+      await connection.close();
+      await db.$disconnect();
+      await smtp.close();
+    }
+  }, 150_000);
+});
