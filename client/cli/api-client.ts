@@ -38,6 +38,11 @@ export function createApiClient(baseUrl: string) {
       call<{ id: string }>('POST', '/api/applications', input, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
     status: (id: string) => call<Record<string, unknown>>('GET', `/api/applications/${enc(id)}`),
     history: (id: string) => call<Record<string, unknown>>('GET', `/api/applications/${enc(id)}/history`),
+    messages: (id: string) =>
+      call<{ messages: Array<{ createdAt: string; status: string; attempts: number; toAddress: string; subject: string; lastError: string | null }> }>(
+        'GET',
+        `/api/applications/${enc(id)}/messages`,
+      ),
     resubmit: (id: string, unitKey: string | undefined, note?: string) =>
       call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}${unitKey ? `/units/${enc(unitKey)}` : ''}/resubmit`, note ? { note } : {}),
     extendDeadline: (id: string, unitKey: string | undefined, deadline: string) =>

@@ -9,6 +9,7 @@ const usage = `Usage: k2flow <command> [options]
   start <file.json> [--idempotency-key KEY]   start an application from an input file
   status <id>                                 show an application's state
   history <id>                                show its audit trail and Temporal history
+  messages <id>                               show every email sent for it and its delivery status
   resubmit <id> [unit-key] [--note TEXT]      resubmit work sent back with changes requested
   extend <id> [--unit KEY] --deadline ISO     extend the deadline of the step now waiting
   proceed <id> [--unit KEY]                   after a missed deadline, go on without the missing parties
@@ -69,6 +70,16 @@ async function main(argv: string[]): Promise<number> {
       const [id] = need(1, 'an application id');
       const history = await api.history(id!);
       print(history, () => formatHistory(history));
+      return 0;
+    }
+    case 'messages': {
+      const [id] = need(1, 'an application id');
+      const answer = await api.messages(id!);
+      print(answer, () =>
+        answer.messages
+          .map((m) => `${m.createdAt}  ${m.status.padEnd(7)} x${m.attempts}  ${m.toAddress}  ${m.subject}${m.lastError ? `  (last error: ${m.lastError})` : ''}`)
+          .join('\n') || 'No messages yet.',
+      );
       return 0;
     }
     case 'resubmit': {

@@ -34,6 +34,10 @@ export function addApiRoutes(router: ReturnType<typeof createRouter>, applicatio
     sendJson(res, 200, await applications.history(id!));
   });
 
+  router.get('/api/applications/:id/messages', async (_req, res, { id }) => {
+    sendJson(res, 200, await applications.messages(id!));
+  });
+
   router.post('/api/applications/:id/resubmit', async (req, res, { id }) => {
     const { note } = parseOrThrow(resubmitBody, await readJson(req), 'The resubmission is invalid');
     await applications.resubmit(id!, undefined, note);

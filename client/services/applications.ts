@@ -168,6 +168,17 @@ export function createApplicationService({
 
   const removeUnit = (id: string, unitKey: string, reason: string) => onApplication(id, (h) => h.executeUpdate(removeUnitUpdate, { args: [{ unitKey, reason }] }));
 
+  /** Every email of the application with its delivery status: what was sent to whom and when. */
+  async function messages(id: string) {
+    const rows = await db.outboxMessage.findMany({
+      where: { applicationId: id },
+      select: { template: true, toAddress: true, subject: true, messageId: true, status: true, attempts: true, lastError: true, createdAt: true, sentAt: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    if (!rows.length && !(await db.application.findUnique({ where: { id }, select: { id: true } }))) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
+    return { id, messages: rows };
+  }
+
   async function list(limit = 50) {
     return db.application.findMany({
       select: { id: true, title: true, variant: true, status: true, stage: true, createdAt: true, closedAt: true },
@@ -176,7 +187,7 @@ export function createApplicationService({
     });
   }
 
-  return { start, get, history, resubmit, extendDeadline, proceedWithoutMissing, withdraw, addUnit, removeUnit, list };
+  return { start, get, history, messages, resubmit, extendDeadline, proceedWithoutMissing, withdraw, addUnit, removeUnit, list };
 }
 
 export type ApplicationService = ReturnType<typeof createApplicationService>;

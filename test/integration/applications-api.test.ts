@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { apiOf } from '../support/api';
 import { makeInput } from '../support/application-input';
 import { useHarness, type Harness } from '../support/harness';
@@ -95,6 +95,25 @@ describe('GET /api/applications/:id/history', () => {
     expect(parentEvents[0]).toBe('WORKFLOW_EXECUTION_STARTED');
     expect(parentEvents.at(-1)).toBe('WORKFLOW_EXECUTION_COMPLETED');
     expect(body.workflows[1].events.map((e: { eventType: string }) => e.eventType)).toContain('WORKFLOW_EXECUTION_UPDATE_COMPLETED');
+  });
+});
+
+describe('GET /api/applications/:id/messages', () => {
+  it('lists every email with its recipient, status and attempts, for admins', async () => {
+    const input = makeInput({ units: 1 });
+    const id = await api.startOk(input);
+    await api.linkFor(input.units[0]!.approver.email);
+    // The row turns `sent` just after the SMTP server accepted the message.
+    const body = await vi.waitFor(async () => {
+      const answer = await api.getJson(`/api/applications/${id}/messages`);
+      expect(answer.body.messages[0].status).toBe('sent');
+      return answer.body;
+    });
+    expect(body.messages).toEqual([
+      expect.objectContaining({ template: 'approval-request', toAddress: input.units[0]!.approver.email, status: 'sent', attempts: 1, lastError: null }),
+    ]);
+    expect(body.messages[0].messageId).toMatch(/^<[0-9a-f]{32}@127\.0\.0\.1>$/);
+    expect((await api.getJson('/api/applications/app-nope/messages')).status).toBe(404);
   });
 });
 
