@@ -1,8 +1,16 @@
 import { issueApprovalToken } from '../auth/approval-token';
+import { deadlineIcs } from '../mail/ics';
+import type { RenderedEmail } from '../mail/templates';
 import type { ActivityDeps } from './deps';
 
 // A step that accepts late decisions keeps its links working this long past the deadline.
 const LATE_LINK_DAYS = 90;
+
+/** The deadline as a calendar attachment; the same UID per request, so reminders update one entry. */
+export function withDeadlineIcs(email: RenderedEmail, request: { id: string; ask: string; deadline: Date }, stamp: Date): RenderedEmail {
+  const ics = deadlineIcs({ uid: `${request.id}@k2flow`, summary: email.subject, description: request.ask, deadline: request.deadline, stamp });
+  return { ...email, attachments: [{ filename: 'deadline.ics', content: ics, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] };
+}
 
 export const linkExpiry = (deadline: Date, acceptsLate: boolean) =>
   acceptsLate ? new Date(deadline.getTime() + LATE_LINK_DAYS * 86_400_000) : deadline;

@@ -14,7 +14,7 @@ export const closeApplication =
       const updated = await tx.application.update({
         where: { id: applicationId },
         data: { status, closedAt: now },
-        select: { title: true, coordinatorName: true, coordinatorEmail: true },
+        select: { title: true, coordinatorName: true, coordinatorEmail: true, input: true },
       });
       await appendAudit(tx, [
         {
@@ -39,6 +39,6 @@ export const closeApplication =
           applicationTitle: app.title,
           status,
           units: units.map((u) => ({ name: u.name, outcome: u.outcome })),
-        }),
+        }, (app.input as { coordinator?: { language?: 'pl' | 'en' } }).coordinator?.language ?? 'pl'),
     });
   };

@@ -16,11 +16,13 @@ export async function closePendingRequests(
   status: ClosedStatus,
   reason: string,
   notify: boolean,
+  /** The coordinator's own words, quoted in the notice beside the localised reason. */
+  detail = '',
 ): Promise<void> {
   const { db, clock } = deps;
   const pending = await db.approvalRequest.findMany({
     where: { ...where, status: 'pending' },
-    select: { id: true, partyName: true, partyEmail: true, ask: true, application: { select: { title: true } } },
+    select: { id: true, partyName: true, partyEmail: true, partyLanguage: true, ask: true, application: { select: { title: true } } },
   });
   const now = clock();
   await db.$transaction(async (tx) => {
@@ -44,7 +46,8 @@ export async function closePendingRequests(
       applicationId: where.applicationId,
       template: 'request-closed',
       to: r.partyEmail,
-      render: async () => renderEmail('request-closed', { partyName: r.partyName, applicationTitle: r.application.title, ask: r.ask, reason }),
+      render: async () =>
+        renderEmail('request-closed', { partyName: r.partyName, applicationTitle: r.application.title, ask: r.ask, status, detail: detail || reason }, r.partyLanguage as 'pl' | 'en'),
     });
   }
 }

@@ -1,6 +1,6 @@
 import type { Person } from '../domain/application-input';
 import { renderEmail } from '../mail/templates';
-import { issueApprovalLink, linkExpiry } from './approval-link';
+import { issueApprovalLink, linkExpiry, withDeadlineIcs } from './approval-link';
 import { actor, appendAudit } from './audit';
 import { deliverEmail } from './deliver-email';
 import type { ActivityDeps } from './deps';
@@ -11,7 +11,7 @@ export const remindParties =
   async ({ applicationId, requestIds, at }: { applicationId: string; requestIds: string[]; at: string }): Promise<void> => {
     const pending = await deps.db.approvalRequest.findMany({
       where: { id: { in: requestIds }, status: 'pending' },
-      select: { id: true, partyName: true, partyEmail: true, ask: true, deadline: true, acceptsLate: true, unitKey: true, application: { select: { title: true, units: { select: { unitKey: true, name: true } } } } },
+      select: { id: true, partyName: true, partyEmail: true, partyLanguage: true, ask: true, deadline: true, acceptsLate: true, unitKey: true, application: { select: { title: true, units: { select: { unitKey: true, name: true } } } } },
     });
     for (const r of pending) {
       const key = `reminder:${r.id}:${at}`;
@@ -20,15 +20,16 @@ export const remindParties =
         applicationId,
         template: 'reminder',
         to: r.partyEmail,
-        render: async () =>
-          renderEmail('reminder', {
-            partyName: r.partyName,
-            applicationTitle: r.application.title,
-            subject: r.application.units.find((u) => u.unitKey === r.unitKey)?.name ?? r.application.title,
-            what: r.ask,
-            deadline: r.deadline.toISOString(),
-            link: await issueApprovalLink(deps, { id: r.id, partyEmail: r.partyEmail, deadline: r.deadline, acceptsLate: r.acceptsLate }),
-          }),
+        render: async () => {
+          const link = await issueApprovalLink(deps, { id: r.id, partyEmail: r.partyEmail, deadline: r.deadline, acceptsLate: r.acceptsLate });
+          const subject = r.application.units.find((u) => u.unitKey === r.unitKey)?.name ?? r.application.title;
+          const email = renderEmail(
+            'reminder',
+            { partyName: r.partyName, applicationTitle: r.application.title, subject, what: r.ask, deadline: r.deadline.toISOString(), link },
+            r.partyLanguage as 'pl' | 'en',
+          );
+          return withDeadlineIcs(email, { id: r.id, ask: r.ask, deadline: r.deadline }, deps.clock());
+        },
       });
       await appendAudit(deps.db, [
         { idempotencyKey: key, applicationId, type: 'reminder.sent', actor: actor.system, data: { requestId: r.id, to: r.partyEmail, scheduledFor: at }, occurredAt: deps.clock() },
@@ -71,7 +72,7 @@ export const escalateMissedDeadline =
           missing: m.missing,
           canProceed: m.canProceed,
           escalation: m.escalation,
-        }),
+        }, m.coordinator.language ?? 'pl'),
     });
     await appendAudit(deps.db, [
       {

@@ -33,7 +33,7 @@ export async function deliverEmail(deps: ActivityDeps, delivery: EmailDelivery):
     select: { id: true },
   });
   try {
-    await mailer.send({ to, messageId, ...email });
+    await mailer.send({ to, messageId, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments });
   } catch (error) {
     await db.outboxMessage.update({ where: { id: row.id }, data: { status: 'failed', lastError: String((error as Error).message).slice(0, 1000) } });
     throw error;

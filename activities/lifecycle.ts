@@ -83,7 +83,7 @@ export const recordUnitRemoved =
   (deps: ActivityDeps) =>
   async ({ applicationId, unitKey, reason }: { applicationId: string; unitKey: string; reason: string }): Promise<void> => {
     const by = await coordinatorOf(deps, applicationId);
-    await closePendingRequests(deps, { applicationId, unitKey }, 'removed', `The unit was removed from the application: ${reason}`, true);
+    await closePendingRequests(deps, { applicationId, unitKey }, 'removed', `The unit was removed from the application: ${reason}`, true, reason);
     await deps.db.$transaction(async (tx) => {
       await tx.applicationUnit.update({ where: { applicationId_unitKey: { applicationId, unitKey } }, data: { status: 'removed' } });
       await appendAudit(tx, [{ idempotencyKey: `unit-removed:${applicationId}:${unitKey}`, applicationId, type: 'unit.removed', actor: by, data: { unitKey, reason }, occurredAt: deps.clock() }]);
@@ -95,6 +95,6 @@ export const withdrawApplication =
   (deps: ActivityDeps) =>
   async ({ applicationId, reason }: { applicationId: string; reason: string }): Promise<void> => {
     const by = await coordinatorOf(deps, applicationId);
-    await closePendingRequests(deps, { applicationId }, 'withdrawn', `The application was withdrawn: ${reason}`, true);
+    await closePendingRequests(deps, { applicationId }, 'withdrawn', `The application was withdrawn: ${reason}`, true, reason);
     await appendAudit(deps.db, [{ idempotencyKey: `withdrawn:${applicationId}`, applicationId, type: 'application.withdrawn', actor: by, data: { reason }, occurredAt: deps.clock() }]);
   };

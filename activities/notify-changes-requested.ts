@@ -35,6 +35,6 @@ export const notifyChangesRequested =
           ask: n.ask,
           requestedBy: n.requestedBy,
           comment: n.comment,
-        }),
+        }, n.coordinator.language ?? 'pl'),
     });
   };

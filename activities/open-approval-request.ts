@@ -1,5 +1,5 @@
 import { renderEmail } from '../mail/templates';
-import { issueApprovalLink } from './approval-link';
+import { issueApprovalLink, withDeadlineIcs } from './approval-link';
 import { actor, appendAudit } from './audit';
 import { deliverEmail } from './deliver-email';
 import type { ActivityDeps } from './deps';
@@ -18,6 +18,7 @@ export interface OpenApprovalRequestInput {
   partyRole: string;
   partyName: string;
   partyEmail: string;
+  partyLanguage: 'pl' | 'en';
   deadline: string;
   acceptsLate: boolean;
   previousComment?: string;
@@ -49,6 +50,7 @@ export const openApprovalRequest =
             partyRole: req.partyRole,
             partyName: req.partyName,
             partyEmail: req.partyEmail,
+            partyLanguage: req.partyLanguage,
             status: 'pending',
             acceptsLate: req.acceptsLate,
             deadline,
@@ -76,15 +78,20 @@ export const openApprovalRequest =
       to: req.partyEmail,
       render: async () => {
         const link = await issueApprovalLink(deps, { id: req.requestId, partyEmail: req.partyEmail, deadline, acceptsLate: req.acceptsLate });
-        return renderEmail('approval-request', {
-          partyName: req.partyName,
-          applicationTitle: req.applicationTitle,
-          subject: req.unitName ?? req.applicationTitle,
-          what: req.ask,
-          deadline: req.deadline,
-          link,
-          previousComment: req.previousComment,
-        });
+        const email = renderEmail(
+          'approval-request',
+          {
+            partyName: req.partyName,
+            applicationTitle: req.applicationTitle,
+            subject: req.unitName ?? req.applicationTitle,
+            what: req.ask,
+            deadline: req.deadline,
+            link,
+            previousComment: req.previousComment,
+          },
+          req.partyLanguage,
+        );
+        return withDeadlineIcs(email, { id: req.requestId, ask: req.ask, deadline }, clock());
       },
     });
   };

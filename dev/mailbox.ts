@@ -11,6 +11,7 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   html: string;
+  attachments: Array<{ filename: string; contentType: string; content: string }>;
   date: Date;
 }
 
@@ -50,6 +51,7 @@ export async function startMailbox({ port = 0, host = '127.0.0.1' } = {}): Promi
             subject: mail.subject ?? '',
             text: mail.text ?? '',
             html: typeof mail.html === 'string' ? mail.html : '',
+            attachments: mail.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content.toString('utf8') })),
             date: new Date(),
           });
           waiters.forEach((wake) => wake());

@@ -4,6 +4,8 @@ import { DomainError } from './domain-error';
 export const person = z.object({
   name: z.string().trim().min(1, 'is required').max(200),
   email: z.email('must be an email address').max(254),
+  /** The language of the emails this person receives: Polish unless "en" is chosen. */
+  language: z.enum(['pl', 'en']).optional(),
 });
 
 const futureDateTime = z.iso

@@ -1,14 +1,29 @@
+export type Lang = 'pl' | 'en';
+
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for HTML element content and attribute values. */
 export const escapeHtml = (value: unknown): string => String(value).replace(/[&<>"']/g, (c) => entities[c]!);
 
+const footer: Record<Lang, string> = {
+  pl: 'Wiadomość wysłana przez k2flow. Link jest osobisty: nie przekazuj go dalej.',
+  en: 'Sent by k2flow. This link is personal: do not forward it.',
+};
+
 /** Wraps an email body in the minimal document every k2flow email shares. */
-export function emailDocument(title: string, bodyHtml: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+export function emailDocument(title: string, bodyHtml: string, lang: Lang = 'en'): string {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
     `<body style="font-family:sans-serif;max-width:640px">${bodyHtml}` +
-    `<p style="color:#666;font-size:12px">Sent by k2flow. This link is personal: do not forward it.</p></body></html>`;
+    `<p style="color:#666;font-size:12px">${footer[lang]}</p></body></html>`;
 }
 
-export const formatDeadline = (iso: string): string =>
-  new Date(iso).toLocaleString('en-GB', { timeZone: 'Europe/Warsaw', dateStyle: 'full', timeStyle: 'short' }) + ' (Warsaw time)';
+export const formatDeadline = (iso: string, lang: Lang = 'en'): string =>
+  new Date(iso).toLocaleString(lang === 'pl' ? 'pl-PL' : 'en-GB', { timeZone: 'Europe/Warsaw', dateStyle: 'full', timeStyle: 'short' }) +
+  (lang === 'pl' ? ' (czasu warszawskiego)' : ' (Warsaw time)');
+
+/** Paragraphs of plain text, and the same as HTML. */
+export function bilingualBody(lang: Lang, paragraphs: Array<string | { html: string; text: string }>) {
+  const text = paragraphs.map((p) => (typeof p === 'string' ? p : p.text)).join('\n\n') + '\n';
+  const html = paragraphs.map((p) => (typeof p === 'string' ? `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>` : p.html)).join('');
+  return { text, html: (title: string) => emailDocument(title, html, lang) };
+}

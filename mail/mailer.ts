@@ -7,6 +7,7 @@ export interface OutgoingEmail {
   text: string;
   /** Stable per logical message, so a duplicate delivery can be recognised by any mail client. */
   messageId: string;
+  attachments?: Array<{ filename: string; content: string; contentType: string }>;
 }
 
 export interface Mailer {

@@ -1,31 +1,44 @@
 import type { z } from 'zod';
-import { applicationClosedProps, renderApplicationClosed } from './application-closed';
-import { approvalRequestProps, renderApprovalRequest } from './approval-request';
-import { changesRequestedProps, renderChangesRequested } from './changes-requested';
-import { deadlineMissedProps, renderDeadlineMissed } from './deadline-missed';
-import { reminderProps, renderReminder } from './reminder';
-import { renderRequestClosed, requestClosedProps } from './request-closed';
+import type { Lang } from '../html';
+import {
+  applicationClosedProps,
+  changesRequestedProps,
+  deadlineMissedProps,
+  renderApplicationClosed,
+  renderChangesRequested,
+  renderDeadlineMissed,
+} from './coordinator';
+import {
+  approvalRequestProps,
+  reminderProps,
+  renderApprovalRequest,
+  renderReminder,
+  renderRequestClosed,
+  requestClosedProps,
+} from './requests';
 
 export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
+  attachments?: Array<{ filename: string; content: string; contentType: string }>;
 }
 
-/** The catalogue of every email k2flow sends: a props schema and a pure render each. */
+/** The catalogue of every email k2flow sends: a props schema and a pure render per language. */
 const catalogue = {
   'approval-request': { props: approvalRequestProps, render: renderApprovalRequest },
-  'changes-requested': { props: changesRequestedProps, render: renderChangesRequested },
-  'application-closed': { props: applicationClosedProps, render: renderApplicationClosed },
-  'request-closed': { props: requestClosedProps, render: renderRequestClosed },
   reminder: { props: reminderProps, render: renderReminder },
+  'request-closed': { props: requestClosedProps, render: renderRequestClosed },
+  'changes-requested': { props: changesRequestedProps, render: renderChangesRequested },
   'deadline-missed': { props: deadlineMissedProps, render: renderDeadlineMissed },
+  'application-closed': { props: applicationClosedProps, render: renderApplicationClosed },
 } as const;
 
 export type TemplateName = keyof typeof catalogue;
 export type TemplateProps<N extends TemplateName> = z.input<(typeof catalogue)[N]['props']>;
 
-export function renderEmail<N extends TemplateName>(name: N, props: TemplateProps<N>): RenderedEmail {
+/** Renders a template in the recipient's language (Polish unless they chose English). */
+export function renderEmail<N extends TemplateName>(name: N, props: TemplateProps<N>, lang: Lang = 'pl'): RenderedEmail {
   const template = catalogue[name];
-  return (template.render as (p: unknown) => RenderedEmail)(template.props.parse(props));
+  return (template.render as (p: unknown, l: Lang) => RenderedEmail)(template.props.parse(props), lang);
 }

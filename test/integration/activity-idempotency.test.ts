@@ -34,6 +34,7 @@ async function newApplication() {
     partyRole: 'unit-approver',
     partyName: unit.approver.name,
     partyEmail: unit.approver.email,
+    partyLanguage: 'en',
     deadline: input.deadlines.unitConfirmation,
     acceptsLate: false,
   };

@@ -8,7 +8,7 @@ function unitsFor(tag: string, count: number) {
     key: `unit-${i + 1}`,
     name: `Vocational School ${i + 1}`,
     projectReference: `RPSL.11.02.01-24-${String(i + 1).padStart(4, '0')}/16`,
-    approver: { name: `Director ${i + 1}`, email: `director-${i + 1}-${tag}@school.example.pl` },
+    approver: { name: `Director ${i + 1}`, email: `director-${i + 1}-${tag}@school.example.pl`, language: 'en' as const },
   }));
 }
 
@@ -21,14 +21,15 @@ export interface InputOptions {
 
 /**
  * Valid inputs whose email addresses are unique to each call, so tests sharing a mailbox never
- * read each other's mail. Variant 1:
+ * read each other's mail. Everyone reads English here (the default, Polish, is tested on its own).
+ * Variant 1:
  */
 export function makeInput({ units = 2, confirmWithinSeconds, reviewWithinSeconds }: InputOptions = {}) {
   const tag = tagged();
   return {
     variant: 'module-in-existing-projects' as const,
     title: `K2 module test ${tag}`,
-    coordinator: { name: 'Coordinator', email: `coordinator-${tag}@zit.example.pl` },
+    coordinator: { name: 'Coordinator', email: `coordinator-${tag}@zit.example.pl`, language: 'en' as const },
     deadlines: { unitConfirmation: at(confirmWithinSeconds, 30), coordinatorReview: at(reviewWithinSeconds ?? confirmWithinSeconds, 40) },
     units: unitsFor(tag, units),
   };
@@ -40,9 +41,9 @@ export function makeAllocationInput({ units = 2, boardMembers = 3, boardWithinSe
   return {
     variant: 'dedicated-zit-allocation' as const,
     title: `K2 allocation test ${tag}`,
-    coordinator: { name: 'Coordinator', email: `coordinator-${tag}@zit.example.pl` },
-    board: { members: Array.from({ length: boardMembers }, (_, i) => ({ name: `Board Member ${i + 1}`, email: `board-${i + 1}-${tag}@zit.example.pl` })) },
-    promoter: { name: 'KSSE', email: `promoter-${tag}@ksse.example.pl` },
+    coordinator: { name: 'Coordinator', email: `coordinator-${tag}@zit.example.pl`, language: 'en' as const },
+    board: { members: Array.from({ length: boardMembers }, (_, i) => ({ name: `Board Member ${i + 1}`, email: `board-${i + 1}-${tag}@zit.example.pl`, language: 'en' as const })) },
+    promoter: { name: 'KSSE', email: `promoter-${tag}@ksse.example.pl`, language: 'en' as const },
     serviceCatalogue: [
       { code: 'internships', name: 'Internships with employers' },
       { code: 'teacher-training', name: 'Teacher training' },
@@ -59,8 +60,8 @@ export function makeCooperationInput({ units = 2, agreementsWithinSeconds }: { u
   return {
     variant: 'individual-cooperation' as const,
     title: `K2 cooperation test ${tag}`,
-    coordinator: { name: 'Coordinator', email: `coordinator-${tag}@zit.example.pl` },
-    partners: { ksse: { name: 'KSSE', email: `ksse-${tag}@ksse.example.pl` }, landster: { name: 'Landster', email: `landster-${tag}@landster.example.pl` } },
+    coordinator: { name: 'Coordinator', email: `coordinator-${tag}@zit.example.pl`, language: 'en' as const },
+    partners: { ksse: { name: 'KSSE', email: `ksse-${tag}@ksse.example.pl`, language: 'en' as const }, landster: { name: 'Landster', email: `landster-${tag}@landster.example.pl`, language: 'en' as const } },
     deadlines: { agreements: at(agreementsWithinSeconds, 30) },
     units: unitsFor(tag, units).map(({ projectReference: _, ...u }) => u),
   };

@@ -10,12 +10,24 @@ describe('email templates', () => {
       what: 'including the K2 module',
       deadline: '2030-03-15T15:00:00.000Z',
       link: 'https://k2.example.pl/approvals/abc.def',
-    });
+    }, 'en');
     expect(email.subject).toBe('Sign-off requested: K2 & partners — ZSZ Wodzisław');
     expect(email.html).toContain('Dyrektor &lt;b&gt;ZSZ&lt;/b&gt;');
     expect(email.html).toContain('K2 &amp; partners');
     expect(email.text).toContain('https://k2.example.pl/approvals/abc.def');
     expect(email.text).toContain('Friday, 15 March 2030 at 16:00 (Warsaw time)');
+  });
+
+  it('speak Polish unless the recipient chose English', () => {
+    const props = { partyName: 'Dyrektor', applicationTitle: 'K2', subject: 'ZSZ Wodzisław', what: 'moduł K2', deadline: '2030-03-15T15:00:00.000Z', link: 'https://k2.example.pl/approvals/a.b' };
+    const pl = renderEmail('approval-request', props);
+    expect(pl.subject).toBe('Prośba o akceptację: K2 — ZSZ Wodzisław');
+    expect(pl.text).toContain('Termin: piątek, 15 marca 2030');
+    expect(pl.text).toContain('(czasu warszawskiego)');
+    expect(pl.html).toContain('<html lang="pl">');
+    expect(renderEmail('approval-request', props, 'en').subject).toBe('Sign-off requested: K2 — ZSZ Wodzisław');
+    const closed = renderEmail('application-closed', { coordinatorName: 'Biuro', applicationTitle: 'K2', status: 'withdrawn', units: [] });
+    expect(closed.subject).toBe('Wniosek wycofany: K2');
   });
 
   it('refuse props that do not fit the template', () => {

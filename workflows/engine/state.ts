@@ -12,6 +12,7 @@ export interface PartyState {
   role: string;
   name: string;
   email: string;
+  language: 'pl' | 'en';
   status: PartyStatus;
   comment: string | null;
   decidedAt: string | null;

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { apiOf } from '../support/api';
+import { makeInput } from '../support/application-input';
+import { useHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+let api: ReturnType<typeof apiOf>;
+useHarness((started) => ({ h, api } = started));
+
+describe('notifications', () => {
+  it('speak Polish to a party who chose no language, English to one who chose it, each with the deadline as .ics', async () => {
+    const input = makeInput({ units: 2 });
+    const { language: _, ...polishApprover } = input.units[0]!.approver;
+    input.units[0]!.approver = polishApprover as typeof input.units[0]['approver'];
+    await api.startOk(input);
+
+    const polish = (await h.mailbox.waitFor(polishApprover.email))[0]!;
+    const english = (await h.mailbox.waitFor(input.units[1]!.approver.email))[0]!;
+    expect(polish.subject).toMatch(/^Prośba o akceptację: /);
+    expect(polish.text).toContain('(czasu warszawskiego)');
+    expect(english.subject).toMatch(/^Sign-off requested: /);
+
+    for (const mail of [polish, english]) {
+      const ics = mail.attachments.find((a) => a.filename === 'deadline.ics')!;
+      expect(ics.contentType).toBe('text/calendar');
+      expect(ics.content).toContain(`DTSTART:${input.deadlines.unitConfirmation.replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`);
+      expect(ics.content).not.toContain('/approvals/'); // calendars are shared: never the credential
+    }
+  });
+});

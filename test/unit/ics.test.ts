@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { deadlineIcs } from '../../mail/ics';
+
+describe('the deadline calendar attachment', () => {
+  const ics = deadlineIcs({
+    uid: 'app-1:unit-1:unit-confirmation:1:unit-approver@k2flow',
+    summary: 'Termin: podpis modułu K2; Zespół Szkół, Wodzisław Śląski',
+    description: 'Włączenie modułu K2 do projektu RPSL.11.02.01-24-0A12/16 w ramach poddziałania 11.2.1 RPO WSL, zgodnie z ustaleniami',
+    deadline: new Date('2030-03-15T15:00:00Z'),
+    stamp: new Date('2026-11-23T10:00:00.123Z'),
+  });
+
+  it('is one event at the deadline, in UTC, with escaped text', () => {
+    expect(ics.startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n')).toBe(true);
+    expect(ics).toContain('\r\nDTSTART:20300315T150000Z\r\n');
+    expect(ics).toContain('\r\nDTSTAMP:20261123T100000Z\r\n');
+    expect(ics).toContain('SUMMARY:Termin: podpis modułu K2\\; Zespół Szkół\\, Wodzisław Śląski');
+    expect(ics.endsWith('END:VCALENDAR\r\n')).toBe(true);
+  });
+
+  it('folds lines at 75 octets without splitting a character', () => {
+    for (const line of ics.split('\r\n')) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
+    const unfolded = ics.replace(/\r\n /g, '');
+    expect(unfolded).toContain('DESCRIPTION:Włączenie modułu K2 do projektu RPSL.11.02.01-24-0A12/16 w ramach poddziałania 11.2.1 RPO WSL\\, zgodnie z ustaleniami');
+  });
+});
