@@ -23,8 +23,8 @@ export interface Mailbox {
 export interface RunningMailbox extends Mailbox {
   port: number;
   smtpUrl: string;
-  /** Resolves with the messages to `to` once `count` of them have arrived. */
-  waitFor(to: string, count?: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  /** Resolves with the messages to `to` (those matching `which`) once `count` of them have arrived. */
+  waitFor(to: string, count?: number, timeoutMs?: number, which?: (mail: ReceivedMail) => boolean): Promise<ReceivedMail[]>;
   close(): Promise<void>;
 }
 
@@ -66,16 +66,17 @@ export async function startMailbox({ port = 0, host = '127.0.0.1' } = {}): Promi
   });
   const actualPort = (server.server.address() as AddressInfo).port;
 
-  const to = (address: string) => received.filter((m) => m.to.includes(address.toLowerCase()));
+  const to = (address: string, which: (mail: ReceivedMail) => boolean = () => true) =>
+    received.filter((m) => m.to.includes(address.toLowerCase()) && which(m));
   return {
     port: actualPort,
     smtpUrl: `smtp://${host}:${actualPort}`,
     list: () => [...received].reverse(),
     get: (id) => received.find((m) => m.id === id),
-    waitFor(address, count = 1, timeoutMs = 15_000) {
+    waitFor(address, count = 1, timeoutMs = 15_000, which) {
       return new Promise((resolve, reject) => {
         const check = () => {
-          const mails = to(address);
+          const mails = to(address, which);
           if (mails.length < count) return;
           clearTimeout(timer);
           waiters.delete(check);
@@ -83,7 +84,7 @@ export async function startMailbox({ port = 0, host = '127.0.0.1' } = {}): Promi
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`Expected ${count} email(s) to ${address} within ${timeoutMs} ms, got ${to(address).length}.`));
+          reject(new Error(`Expected ${count} email(s) to ${address} within ${timeoutMs} ms, got ${to(address, which).length}.`));
         }, timeoutMs);
         waiters.add(check);
         check();

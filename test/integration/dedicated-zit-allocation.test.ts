@@ -67,7 +67,7 @@ describe('variant 2: dedicated ZIT allocation with an external promoter', () => 
     const input = makeAllocationInput({ units: 1, boardMembers: 3, boardWithinSeconds: 3 });
     const id = await api.startOk(input);
     await api.decide(await api.linkFor(boardEmails(input)[0]!), 'approve');
-    const escalation = (await h.mailbox.waitFor(input.coordinator.email, 1, 20_000))[0]!;
+    const escalation = await api.mail(input.coordinator.email, /^Deadline missed/);
     expect(escalation.subject).toContain('Deadline missed');
     expect(escalation.text).toContain(`k2flow proceed ${id}`);
     expect((await api.postJson(`/api/applications/${id}/proceed`, {})).status).toBe(200);
@@ -105,7 +105,7 @@ describe('variant 2: dedicated ZIT allocation with an external promoter', () => 
     const id = await api.startOk(input);
     const [first, second] = boardEmails(input);
     await api.decide(await api.linkFor(first!), 'request-changes', 'State the allocation amount');
-    const notice = (await h.mailbox.waitFor(input.coordinator.email))[0]!;
+    const notice = await api.mail(input.coordinator.email, /^Changes requested/);
     expect(notice.text).toContain('State the allocation amount');
     expect((await api.getJson(`/api/applications/${id}`)).body.state.waitingFor).toEqual(['application: coordinator resubmission']);
     // The other member's round-1 link closed with the request for changes.
@@ -125,7 +125,7 @@ describe('variant 2: dedicated ZIT allocation with an external promoter', () => 
     await api.decide(await api.linkFor(input.units[0]!.approver.email), 'declare', undefined, ['teacher-training']);
     await api.decide(await api.linkFor(input.promoter.email), 'approve');
     await api.decide(await api.linkFor(input.coordinator.email), 'request-changes', 'Budget table is missing');
-    const again = (await h.mailbox.waitFor(input.promoter.email, 2))[1]!;
+    const again = await api.mail(input.promoter.email, /^Sign-off requested/, 2);
     expect(again.text).toContain('Budget table is missing');
     await api.decide(await api.linkFor(input.promoter.email, 2), 'approve');
     await api.decide(await api.linkFor(input.coordinator.email, 2), 'approve');
@@ -139,7 +139,7 @@ describe('variant 2: lifecycle operations', () => {
     const id = await api.startOk(input);
     const links = await Promise.all(boardEmails(input).map((e) => api.linkFor(e)));
     expect((await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Allocation moved to 2028' })).body.state.status).toBe('withdrawn');
-    for (const email of boardEmails(input)) expect((await h.mailbox.waitFor(email, 2))[1]!.text).toContain('Allocation moved to 2028');
+    for (const email of boardEmails(input)) expect((await api.mail(email, /^No longer needed/)).text).toContain('Allocation moved to 2028');
     expect((await api.decide(links[0]!, 'approve')).status).toBe(410);
     expect((await requestsOf(id, 'board-approval')).map((r) => r.status)).toEqual(['withdrawn', 'withdrawn']);
   });

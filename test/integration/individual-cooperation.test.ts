@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { apiOf } from '../support/api';
+import { apiOf, linkIn } from '../support/api';
 import { makeCooperationInput } from '../support/application-input';
 import { useHarness, type Harness } from '../support/harness';
 
@@ -13,10 +13,7 @@ describe('variant 3: individual cooperation with KSSE and Landster', () => {
     const id = await api.startOk(input);
     const { ksse, landster } = input.partners;
     // Each partner gets one link per unit's agreement; order of arrival differs, so pick by unit.
-    const linkOf = async (email: string, unitName: string) => {
-      const mails = await h.mailbox.waitFor(email, 2);
-      return /https?:\/\/\S+\/approvals\/\S+/.exec(mails.find((m) => m.subject.includes(unitName))!.text)![0];
-    };
+    const linkOf = async (email: string, unitName: string) => linkIn(await api.mail(email, new RegExp(`^Sign-off requested: .* — ${unitName}$`)));
     await api.decide(await linkOf(ksse.email, 'Vocational School 1'), 'approve');
     await api.decide(await linkOf(landster.email, 'Vocational School 1'), 'approve');
     await api.decide(await api.linkFor(input.units[0]!.approver.email), 'approve');
@@ -55,8 +52,7 @@ describe('variant 3: individual cooperation with KSSE and Landster', () => {
 
     // Reminders replaced the first links: take the newest link each partner received.
     const newest = async (email: string) => {
-      const mails = h.mailbox.list().filter((m) => m.to.includes(email));
-      return /https?:\/\/\S+\/approvals\/\S+/.exec(mails[0]!.text)![0];
+      return linkIn(h.mailbox.list().find((m) => m.to.includes(email) && /approvals/.test(m.text))!);
     };
     links[1] = await newest(input.partners.ksse.email);
     links[2] = await newest(input.partners.landster.email);
@@ -77,7 +73,7 @@ describe('variant 3: changes and lifecycle', () => {
     const id = await api.startOk(input);
     const parties = [input.units[0]!.approver.email, input.partners.ksse.email, input.partners.landster.email];
     await api.decide(await api.linkFor(parties[1]!), 'request-changes', 'Add the scholarship clause');
-    expect((await h.mailbox.waitFor(input.coordinator.email))[0]!.text).toContain('Add the scholarship clause');
+    expect((await api.mail(input.coordinator.email, /^Changes requested/)).text).toContain('Add the scholarship clause');
     expect((await api.postJson(`/api/applications/${id}/units/unit-1/resubmit`, { note: 'Clause added' })).status).toBe(200);
     for (const email of parties) await api.decide(await api.linkFor(email, 2), 'approve');
     expect((await api.result(id)).status).toBe('concluded');

@@ -1,6 +1,11 @@
 import { expect } from 'vitest';
+import type { ReceivedMail } from '../../dev/mailbox';
 import type { ApplicationResult } from '../../workflows/engine/state';
 import type { Harness } from './harness';
+
+const linkPattern = /https?:\/\/\S+\/approvals\/\S+/;
+const hasLink = (mail: ReceivedMail) => linkPattern.test(mail.text);
+export const linkIn = (mail: ReceivedMail) => linkPattern.exec(mail.text)![0];
 
 /** Calls the way a browser or the coordinator's tools would: real HTTP against the harness. */
 export function apiOf(h: Harness) {
@@ -27,12 +32,14 @@ export function apiOf(h: Harness) {
       const res = await fetch(url(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as any };
     },
-    /** The approval link in the `nth` (1-based) email to `email`. */
+    /** The approval link in the `nth` (1-based) email carrying one to `email`. */
     async linkFor(email: string, nth = 1): Promise<string> {
-      const mails = await h.mailbox.waitFor(email, nth);
-      const link = /https?:\/\/\S+\/approvals\/\S+/.exec(mails[nth - 1]!.text)?.[0];
-      expect(link, `no approval link in email ${nth} to ${email}`).toBeDefined();
-      return link!;
+      const mails = await h.mailbox.waitFor(email, nth, undefined, hasLink);
+      return linkIn(mails[nth - 1]!);
+    },
+    /** The `nth` email of a kind (by subject) to `email`. */
+    async mail(email: string, subject: RegExp, nth = 1) {
+      return (await h.mailbox.waitFor(email, nth, 20_000, (m) => subject.test(m.subject)))[nth - 1]!;
     },
     async open(link: string, method: 'GET' | 'HEAD' = 'GET') {
       const res = await fetch(link, { method });
