@@ -14,7 +14,7 @@ import {
 import { notifyChangesRequested } from './notify-changes-requested';
 import { openApprovalRequest } from './open-approval-request';
 import { recordApplicationStarted } from './record-application-started';
-import { recordDecision } from './record-decision';
+import { recordDecision, sendDecisionReceipt } from './record-decision';
 
 export type { ActivityDeps } from './deps';
 
@@ -26,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     recordStageCompleted: recordStageCompleted(deps),
     openApprovalRequest: openApprovalRequest(deps),
     recordDecision: recordDecision(deps),
+    sendDecisionReceipt: sendDecisionReceipt(deps),
     closeApprovalRequests: closeApprovalRequests(deps),
     recordBranchStatus: recordBranchStatus(deps),
     recordResubmission: recordResubmission(deps),

@@ -1,5 +1,7 @@
+import { renderEmail } from '../mail/templates';
 import type { RecordedDecision } from '../workflows/engine/state';
 import { actor, appendAudit } from './audit';
+import { deliverEmail } from './deliver-email';
 import type { ActivityDeps } from './deps';
 
 const statusOf = {
@@ -32,5 +34,41 @@ export const recordDecision =
           occurredAt: decidedAt,
         },
       ]);
+    });
+  };
+
+/** Sends the party who decided a receipt of what was recorded, in their language, once. */
+export const sendDecisionReceipt =
+  (deps: ActivityDeps) =>
+  async ({ applicationId, requestId }: { applicationId: string; requestId: string }): Promise<void> => {
+    const r = await deps.db.approvalRequest.findUniqueOrThrow({
+      where: { id: requestId },
+      select: {
+        partyName: true, partyEmail: true, partyLanguage: true, ask: true, unitKey: true, status: true, comment: true, formData: true, late: true, decidedAt: true,
+        application: { select: { title: true, units: { select: { unitKey: true, name: true } } } },
+      },
+    });
+    if (!r.decidedAt) return; // nothing was recorded, so there is nothing to confirm
+    await deliverEmail(deps, {
+      idempotencyKey: `decision-recorded:${requestId}`,
+      applicationId,
+      template: 'decision-recorded',
+      to: r.partyEmail,
+      render: async () =>
+        renderEmail(
+          'decision-recorded',
+          {
+            partyName: r.partyName,
+            applicationTitle: r.application.title,
+            subject: r.application.units.find((u) => u.unitKey === r.unitKey)?.name ?? r.application.title,
+            ask: r.ask,
+            decision: r.status as 'approved',
+            decidedAt: r.decidedAt!.toISOString(),
+            comment: r.comment,
+            services: (r.formData as { services?: string[] } | null)?.services ?? null,
+            late: r.late,
+          },
+          r.partyLanguage as 'pl' | 'en',
+        ),
     });
   };

@@ -247,6 +247,7 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
     (u): UnitResult => results.get(u.key) ?? { unitKey: u.key, name: u.name, outcome: removed.has(u.key) ? 'removed' : withdrawal ? 'withdrawn' : 'not-reached', declaredServices: null },
   );
   await activities.closeApplication({ applicationId, status: state.status, units: unitResults });
+  await condition(inbox.receiptsSent);
   await condition(allHandlersFinished);
   return { applicationId, status: state.status, units: unitResults };
 }

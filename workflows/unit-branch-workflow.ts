@@ -74,6 +74,7 @@ export async function unitBranchWorkflow({ applicationId, input, stage, unit, de
   );
   state.declaredServices = services;
   await setStatus(outcome);
+  await condition(inbox.receiptsSent);
   await condition(allHandlersFinished);
   return { unitKey: unit.key, name: unit.name, outcome, declaredServices: services };
 }

@@ -10,8 +10,10 @@ import {
 } from './coordinator';
 import {
   approvalRequestProps,
+  decisionRecordedProps,
   reminderProps,
   renderApprovalRequest,
+  renderDecisionRecorded,
   renderReminder,
   renderRequestClosed,
   requestClosedProps,
@@ -29,6 +31,7 @@ const catalogue = {
   'approval-request': { props: approvalRequestProps, render: renderApprovalRequest },
   reminder: { props: reminderProps, render: renderReminder },
   'request-closed': { props: requestClosedProps, render: renderRequestClosed },
+  'decision-recorded': { props: decisionRecordedProps, render: renderDecisionRecorded },
   'changes-requested': { props: changesRequestedProps, render: renderChangesRequested },
   'deadline-missed': { props: deadlineMissedProps, render: renderDeadlineMissed },
   'application-closed': { props: applicationClosedProps, render: renderApplicationClosed },

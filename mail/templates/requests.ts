@@ -70,3 +70,35 @@ export function renderRequestClosed(p: z.infer<typeof requestClosedProps>, lang:
   ]);
   return { subject, text: body.text, html: body.html(subject) };
 }
+
+export const decisionRecordedProps = z.object({
+  partyName: z.string(),
+  applicationTitle: z.string(),
+  subject: z.string(),
+  ask: z.string(),
+  decision: z.enum(['approved', 'rejected', 'changes-requested', 'declared', 'declined']),
+  decidedAt: z.string(),
+  comment: z.string().nullable(),
+  services: z.array(z.string()).nullable(),
+  late: z.boolean(),
+});
+
+const decisionWord: Record<Lang, Record<z.infer<typeof decisionRecordedProps>['decision'], string>> = {
+  pl: { approved: 'akceptacja', rejected: 'odrzucenie', 'changes-requested': 'prośba o zmiany', declared: 'deklaracja usług', declined: 'rezygnacja' },
+  en: { approved: 'approved', rejected: 'rejected', 'changes-requested': 'changes requested', declared: 'services declared', declined: 'declined' },
+};
+
+/** A receipt for the party who decided: what was recorded, and when. */
+export function renderDecisionRecorded(p: z.infer<typeof decisionRecordedProps>, lang: Lang) {
+  const pl = lang === 'pl';
+  const subject = `${pl ? 'Decyzja zapisana' : 'Decision recorded'}: ${p.applicationTitle} — ${p.subject}`;
+  const body = bilingualBody(lang, [
+    `${pl ? 'Szanowni Państwo' : 'Dear'} ${p.partyName},`,
+    `${pl ? 'zapisaliśmy Państwa decyzję' : 'your decision was recorded'}: ${decisionWord[lang][p.decision]} (${formatDeadline(p.decidedAt, lang).replace(/ \(.*\)$/, '')}).`,
+    `${pl ? 'Dotyczy' : 'Concerning'}: ${p.ask}`,
+    ...(p.services?.length ? [`${pl ? 'Usługi' : 'Services'}: ${p.services.join(', ')}`] : []),
+    ...(p.comment ? [`${pl ? 'Komentarz' : 'Comment'}: ${p.comment}`] : []),
+    ...(p.late ? [pl ? 'Decyzja wpłynęła po terminie i została zapisana jako spóźniona.' : 'It came after the deadline and is recorded as late.'] : []),
+  ]);
+  return { subject, text: body.text, html: body.html(subject) };
+}

@@ -28,3 +28,19 @@ describe('notifications', () => {
     }
   });
 });
+
+describe('decision receipts', () => {
+  it('confirm to the party what was recorded, in their language, once', async () => {
+    const input = makeInput({ units: 1 });
+    const id = await api.startOk(input);
+    const approver = input.units[0]!.approver.email;
+    await api.decide(await api.linkFor(approver), 'request-changes', 'Budget missing');
+    const receipt = await api.mail(approver, /^Decision recorded/);
+    expect(receipt.text).toContain('your decision was recorded: changes requested');
+    expect(receipt.text).toContain('Comment: Budget missing');
+    expect(receipt.text).not.toContain('/approvals/');
+    const outbox = await h.db.outboxMessage.count({ where: { applicationId: id, template: 'decision-recorded' } });
+    expect(outbox).toBe(1);
+    await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+  });
+});

@@ -1,4 +1,4 @@
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { activities } from '../activities-proxy';
 import { decideUpdate, refusal, type DecideInput } from '../messages';
 import type { StepDefinition } from './definition';
@@ -26,6 +26,24 @@ export interface OpenRequestEntry {
 export function installDecisionInbox() {
   const open = new Map<string, OpenRequestEntry & { claimed: boolean; recorded: boolean }>();
   const closedBecause = new Map<string, string>();
+  // Receipts go out from their own loop, so an SMTP outage never holds up the decider's answer.
+  const receipts: Array<{ applicationId: string; requestId: string }> = [];
+  let sending = false;
+  const receiptsEnabled = patched('decision-receipts');
+  if (receiptsEnabled) {
+    void (async () => {
+      for (;;) {
+        await condition(() => receipts.length > 0);
+        sending = true;
+        await activities.sendDecisionReceipt(receipts[0]!);
+        receipts.shift();
+        sending = false;
+      }
+    })().catch((error: unknown) => {
+      // A cancelled workflow (unit removed, application withdrawn) simply stops sending receipts.
+      if (!isCancellation(error)) throw error;
+    });
+  }
 
   setHandler(
     decideUpdate,
@@ -46,6 +64,7 @@ export function installDecisionInbox() {
       await activities.recordDecision({ applicationId: entry.applicationId, unitKey: entry.unitKey, ...decision });
       entry.recorded = true;
       entry.onRecorded(decision);
+      if (receiptsEnabled) receipts.push({ applicationId: entry.applicationId, requestId: entry.requestId });
       return decision;
     },
     { validator: (input) => validate(input) },
@@ -107,6 +126,8 @@ export function installDecisionInbox() {
       }
     },
     openRequestIds: (): string[] => [...open.keys()],
+    /** True once every receipt has been sent; a workflow waits for it before completing. */
+    receiptsSent: (): boolean => receipts.length === 0 && !sending,
   };
 }
 
