@@ -86,6 +86,22 @@ describe('the k2flow CLI', () => {
     expect((await k2flow(['withdraw', id, '--reason', 'Again'])).code).toBe(1);
   });
 
+  it('extends a missed deadline and goes on without a missing party', async () => {
+    const input = makeInput({ units: 1, confirmWithinSeconds: 2 });
+    const id = /Started application (\S+)/.exec((await k2flow(['start', await inputFile(input)])).stdout)![1]!;
+    await h.mailbox.waitFor(input.coordinator.email, 1, 20_000, (m) => m.subject.startsWith('Deadline missed'));
+
+    expect((await k2flow(['extend', id, '--unit', 'unit-1'])).code).toBe(2);
+    const deadline = new Date(Date.now() + 3_000).toISOString();
+    const extended = await k2flow(['extend', id, '--unit', 'unit-1', '--deadline', deadline]);
+    expect(extended).toMatchObject({ code: 0, stdout: `The deadline is now ${deadline} (moved to a working day if needed); reminders start over from it.\n` });
+    expect((await k2flow(['proceed', id, '--unit', 'unit-1'])).stderr).toContain('has not passed');
+
+    await h.mailbox.waitFor(input.coordinator.email, 2, 20_000, (m) => m.subject.startsWith('Deadline missed'));
+    expect((await k2flow(['proceed', id, '--unit', 'unit-1'])).stdout).toBe('Going on without the missing parties of unit unit-1.\n');
+    expect((await k2flow(['status', id])).stdout).toMatch(/failed|unit-1: expired/);
+  });
+
   it('exits 1 for an unknown application and 3 when k2flow cannot be reached', async () => {
     const unknown = await k2flow(['status', 'app-unknown']);
     expect(unknown).toMatchObject({ code: 1 });

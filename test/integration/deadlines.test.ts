@@ -52,6 +52,15 @@ describe('deadlines, reminders and escalation', () => {
     await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
   });
 
+  it('follow the reminder schedule an application sets for itself', async () => {
+    const input = { ...makeInput({ units: 1, confirmWithinSeconds: 3 }), reminders: { workingDaysBefore: [1], onDeadlineMorning: false } };
+    const id = await api.startOk(input);
+    const approver = input.units[0]!.approver.email;
+    await api.mail(input.coordinator.email, /^Deadline missed/);
+    expect(subjects(approver).filter((s) => s.startsWith('Reminder'))).toHaveLength(1);
+    await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+  });
+
   it('refuse to go on without missing parties before the deadline, or where the step needs everyone', async () => {
     const v1 = makeInput({ units: 1 });
     const early = await api.startOk(v1);
