@@ -82,8 +82,20 @@ export const dedicatedZitAllocationV1: VariantDefinition = {
 
 /** v2: after a missed deadline the coordinator may go on with the board members and units who answered. */
 export const dedicatedZitAllocationV2 = deriveVersion(dedicatedZitAllocationV1, 2, {
-  'board-approval': { proceedWithoutMissing: true },
-  declaration: { proceedWithoutMissing: true },
-  'promoter-signature': { proceedWithoutMissing: false },
-  'final-approval': { proceedWithoutMissing: false },
+  'board-approval': {
+    proceedWithoutMissing: true,
+    askPl: 'Zatwierdzenie wyodrębnionej alokacji ZIT na projekt K2 „{title}” realizowany przez projektodawcę zewnętrznego {promoter.name}',
+  },
+  declaration: {
+    proceedWithoutMissing: true,
+    askPl: 'Deklaracja, z których usług projektu K2 z katalogu chce korzystać {unit.name}, albo rezygnacja',
+  },
+  'promoter-signature': {
+    proceedWithoutMissing: false,
+    askPl: 'Przygotowanie i podpisanie wniosku K2 obejmującego zadeklarowane usługi: {declaredServices}',
+  },
+  'final-approval': {
+    proceedWithoutMissing: false,
+    askPl: 'Ostateczna akceptacja złożenia wniosku K2 podpisanego przez {promoter.name}, obejmującego: {declaredServices}',
+  },
 });

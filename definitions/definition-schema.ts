@@ -11,6 +11,7 @@ const step = z
   .object({
     id,
     ask: z.string().min(5),
+    askPl: z.string().min(5).optional(),
     kind: z.enum(['sign-off', 'declaration']),
     roles: z.array(role).min(1),
     quorum,

@@ -34,4 +34,9 @@ export const individualCooperationV1: VariantDefinition = {
 };
 
 /** v2: an agreement needs all three signatures, so a missed deadline cannot be skipped, only extended. */
-export const individualCooperationV2 = deriveVersion(individualCooperationV1, 2, { agreement: { proceedWithoutMissing: false } });
+export const individualCooperationV2 = deriveVersion(individualCooperationV1, 2, {
+  agreement: {
+    proceedWithoutMissing: false,
+    askPl: 'Podpisanie umowy o współpracy między {unit.name}, KSSE i Landster Business Development Centre',
+  },
+});

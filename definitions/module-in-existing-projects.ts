@@ -45,6 +45,12 @@ export const moduleInExistingProjectsV1: VariantDefinition = {
 
 /** v2: a unit whose approver misses the deadline may be dropped by the coordinator (issue: escalation). */
 export const moduleInExistingProjectsV2 = deriveVersion(moduleInExistingProjectsV1, 2, {
-  'unit-confirmation': { proceedWithoutMissing: true },
-  'coordinator-review': { proceedWithoutMissing: false },
+  'unit-confirmation': {
+    proceedWithoutMissing: true,
+    askPl: 'Włączenie modułu K2 do projektu {unit.projectReference} (poddziałanie 11.2.1 RPO WSL) jednostki {unit.name}',
+  },
+  'coordinator-review': {
+    proceedWithoutMissing: false,
+    askPl: 'Ocena modułu K2 potwierdzonego przez {unit.name} dla projektu {unit.projectReference}',
+  },
 });

@@ -18,6 +18,8 @@ describe('notifications', () => {
     const english = (await h.mailbox.waitFor(input.units[1]!.approver.email))[0]!;
     expect(polish.subject).toMatch(/^Prośba o akceptację: /);
     expect(polish.text).toContain('(czasu warszawskiego)');
+    expect(polish.text).toContain(`prosimy o decyzję w sprawie: Włączenie modułu K2 do projektu ${input.units[0]!.projectReference}`);
+    expect(english.text).toContain(`you are asked to sign off: Include the K2 module in project ${input.units[1]!.projectReference}`);
     expect(english.subject).toMatch(/^Sign-off requested: /);
 
     for (const mail of [polish, english]) {

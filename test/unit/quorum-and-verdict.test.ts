@@ -27,7 +27,7 @@ describe('quorum rules', () => {
 });
 
 const parties = (...statuses: PartyStatus[]): PartyState[] =>
-  statuses.map((status, i) => ({ requestId: `r${i}`, role: 'board-member', name: `m${i}`, email: `m${i}@x.pl`, language: 'pl', status, comment: null, decidedAt: null, late: false, services: null }));
+  statuses.map((status, i) => ({ requestId: `r${i}`, role: 'board-member', name: `m${i}`, email: `m${i}@x.pl`, language: 'pl', ask: 'x', status, comment: null, decidedAt: null, late: false, services: null }));
 
 describe('a step verdict', () => {
   const signOff = { kind: 'sign-off' as const, quorum: { rule: 'majority' } as Quorum };

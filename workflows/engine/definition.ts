@@ -15,6 +15,8 @@ export interface StepDefinition {
   id: string;
   /** What the parties are asked, shown on their page; `{unit.name}`, `{unit.projectReference}`, `{declaredServices}` are filled in. */
   ask: string;
+  /** The same in Polish, for parties who read Polish (the default); `ask` is used where it is missing. */
+  askPl?: string;
   kind: StepKind;
   /** Every member of these roles is a party of the step. */
   roles: Role[];

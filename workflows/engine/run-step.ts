@@ -41,13 +41,15 @@ const partyStatusOf: Record<string, PartyStatus> = {
 export function openingState(ctx: BranchContext, step: StepDefinition, round: number): StepState {
   const scope = ctx.unit?.key ?? 'application';
   const parties = step.roles.flatMap((role) => partiesFor(role, ctx.input, ctx.unit));
+  const ask = fillAsk(step.ask, ctx.input, ctx.unit, ctx.declaredServices());
+  const askPl = step.askPl ? fillAsk(step.askPl, ctx.input, ctx.unit, ctx.declaredServices()) : ask;
   const given = (ctx.input.deadlines as Record<string, string>)[step.deadline]!;
   // In a fixed-unit schedule (tests) there is no calendar to move deadlines by.
   const deadline = patched(SCHEDULES_PATCH) && ctx.scheduleUnit.kind === 'working-day' ? new Date(effectiveDeadline(Date.parse(given))).toISOString() : given;
   return {
     stepId: step.id,
     kind: step.kind,
-    ask: fillAsk(step.ask, ctx.input, ctx.unit, ctx.declaredServices()),
+    ask,
     round,
     deadline,
     quorum: step.quorum,
@@ -58,6 +60,7 @@ export function openingState(ctx: BranchContext, step: StepDefinition, round: nu
       name: p.name,
       email: p.email,
       language: p.language ?? 'pl',
+      ask: (p.language ?? 'pl') === 'pl' ? askPl : ask,
       status: 'pending',
       comment: null,
       decidedAt: null,
@@ -101,7 +104,7 @@ export async function runStep(ctx: BranchContext, step: StepDefinition, state: S
         unitName: ctx.unit?.name ?? null,
         stepId: step.id,
         kind: step.kind,
-        ask: state.ask,
+        ask: party.ask ?? state.ask,
         round: state.round,
         workflowId: ctx.workflowId,
         partyRole: party.role,

@@ -13,6 +13,8 @@ export interface PartyState {
   name: string;
   email: string;
   language: 'pl' | 'en';
+  /** What this party is asked, in their language. */
+  ask: string;
   status: PartyStatus;
   comment: string | null;
   decidedAt: string | null;
