@@ -72,8 +72,8 @@ export function openingState(ctx: BranchContext, step: StepDefinition, round: nu
 
 /**
  * Runs one step: opens a request per party (each emailed a link), collects decisions until the
- * verdict is clear or the deadline passes, then closes the requests still open. With late
- * decisions accepted, a step past its deadline stays open as "overdue".
+ * verdict is clear (reminding and escalating around the deadline, see awaitVerdict), then closes
+ * the requests still open.
  */
 export async function runStep(ctx: BranchContext, step: StepDefinition, state: StepState, previousComment: string | null): Promise<StepVerdict> {
   const requestIds = state.parties.map((p) => p.requestId);
@@ -104,13 +104,13 @@ export async function runStep(ctx: BranchContext, step: StepDefinition, state: S
         unitName: ctx.unit?.name ?? null,
         stepId: step.id,
         kind: step.kind,
-        ask: party.ask ?? state.ask,
+        ask: party.ask,
         round: state.round,
         workflowId: ctx.workflowId,
         partyRole: party.role,
         partyName: party.name,
         partyEmail: party.email,
-        partyLanguage: party.language ?? 'pl',
+        partyLanguage: party.language,
         deadline: state.deadline,
         acceptsLate: step.lateDecisions === 'accept',
         previousComment: previousComment ?? undefined,
