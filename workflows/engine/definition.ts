@@ -32,7 +32,7 @@ export interface StepDefinition {
   lateDecisions: 'refuse' | 'accept';
   /** Whether the coordinator may close a missed deadline by going on with the parties who decided. */
   proceedWithoutMissing?: boolean;
-  /** Overrides the default reminders (5, 2, 1 working days before, and the deadline's morning). */
+  /** Overrides the default reminders (5, 2, 1 working days before, and the deadline's morning); an application's input overrides this. */
   reminders?: { workingDaysBefore: number[]; onDeadlineMorning: boolean };
 }
 

@@ -178,7 +178,8 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
   };
 
   for (;;) {
-    const policy = step.reminders ?? ctx.input.reminders ?? defaultReminderPolicy;
+    // The application's own schedule overrides its step definition's, which overrides the default.
+    const policy = ctx.input.reminders ?? step.reminders ?? defaultReminderPolicy;
     for (const at of reminderTimes(Date.parse(state.deadline), policy, Date.now(), unit)) {
       if (await condition(acted, Math.max(1, at - Date.now()))) break;
       await activities.remindParties({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), at: new Date(at).toISOString() });
