@@ -52,8 +52,11 @@ export async function closePendingRequests(
   }
 }
 
-/** Closes requests a step no longer needs: its deadline passed, or its verdict came without them. */
+/**
+ * Closes requests a step no longer needs: its deadline passed, or its verdict came without them.
+ * Their parties are not emailed: the step's outcome already reached whoever must act on it.
+ */
 export const closeApprovalRequests =
   (deps: ActivityDeps) =>
-  async (c: { applicationId: string; requestIds: string[]; status: 'expired' | 'closed'; reason: string; notify: boolean }): Promise<void> =>
-    closePendingRequests(deps, { applicationId: c.applicationId, id: { in: c.requestIds } }, c.status, c.reason, c.notify);
+  async (c: { applicationId: string; requestIds: string[]; status: 'expired' | 'closed'; reason: string }): Promise<void> =>
+    closePendingRequests(deps, { applicationId: c.applicationId, id: { in: c.requestIds } }, c.status, c.reason, false);

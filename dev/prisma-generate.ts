@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -16,6 +17,15 @@ export function generatePrismaClient(): void {
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`prisma generate failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** Generates only when the client is missing or older than the schema it comes from. */
+export function generatePrismaClientIfStale(): boolean {
+  const schema = path.join(projectRoot, 'prisma', 'schema.prisma');
+  const client = path.join(projectRoot, 'generated', 'prisma', 'client.ts');
+  if (existsSync(client) && statSync(client).mtimeMs >= statSync(schema).mtimeMs) return false;
+  generatePrismaClient();
+  return true;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {

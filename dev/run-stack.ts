@@ -3,8 +3,6 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createHttpServer } from '../client/http/server';
-import { createApplicationService } from '../client/services/applications';
-import { createApprovalService } from '../client/services/approvals';
 import { loadConfig } from '../config/app-config';
 import { migrate } from '../db/migrate';
 import { createWorker } from '../worker/create-worker';
@@ -69,8 +67,11 @@ export async function runStack({ temporalCli }: { temporalCli: string | null }):
     stops.unshift(() => connection.close());
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const server = createHttpServer({
-      applications: createApplicationService({ db: deps.db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, scheduleUnit: config.K2FLOW_SCHEDULE_UNIT }),
-      approvals: createApprovalService({ db: deps.db, temporal, clock: deps.clock }),
+      db: deps.db,
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      scheduleUnit: config.K2FLOW_SCHEDULE_UNIT,
+      clock: deps.clock,
       mailbox: mailbox ?? undefined,
       log,
     });

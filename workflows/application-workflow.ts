@@ -17,7 +17,7 @@ import { installDecisionInbox } from './engine/decision-inbox';
 import type { StageDefinition, VariantDefinition } from './engine/definition';
 import { installResubmission } from './engine/resubmission';
 import { runBranch } from './engine/run-branch';
-import type { ApplicationResult, ApplicationState, BranchStatus, UnitResult, UnitState } from './engine/state';
+import { waitingUnit, type ApplicationResult, type ApplicationState, type BranchStatus, type UnitResult, type UnitState } from './engine/state';
 import { unitBranchWorkflowId } from './ids';
 import {
   addUnitUpdate,
@@ -250,10 +250,6 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
   await condition(inbox.receiptsSent);
   await condition(allHandlersFinished);
   return { applicationId, status: state.status, units: unitResults };
-}
-
-function waitingUnit(unit: UnitInput): UnitState {
-  return { unitKey: unit.key, name: unit.name, stageId: null, status: 'waiting', round: 1, current: null, history: [], declaredServices: null };
 }
 
 function describeDeclarations(input: ApplicationInput, results: UnitResult[]): string {

@@ -7,7 +7,7 @@ import { installDecisionInbox } from './engine/decision-inbox';
 import type { StageDefinition } from './engine/definition';
 import { installResubmission } from './engine/resubmission';
 import { runBranch } from './engine/run-branch';
-import type { BranchStatus, UnitResult, UnitState } from './engine/state';
+import { waitingUnit, type BranchStatus, type UnitResult, type UnitState } from './engine/state';
 import { unitProgressSignal, unitStateQuery } from './messages';
 
 export interface UnitBranchInput {
@@ -27,16 +27,7 @@ export interface UnitBranchInput {
  * unit is removed or the application withdrawn.
  */
 export async function unitBranchWorkflow({ applicationId, input, stage, unit, declaredServices, scheduleUnit }: UnitBranchInput): Promise<UnitResult> {
-  const state: UnitState = {
-    unitKey: unit.key,
-    name: unit.name,
-    stageId: stage.id,
-    status: 'waiting',
-    round: 1,
-    current: null,
-    history: [],
-    declaredServices: null,
-  };
+  const state: UnitState = waitingUnit(unit, stage.id);
   setHandler(unitStateQuery, () => state);
   const inbox = installDecisionInbox();
   const resubmission = installResubmission(state, { applicationId, unitKey: unit.key });

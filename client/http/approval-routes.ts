@@ -30,7 +30,7 @@ export function addApprovalRoutes(router: ReturnType<typeof createRouter>, appro
       form = await readForm(req, ['services']);
       const result = await approvals.decide(token!, form);
       if (result.outcome === 'already-recorded') sendPage(res, 409, recordedPage(result.view));
-      else sendPage(res, 200, decisionAcceptedPage(await approvals.openLink(token!), result.decision));
+      else sendPage(res, 200, decisionAcceptedPage(result.view, result.decision));
     } catch (error) {
       if (isDomainError(error) && error.code === 'VALIDATION') {
         // Show the form again with the reason, keeping what the approver typed.

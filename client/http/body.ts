@@ -1,14 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { DomainError } from '../../domain/domain-error';
 
-class BodyTooLarge extends DomainError {}
-
 async function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limitBytes) throw new BodyTooLarge('VALIDATION', `The request body exceeds ${limitBytes} bytes.`);
+    if (size > limitBytes) throw new DomainError('VALIDATION', `The request body exceeds ${limitBytes} bytes.`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -2,8 +2,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../config/app-config';
 import { createDb } from '../../db/prisma-client';
-import { createApplicationService } from '../services/applications';
-import { createApprovalService } from '../services/approvals';
 import { createHttpServer } from './server';
 
 const config = loadConfig();
@@ -15,10 +13,11 @@ if (missing.length) {
 const db = createDb(config.DATABASE_URL!);
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-const clock = () => new Date();
 const server = createHttpServer({
-  applications: createApplicationService({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, scheduleUnit: config.K2FLOW_SCHEDULE_UNIT }),
-  approvals: createApprovalService({ db, temporal, clock }),
+  db,
+  temporal,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  scheduleUnit: config.K2FLOW_SCHEDULE_UNIT,
   log: (line) => console.log(`[k2flow] ${line}`),
 });
 server.listen(config.PORT, config.HOST, () => console.log(`k2flow server on http://${config.HOST}:${config.PORT}, public URL ${config.PUBLIC_URL}`));

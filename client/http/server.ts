@@ -2,8 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { Mailbox } from '../../dev/mailbox';
 import { DomainError, isDomainError } from '../../domain/domain-error';
 import { isTemporalUnavailable } from '../services/temporal-errors';
-import type { ApplicationService } from '../services/applications';
-import type { ApprovalService } from '../services/approvals';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../db/prisma-client';
+import type { ScheduleUnit } from '../../workflows/calendar/schedule';
+import { createApplicationService } from '../services/applications';
+import { createApprovalService } from '../services/approvals';
 import { addApiRoutes } from './api-routes';
 import { addApprovalRoutes } from './approval-routes';
 import { addMailboxRoutes } from './mailbox-routes';
@@ -12,15 +15,21 @@ import { sendJson, sendJsonError, sendPage } from './respond';
 import { createRouter } from './router';
 
 export interface HttpDeps {
-  applications: ApplicationService;
-  approvals: ApprovalService;
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  /** What a working day of reminders is for applications started here (default: working days). */
+  scheduleUnit?: ScheduleUnit;
+  clock?: () => Date;
   /** Present only with the embedded development mailbox. */
   mailbox?: Mailbox;
   log?: (line: string) => void;
 }
 
 /** The coordinator API, the approvers' pages and (in development) the mailbox, on one server. */
-export function createHttpServer({ applications, approvals, mailbox, log = () => {} }: HttpDeps): Server {
+export function createHttpServer({ db, temporal, taskQueue, scheduleUnit, clock = () => new Date(), mailbox, log = () => {} }: HttpDeps): Server {
+  const applications = createApplicationService({ db, temporal, taskQueue, scheduleUnit });
+  const approvals = createApprovalService({ db, temporal, clock });
   const router = createRouter();
   router.get('/healthz', async (_req, res) => sendJson(res, 200, { ok: true }));
   router.get('/', async (_req, res) =>

@@ -44,7 +44,7 @@ const decisionForm = z
   .refine((f) => !commentRequired(f.decision) || !!f.comment, { path: ['comment'], message: 'A comment is required when you reject or request changes.' })
   .refine((f) => f.decision !== 'declare' || (f.services?.length ?? 0) > 0, { path: ['services'], message: 'Choose at least one service to declare, or decline.' });
 
-export type DecisionResult = { outcome: 'recorded'; decision: RecordedDecision } | { outcome: 'already-recorded'; view: ApprovalLinkView };
+export type DecisionResult = { outcome: 'recorded'; decision: RecordedDecision; view: ApprovalLinkView } | { outcome: 'already-recorded'; view: ApprovalLinkView };
 
 /** Approval links: reading what is asked (no effect) and recording a decision (an update). */
 export function createApprovalService({ db, temporal, clock }: { db: Db; temporal: Client; clock: () => Date }) {
@@ -108,7 +108,7 @@ export function createApprovalService({ db, temporal, clock }: { db: Db; tempora
       const recorded = await temporal.workflow
         .getHandle(view.workflowId)
         .executeUpdate(decideUpdate, { args: [{ requestId: view.requestId, decision, comment, services }] });
-      return { outcome: 'recorded', decision: recorded };
+      return { outcome: 'recorded', decision: recorded, view };
     } catch (error) {
       const refusal = explainUpdateFailure(error, new DomainError('REQUEST_CLOSED', 'This request is closed and no longer accepts decisions.'));
       // A concurrent submission won: show what it recorded, as for any repeated submission.

@@ -99,7 +99,11 @@ describe('the k2flow CLI', () => {
 
     await h.mailbox.waitFor(input.coordinator.email, 2, 20_000, (m) => m.subject.startsWith('Deadline missed'));
     expect((await k2flow(['proceed', id, '--unit', 'unit-1'])).stdout).toBe('Going on without the missing parties of unit unit-1.\n');
-    expect((await k2flow(['status', id])).stdout).toMatch(/failed|unit-1: expired/);
+    expect(await h.temporal.workflow.getHandle(id).result()).toMatchObject({ status: 'failed', units: [{ unitKey: 'unit-1', outcome: 'expired' }] });
+    const status = (await k2flow(['status', id])).stdout;
+    expect(status).toMatch(/failed|unit-1: expired/);
+    expect(status).toContain(`${id}  failed`);
+    expect(status).toContain('- unit-1: expired (round 1)');
   });
 
   it('exits 1 for an unknown application and 3 when k2flow cannot be reached', async () => {

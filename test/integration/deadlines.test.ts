@@ -22,6 +22,9 @@ describe('deadlines, reminders and escalation', () => {
     expect(subjects(unit).filter((s) => s.startsWith('Reminder'))).toEqual([]);
     expect(subjects(ksse).filter((s) => s.startsWith('Reminder'))).toEqual([]);
     expect(subjects(landster).filter((s) => s.startsWith('Reminder')).length).toBeGreaterThanOrEqual(2);
+    // Each reminder that went out is on the audit trail, and nothing else is.
+    const remindedCount = await h.db.auditEvent.count({ where: { applicationId: id, type: 'reminder.sent' } });
+    expect(subjects(landster).filter((s) => s.startsWith('Reminder'))).toHaveLength(remindedCount);
     const reminded = await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'reminder.sent' }, select: { data: true } });
     expect(new Set(reminded.map((r) => (r.data as { to: string }).to))).toEqual(new Set([landster]));
     await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });

@@ -2,8 +2,6 @@ import { Client, Connection } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 import { createHttpServer } from '../../client/http/server';
-import { createApplicationService } from '../../client/services/applications';
-import { createApprovalService } from '../../client/services/approvals';
 import { createDb } from '../../db/prisma-client';
 import { freePort } from '../../dev/free-port';
 import { makeInput } from '../support/application-input';
@@ -14,10 +12,7 @@ describe('when Temporal cannot be reached', () => {
     // A lazy connection to a port nobody listens on: every call fails with gRPC UNAVAILABLE.
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 500 });
     const temporal = new Client({ connection });
-    const server = createHttpServer({
-      applications: createApplicationService({ db, temporal, taskQueue: 'nowhere' }),
-      approvals: createApprovalService({ db, temporal, clock: () => new Date() }),
-    });
+    const server = createHttpServer({ db, temporal, taskQueue: 'nowhere' });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/applications`, {

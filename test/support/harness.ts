@@ -4,8 +4,6 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createHttpServer } from '../../client/http/server';
-import { createApplicationService } from '../../client/services/applications';
-import { createApprovalService } from '../../client/services/approvals';
 import { createDb } from '../../db/prisma-client';
 import { startMailbox } from '../../dev/mailbox';
 import { createSmtpMailer } from '../../mail/mailer';
@@ -30,9 +28,12 @@ export async function startHarness() {
   const temporal = new Client({ connection });
   const clock = () => new Date();
   const server = createHttpServer({
+    db,
+    temporal,
+    taskQueue,
     // One "working day" of reminders and escalations lasts a second here; the logic is the same.
-    applications: createApplicationService({ db, temporal, taskQueue, scheduleUnit: { kind: 'fixed', ms: 1000 } }),
-    approvals: createApprovalService({ db, temporal, clock }),
+    scheduleUnit: { kind: 'fixed', ms: 1000 },
+    clock,
     log: (line) => logLines.push(line),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

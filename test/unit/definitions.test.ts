@@ -10,6 +10,14 @@ describe('variant definitions', () => {
   it('exist for every variant the input accepts, each valid', () => {
     expect([...new Set(allDefinitions().map((d) => d.variant))].sort()).toEqual([...variants].sort());
     for (const variant of variants) expect(latestDefinition(variant).version).toBeGreaterThanOrEqual(1);
+    // What the engine relies on in the versions new applications get: every step says whether a
+    // missed deadline may be closed without the missing parties, and asks Polish readers in Polish.
+    for (const variant of variants) {
+      for (const step of latestDefinition(variant).stages.flatMap((s) => s.steps)) {
+        expect(typeof step.proceedWithoutMissing, `${variant}/${step.id}`).toBe('boolean');
+        expect(step.askPl, `${variant}/${step.id}`).toMatch(/\S{5}/);
+      }
+    }
   });
 
   it('refuse a request-changes target that is not an earlier step of the same stage', () => {

@@ -130,7 +130,6 @@ export async function runStep(ctx: BranchContext, step: StepDefinition, state: S
       requestIds: undecided,
       status: final === 'expired' ? 'expired' : 'closed',
       reason,
-      notify: false,
     });
   }
   return final;

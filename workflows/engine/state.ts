@@ -54,6 +54,18 @@ export interface UnitState extends BranchState {
   declaredServices: string[] | null;
 }
 
+/** A unit before its branch has run any step (`stageId` null until a per-unit stage takes it up). */
+export const waitingUnit = (unit: { key: string; name: string }, stageId: string | null = null): UnitState => ({
+  unitKey: unit.key,
+  name: unit.name,
+  stageId,
+  status: 'waiting',
+  round: 1,
+  current: null,
+  history: [],
+  declaredServices: null,
+});
+
 export type ApplicationStatus = 'collecting-sign-offs' | 'approved' | 'submitted' | 'concluded' | 'rejected' | 'failed' | 'lapsed' | 'withdrawn';
 
 export interface ApplicationState {
