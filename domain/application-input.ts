@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError } from './domain-error';
+import { parseOrThrow } from './domain-error';
 
 export const person = z.object({
   name: z.string().trim().min(1, 'is required').max(200),
@@ -124,14 +124,4 @@ export type Person = z.infer<typeof person>;
 /** Parses untrusted input, or throws a VALIDATION DomainError naming every wrong field. */
 export function parseApplicationInput(raw: unknown): ApplicationInput {
   return parseOrThrow(applicationInput, raw, 'The application input is invalid');
-}
-
-export function parseOrThrow<T>(schema: z.ZodType<T>, raw: unknown, summary: string): T {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => ({
-    path: issue.path.length ? issue.path.join('.') : '(root)',
-    message: issue.code === 'invalid_type' && issue.message.endsWith('received undefined') ? 'is required' : issue.message,
-  }));
-  throw new DomainError('VALIDATION', `${summary}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
 }

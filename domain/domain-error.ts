@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /** Every failure k2flow explains to a person has one of these codes; each boundary maps them once. */
 export const domainErrorCodes = [
   'VALIDATION',
@@ -30,3 +32,14 @@ export class DomainError extends Error {
 }
 
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+
+/** Parses untrusted input with a schema, or throws a VALIDATION DomainError naming every wrong field. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, raw: unknown, summary: string): T {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => ({
+    path: issue.path.length ? issue.path.join('.') : '(root)',
+    message: issue.code === 'invalid_type' && issue.message.endsWith('received undefined') ? 'is required' : issue.message,
+  }));
+  throw new DomainError('VALIDATION', `${summary}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
+}

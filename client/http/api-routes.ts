@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOrThrow } from '../../domain/application-input';
+import { parseOrThrow } from '../../domain/domain-error';
 import type { ApplicationService } from '../services/applications';
 import { readJson } from './body';
 import { sendJson } from './respond';
