@@ -16,6 +16,10 @@ export async function appendAudit(db: Db | Prisma.TransactionClient, events: Aud
   await db.auditEvent.createMany({ data: events, skipDuplicates: true });
 }
 
+/** The audit actor for the coordinator of an application (the one who can act on it). */
+export const coordinatorOf = async ({ db }: { db: Db }, applicationId: string) =>
+  actor.coordinator((await db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { coordinatorEmail: true } })).coordinatorEmail);
+
 export const actor = {
   system: 'system',
   coordinator: (email: string) => `coordinator:${email}`,

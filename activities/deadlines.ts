@@ -1,7 +1,7 @@
 import type { Person } from '../domain/application-input';
 import { renderEmail } from '../mail/templates';
 import { issueApprovalLink, linkExpiry, withDeadlineIcs } from './approval-link';
-import { actor, appendAudit } from './audit';
+import { actor, appendAudit, coordinatorOf } from './audit';
 import { deliverEmail } from './deliver-email';
 import type { ActivityDeps } from './deps';
 
@@ -92,7 +92,7 @@ export const recordDeadlineExtended =
   async ({ applicationId, requestIds, previous, deadline }: { applicationId: string; requestIds: string[]; previous: string; deadline: string }): Promise<void> => {
     const { db, clock } = deps;
     const requests = await db.approvalRequest.findMany({ where: { id: { in: requestIds } }, select: { id: true, acceptsLate: true } });
-    const by = actor.coordinator((await db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { coordinatorEmail: true } })).coordinatorEmail);
+    const by = await coordinatorOf(deps, applicationId);
     const next = new Date(deadline);
     await db.$transaction(async (tx) => {
       await tx.approvalRequest.updateMany({ where: { id: { in: requestIds } }, data: { deadline: next } });

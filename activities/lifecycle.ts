@@ -1,11 +1,8 @@
 import type { UnitInput } from '../domain/application-input';
 import type { BranchStatus } from '../workflows/engine/state';
-import { actor, appendAudit } from './audit';
+import { actor, appendAudit, coordinatorOf } from './audit';
 import { closePendingRequests } from './close-requests';
 import type { ActivityDeps } from './deps';
-
-const coordinatorOf = async ({ db }: ActivityDeps, applicationId: string) =>
-  actor.coordinator((await db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { coordinatorEmail: true } })).coordinatorEmail);
 
 /** Records the stage an application entered. */
 export const recordStage =
