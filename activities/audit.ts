@@ -1,5 +1,6 @@
 import type { Prisma } from '../generated/prisma/client';
 import type { Db } from '../db/prisma-client';
+import type { Actor } from '../domain/actor';
 
 export interface AuditInput {
   /** Names the logical event, so a retried activity writes it once. */
@@ -7,6 +8,9 @@ export interface AuditInput {
   applicationId: string;
   type: string;
   actor: string;
+  actorName?: string | null;
+  authMethod?: string | null;
+  requestId?: string | null;
   data: Prisma.InputJsonValue;
   occurredAt: Date;
 }
@@ -20,8 +24,21 @@ export async function appendAudit(db: Db | Prisma.TransactionClient, events: Aud
 export const coordinatorOf = async ({ db }: { db: Db }, applicationId: string) =>
   actor.coordinator((await db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { coordinatorEmail: true } })).coordinatorEmail);
 
+type ActorFields = Pick<AuditInput, 'actor' | 'actorName' | 'authMethod' | 'requestId'>;
+
+/**
+ * The audit fields of a coordinator's action: the signed-in person who asked for it, or (for
+ * actions sent before sign-in existed) the application's coordinator contact.
+ */
+export async function actedBy(deps: { db: Db }, applicationId: string, by: Actor | undefined): Promise<ActorFields> {
+  return by ? userFields(by) : { actor: await coordinatorOf(deps, applicationId) };
+}
+
+export const userFields = (by: Actor): ActorFields => ({ actor: actor.user(by.userId), actorName: by.name, authMethod: by.via, requestId: by.requestId });
+
 export const actor = {
   system: 'system',
   coordinator: (email: string) => `coordinator:${email}`,
+  user: (userId: string) => `user:${userId}`,
   party: (role: string, email: string) => `${role}:${email}`,
 };

@@ -1,7 +1,8 @@
 import type { Person } from '../domain/application-input';
 import { renderEmail } from '../mail/templates';
 import { issueApprovalLink, linkExpiry, withDeadlineIcs } from './approval-link';
-import { actor, appendAudit, coordinatorOf } from './audit';
+import type { Actor } from '../domain/actor';
+import { actedBy, actor, appendAudit, coordinatorOf } from './audit';
 import { deliverEmail } from './deliver-email';
 import type { ActivityDeps } from './deps';
 
@@ -89,10 +90,10 @@ export const escalateMissedDeadline =
 /** Moves the deadline of pending requests (and of their links) after the coordinator extended it. */
 export const recordDeadlineExtended =
   (deps: ActivityDeps) =>
-  async ({ applicationId, requestIds, previous, deadline }: { applicationId: string; requestIds: string[]; previous: string; deadline: string }): Promise<void> => {
+  async ({ applicationId, requestIds, previous, deadline, by: actor }: { applicationId: string; requestIds: string[]; previous: string; deadline: string; by?: Actor }): Promise<void> => {
     const { db, clock } = deps;
     const requests = await db.approvalRequest.findMany({ where: { id: { in: requestIds } }, select: { id: true, acceptsLate: true } });
-    const by = await coordinatorOf(deps, applicationId);
+    const by = await actedBy(deps, applicationId, actor);
     const next = new Date(deadline);
     await db.$transaction(async (tx) => {
       await tx.approvalRequest.updateMany({ where: { id: { in: requestIds } }, data: { deadline: next } });
@@ -100,7 +101,7 @@ export const recordDeadlineExtended =
         await tx.approvalToken.updateMany({ where: { approvalRequestId: r.id, revokedAt: null }, data: { expiresAt: linkExpiry(next, r.acceptsLate) } });
       }
       await appendAudit(tx, [
-        { idempotencyKey: `deadline-extended:${requestIds[0] ?? applicationId}:${deadline}`, applicationId, type: 'deadline.extended', actor: by, data: { requestIds, previous, deadline }, occurredAt: clock() },
+        { idempotencyKey: `deadline-extended:${requestIds[0] ?? applicationId}:${deadline}`, applicationId, type: 'deadline.extended', ...by, data: { requestIds, previous, deadline }, occurredAt: clock() },
       ]);
     });
   };

@@ -1,6 +1,7 @@
 import type { UnitInput } from '../domain/application-input';
 import type { BranchStatus } from '../workflows/engine/state';
-import { actor, appendAudit, coordinatorOf } from './audit';
+import type { Actor } from '../domain/actor';
+import { actedBy, actor, appendAudit } from './audit';
 import { closePendingRequests } from './close-requests';
 import type { ActivityDeps } from './deps';
 
@@ -55,43 +56,43 @@ export const recordBranchStatus =
 /** Audits the coordinator's resubmission after changes were requested. */
 export const recordResubmission =
   (deps: ActivityDeps) =>
-  async ({ applicationId, unitKey, round, note }: { applicationId: string; unitKey: string | null; round: number; note: string | null }): Promise<void> => {
+  async ({ applicationId, unitKey, round, note, by }: { applicationId: string; unitKey: string | null; round: number; note: string | null; by?: Actor }): Promise<void> => {
     await appendAudit(deps.db, [
-      { idempotencyKey: `resubmitted:${applicationId}:${unitKey ?? '-'}:${round}`, applicationId, type: 'resubmitted', actor: await coordinatorOf(deps, applicationId), data: { unitKey, round, note }, occurredAt: deps.clock() },
+      { idempotencyKey: `resubmitted:${applicationId}:${unitKey ?? '-'}:${round}`, applicationId, type: 'resubmitted', ...(await actedBy(deps, applicationId, by)), data: { unitKey, round, note }, occurredAt: deps.clock() },
     ]);
   };
 
 /** Adds a unit to a running application. */
 export const recordUnitAdded =
   (deps: ActivityDeps) =>
-  async ({ applicationId, unit }: { applicationId: string; unit: UnitInput }): Promise<void> => {
-    const by = await coordinatorOf(deps, applicationId);
+  async ({ applicationId, unit, by: actor }: { applicationId: string; unit: UnitInput; by?: Actor }): Promise<void> => {
+    const by = await actedBy(deps, applicationId, actor);
     await deps.db.$transaction(async (tx) => {
       await tx.applicationUnit.createMany({
         data: [{ applicationId, unitKey: unit.key, name: unit.name, projectReference: unit.projectReference, approverName: unit.approver.name, approverEmail: unit.approver.email, status: 'waiting' }],
         skipDuplicates: true,
       });
-      await appendAudit(tx, [{ idempotencyKey: `unit-added:${applicationId}:${unit.key}`, applicationId, type: 'unit.added', actor: by, data: { unit }, occurredAt: deps.clock() }]);
+      await appendAudit(tx, [{ idempotencyKey: `unit-added:${applicationId}:${unit.key}`, applicationId, type: 'unit.added', ...by, data: { unit }, occurredAt: deps.clock() }]);
     });
   };
 
 /** Removes a unit: its pending requests close and their parties are told. */
 export const recordUnitRemoved =
   (deps: ActivityDeps) =>
-  async ({ applicationId, unitKey, reason }: { applicationId: string; unitKey: string; reason: string }): Promise<void> => {
-    const by = await coordinatorOf(deps, applicationId);
+  async ({ applicationId, unitKey, reason, by: actor }: { applicationId: string; unitKey: string; reason: string; by?: Actor }): Promise<void> => {
+    const by = await actedBy(deps, applicationId, actor);
     await closePendingRequests(deps, { applicationId, unitKey }, 'removed', `The unit was removed from the application: ${reason}`, true, reason);
     await deps.db.$transaction(async (tx) => {
       await tx.applicationUnit.update({ where: { applicationId_unitKey: { applicationId, unitKey } }, data: { status: 'removed' } });
-      await appendAudit(tx, [{ idempotencyKey: `unit-removed:${applicationId}:${unitKey}`, applicationId, type: 'unit.removed', actor: by, data: { unitKey, reason }, occurredAt: deps.clock() }]);
+      await appendAudit(tx, [{ idempotencyKey: `unit-removed:${applicationId}:${unitKey}`, applicationId, type: 'unit.removed', ...by, data: { unitKey, reason }, occurredAt: deps.clock() }]);
     });
   };
 
 /** Withdraws an application: every pending request closes and its party is told. */
 export const withdrawApplication =
   (deps: ActivityDeps) =>
-  async ({ applicationId, reason }: { applicationId: string; reason: string }): Promise<void> => {
-    const by = await coordinatorOf(deps, applicationId);
+  async ({ applicationId, reason, by: actor }: { applicationId: string; reason: string; by?: Actor }): Promise<void> => {
+    const by = await actedBy(deps, applicationId, actor);
     await closePendingRequests(deps, { applicationId }, 'withdrawn', `The application was withdrawn: ${reason}`, true, reason);
-    await appendAudit(deps.db, [{ idempotencyKey: `withdrawn:${applicationId}`, applicationId, type: 'application.withdrawn', actor: by, data: { reason }, occurredAt: deps.clock() }]);
+    await appendAudit(deps.db, [{ idempotencyKey: `withdrawn:${applicationId}`, applicationId, type: 'application.withdrawn', ...by, data: { reason }, occurredAt: deps.clock() }]);
   };

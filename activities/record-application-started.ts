@@ -1,11 +1,12 @@
 import type { ApplicationInput } from '../domain/application-input';
-import { actor, appendAudit } from './audit';
+import type { Actor } from '../domain/actor';
+import { actor, appendAudit, userFields } from './audit';
 import type { ActivityDeps } from './deps';
 
 /** Persists a new application and its units. Safe to retry: existing rows are left as they are. */
 export const recordApplicationStarted =
   ({ db, clock }: ActivityDeps) =>
-  async ({ applicationId, input, definitionVersion }: { applicationId: string; input: ApplicationInput; definitionVersion: number }): Promise<void> => {
+  async ({ applicationId, input, definitionVersion, office, startedBy }: { applicationId: string; input: ApplicationInput; definitionVersion: number; office?: string | null; startedBy?: Actor }): Promise<void> => {
     const now = clock();
     await db.$transaction(async (tx) => {
       await tx.application.createMany({
@@ -19,6 +20,8 @@ export const recordApplicationStarted =
             coordinatorEmail: input.coordinator.email,
             input,
             definitionVersion,
+            office: office ?? null,
+            startedById: startedBy?.userId ?? null,
             createdAt: now,
           },
         ],
@@ -41,7 +44,7 @@ export const recordApplicationStarted =
           idempotencyKey: `application-started:${applicationId}`,
           applicationId,
           type: 'application.started',
-          actor: actor.coordinator(input.coordinator.email),
+          ...(startedBy ? userFields(startedBy) : { actor: actor.coordinator(input.coordinator.email) }),
           data: { variant: input.variant, definitionVersion, title: input.title, units: input.units.map((u) => u.key), deadlines: input.deadlines },
           occurredAt: now,
         },

@@ -30,6 +30,15 @@ const scheduleUnit = optional.transform((v, ctx): ScheduleUnit => {
   return z.NEVER;
 });
 
+/** "true" or "false" (a coerced boolean would make "false" true). */
+const flag = (fallback: boolean) =>
+  optional.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    if (v === 'true' || v === 'false') return v === 'true';
+    ctx.addIssue({ code: 'custom', message: `must be "true" or "false", got "${v}"` });
+    return z.NEVER;
+  });
+
 const appConfigSchema = z.object({
   DATABASE_URL: optional,
   TEMPORAL_ADDRESS: optional,
@@ -46,6 +55,14 @@ const appConfigSchema = z.object({
   PORT: port(3000),
   K2FLOW_DATA_DIR: text('.k2flow'),
   K2FLOW_SCHEDULE_UNIT: scheduleUnit,
+  /** Signs session cookies; npm start makes one in the data folder when unset. */
+  K2FLOW_AUTH_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** The office's OpenID Connect provider; sign-in through it is offered when all three are set. */
+  OIDC_ISSUER: optional.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  OIDC_CLIENT_ID: optional,
+  OIDC_CLIENT_SECRET: optional,
+  /** Behind a reverse proxy: take the client's address from X-Forwarded-For (for rate limits). */
+  TRUST_PROXY: flag(false),
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;

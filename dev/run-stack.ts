@@ -7,7 +7,9 @@ import { loadConfig } from '../config/app-config';
 import { migrate } from '../db/migrate';
 import { createWorker } from '../worker/create-worker';
 import { buildActivityDeps } from '../worker/dependencies';
+import { authFromConfig } from '../client/http/auth-from-config';
 import { lockDataDir } from './data-dir-lock';
+import { devAuthSecret, ensureDevAdmin } from './dev-admin';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startMailbox } from './mailbox';
 import { startTemporalDevServer } from './temporal-dev-server';
@@ -66,7 +68,15 @@ export async function runStack({ temporalCli }: { temporalCli: string | null }):
     const connection = await Connection.connect({ address: temporalAddress });
     stops.unshift(() => connection.close());
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const server = createHttpServer({
+    const secret = config.K2FLOW_AUTH_SECRET ?? (await devAuthSecret(dataDir));
+    const signIn = authFromConfig(config, deps.db, secret);
+    const adminLines = embeddedDb
+      ? await ensureDevAdmin({ db: deps.db, auth: signIn.auth, dataDir, publicUrl: config.PUBLIC_URL })
+      : (await deps.db.user.findFirst({ where: { role: 'admin' }, select: { id: true } }))
+        ? []
+        : ['No admin yet: create one with `npx k2flow users create-admin --email … --name …` (see README).'];
+    const server = await createHttpServer({
+      ...signIn,
       db: deps.db,
       temporal,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -75,11 +85,8 @@ export async function runStack({ temporalCli }: { temporalCli: string | null }):
       mailbox: mailbox ?? undefined,
       log,
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.PORT, config.HOST, resolve);
-    });
-    stops.unshift(() => new Promise((resolve) => server.close(resolve)));
+    await server.listen({ port: config.PORT, host: config.HOST });
+    stops.unshift(() => server.close());
 
     console.log(`
 k2flow is running. Ctrl-C stops everything.
@@ -89,6 +96,8 @@ k2flow is running. Ctrl-C stops everything.
   Temporal       ${temporalAddress}, namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
   Database       ${embeddedDb ? `embedded PGlite (${path.join(dataDir, 'pgdata')})` : redact(databaseUrl)}
   Data folder    ${dataDir}
+
+${adminLines.map((l) => `  ${l}`).join('\n')}
 `);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

@@ -12,6 +12,11 @@ export const domainErrorCodes = [
   'ALREADY_DECIDED',
   'CONFLICT',
   'UNAVAILABLE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 

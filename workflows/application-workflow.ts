@@ -9,6 +9,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { Actor } from '../domain/actor';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
 import { activities } from './activities-proxy';
 import type { ScheduleUnit } from './calendar/schedule';
@@ -20,6 +21,7 @@ import { runBranch } from './engine/run-branch';
 import { waitingUnit, type ApplicationResult, type ApplicationState, type BranchStatus, type UnitResult, type UnitState } from './engine/state';
 import { unitBranchWorkflowId } from './ids';
 import {
+  type ActedBy,
   addUnitUpdate,
   applicationStateQuery,
   refusal,
@@ -37,6 +39,9 @@ export interface ApplicationWorkflowInput {
   definition: VariantDefinition;
   /** What a "working day" of reminders and escalations is; absent in early histories: working days. */
   scheduleUnit?: ScheduleUnit;
+  /** The office whose coordinators act on it, and who started it; absent before sign-in existed. */
+  office?: string | null;
+  startedBy?: Actor;
 }
 
 const refuse = (type: string, message: string): never => {
@@ -49,7 +54,7 @@ const refuse = (type: string, message: string): never => {
  * with the application's end status. Query `applicationState` at any time; the coordinator may
  * withdraw it, add or remove units while sign-offs are collected, and resubmit sent-back work.
  */
-export async function applicationWorkflow({ applicationId, input, definition, scheduleUnit = { kind: 'working-day' } }: ApplicationWorkflowInput): Promise<ApplicationResult> {
+export async function applicationWorkflow({ applicationId, input, definition, scheduleUnit = { kind: 'working-day' }, office, startedBy }: ApplicationWorkflowInput): Promise<ApplicationResult> {
   const units: UnitInput[] = [...input.units];
   const unitStates = new Map<string, UnitState>(units.map((u) => [u.key, waitingUnit(u)]));
   const results = new Map<string, UnitResult>();
@@ -71,7 +76,7 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
   };
   let stageIndex = -1;
   let declaredServices = '';
-  let withdrawal = null as { reason: string } | null;
+  let withdrawal = null as { reason: string; by?: Actor } | null;
   let unitStage: { add(unit: UnitInput): void; remove(unitKey: string): void } | null = null;
   // A running per-unit stage must not finish while a unit is being added to it.
   let unitsBeingAdded = 0;
@@ -98,8 +103,8 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
 
   setHandler(
     withdrawUpdate,
-    async ({ reason }) => {
-      withdrawal = { reason };
+    async ({ reason, by }) => {
+      withdrawal = { reason, by };
       main.cancel();
       await condition(() => state.status === 'withdrawn');
       return snapshot();
@@ -108,12 +113,12 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
   );
   setHandler(
     addUnitUpdate,
-    async (unit) => {
+    async (unit, acted) => {
       units.push(unit);
       unitStates.set(unit.key, waitingUnit(unit));
       unitsBeingAdded += 1;
       try {
-        await activities.recordUnitAdded({ applicationId, unit });
+        await activities.recordUnitAdded({ applicationId, unit, by: acted?.by });
         unitStage?.add(unit);
       } finally {
         unitsBeingAdded -= 1;
@@ -121,7 +126,7 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
       return snapshot();
     },
     {
-      validator: (unit) => {
+      validator: (unit, _acted: ActedBy) => {
         assertUnitsOpen();
         if (units.some((u) => u.key === unit.key)) refuse(refusal.conflict, `The application already has a unit "${unit.key}".`);
         if (definition.variant === 'module-in-existing-projects' && !unit.projectReference) {
@@ -132,12 +137,12 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
   );
   setHandler(
     removeUnitUpdate,
-    async ({ unitKey, reason }) => {
+    async ({ unitKey, reason, by }) => {
       removed.add(unitKey);
       const unit = unitStates.get(unitKey)!;
       unitStates.set(unitKey, { ...unit, status: 'removed', current: null });
       unitStage?.remove(unitKey);
-      await activities.recordUnitRemoved({ applicationId, unitKey, reason });
+      await activities.recordUnitRemoved({ applicationId, unitKey, reason, by });
       return snapshot();
     },
     {
@@ -215,7 +220,7 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
     return [...finished.values()].some((r) => r.outcome === 'succeeded');
   };
 
-  await activities.recordApplicationStarted({ applicationId, input, definitionVersion: definition.version });
+  await activities.recordApplicationStarted({ applicationId, input, definitionVersion: definition.version, office, startedBy });
   try {
     await main.run(async () => {
       for (const [index, stage] of definition.stages.entries()) {
@@ -240,7 +245,7 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
   }
   if (withdrawal) {
     inbox.close(inbox.openRequestIds(), 'This request is closed: the application was withdrawn.');
-    await activities.withdrawApplication({ applicationId, reason: withdrawal.reason });
+    await activities.withdrawApplication({ applicationId, reason: withdrawal.reason, by: withdrawal.by });
     state.status = 'withdrawn';
   }
   const unitResults = units.map(

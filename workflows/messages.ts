@@ -1,5 +1,6 @@
 // Messages of the application workflows. Their wire names never change once released.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../domain/actor';
 import type { UnitInput } from '../domain/application-input';
 import type { ApplicationState, Decision, RecordedDecision, UnitState } from './engine/state';
 
@@ -11,20 +12,25 @@ export interface DecideInput {
   services?: string[];
 }
 
-export interface ResubmitInput {
+/** Who asked for a coordinator's action. Updates sent before sign-in existed carry no `by`, or no argument at all. */
+export interface ActedBy {
+  by?: Actor;
+}
+
+export interface ResubmitInput extends ActedBy {
   note?: string;
 }
 
-export interface WithdrawInput {
+export interface WithdrawInput extends ActedBy {
   reason: string;
 }
 
-export interface RemoveUnitInput {
+export interface RemoveUnitInput extends ActedBy {
   unitKey: string;
   reason: string;
 }
 
-export interface ExtendDeadlineInput {
+export interface ExtendDeadlineInput extends ActedBy {
   /** The new deadline, ISO 8601 with a zone; moved to a working day like any deadline. */
   deadline: string;
 }
@@ -36,14 +42,14 @@ export const resubmitUpdate = defineUpdate<void, [ResubmitInput]>('resubmit');
 /** The coordinator withdraws the application: open requests close and their parties are told. */
 export const withdrawUpdate = defineUpdate<ApplicationState, [WithdrawInput]>('withdraw');
 /** The coordinator adds a unit while sign-offs are being collected. */
-export const addUnitUpdate = defineUpdate<ApplicationState, [UnitInput]>('addUnit');
+export const addUnitUpdate = defineUpdate<ApplicationState, [UnitInput, ActedBy]>('addUnit');
 /** The coordinator removes a unit while sign-offs are being collected; its open requests close. */
 export const removeUnitUpdate = defineUpdate<ApplicationState, [RemoveUnitInput]>('removeUnit');
 
 /** The coordinator extends the current step's deadline; reminders are rescheduled from it. */
 export const extendDeadlineUpdate = defineUpdate<{ deadline: string }, [ExtendDeadlineInput]>('extendDeadline');
 /** After a missed deadline, the coordinator goes on without the parties who did not decide, where the step allows it. */
-export const proceedWithoutMissingUpdate = defineUpdate<void, []>('proceedWithoutMissing');
+export const proceedWithoutMissingUpdate = defineUpdate<void, [ActedBy]>('proceedWithoutMissing');
 
 export const applicationStateQuery = defineQuery<ApplicationState>('applicationState');
 export const unitStateQuery = defineQuery<UnitState>('unitState');

@@ -10,13 +10,22 @@ export class ApiError extends Error {
 
 export class UnreachableError extends Error {}
 
-export function createApiClient(baseUrl: string) {
+/** No API key to send: the person has not signed in on this machine. */
+export class MissingKeyError extends Error {}
+
+export function createApiClient(baseUrl: string, apiKey: string | null) {
   async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    if (!apiKey && !headers.cookie) throw new MissingKeyError(`No API key for ${baseUrl}: set K2FLOW_API_KEY, or run \`k2flow login\` once.`);
     let response: Response;
     try {
       response = await fetch(new URL(path, baseUrl), {
         method,
-        headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: {
+          accept: 'application/json',
+          ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
     } catch (error) {
@@ -54,5 +63,10 @@ export function createApiClient(baseUrl: string) {
     removeUnit: (id: string, unitKey: string, reason: string) =>
       call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}/units/${enc(unitKey)}/remove`, { reason }),
     list: () => call<{ applications: Array<Record<string, unknown>> }>('GET', '/api/applications'),
+    whoAmI: () => call<{ user: { email: string; role: string; office: string | null } }>('GET', '/api/session'),
+    issueKey: (name: string, headers: Record<string, string> = {}) => call<{ key: { id: string; key: string } }>('POST', '/api/keys', { name }, headers),
+    listKeys: () => call<{ keys: Array<{ id: string; name: string | null; start: string | null; revoked: boolean; lastUsedAt: string | null; createdAt: string }> }>('GET', '/api/keys'),
+    revokeKey: (keyId: string) => call<Record<string, unknown>>('POST', `/api/keys/${enc(keyId)}/revoke`, {}),
+    call,
   };
 }

@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ApiError, createApiClient, UnreachableError } from './api-client';
+import { isDomainError } from '../../domain/domain-error';
+import { ApiError, createApiClient, MissingKeyError, UnreachableError } from './api-client';
+import { storedKey, storeKey } from './credentials';
 import { formatHistory, formatStatus } from './format';
 
 /** Exit codes: 0 done, 1 refused by k2flow (bad input, wrong state), 2 usage, 3 k2flow unreachable or failing. */
@@ -18,7 +22,16 @@ const usage = `Usage: k2flow <command> [options]
   remove-unit <id> <unit-key> --reason TEXT   remove a unit; its pending links stop working
   list                                        list recent applications
 
-Options: --json prints the API's JSON answer. K2FLOW_URL is k2flow's address (default http://localhost:3000).`;
+  login --email EMAIL                         sign in (password from K2FLOW_PASSWORD or a prompt) and keep an API key
+  logout                                      forget (and revoke) the API key kept for this address
+  whoami                                      who the API key acts as
+  keys list | keys create NAME | keys revoke ID   your API keys (admins: everyone's)
+  users create-admin --email E --name N [--office KEY]
+                                              put the first admin in the database at DATABASE_URL
+                                              (password from K2FLOW_PASSWORD; none: sign-in through OIDC only)
+
+Options: --json prints the API's JSON answer. K2FLOW_URL is k2flow's address (default http://localhost:3000).
+Credentials: K2FLOW_API_KEY, or the key \`k2flow login\` keeps in ~/.config/k2flow/credentials.json (0600).`;
 
 class UsageError extends Error {}
 
@@ -33,6 +46,9 @@ async function main(argv: string[]): Promise<number> {
       reason: { type: 'string' },
       unit: { type: 'string' },
       deadline: { type: 'string' },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      office: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -41,7 +57,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return values.help ? 0 : 2;
   }
-  const api = createApiClient(process.env.K2FLOW_URL?.trim() || 'http://localhost:3000');
+  const baseUrl = (process.env.K2FLOW_URL?.trim() || 'http://localhost:3000').replace(/\/+$/, '');
+  if (command === 'users') return usersCommand(args, values);
+  const api = createApiClient(baseUrl, process.env.K2FLOW_API_KEY?.trim() || (await storedKey(baseUrl)));
   const print = (answer: unknown, human: () => string) => console.log(values.json ? JSON.stringify(answer, null, 2) : human());
   const need = (n: number, what: string, optional = 0) => {
     if (args.length < n || args.length > n + optional) throw new UsageError(`${command} needs ${what}.`);
@@ -124,8 +142,106 @@ async function main(argv: string[]): Promise<number> {
       print(applications, () => applications.map((a) => `${a.id}  ${String(a.status).padEnd(22)} ${a.title}`).join('\n') || 'No applications yet.');
       return 0;
     }
+    case 'login': {
+      need(0, 'no arguments');
+      if (!values.email?.trim()) throw new UsageError('login needs --email <your email>.');
+      const key = await login(baseUrl, values.email.trim(), await password());
+      const file = await storeKey(baseUrl, key);
+      print({ stored: file }, () => `Signed in to ${baseUrl}; the CLI keeps its API key in ${file}.`);
+      return 0;
+    }
+    case 'logout': {
+      need(0, 'no arguments');
+      const key = await storedKey(baseUrl);
+      if (key) {
+        const { keys } = await createApiClient(baseUrl, key).listKeys().catch(() => ({ keys: [] }));
+        const mine = keys.find((k) => k.start && key.startsWith(k.start) && !k.revoked);
+        if (mine) await createApiClient(baseUrl, key).revokeKey(mine.id).catch(() => undefined);
+      }
+      await storeKey(baseUrl, null);
+      print({ loggedOut: true }, () => `Forgot the API key for ${baseUrl}.`);
+      return 0;
+    }
+    case 'whoami': {
+      const { user } = await api.whoAmI();
+      print(user, () => `${user.email} (${user.role}${user.office ? `, office ${user.office}` : ''})`);
+      return 0;
+    }
+    case 'keys': {
+      const [sub, arg] = need(1, '"list", "create NAME" or "revoke ID"', 1);
+      if (sub === 'list') {
+        const { keys } = await api.listKeys();
+        print(keys, () => keys.map((k) => `${k.id}  ${k.start ?? ''}…  ${k.revoked ? 'revoked' : 'active '}  last used ${k.lastUsedAt ?? 'never'}  ${k.name ?? ''}`).join('\n') || 'No keys.');
+      } else if (sub === 'create' && arg) {
+        const { key } = await api.issueKey(arg);
+        print(key, () => `${key.key}\n(shown once: keep it where your tools read it, e.g. K2FLOW_API_KEY)`);
+      } else if (sub === 'revoke' && arg) {
+        print(await api.revokeKey(arg), () => `Revoked key ${arg}; it stops working at once.`);
+      } else throw new UsageError('keys needs "list", "create NAME" or "revoke ID".');
+      return 0;
+    }
     default:
       throw new UsageError(`Unknown command "${command}".`);
+  }
+}
+
+/** The password from K2FLOW_PASSWORD, or typed at a prompt (not echoed). */
+async function password(): Promise<string> {
+  const fromEnv = process.env.K2FLOW_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY) throw new UsageError('Set K2FLOW_PASSWORD, or run this in a terminal to type the password.');
+  process.stdout.write('Password: ');
+  process.stdin.setRawMode(true);
+  let typed = '';
+  for await (const chunk of process.stdin) {
+    for (const ch of String(chunk)) {
+      if (ch === '\r' || ch === '\n') {
+        process.stdin.setRawMode(false);
+        process.stdout.write('\n');
+        process.stdin.pause();
+        return typed;
+      }
+      if (ch === '\u0003') throw new UsageError('Cancelled.');
+      typed = ch === '\u007f' ? typed.slice(0, -1) : typed + ch;
+    }
+  }
+  return typed;
+}
+
+/** Signs in with a password, then issues an API key for this machine with the session. */
+async function login(baseUrl: string, email: string, secret: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl}/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: secret }) });
+  } catch (error) {
+    throw new UnreachableError(`Cannot reach k2flow at ${baseUrl} (${(error as Error).cause ?? (error as Error).message}). Is it running? Set K2FLOW_URL to its address.`);
+  }
+  if (!response.ok) throw new ApiError(response.status, (await response.json().catch(() => ({}))) as ApiError['body']);
+  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const session = createApiClient(baseUrl, null);
+  // The CSRF token pairs with a secret cookie set beside it, as a browser would keep it.
+  const me = await fetch(`${baseUrl}/api/session`, { headers: { cookie } });
+  const { csrfToken } = (await me.json()) as { csrfToken: string };
+  const cookies = [cookie, ...me.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
+  const { key } = await session.issueKey(`k2flow login on ${hostname()}`, { cookie: cookies, 'x-csrf-token': csrfToken });
+  return key.key;
+}
+
+/** `users create-admin`: straight into the database, for the first admin of a deployment. */
+async function usersCommand(args: string[], values: { email?: string; name?: string; office?: string; json?: boolean }): Promise<number> {
+  if (args[0] !== 'create-admin' || args.length !== 1) throw new UsageError('users needs "create-admin --email E --name N [--office KEY]".');
+  const databaseUrl = process.env.DATABASE_URL?.trim();
+  if (!databaseUrl) throw new UsageError('users create-admin writes to the database: set DATABASE_URL.');
+  const [{ createDb }, { createAuth }, { createPeopleService }] = await Promise.all([import('../../db/prisma-client'), import('../../auth/create-auth'), import('../../auth/people')]);
+  const db = createDb(databaseUrl, { maxConnections: 1 });
+  try {
+    // The secret signs cookies only; creating a person needs none of it.
+    const auth = createAuth({ db, secret: randomBytes(32).toString('hex'), publicUrl: 'http://localhost' });
+    const user = await createPeopleService({ auth, db }).create({ email: values.email, name: values.name, role: 'admin', office: values.office, password: process.env.K2FLOW_PASSWORD || undefined });
+    console.log(values.json ? JSON.stringify(user, null, 2) : `Created admin ${user.email}${process.env.K2FLOW_PASSWORD ? '' : ' (no password: signs in through the identity provider)'}.`);
+    return 0;
+  } finally {
+    await db.$disconnect();
   }
 }
 
@@ -149,12 +265,20 @@ try {
   if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
     console.error(`k2flow: ${error.message}\n\n${usage}`);
     process.exitCode = 2;
+  } else if (error instanceof MissingKeyError) {
+    console.error(`k2flow: ${error.message}`);
+    process.exitCode = 3;
+  } else if (isDomainError(error)) {
+    const problems = error.problems.map((p) => `\n  - ${p.path}: ${p.message}`).join('');
+    console.error(`k2flow: refused: ${problems ? error.message.split(': ')[0] + ':' + problems : error.message}`);
+    process.exitCode = 1;
   } else if (error instanceof ApiError) {
     const problems = error.body.error?.problems ?? [];
     // With field problems, the summary line plus one line per field reads better than the joined message.
     const message = problems.length ? `${error.message.split(': ')[0]}:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}` : error.message;
-    console.error(`k2flow: ${error.status >= 500 ? 'k2flow failed' : 'refused'}: ${message}`);
-    process.exitCode = error.status >= 500 ? 3 : 1;
+    const unauthenticated = error.status === 401;
+    console.error(`k2flow: ${error.status >= 500 ? 'k2flow failed' : unauthenticated ? 'not signed in' : 'refused'}: ${message}${unauthenticated ? ' Run `k2flow login`, or set K2FLOW_API_KEY.' : ''}`);
+    process.exitCode = error.status >= 500 || unauthenticated ? 3 : 1;
   } else if (error instanceof UnreachableError) {
     console.error(`k2flow: ${error.message}`);
     process.exitCode = 3;

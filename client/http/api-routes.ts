@@ -1,9 +1,15 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseOrThrow } from '../../domain/domain-error';
+import { actorOf } from '../../auth/identity';
 import type { ApplicationService } from '../services/applications';
-import { readJson } from './body';
-import { sendJson } from './respond';
-import type { createRouter } from './router';
+import { identityOf } from './guard';
+import type { HttpApp } from './server';
+
+// Ids are ours (app-<uuid> or app-<hash>) and unit keys are short slugs: anything else is refused before it reaches a query.
+const applicationId = z.string().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'is not an application id');
+const unitKey = z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'is not a unit key');
+const onApplication = z.object({ id: applicationId });
+const onUnit = z.object({ id: applicationId, unitKey });
 
 const resubmitBody = z.object({ note: z.string().trim().max(4000).optional() }).strict();
 const reasonBody = z.object({ reason: z.string().trim().min(3, 'must say why, in at least 3 characters').max(4000) }).strict();
@@ -12,67 +18,128 @@ const deadlineBody = z
     deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }).refine((d) => Date.parse(d) > Date.now(), 'must be in the future'),
   })
   .strict();
+const emptyBody = z.object({}).strict().optional();
+const startHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
+
+const anyJson = z.record(z.string(), z.unknown());
+const tags = ['applications'];
+
+/** Per-key (or per-session) limit on the API: generous for people and scripts, a wall for a runaway loop. */
+const perCaller = { max: 600, timeWindow: '1 minute', hook: 'preHandler' as const, keyGenerator: (r: FastifyRequest) => r.identity?.apiKeyId ?? r.identity?.sessionId ?? r.ip };
 
 /** The coordinator and admin JSON API. Errors are mapped to statuses once, by the server. */
-export function addApiRoutes(router: ReturnType<typeof createRouter>, applications: ApplicationService): void {
-  router.get('/api/applications', async (_req, res) => {
-    sendJson(res, 200, { applications: await applications.list() });
+export function addApiRoutes(app: HttpApp, applications: ApplicationService): void {
+  const by = (request: FastifyRequest) => actorOf(identityOf(request), request.id);
+  const reach = (request: FastifyRequest, id: string) => applications.authorize(identityOf(request), id);
+
+  app.get('/api/applications', { config: { access: 'read', rateLimit: perCaller }, schema: { summary: 'Recent applications you may see.', tags } }, async (request) => ({
+    applications: await applications.list(identityOf(request)),
+  }));
+
+  app.post(
+    '/api/applications',
+    {
+      config: { access: 'act', rateLimit: perCaller, invalid: 'The application input is invalid' },
+      schema: { summary: 'Start an application of any financing variant, in your office.', tags, headers: startHeaders, body: anyJson.describe('An application input; see README "Financing variants".') },
+    },
+    async (request, reply) => {
+      const identity = identityOf(request);
+      const started = await applications.start(request.body, (request.headers['idempotency-key'] as string | undefined) || undefined, { office: identity.office, by: actorOf(identity, request.id) });
+      void reply.header('location', `/api/applications/${started.id}`).code(started.created ? 201 : 200);
+      return { id: started.id, links: { self: `/api/applications/${started.id}`, history: `/api/applications/${started.id}/history` } };
+    },
+  );
+
+  app.get('/api/applications/:id', { config: { access: 'read', rateLimit: perCaller }, schema: { summary: "An application's state, steps, parties and records.", tags, params: onApplication } }, async (request) => {
+    await reach(request, request.params.id);
+    return applications.get(request.params.id);
   });
 
-  router.post('/api/applications', async (req, res) => {
-    const key = req.headers['idempotency-key'];
-    const started = await applications.start(await readJson(req), typeof key === 'string' && key ? key : undefined);
-    res.setHeader('location', `/api/applications/${started.id}`);
-    sendJson(res, started.created ? 201 : 200, { id: started.id, links: { self: `/api/applications/${started.id}`, history: `/api/applications/${started.id}/history` } });
+  app.get(
+    '/api/applications/:id/history',
+    { config: { access: 'read', rateLimit: perCaller }, schema: { summary: 'The audit trail and the Temporal event histories; the read is audited.', tags, params: onApplication } },
+    async (request) => {
+      await reach(request, request.params.id);
+      const history = await applications.history(request.params.id);
+      await applications.recordHistoryRead(request.params.id, by(request));
+      return history;
+    },
+  );
+
+  app.get('/api/applications/:id/messages', { config: { access: 'read', rateLimit: perCaller }, schema: { summary: 'Every email sent for the application, with its delivery status.', tags, params: onApplication } }, async (request) => {
+    await reach(request, request.params.id);
+    return applications.messages(request.params.id);
   });
 
-  router.get('/api/applications/:id', async (_req, res, { id }) => {
-    sendJson(res, 200, await applications.get(id!));
-  });
-
-  router.get('/api/applications/:id/history', async (_req, res, { id }) => {
-    sendJson(res, 200, await applications.history(id!));
-  });
-
-  router.get('/api/applications/:id/messages', async (_req, res, { id }) => {
-    sendJson(res, 200, await applications.messages(id!));
-  });
-
-  router.post('/api/applications/:id/resubmit', async (req, res, { id }) => {
-    const { note } = parseOrThrow(resubmitBody, await readJson(req), 'The resubmission is invalid');
-    await applications.resubmit(id!, undefined, note);
-    sendJson(res, 200, { resubmitted: true });
-  });
-
-  router.post('/api/applications/:id/units/:unitKey/resubmit', async (req, res, { id, unitKey }) => {
-    const { note } = parseOrThrow(resubmitBody, await readJson(req), 'The resubmission is invalid');
-    await applications.resubmit(id!, unitKey!, note);
-    sendJson(res, 200, { resubmitted: true });
-  });
+  app.post(
+    '/api/applications/:id/resubmit',
+    { config: { access: 'act', rateLimit: perCaller, invalid: 'The resubmission is invalid' }, schema: { summary: "Resubmit the application's own work after changes were requested.", tags, params: onApplication, body: resubmitBody.optional() } },
+    async (request) => {
+      await reach(request, request.params.id);
+      await applications.resubmit(request.params.id, undefined, request.body?.note, by(request));
+      return { resubmitted: true };
+    },
+  );
+  app.post(
+    '/api/applications/:id/units/:unitKey/resubmit',
+    { config: { access: 'act', rateLimit: perCaller, invalid: 'The resubmission is invalid' }, schema: { summary: "Resubmit a unit's work after changes were requested.", tags, params: onUnit, body: resubmitBody.optional() } },
+    async (request) => {
+      await reach(request, request.params.id);
+      await applications.resubmit(request.params.id, request.params.unitKey, request.body?.note, by(request));
+      return { resubmitted: true };
+    },
+  );
 
   // Deadline actions on the application's own step, or (under /units/:unitKey) on a unit's.
-  for (const prefix of ['/api/applications/:id', '/api/applications/:id/units/:unitKey']) {
-    router.post(`${prefix}/extend-deadline`, async (req, res, { id, unitKey }) => {
-      const { deadline } = parseOrThrow(deadlineBody, await readJson(req), 'The new deadline is invalid');
-      sendJson(res, 200, await applications.extendDeadline(id!, unitKey, deadline));
-    });
-    router.post(`${prefix}/proceed`, async (_req, res, { id, unitKey }) => {
-      await applications.proceedWithoutMissing(id!, unitKey);
-      sendJson(res, 200, { proceeding: true });
-    });
+  for (const [prefix, params] of [
+    ['/api/applications/:id', onApplication],
+    ['/api/applications/:id/units/:unitKey', onUnit],
+  ] as const) {
+    app.post(
+      `${prefix}/extend-deadline`,
+      { config: { access: 'act', rateLimit: perCaller, invalid: 'The new deadline is invalid' }, schema: { summary: 'Extend the deadline of the step now waiting.', tags, params, body: deadlineBody } },
+      async (request) => {
+        const { id, unitKey } = request.params as { id: string; unitKey?: string };
+        await reach(request, id);
+        return applications.extendDeadline(id, unitKey, request.body.deadline, by(request));
+      },
+    );
+    app.post(
+      `${prefix}/proceed`,
+      { config: { access: 'act', rateLimit: perCaller }, schema: { summary: 'After a missed deadline, go on without the missing parties.', tags, params, body: emptyBody } },
+      async (request) => {
+        const { id, unitKey } = request.params as { id: string; unitKey?: string };
+        await reach(request, id);
+        await applications.proceedWithoutMissing(id, unitKey, by(request));
+        return { proceeding: true };
+      },
+    );
   }
 
-  router.post('/api/applications/:id/withdraw', async (req, res, { id }) => {
-    const { reason } = parseOrThrow(reasonBody, await readJson(req), 'The withdrawal is invalid');
-    sendJson(res, 200, { state: await applications.withdraw(id!, reason) });
-  });
+  app.post(
+    '/api/applications/:id/withdraw',
+    { config: { access: 'act', rateLimit: perCaller, invalid: 'The withdrawal is invalid' }, schema: { summary: 'Withdraw the application; pending links stop working.', tags, params: onApplication, body: reasonBody } },
+    async (request) => {
+      await reach(request, request.params.id);
+      return { state: await applications.withdraw(request.params.id, request.body.reason, by(request)) };
+    },
+  );
 
-  router.post('/api/applications/:id/units', async (req, res, { id }) => {
-    sendJson(res, 200, { state: await applications.addUnit(id!, await readJson(req)) });
-  });
+  app.post(
+    '/api/applications/:id/units',
+    { config: { access: 'act', rateLimit: perCaller, invalid: 'The unit is invalid' }, schema: { summary: 'Add a unit while sign-offs are being collected.', tags, params: onApplication, body: anyJson.describe('A unit, as in the application input.') } },
+    async (request) => {
+      await reach(request, request.params.id);
+      return { state: await applications.addUnit(request.params.id, request.body, by(request)) };
+    },
+  );
 
-  router.post('/api/applications/:id/units/:unitKey/remove', async (req, res, { id, unitKey }) => {
-    const { reason } = parseOrThrow(reasonBody, await readJson(req), 'The removal is invalid');
-    sendJson(res, 200, { state: await applications.removeUnit(id!, unitKey!, reason) });
-  });
+  app.post(
+    '/api/applications/:id/units/:unitKey/remove',
+    { config: { access: 'act', rateLimit: perCaller, invalid: 'The removal is invalid' }, schema: { summary: 'Remove a unit; its pending links stop working.', tags, params: onUnit, body: reasonBody } },
+    async (request) => {
+      await reach(request, request.params.id);
+      return { state: await applications.removeUnit(request.params.id, request.params.unitKey, request.body.reason, by(request)) };
+    },
+  );
 }

@@ -1,10 +1,11 @@
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { DomainError, isDomainError } from '../../domain/domain-error';
 import type { ApprovalService } from '../services/approvals';
-import { readForm } from './body';
+import { statusOf } from './errors';
 import { approvalPage, decisionAcceptedPage, recordedPage } from './pages/approval-page';
 import { messagePage } from './pages/layout';
-import { sendPage, statusOf } from './respond';
-import type { createRouter } from './router';
+import type { HttpApp } from './server';
 
 const linkTitles: Partial<Record<DomainError['code'], string>> = {
   LINK_UNKNOWN: 'Unknown link',
@@ -14,35 +15,66 @@ const linkTitles: Partial<Record<DomainError['code'], string>> = {
   DEADLINE_PASSED: 'Deadline passed',
 };
 
-/** The approver's pages: GET shows the request (no effect), POST records a decision. */
-export function addApprovalRoutes(router: ReturnType<typeof createRouter>, approvals: ApprovalService): void {
-  router.get('/approvals/:token', async (_req, res, { token }) => {
-    try {
-      sendPage(res, 200, approvalPage(await approvals.openLink(token!)));
-    } catch (error) {
-      sendLinkError(res, error);
-    }
-  });
+// Any string is looked up by its shape first (auth/approval-token.ts); this only bounds it.
+const onLink = z.object({ token: z.string().max(200) });
+const tags = ['approvals'];
+/** A person opens their link a few times; a scanner or a guesser opens hundreds. */
+const perAddress = { max: 120, timeWindow: '1 minute' };
 
-  router.post('/approvals/:token', async (req, res, { token }) => {
-    let form: Record<string, string | string[]> = {};
-    try {
-      form = await readForm(req, ['services']);
-      const result = await approvals.decide(token!, form);
-      if (result.outcome === 'already-recorded') sendPage(res, 409, recordedPage(result.view));
-      else sendPage(res, 200, decisionAcceptedPage(result.view, result.decision));
-    } catch (error) {
-      if (isDomainError(error) && error.code === 'VALIDATION') {
-        // Show the form again with the reason, keeping what the approver typed.
-        const view = await approvals.openLink(token!).catch(() => null);
-        if (view) return sendPage(res, 400, approvalPage(view, error.problems[0]?.message ?? error.message, { comment: String(form.comment ?? '') }));
+const sendPage = (reply: FastifyReply, status: number, html: string) => reply.code(status).type('text/html; charset=utf-8').send(html);
+
+/** The approver's pages: GET shows the request (no effect), POST records a decision. The link is the credential. */
+export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): void {
+  app.get(
+    '/approvals/:token',
+    { config: { access: 'approval-link', rateLimit: perAddress }, schema: { summary: 'The approval page of one request (changes nothing).', tags, params: onLink } },
+    async (request, reply) => {
+      try {
+        return sendPage(reply, 200, approvalPage(await approvals.openLink(request.params.token)));
+      } catch (error) {
+        return sendLinkError(reply, error);
       }
-      sendLinkError(res, error);
-    }
-  });
+    },
+  );
+
+  app.post(
+    '/approvals/:token',
+    {
+      config: { access: 'approval-link', rateLimit: perAddress },
+      bodyLimit: 32_000,
+      schema: { summary: 'Record the decision made with the buttons of the approval page.', tags, params: onLink },
+    },
+    async (request, reply) => {
+      const { token } = request.params;
+      const form = formOf(request.body, request.headers['content-type']);
+      try {
+        if (!form) throw new DomainError('VALIDATION', 'Submit the decision with the form on the approval page.');
+        const result = await approvals.decide(token, form);
+        if (result.outcome === 'already-recorded') return sendPage(reply, 409, recordedPage(result.view));
+        return sendPage(reply, 200, decisionAcceptedPage(result.view, result.decision));
+      } catch (error) {
+        if (isDomainError(error) && error.code === 'VALIDATION') {
+          // Show the form again with the reason, keeping what the approver typed.
+          const view = await approvals.openLink(token).catch(() => null);
+          if (view) return sendPage(reply, 400, approvalPage(view, error.problems[0]?.message ?? error.message, { comment: String(form?.comment ?? '') }));
+        }
+        return sendLinkError(reply, error);
+      }
+    },
+  );
 }
 
-function sendLinkError(res: Parameters<typeof sendPage>[0], error: unknown): void {
-  if (!isDomainError(error)) throw error;
-  sendPage(res, statusOf[error.code], messagePage(linkTitles[error.code] ?? 'Cannot record the decision', error.message));
+/** The urlencoded form, with the checkbox group `services` always a list; null for anything else. */
+function formOf(body: unknown, contentType: string | undefined): Record<string, string | string[]> | null {
+  if (!(contentType ?? '').startsWith('application/x-www-form-urlencoded') || !body || typeof body !== 'object') return null;
+  const form = { ...(body as Record<string, string | string[]>) };
+  const services = form.services;
+  form.services = services === undefined ? [] : Array.isArray(services) ? services : [services];
+  return form;
+}
+
+function sendLinkError(reply: FastifyReply, error: unknown) {
+  // Outages and faults go to the server's error handler, which answers approvers with a page too.
+  if (!isDomainError(error) || error.code === 'UNAVAILABLE') throw error;
+  return sendPage(reply, statusOf[error.code], messagePage(linkTitles[error.code] ?? 'Cannot record the decision', error.message));
 }

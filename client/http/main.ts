@@ -2,29 +2,32 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../config/app-config';
 import { createDb } from '../../db/prisma-client';
+import { authFromConfig } from './auth-from-config';
 import { createHttpServer } from './server';
 
 const config = loadConfig();
-const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL'] as const).filter((k) => !config[k]);
+const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL', 'K2FLOW_AUTH_SECRET'] as const).filter((k) => !config[k]);
 if (missing.length) {
-  console.error(`The standalone server needs ${missing.join(' and ')}. (npm start runs everything with embedded defaults.)`);
+  console.error(`The standalone server needs ${missing.join(', ')}. (npm start runs everything with embedded defaults.)`);
   process.exit(2);
 }
 const db = createDb(config.DATABASE_URL!);
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-const server = createHttpServer({
+const server = await createHttpServer({
   db,
   temporal,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   scheduleUnit: config.K2FLOW_SCHEDULE_UNIT,
+  ...authFromConfig(config, db, config.K2FLOW_AUTH_SECRET!),
   log: (line) => console.log(`[k2flow] ${line}`),
 });
-server.listen(config.PORT, config.HOST, () => console.log(`k2flow server on http://${config.HOST}:${config.PORT}, public URL ${config.PUBLIC_URL}`));
-const stop = () =>
-  server.close(async () => {
-    await connection.close();
-    await db.$disconnect();
-  });
+await server.listen({ port: config.PORT, host: config.HOST });
+console.log(`k2flow server on http://${config.HOST}:${config.PORT}, public URL ${config.PUBLIC_URL}`);
+const stop = async () => {
+  await server.close();
+  await connection.close();
+  await db.$disconnect();
+};
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -1,23 +1,42 @@
-import { createServer, type Server } from 'node:http';
-import type { Mailbox } from '../../dev/mailbox';
-import { DomainError, isDomainError } from '../../domain/domain-error';
-import { isTemporalUnavailable } from '../services/temporal-errors';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import type { Auth } from '../../auth/create-auth';
+import { createPeopleService } from '../../auth/people';
 import type { Db } from '../../db/prisma-client';
+import type { Mailbox } from '../../dev/mailbox';
 import type { ScheduleUnit } from '../../workflows/calendar/schedule';
 import { createApplicationService } from '../services/applications';
 import { createApprovalService } from '../services/approvals';
 import { addApiRoutes } from './api-routes';
 import { addApprovalRoutes } from './approval-routes';
+import { errorBody, explain, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
+import { installGuard, type RouteAccess } from './guard';
 import { addMailboxRoutes } from './mailbox-routes';
-import { page } from './pages/layout';
-import { sendJson, sendJsonError, sendPage } from './respond';
-import { createRouter } from './router';
+import { addOpenApiRoutes } from './openapi-routes';
+import { page, messagePage } from './pages/layout';
+import { addPeopleRoutes } from './people-routes';
+import { addSignInRoutes } from './sign-in-routes';
 
 export interface HttpDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  auth: Auth;
+  /** Signs the CSRF cookie; the same secret as sessions'. */
+  secret: string;
+  publicUrl: string;
+  /** Whether the office's OpenID Connect provider is configured (shows its sign-in button). */
+  oidcEnabled?: boolean;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy?: boolean;
   /** What a working day of reminders is for applications started here (default: working days). */
   scheduleUnit?: ScheduleUnit;
   clock?: () => Date;
@@ -26,38 +45,142 @@ export interface HttpDeps {
   log?: (line: string) => void;
 }
 
-/** The coordinator API, the approvers' pages and (in development) the mailbox, on one server. */
-export function createHttpServer({ db, temporal, taskQueue, scheduleUnit, clock = () => new Date(), mailbox, log = () => {} }: HttpDeps): Server {
+export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Approvers and browsers read pages; tools read JSON. Decides how a failure is shown. */
+const wantsPage = (request: FastifyRequest) =>
+  !request.url.startsWith('/api/') && (request.url.startsWith('/approvals/') || request.url.startsWith('/dev/') || (request.headers.accept ?? '').includes('text/html'));
+
+/**
+ * The coordinator API, the approvers' pages, sign-in and (in development) the mailbox, on one
+ * Fastify server. Every route declares who may reach it (see guard.ts); every failure is answered
+ * with a 4xx or 503 and a sentence, or logged with the request id and answered 500.
+ */
+export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
+  const { db, temporal, taskQueue, auth, scheduleUnit, clock = () => new Date(), mailbox, log = () => {} } = deps;
+  const app = Fastify({
+    bodyLimit: 1_000_000,
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    http: { maxHeaderSize: 16_384 },
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    trustProxy: deps.trustProxy ?? false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    // A malformed path never reaches a route or a hook: answer it here in the same shape.
+    frameworkErrors: (error, request, reply) => {
+      const explained = explain(error) ?? explain({ statusCode: 400 })!;
+      void (reply as unknown as FastifyReply).header('x-request-id', request.id).code(statusOf[explained.code]).send(errorBody(explained, request.id));
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  // Response schemas document the API; answers are sent as the handlers build them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  void serializerCompiler;
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+    },
+    frameguard: { action: 'deny' },
+    noSniff: true,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    hsts: deps.publicUrl.startsWith('https:'),
+  });
+  await app.register(cookie, { secret: deps.secret });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'k2flow.csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: deps.publicUrl.startsWith('https:') },
+    getToken: (req) => (req.headers['x-csrf-token'] as string | undefined) ?? (req.body as { _csrf?: string } | undefined)?._csrf,
+    // Tokens are bound to the session they were issued for (an HMAC over its id).
+    getUserInfo: (req) => req.identity?.sessionId ?? '',
+    csrfOpts: { userInfo: true, hmacKey: deps.secret },
+  });
+  await app.register(formbody, { bodyLimit: 32_000 });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`Too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s.`), { statusCode: 429, code: 'RATE_LIMITED' }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'k2flow API', version: '1', description: 'Joint funding applications on Temporal. Authenticate with a session cookie (pages) or an API key: Authorization: Bearer <key>.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'k2flow.session_token' } } },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id).header('cache-control', 'no-store');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // Logged by route pattern, never the raw path: approval tokens travel in paths.
+    log(`${request.method} ${request.routeOptions.url ?? 'unmatched'} ${reply.statusCode} ${reply.elapsedTime.toFixed(0)}ms req=${request.id}`);
+  });
+  const routeTable = installGuard(app, { auth, db });
+  app.decorate('routeTable', routeTable);
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const explained = explain(error, request.routeOptions.config.invalid);
+    if (!explained) log(`error in ${request.method} ${request.routeOptions.url ?? 'unmatched'} req=${request.id}: ${(error as Error).stack ?? error}`);
+    const status = explained ? statusOf[explained.code] : 500;
+    if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_UNAVAILABLE));
+    if (explained?.code === 'RATE_LIMITED' && !reply.getHeader('retry-after')) void reply.header('retry-after', '60');
+    void reply.code(status);
+    if (wantsPage(request)) {
+      const title = explained ? { 503: 'Try again shortly', 429: 'Too many requests', 401: 'Sign in' }[status] ?? 'Cannot do that' : 'Something went wrong';
+      return reply.type('text/html; charset=utf-8').send(messagePage(title, explained?.message ?? `Something went wrong on our side; it has been logged (request ${request.id}).`));
+    }
+    return reply.send(errorBody(explained ?? { code: 'INTERNAL' as never, message: 'Something went wrong on our side; it has been logged.', problems: [] } as never, request.id));
+  });
+  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 300, timeWindow: '1 minute' }) }, async (request, reply) => {
+    const message = `No route for ${request.method} ${request.url.startsWith('/approvals/') ? '/approvals/:token' : request.url.split('?')[0]}.`;
+    void reply.code(404);
+    if (wantsPage(request)) return reply.type('text/html; charset=utf-8').send(messagePage('Not found', message));
+    return reply.send({ error: { code: 'NOT_FOUND', message, requestId: request.id } });
+  });
+
   const applications = createApplicationService({ db, temporal, taskQueue, scheduleUnit });
   const approvals = createApprovalService({ db, temporal, clock });
-  const router = createRouter();
-  router.get('/healthz', async (_req, res) => sendJson(res, 200, { ok: true }));
-  router.get('/', async (_req, res) =>
-    sendPage(res, 200, page('k2flow', `<p>Joint funding applications, run on Temporal.</p><ul><li><a href="/api/applications">Applications (JSON)</a></li>${mailbox ? '<li><a href="/dev/mailbox">Development mailbox</a></li>' : ''}</ul>`)),
-  );
-  addApiRoutes(router, applications);
-  addApprovalRoutes(router, approvals);
-  if (mailbox) addMailboxRoutes(router, mailbox);
+  const people = createPeopleService({ auth, db });
 
-  return createServer(async (req, res) => {
-    const started = performance.now();
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const match = router.match(req.method ?? 'GET', path);
-    const routeName = match && match !== 'method-not-allowed' ? match.route.pattern : path.startsWith('/approvals/') ? '/approvals/:token' : 'unmatched';
-    try {
-      if (match === null) sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${routeName}.` } });
-      else if (match === 'method-not-allowed') sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed here.` } });
-      else await match.route.handler(req, res, match.params);
-    } catch (error) {
-      if (isDomainError(error)) sendJsonError(res, error);
-      else if (isTemporalUnavailable(error)) sendJsonError(res, new DomainError('UNAVAILABLE', 'The workflow service cannot be reached right now; try again shortly.'));
-      else {
-        log(`error in ${req.method} ${routeName}: ${(error as Error).stack ?? error}`);
-        if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'Something went wrong on our side; it has been logged.' } });
-      }
-    } finally {
-      // Logged by route pattern, never the raw path: approval tokens travel in paths.
-      log(`${req.method} ${routeName} ${res.statusCode} ${(performance.now() - started).toFixed(0)}ms`);
-    }
-  });
+  app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send(
+        page(
+          'k2flow',
+          `<p>Joint funding applications, run on Temporal.</p><ul><li><a href="/sign-in">Sign in</a></li><li><a href="/api/applications">Applications (JSON)</a></li><li><a href="/api/reference">API reference</a></li>${mailbox ? '<li><a href="/dev/mailbox">Development mailbox</a> (admins)</li>' : ''}</ul>`,
+        ),
+      ),
+  );
+  addSignInRoutes(app, { auth, oidcEnabled: deps.oidcEnabled ?? false });
+  addApiRoutes(app, applications);
+  addPeopleRoutes(app, people);
+  addApprovalRoutes(app, approvals);
+  addOpenApiRoutes(app);
+  if (mailbox) addMailboxRoutes(app, mailbox);
+  await app.ready();
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with the access it declared (see guard.ts). */
+    routeTable: RouteAccess[];
+  }
+  interface FastifyContextConfig {
+    /** The first sentence of a validation error's message, e.g. "The withdrawal is invalid". */
+    invalid?: string;
+  }
 }

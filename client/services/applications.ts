@@ -1,7 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import protos from '@temporalio/proto';
 import { createHash, randomUUID } from 'node:crypto';
+import type { Identity } from '../../auth/identity';
+import { seesEveryOffice } from '../../auth/roles';
 import type { Db } from '../../db/prisma-client';
+import type { Actor } from '../../domain/actor';
 import { definitionOf, latestDefinition } from '../../definitions';
 import { parseApplicationInput, unitInput } from '../../domain/application-input';
 import { DomainError, parseOrThrow } from '../../domain/domain-error';
@@ -18,6 +21,7 @@ import {
   resubmitUpdate,
   withdrawUpdate,
 } from '../../workflows/messages';
+import { appendAudit, userFields } from '../../activities/audit';
 import { explainUpdateFailure, isCompletedWorkflowError, isWorkflowNotFound } from './temporal-errors';
 
 export interface StartedApplication {
@@ -38,7 +42,8 @@ export function createApplicationService({
   taskQueue: string;
   scheduleUnit?: ScheduleUnit;
 }) {
-  async function start(raw: unknown, idempotencyKey?: string): Promise<StartedApplication> {
+  /** Starts an application in the office of the person who started it. */
+  async function start(raw: unknown, idempotencyKey: string | undefined, starter: { office: string | null; by: Actor }): Promise<StartedApplication> {
     const input = parseApplicationInput(raw);
     // With an idempotency key, a retried request maps to the same workflow id and so to one application.
     const id = idempotencyKey ? `app-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}` : `app-${randomUUID()}`;
@@ -47,7 +52,9 @@ export function createApplicationService({
         taskQueue,
         workflowId: id,
         // The definition travels in the input: the application keeps this version to its end.
-        args: [{ applicationId: id, input, definition: latestDefinition(input.variant), scheduleUnit }],
+        args: [{ applicationId: id, input, definition: latestDefinition(input.variant), scheduleUnit, office: starter.office, startedBy: starter.by }],
+        // The office is in the memo too, so access can be checked before the first activity has written the row.
+        memo: { office: starter.office },
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
@@ -56,6 +63,27 @@ export function createApplicationService({
       if (error instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) return { id, created: false };
       throw error;
     }
+  }
+
+  /** Which office an application belongs to; found is false when there is no such application. */
+  async function officeOf(id: string): Promise<{ found: boolean; office: string | null }> {
+    const row = await db.application.findUnique({ where: { id }, select: { office: true } });
+    if (row) return { found: true, office: row.office };
+    try {
+      const { memo } = await temporal.workflow.getHandle(id).describe();
+      return { found: true, office: typeof memo?.office === 'string' ? memo.office : null };
+    } catch (error) {
+      if (isWorkflowNotFound(error)) return { found: false, office: null };
+      throw error;
+    }
+  }
+
+  /** Refuses a coordinator another office's application; admins and auditors reach every office. */
+  async function authorize(identity: Identity, id: string): Promise<void> {
+    if (seesEveryOffice(identity.role)) return;
+    const { found, office } = await officeOf(id);
+    if (!found) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
+    if (office === null || office !== identity.office) throw new DomainError('FORBIDDEN', `Application ${id} belongs to another office.`);
   }
 
   async function get(id: string) {
@@ -149,24 +177,29 @@ export function createApplicationService({
     }
   }
 
+  // Each action carries `by`, the signed-in person who asked for it, into the audit trail.
+
   /** Resubmits work sent back with changes requested. */
-  const resubmit = (id: string, unitKey: string | undefined, note?: string) => onBranch(id, unitKey, (h) => h.executeUpdate(resubmitUpdate, { args: [{ note }] }));
+  const resubmit = (id: string, unitKey: string | undefined, note: string | undefined, by: Actor) =>
+    onBranch(id, unitKey, (h) => h.executeUpdate(resubmitUpdate, { args: [{ note, by }] }));
 
   /** Extends the deadline of the step now waiting; reminders are rescheduled from the new one. */
-  const extendDeadline = (id: string, unitKey: string | undefined, deadline: string) =>
-    onBranch(id, unitKey, (h) => h.executeUpdate(extendDeadlineUpdate, { args: [{ deadline }] }));
+  const extendDeadline = (id: string, unitKey: string | undefined, deadline: string, by: Actor) =>
+    onBranch(id, unitKey, (h) => h.executeUpdate(extendDeadlineUpdate, { args: [{ deadline, by }] }));
 
   /** After a missed deadline, goes on without the parties who did not decide (where the step allows). */
-  const proceedWithoutMissing = (id: string, unitKey: string | undefined) => onBranch(id, unitKey, (h) => h.executeUpdate(proceedWithoutMissingUpdate));
+  const proceedWithoutMissing = (id: string, unitKey: string | undefined, by: Actor) =>
+    onBranch(id, unitKey, (h) => h.executeUpdate(proceedWithoutMissingUpdate, { args: [{ by }] }));
 
-  const withdraw = (id: string, reason: string) => onApplication(id, (h) => h.executeUpdate(withdrawUpdate, { args: [{ reason }] }));
+  const withdraw = (id: string, reason: string, by: Actor) => onApplication(id, (h) => h.executeUpdate(withdrawUpdate, { args: [{ reason, by }] }));
 
-  const addUnit = (id: string, raw: unknown) => {
+  const addUnit = (id: string, raw: unknown, by: Actor) => {
     const unit = parseOrThrow(unitInput, raw, 'The unit is invalid');
-    return onApplication(id, (h) => h.executeUpdate(addUnitUpdate, { args: [unit] }));
+    return onApplication(id, (h) => h.executeUpdate(addUnitUpdate, { args: [unit, { by }] }));
   };
 
-  const removeUnit = (id: string, unitKey: string, reason: string) => onApplication(id, (h) => h.executeUpdate(removeUnitUpdate, { args: [{ unitKey, reason }] }));
+  const removeUnit = (id: string, unitKey: string, reason: string, by: Actor) =>
+    onApplication(id, (h) => h.executeUpdate(removeUnitUpdate, { args: [{ unitKey, reason, by }] }));
 
   /** Every email of the application with its delivery status: what was sent to whom and when. */
   async function messages(id: string) {
@@ -179,15 +212,25 @@ export function createApplicationService({
     return { id, messages: rows };
   }
 
-  async function list(limit = 50) {
+  /** Recent applications the person may see: their office's, or every office's for admins and auditors. */
+  async function list(identity: Identity, limit = 50) {
+    const everyOffice = seesEveryOffice(identity.role);
+    if (!everyOffice && !identity.office) return [];
     return db.application.findMany({
-      select: { id: true, title: true, variant: true, status: true, stage: true, createdAt: true, closedAt: true },
+      where: everyOffice ? {} : { office: identity.office },
+      select: { id: true, title: true, variant: true, status: true, stage: true, office: true, createdAt: true, closedAt: true },
       orderBy: { createdAt: 'desc' },
       take: limit,
     });
   }
 
-  return { start, get, history, messages, resubmit, extendDeadline, proceedWithoutMissing, withdraw, addUnit, removeUnit, list };
+  /** Records that a person read an application's history (admins' and auditors' reads are evidence too). */
+  async function recordHistoryRead(id: string, by: Actor) {
+    if (!(await db.application.findUnique({ where: { id }, select: { id: true } }))) return;
+    await appendAudit(db, [{ idempotencyKey: `history-read:${by.requestId}`, applicationId: id, type: 'history.read', ...userFields(by), data: {}, occurredAt: new Date() }]);
+  }
+
+  return { start, authorize, recordHistoryRead, get, history, messages, resubmit, extendDeadline, proceedWithoutMissing, withdraw, addUnit, removeUnit, list };
 }
 
 export type ApplicationService = ReturnType<typeof createApplicationService>;

@@ -31,12 +31,14 @@ describe('POST /api/applications', () => {
     expect((await api.start({ ...makeInput(), budget: 1 })).status).toBe(400);
   });
 
-  it('answers a body that is not JSON with 400 and a sentence saying so', async () => {
-    const notJson = await fetch(new URL('/api/applications', h.baseUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"variant":' });
+  it('answers a body that is not JSON with 400, and another media type with 415, each with a sentence', async () => {
+    const authorization = `Bearer ${h.people.coordinator.key}`;
+    const notJson = await fetch(new URL('/api/applications', h.baseUrl), { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: '{"variant":' });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as any).error.message).toMatch(/not valid JSON/);
-    const wrongType = await fetch(new URL('/api/applications', h.baseUrl), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
-    expect(wrongType.status).toBe(400);
+    const wrongType = await fetch(new URL('/api/applications', h.baseUrl), { method: 'POST', headers: { 'content-type': 'text/plain', authorization }, body: 'hello' });
+    expect(wrongType.status).toBe(415);
+    expect(((await wrongType.json()) as any).error.message).toMatch(/Content-Type: application\/json/);
   });
 
   it('starts one application per Idempotency-Key however often the request is retried', async () => {

@@ -33,7 +33,7 @@ describe('approval links', () => {
     const input = makeInput({ units: 1 });
     const res = await fetch(new URL('/api/applications', h.baseUrl), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', host: 'attacker.example' },
+      headers: { 'content-type': 'application/json', host: 'attacker.example', authorization: `Bearer ${h.people.coordinator.key}` },
       body: JSON.stringify(input),
     });
     expect(res.status).toBe(201);

@@ -18,7 +18,7 @@ afterAll(() => h?.stop());
 
 function k2flow(args: string[], url = h.baseUrl): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, K2FLOW_URL: url } }, (error, stdout, stderr) =>
+    execFile(process.execPath, [bin, ...args], { env: { ...process.env, K2FLOW_URL: url, K2FLOW_API_KEY: h.people.coordinator.key, K2FLOW_CONFIG_DIR: dir } }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });

@@ -72,7 +72,7 @@ describe('a worker killed in the middle of sending email', () => {
       const applications = createApplicationService({ db, temporal: new Client({ connection }), taskQueue });
       const first = startWorker(env);
       const input = makeInput({ units: 2 });
-      const { id } = await applications.start(input);
+      const { id } = await applications.start(input, undefined, { office: 'k2', by: { userId: 'crash-test', name: 'Crash test', email: 'crash@k2flow.test', via: 'api-key', requestId: 'crash-test' } });
 
       await smtp.firstStall; // one invitation is on the wire, unanswered
       first.kill('SIGKILL');

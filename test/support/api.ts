@@ -8,13 +8,16 @@ const hasLink = (mail: ReceivedMail) => linkPattern.test(mail.text);
 export const linkIn = (mail: ReceivedMail) => linkPattern.exec(mail.text)![0];
 
 /** Calls the way a browser or the coordinator's tools would: real HTTP against the harness. */
-export function apiOf(h: Harness) {
+export function apiOf(h: Harness, as: keyof Harness['people'] = 'coordinator') {
   const url = (path: string) => new URL(path, h.baseUrl);
+  const bearer = { authorization: `Bearer ${h.people[as].key}` };
   return {
+    /** The same calls made as another person. */
+    as: (who: keyof Harness['people']) => apiOf(h, who),
     async start(input: unknown, headers: Record<string, string> = {}) {
       const res = await fetch(url('/api/applications'), {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', ...bearer, ...headers },
         body: JSON.stringify(input),
       });
       return { status: res.status, body: (await res.json()) as any };
@@ -25,11 +28,11 @@ export function apiOf(h: Harness) {
       return body.id as string;
     },
     async getJson(path: string) {
-      const res = await fetch(url(path));
+      const res = await fetch(url(path), { headers: bearer });
       return { status: res.status, body: (await res.json()) as any };
     },
     async postJson(path: string, body: unknown) {
-      const res = await fetch(url(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(url(path), { method: 'POST', headers: { 'content-type': 'application/json', ...bearer }, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as any };
     },
     /** The approval link in the `nth` (1-based) email carrying one to `email`. */

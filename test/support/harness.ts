@@ -1,9 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { createAuth } from '../../auth/create-auth';
+import { createPeopleService } from '../../auth/people';
 import { createHttpServer } from '../../client/http/server';
+import { freePort } from '../../dev/free-port';
 import { createDb } from '../../db/prisma-client';
 import { startMailbox } from '../../dev/mailbox';
 import { createSmtpMailer } from '../../mail/mailer';
@@ -27,7 +29,14 @@ export async function startHarness() {
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection });
   const clock = () => new Date();
-  const server = createHttpServer({
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const secret = randomUUID() + randomUUID();
+  const auth = createAuth({ db, secret, publicUrl: baseUrl });
+  const server = await createHttpServer({
+    auth,
+    secret,
+    publicUrl: baseUrl,
     db,
     temporal,
     taskQueue,
@@ -36,8 +45,8 @@ export async function startHarness() {
     clock,
     log: (line) => logLines.push(line),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await server.listen({ port, host: '127.0.0.1' });
+  const people = await signedInPeople(createPeopleService({ auth, db }));
 
   const mailer = createSmtpMailer(mailbox.smtpUrl, 'k2flow tests <tests@k2flow.local>');
   const deps = { db, mailer, clock, publicUrl: baseUrl };
@@ -59,11 +68,14 @@ export async function startHarness() {
     mailbox,
     deps,
     logLines,
+    app: server,
+    auth,
+    people,
     async stop() {
       worker.shutdown();
       await running;
       await workerConnection.close();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
       await connection.close();
       mailer.close();
       await mailbox.close();
@@ -80,4 +92,26 @@ export function useHarness(use: (started: { h: Harness; api: ReturnType<typeof a
     use({ h, api: apiOf(h) });
   });
   afterAll(() => h?.stop());
+}
+
+export const PASSWORD = 'correct horse battery staple';
+
+/**
+ * One person of each role, in unique emails so suites share the database safely: a coordinator
+ * of office "k2" (the one the API helpers act as), a coordinator of another office, an admin and
+ * an auditor, each with an API key.
+ */
+async function signedInPeople(people: ReturnType<typeof createPeopleService>) {
+  const tag = randomUUID().slice(0, 8);
+  const make = async (role: 'coordinator' | 'admin' | 'auditor', office: string | undefined, name: string) => {
+    const user = await people.create({ email: `${name}-${tag}@k2flow.test`, name: `${name} ${tag}`, role, office, password: PASSWORD });
+    const { key, id: keyId } = await people.issueKey(user.id, { name: 'tests' });
+    return { ...user, key, keyId };
+  };
+  return {
+    coordinator: await make('coordinator', 'k2', 'coordinator'),
+    otherCoordinator: await make('coordinator', 'other-office', 'other-coordinator'),
+    admin: await make('admin', undefined, 'admin'),
+    auditor: await make('auditor', undefined, 'auditor'),
+  };
 }

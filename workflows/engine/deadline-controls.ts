@@ -1,12 +1,15 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { effectiveDeadline } from '../calendar/business-calendar';
-import { extendDeadlineUpdate, proceedWithoutMissingUpdate, refusal } from '../messages';
+import type { Actor } from '../../domain/actor';
+import { type ActedBy, extendDeadlineUpdate, proceedWithoutMissingUpdate, refusal } from '../messages';
 import type { StepDefinition } from './definition';
 import type { BranchState } from './state';
 
 /** What the coordinator asked of the current step's deadline; read and cleared by runStep. */
 export interface DeadlineControls {
   extendedTo: string | null;
+  /** Who asked for the extension or for going on without the missing parties. */
+  by?: Actor;
   proceedWithoutMissing: boolean;
   /** Set by runStep: the definition of the step now running. */
   step: StepDefinition | null;
@@ -28,7 +31,8 @@ export function installDeadlineControls(branch: BranchState, what: string): Dead
   };
   setHandler(
     extendDeadlineUpdate,
-    ({ deadline }) => {
+    ({ deadline, by }) => {
+      controls.by = by;
       const parsed = Date.parse(deadline);
       const moved = controls.calendar ? effectiveDeadline(parsed) : parsed;
       controls.extendedTo = new Date(moved).toISOString();
@@ -46,11 +50,12 @@ export function installDeadlineControls(branch: BranchState, what: string): Dead
   );
   setHandler(
     proceedWithoutMissingUpdate,
-    () => {
+    (acted) => {
+      controls.by = acted?.by;
       controls.proceedWithoutMissing = true;
     },
     {
-      validator: () => {
+      validator: (_acted: ActedBy) => {
         const current = open();
         if (current.status !== 'overdue') refuse(refusal.conflict, `The deadline of ${current.stepId} (${current.deadline}) has not passed; wait, or extend it.`);
         if (!controls.step?.proceedWithoutMissing) refuse(refusal.conflict, `Step ${current.stepId} cannot go on without its missing parties; extend the deadline or withdraw.`);

@@ -9,9 +9,9 @@ export function installResubmission(branch: BranchState, where: { applicationId:
   const resubmission: Resubmission = { received: false };
   setHandler(
     resubmitUpdate,
-    async ({ note }) => {
+    async ({ note, by }) => {
       resubmission.received = true;
-      await activities.recordResubmission({ ...where, round: branch.round, note: note?.trim() || null });
+      await activities.recordResubmission({ ...where, round: branch.round, note: note?.trim() || null, by });
     },
     {
       validator: (_input) => {

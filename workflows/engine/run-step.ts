@@ -171,7 +171,7 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
     controls.extendedTo = null;
     state.status = 'open';
     ctx.inbox.extend(requestIds, state.deadline);
-    await activities.recordDeadlineExtended({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), previous, deadline: state.deadline });
+    await activities.recordDeadlineExtended({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), previous, deadline: state.deadline, by: controls.by });
     await ctx.report();
     return true;
   };

@@ -1,0 +1,99 @@
+import { apiKey } from '@better-auth/api-key';
+import { betterAuth } from 'better-auth';
+import { prismaAdapter } from 'better-auth/adapters/prisma';
+import { admin, genericOAuth } from 'better-auth/plugins';
+import type { Db } from '../db/prisma-client';
+import { withHashedSessionTokens } from './hashed-session-tokens';
+
+export interface OidcSettings {
+  /** The issuer URL; its discovery document is read from `/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface AuthSettings {
+  db: Db;
+  /** At least 32 characters; signs session cookies. */
+  secret: string;
+  /** Where people reach k2flow; cookies are Secure when it is https. */
+  publicUrl: string;
+  oidc?: OidcSettings;
+}
+
+/** The provider id of the office's identity provider, as it appears in its callback URL. */
+export const OIDC_PROVIDER_ID = 'office';
+export const AUTH_BASE_PATH = '/api/auth';
+export const API_KEY_PREFIX = 'k2f_';
+
+/**
+ * better-auth, configured for k2flow: local accounts (no self sign-up: an admin puts people in),
+ * the office's OpenID Connect provider when configured, roles (admin plugin) and API keys.
+ * Only its OIDC callback is reachable over HTTP; every other use goes through `auth.api` from
+ * k2flow's own routes, so each one is validated, rate-limited and documented like the rest.
+ */
+export function createAuth({ db, secret, publicUrl, oidc }: AuthSettings) {
+  return betterAuth({
+    appName: 'k2flow',
+    // A refused key or password is an answer to the caller, not an error of ours worth a log line.
+    logger: { level: 'error', log: (level, message, ...args) => (/Failed to validate API key|Invalid password/.test(message) ? undefined : console.error(`[better-auth] ${level}: ${message}`, ...args)) },
+    baseURL: publicUrl,
+    basePath: AUTH_BASE_PATH,
+    secret,
+    database: withHashedSessionTokens(prismaAdapter(db, { provider: 'postgresql' })),
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, maxPasswordLength: 256 },
+    user: { additionalFields: { office: { type: 'string', required: false, input: false } } },
+    session: {
+      expiresIn: 60 * 60 * 12,
+      updateAge: 60 * 60,
+      additionalFields: { authMethod: { type: 'string', required: false, input: false } },
+    },
+    account: { accountLinking: { enabled: true, trustedProviders: [OIDC_PROVIDER_ID] } },
+    // k2flow limits sign-in attempts itself (per account and per address), on its own routes.
+    rateLimit: { enabled: false },
+    advanced: {
+      cookiePrefix: 'k2flow',
+      useSecureCookies: publicUrl.startsWith('https:'),
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', path: '/' },
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          // Remember how the person proved who they are: the audit trail names it for every action.
+          before: async (session, ctx) => ({ data: { ...session, authMethod: ctx?.path?.startsWith('/callback/') ? 'oidc' : 'password' } }),
+        },
+      },
+    },
+    plugins: [
+      admin({ defaultRole: 'coordinator', adminRoles: ['admin'] }),
+      apiKey({
+        defaultPrefix: API_KEY_PREFIX,
+        // k2flow authenticates keys itself from `Authorization: Bearer`; better-auth only stores and verifies them.
+        enableSessionForAPIKeys: false,
+        rateLimit: { enabled: false },
+        keyExpiration: { defaultExpiresIn: null, minExpiresIn: 1, maxExpiresIn: 730 },
+      }),
+      ...(oidc
+        ? [
+            genericOAuth({
+              config: [
+                {
+                  providerId: OIDC_PROVIDER_ID,
+                  discoveryUrl: `${oidc.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`,
+                  clientId: oidc.clientId,
+                  clientSecret: oidc.clientSecret,
+                  scopes: ['openid', 'email', 'profile'],
+                  pkce: true,
+                  requireIdTokenVerification: true,
+                  // Only people an admin has put in k2flow may sign in; the provider proves their email.
+                  disableImplicitSignUp: true,
+                },
+              ],
+            }),
+          ]
+        : []),
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

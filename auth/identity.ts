@@ -1,0 +1,69 @@
+import { fromNodeHeaders } from 'better-auth/node';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Db } from '../db/prisma-client';
+import type { Actor } from '../domain/actor';
+import type { Auth } from './create-auth';
+import { isRole, type Role } from './roles';
+
+/** A signed-in person as one request sees them. */
+export interface Identity {
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  office: string | null;
+  via: Actor['via'];
+  /** The session behind a cookie (for CSRF binding); null for an API key. */
+  sessionId: string | null;
+  /** The API key used, for per-key rate limits; null for a session. */
+  apiKeyId: string | null;
+}
+
+export type IdentityResult = { identity: Identity } | { problem: 'missing' | 'invalid' | 'no-role' };
+
+const bearer = (headers: IncomingHttpHeaders): string | null => {
+  const value = headers.authorization;
+  if (!value) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(value);
+  return match ? match[1]! : '';
+};
+
+/**
+ * Who is calling: an API key in `Authorization: Bearer …`, or else the session cookie. A key that
+ * is presented but wrong is an error, never a fall-back to the cookie.
+ */
+export async function resolveIdentity(auth: Auth, db: Db, headers: IncomingHttpHeaders): Promise<IdentityResult> {
+  const key = bearer(headers);
+  if (key !== null) {
+    if (!key) return { problem: 'invalid' };
+    // better-auth finds the key by its hash, so comparing the secret leaks no timing.
+    const verified = await auth.api.verifyApiKey({ body: { key } });
+    if (!verified.valid || !verified.key) return { problem: 'invalid' };
+    const user = await db.user.findUnique({ where: { id: verified.key.referenceId }, select: { id: true, name: true, email: true, role: true, office: true, banned: true } });
+    if (!user || user.banned) return { problem: 'invalid' };
+    if (!isRole(user.role)) return { problem: 'no-role' };
+    return { identity: { userId: user.id, name: user.name, email: user.email, role: user.role, office: user.office, via: 'api-key', sessionId: null, apiKeyId: verified.key.id } };
+  }
+  if (!hasSessionCookie(headers)) return { problem: 'missing' };
+  const session = await auth.api.getSession({ headers: fromNodeHeaders(headers) });
+  if (!session) return { problem: 'invalid' };
+  const { user } = session;
+  if (user.banned) return { problem: 'invalid' };
+  if (!isRole(user.role)) return { problem: 'no-role' };
+  return {
+    identity: {
+      userId: user.id,
+      name: user.name,
+      email: user.email,
+      role: user.role,
+      office: user.office ?? null,
+      via: session.session.authMethod === 'oidc' ? 'oidc' : 'password',
+      sessionId: session.session.id,
+      apiKeyId: null,
+    },
+  };
+}
+
+const hasSessionCookie = (headers: IncomingHttpHeaders) => /(?:^|;\s*)(?:__Secure-)?k2flow\.session_token=/.test(headers.cookie ?? '');
+
+export const actorOf = (identity: Identity, requestId: string): Actor => ({ userId: identity.userId, name: identity.name, email: identity.email, via: identity.via, requestId });

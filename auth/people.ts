@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { Db } from '../db/prisma-client';
+import { DomainError, parseOrThrow } from '../domain/domain-error';
+import type { Auth } from './create-auth';
+import { roles } from './roles';
+
+export const officeKey = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a short key of lowercase letters, digits and hyphens, e.g. "zit-biuro"');
+
+export const newPerson = z
+  .object({
+    email: z.email('must be an email address').trim().toLowerCase().max(254),
+    name: z.string().trim().min(2, 'must be at least 2 characters').max(200),
+    role: z.enum(roles, { message: `must be one of ${roles.join(', ')}` }),
+    office: officeKey.optional(),
+    /** Omitted for people who sign in only through the office's identity provider. */
+    password: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+  })
+  .strict()
+  .refine((p) => p.role !== 'coordinator' || !!p.office, { path: ['office'], message: 'is required for a coordinator' });
+export type NewPerson = z.infer<typeof newPerson>;
+
+export const newApiKey = z
+  .object({
+    name: z.string().trim().min(1, 'must name what the key is for').max(100),
+    /** Whole days; omitted for a key that does not expire. */
+    expiresInDays: z.number().int().min(1).max(730).optional(),
+  })
+  .strict();
+export type NewApiKey = z.infer<typeof newApiKey>;
+
+const personFields = { id: true, name: true, email: true, role: true, office: true, banned: true, createdAt: true } as const;
+const keyFields = { id: true, name: true, start: true, referenceId: true, enabled: true, createdAt: true, expiresAt: true, lastRequest: true } as const;
+
+const keyView = (k: { id: string; name: string | null; start: string | null; referenceId: string; enabled: boolean | null; createdAt: Date; expiresAt: Date | null; lastRequest: Date | null }) => ({
+  id: k.id,
+  name: k.name,
+  /** The first characters, to recognise a key; the key itself is shown once, when issued. */
+  start: k.start,
+  userId: k.referenceId,
+  revoked: k.enabled === false,
+  createdAt: k.createdAt,
+  expiresAt: k.expiresAt,
+  lastUsedAt: k.lastRequest,
+});
+
+/** People who sign in, and their API keys. Approvers are never people here: their link is their credential. */
+export function createPeopleService({ auth, db }: { auth: Auth; db: Db }) {
+  async function create(raw: unknown) {
+    const person = parseOrThrow(newPerson, raw, 'The person is invalid');
+    if (await db.user.findUnique({ where: { email: person.email }, select: { id: true } })) {
+      throw new DomainError('CONFLICT', `Someone with the email ${person.email} already exists.`);
+    }
+    const { user } = await auth.api.createUser({ body: { email: person.email, name: person.name, password: person.password } });
+    // Role and office are k2flow's own vocabulary, so they are set here rather than through the admin plugin's roles.
+    return db.user.update({ where: { id: user.id }, data: { role: person.role, office: person.office ?? null, emailVerified: true }, select: personFields });
+  }
+
+  const list = () => db.user.findMany({ select: personFields, orderBy: { email: 'asc' } });
+
+  async function byEmail(email: string) {
+    const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: personFields });
+    if (!user) throw new DomainError('NOT_FOUND', `No one with the email ${email}.`);
+    return user;
+  }
+
+  /** Issues a key acting as `userId`. The answer holds the only copy of the key k2flow will ever show. */
+  async function issueKey(userId: string, raw: unknown) {
+    const { name, expiresInDays } = parseOrThrow(newApiKey, raw, 'The key request is invalid');
+    if (!(await db.user.findUnique({ where: { id: userId }, select: { id: true } }))) throw new DomainError('NOT_FOUND', `No person with id ${userId}.`);
+    const created = await auth.api.createApiKey({ body: { userId, name, expiresIn: expiresInDays ? expiresInDays * 86_400 : null } });
+    const row = await db.apikey.findUniqueOrThrow({ where: { id: created.id }, select: keyFields });
+    return { ...keyView(row), key: created.key };
+  }
+
+  async function listKeys(userId?: string) {
+    const rows = await db.apikey.findMany({ where: userId ? { referenceId: userId } : {}, select: keyFields, orderBy: { createdAt: 'asc' } });
+    return rows.map(keyView);
+  }
+
+  async function keyOwner(keyId: string): Promise<string> {
+    const row = await db.apikey.findUnique({ where: { id: keyId }, select: { referenceId: true } });
+    if (!row) throw new DomainError('NOT_FOUND', `No API key with id ${keyId}.`);
+    return row.referenceId;
+  }
+
+  /** Revokes a key at once: the next request that presents it is refused. The row stays, for the record. */
+  async function revokeKey(keyId: string) {
+    await keyOwner(keyId);
+    const row = await db.apikey.update({ where: { id: keyId }, data: { enabled: false }, select: keyFields });
+    return keyView(row);
+  }
+
+  return { create, list, byEmail, issueKey, listKeys, keyOwner, revokeKey };
+}
+
+export type PeopleService = ReturnType<typeof createPeopleService>;

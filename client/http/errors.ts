@@ -1,0 +1,78 @@
+import type { FastifyError } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError, isDomainError, type DomainErrorCode } from '../../domain/domain-error';
+import { isTemporalUnavailable } from '../services/temporal-errors';
+
+export const statusOf: Record<DomainErrorCode, number> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  LINK_INVALID: 403,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  LINK_UNKNOWN: 404,
+  REQUEST_CLOSED: 410,
+  DEADLINE_PASSED: 410,
+  ALREADY_DECIDED: 409,
+  CONFLICT: 409,
+  LINK_EXPIRED: 410,
+  TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+};
+
+/** Seconds a client should wait after a 503 before trying again. */
+export const RETRY_AFTER_UNAVAILABLE = 5;
+
+const fastifyCodes: Record<string, DomainError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: new DomainError('TOO_LARGE', 'The request body is too large.'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as JSON with Content-Type: application/json.'),
+  FST_ERR_CTP_INVALID_JSON_BODY: new DomainError('VALIDATION', 'The request body is not valid JSON.'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: new DomainError('VALIDATION', 'The request body is empty; send a JSON object.'),
+  FST_ERR_BAD_URL: new DomainError('VALIDATION', 'The request path is not valid (malformed percent-encoding).'),
+  FST_ERR_MAX_PARAM_LENGTH: new DomainError('VALIDATION', 'A part of the request path is too long.'),
+  FST_CSRF_MISSING_SECRET: new DomainError('FORBIDDEN', 'The form has expired or did not come from k2flow; reload the page and try again.'),
+  FST_CSRF_INVALID_TOKEN: new DomainError('FORBIDDEN', 'The form has expired or did not come from k2flow; reload the page and try again.'),
+};
+
+/**
+ * What a failure means to the caller, as a DomainError; null for a fault of ours (logged, 500).
+ * Validation problems name each field; outages of Temporal or the database answer 503.
+ */
+export function explain(error: unknown, invalidSummary = 'The request is invalid'): DomainError | null {
+  if (isDomainError(error)) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const problems = error.validation.map((v) => {
+      const path = v.instancePath.split('/').filter(Boolean).join('.');
+      // Body fields are named as in the documents; path and query parameters by their part.
+      const where = error.validationContext === 'body' ? path : [error.validationContext, path].filter(Boolean).join('.');
+      return { path: where || '(root)', message: v.message ?? 'is invalid' };
+    });
+    return new DomainError('VALIDATION', `${invalidSummary}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
+  }
+  if (isTemporalUnavailable(error)) return new DomainError('UNAVAILABLE', 'The workflow service cannot be reached right now; try again shortly.');
+  if (isDatabaseUnavailable(error)) return new DomainError('UNAVAILABLE', 'The database cannot be reached right now; try again shortly.');
+  const fe = error as Partial<FastifyError>;
+  if (fe.code && fastifyCodes[fe.code]) return fastifyCodes[fe.code]!;
+  if (fe.code === 'RATE_LIMITED') return new DomainError('RATE_LIMITED', fe.message ?? 'Too many requests; try again later.');
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new DomainError(fe.statusCode === 413 ? 'TOO_LARGE' : fe.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION', 'The request cannot be processed as sent.');
+  }
+  return null;
+}
+
+// Connection-level failures of node-postgres and Prisma: the database is down or unreachable, not our data.
+const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', 'P1001', 'P1002', 'P1017', 'P2024']);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && unreachableCodes.has(e.code)) return true;
+    if (typeof e.message === 'string' && /Connection terminated|connection timeout|Can't reach database server|DatabaseNotReachable|ECONNREFUSED|timeout exceeded when trying to connect/i.test(e.message)) return true;
+    if ((e as { kind?: unknown }).kind === 'DatabaseNotReachable') return true;
+  }
+  return false;
+}
+
+export const errorBody = (error: DomainError, requestId: string) => ({
+  error: { code: error.code, message: error.message, ...(error.problems.length ? { problems: error.problems } : {}), requestId },
+});

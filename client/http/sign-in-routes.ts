@@ -1,0 +1,128 @@
+import { fromNodeHeaders } from 'better-auth/node';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AUTH_BASE_PATH, OIDC_PROVIDER_ID, type Auth } from '../../auth/create-auth';
+import { DomainError } from '../../domain/domain-error';
+import { escapeHtml } from '../../mail/html';
+import { checkCsrf, identityOf } from './guard';
+import { page } from './pages/layout';
+import type { HttpApp } from './server';
+
+const credentials = z.object({
+  email: z.email('must be an email address').trim().toLowerCase().max(254),
+  password: z.string().min(1, 'is required').max(256),
+  _csrf: z.string().optional(),
+});
+
+const sessionAnswer = z.object({
+  user: z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.string(), office: z.string().nullable() }),
+  via: z.enum(['password', 'oidc', 'api-key']),
+  csrfToken: z.string().nullable().describe('Send as X-CSRF-Token with state-changing requests made with the session cookie.'),
+});
+
+/** Hands better-auth's answer (status, cookies, body or redirect) to the client unchanged. */
+async function relay(reply: FastifyReply, response: Response): Promise<FastifyReply> {
+  void reply.code(response.status);
+  response.headers.forEach((value, key) => {
+    if (key !== 'set-cookie' && key !== 'content-length') void reply.header(key, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) void reply.header('set-cookie', cookies);
+  return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : null);
+}
+
+const isForm = (request: FastifyRequest) => (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+
+function signInPage(csrfToken: string, oidcEnabled: boolean, error?: string): string {
+  const oidc = oidcEnabled
+    ? `<form method="post" action="/sign-in/oidc"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}"><button>Sign in with your office account</button></form><p class="muted">or with a k2flow password:</p>`
+    : '';
+  return page(
+    'Sign in',
+    `${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}${oidc}<form method="post" action="/sign-in"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}">
+<p><label>Email<br><input name="email" type="email" autocomplete="username" required></label></p>
+<p><label>Password<br><input name="password" type="password" autocomplete="current-password" required></label></p>
+<button>Sign in</button></form>`,
+  );
+}
+
+/**
+ * Sign-in with a password (a page for people, JSON for tools), sign-out, and sign-in through the
+ * office's OpenID Connect provider. Attempts are limited per address and per account.
+ */
+export function addSignInRoutes(app: HttpApp, { auth, oidcEnabled }: { auth: Auth; oidcEnabled: boolean }): void {
+  app.get('/sign-in', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(signInPage(reply.generateCsrf({ userInfo: '' }), oidcEnabled)),
+  );
+
+  // Per address before the body is read, then per account once it is: a guesser is stopped on
+  // either, and one person's mistyped password never locks out the rest of their office.
+  const perAddress = app.rateLimit({ max: 30, timeWindow: '15 minutes' });
+  const perAccount = {
+    max: 10,
+    timeWindow: '15 minutes',
+    hook: 'preHandler' as const,
+    keyGenerator: (request: FastifyRequest) => `sign-in:${String((request.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
+  };
+  app.post(
+    '/sign-in',
+    {
+      config: { access: 'public', invalid: 'The sign-in is incomplete', rateLimit: perAccount },
+      onRequest: perAddress,
+      schema: { summary: 'Sign in with an email and password; sets the session cookie.', tags: ['sign-in'], body: credentials },
+    },
+    async (request, reply) => {
+      // The page's form carries a CSRF token, so no other site can sign a browser into an account of its choosing.
+      if (isForm(request)) await checkCsrf(app, request, reply);
+      const { email, password } = request.body;
+      const response = await auth.api.signInEmail({ body: { email, password }, headers: fromNodeHeaders(request.headers), asResponse: true });
+      if (response.status === 401 || response.status === 403) {
+        const message = 'The email or password is not right.';
+        if (isForm(request)) return reply.code(401).type('text/html; charset=utf-8').send(signInPage(reply.generateCsrf({ userInfo: '' }), oidcEnabled, message));
+        throw new DomainError('UNAUTHENTICATED', message);
+      }
+      if (!response.ok) return relay(reply, response);
+      void reply.header('set-cookie', response.headers.getSetCookie());
+      if (isForm(request)) return reply.redirect('/', 303);
+      // better-auth's answer carries the session token; it belongs in the HttpOnly cookie only.
+      const { user } = (await response.json()) as { user: { id: string; name: string; email: string; role?: string | null; office?: string | null } };
+      return { signedIn: true, user: { id: user.id, name: user.name, email: user.email, role: user.role ?? null, office: user.office ?? null } };
+    },
+  );
+
+  app.post('/sign-out', { config: { access: 'read' }, schema: { summary: 'End the current session.', tags: ['sign-in'] } }, async (request, reply) => {
+    const response = await auth.api.signOut({ headers: fromNodeHeaders(request.headers), asResponse: true });
+    if (isForm(request)) return reply.header('set-cookie', response.headers.getSetCookie()).redirect('/sign-in', 303);
+    return relay(reply, response);
+  });
+
+  app.get('/api/session', { config: { access: 'read' }, schema: { summary: 'Who is signed in, and the CSRF token for their session.', tags: ['sign-in'], response: { 200: sessionAnswer } } }, async (request, reply) => {
+    const identity = identityOf(request);
+    return {
+      user: { id: identity.userId, name: identity.name, email: identity.email, role: identity.role, office: identity.office },
+      via: identity.via,
+      csrfToken: identity.sessionId ? reply.generateCsrf({ userInfo: identity.sessionId }) : null,
+    };
+  });
+
+  if (!oidcEnabled) return;
+  app.post(
+    '/sign-in/oidc',
+    { config: { access: 'public', rateLimit: { max: 30, timeWindow: '15 minutes' } }, schema: { summary: "Start sign-in with the office's identity provider (redirects there).", tags: ['sign-in'] } },
+    async (request, reply) => {
+      await checkCsrf(app, request, reply);
+      const response = await auth.api.signInSocial({ body: { provider: OIDC_PROVIDER_ID, callbackURL: '/', errorCallbackURL: '/sign-in', disableRedirect: true }, headers: fromNodeHeaders(request.headers), asResponse: true });
+      const { url } = (await response.clone().json()) as { url?: string };
+      if (!response.ok || !url) throw new DomainError('UNAVAILABLE', "The office's identity provider cannot be reached right now; try again shortly.");
+      return reply.header('set-cookie', response.headers.getSetCookie()).redirect(url, 303);
+    },
+  );
+  // The identity provider sends the browser back here; better-auth checks state and PKCE, then signs the person in.
+  app.get(
+    `${AUTH_BASE_PATH}/callback/:providerId`,
+    { config: { access: 'public', rateLimit: { max: 60, timeWindow: '15 minutes' } }, schema: { hide: true } },
+    async (request, reply) => relay(reply, await auth.handler(new Request(`${publicBase(request)}${request.url}`, { headers: fromNodeHeaders(request.headers) }))),
+  );
+}
+
+const publicBase = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
