@@ -25,6 +25,9 @@ export interface AuthSettings {
 export const OIDC_PROVIDER_ID = 'office';
 export const AUTH_BASE_PATH = '/api/auth';
 export const API_KEY_PREFIX = 'k2f_';
+const COOKIE_PREFIX = 'k2flow';
+/** The session cookie's name (better-auth prefixes it with `__Secure-` under https). */
+export const SESSION_COOKIE = `${COOKIE_PREFIX}.session_token`;
 
 /**
  * better-auth, configured for k2flow: local accounts (no self sign-up: an admin puts people in),
@@ -52,7 +55,7 @@ export function createAuth({ db, secret, publicUrl, oidc }: AuthSettings) {
     // k2flow limits sign-in attempts itself (per account and per address), on its own routes.
     rateLimit: { enabled: false },
     advanced: {
-      cookiePrefix: 'k2flow',
+      cookiePrefix: COOKIE_PREFIX,
       useSecureCookies: publicUrl.startsWith('https:'),
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', path: '/' },
     },

@@ -18,11 +18,8 @@ const isSession = (model: string) => model === 'session';
 
 function hashWhere(model: string, where: Where[] | undefined): Where[] | undefined {
   if (!isSession(model) || !where) return where;
-  return where.map((w) =>
-    w.field !== 'token'
-      ? w
-      : { ...w, value: Array.isArray(w.value) ? (w.value as unknown[]).map((v) => (typeof v === 'string' ? hashSessionToken(v) : v)) : typeof w.value === 'string' ? hashSessionToken(w.value) : w.value },
-  ) as Where[];
+  const hash = (v: unknown) => (typeof v === 'string' ? hashSessionToken(v) : v);
+  return where.map((w) => (w.field === 'token' ? { ...w, value: Array.isArray(w.value) ? w.value.map(hash) : hash(w.value) } : w)) as Where[];
 }
 
 /** The plaintext token a lookup presented, to hand back in place of the stored hash. */

@@ -2,7 +2,7 @@ import { fromNodeHeaders } from 'better-auth/node';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Db } from '../db/prisma-client';
 import type { Actor } from '../domain/actor';
-import type { Auth } from './create-auth';
+import { SESSION_COOKIE, type Auth } from './create-auth';
 import { isRole, type Role } from './roles';
 
 /** A signed-in person as one request sees them. */
@@ -64,6 +64,10 @@ export async function resolveIdentity(auth: Auth, db: Db, headers: IncomingHttpH
   };
 }
 
-const hasSessionCookie = (headers: IncomingHttpHeaders) => /(?:^|;\s*)(?:__Secure-)?k2flow\.session_token=/.test(headers.cookie ?? '');
+const hasSessionCookie = (headers: IncomingHttpHeaders) =>
+  (headers.cookie ?? '').split(';').some((c) => {
+    const name = c.trim().split('=')[0];
+    return name === SESSION_COOKIE || name === `__Secure-${SESSION_COOKIE}`;
+  });
 
 export const actorOf = (identity: Identity, requestId: string): Actor => ({ userId: identity.userId, name: identity.name, email: identity.email, via: identity.via, requestId });

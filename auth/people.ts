@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { Db } from '../db/prisma-client';
 import { DomainError, parseOrThrow } from '../domain/domain-error';
 import type { Auth } from './create-auth';
-import { roles } from './roles';
+import { roleMay, roles, type Role } from './roles';
 
-export const officeKey = z
+const officeKey = z
   .string()
   .trim()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a short key of lowercase letters, digits and hyphens, e.g. "zit-biuro"');
@@ -20,7 +20,6 @@ export const newPerson = z
   })
   .strict()
   .refine((p) => p.role !== 'coordinator' || !!p.office, { path: ['office'], message: 'is required for a coordinator' });
-export type NewPerson = z.infer<typeof newPerson>;
 
 export const newApiKey = z
   .object({
@@ -29,7 +28,6 @@ export const newApiKey = z
     expiresInDays: z.number().int().min(1).max(730).optional(),
   })
   .strict();
-export type NewApiKey = z.infer<typeof newApiKey>;
 
 const personFields = { id: true, name: true, email: true, role: true, office: true, banned: true, createdAt: true } as const;
 const keyFields = { id: true, name: true, start: true, referenceId: true, enabled: true, createdAt: true, expiresAt: true, lastRequest: true } as const;
@@ -60,12 +58,6 @@ export function createPeopleService({ auth, db }: { auth: Auth; db: Db }) {
 
   const list = () => db.user.findMany({ select: personFields, orderBy: { email: 'asc' } });
 
-  async function byEmail(email: string) {
-    const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: personFields });
-    if (!user) throw new DomainError('NOT_FOUND', `No one with the email ${email}.`);
-    return user;
-  }
-
   /** Issues a key acting as `userId`. The answer holds the only copy of the key k2flow will ever show. */
   async function issueKey(userId: string, raw: unknown) {
     const { name, expiresInDays } = parseOrThrow(newApiKey, raw, 'The key request is invalid');
@@ -80,20 +72,21 @@ export function createPeopleService({ auth, db }: { auth: Auth; db: Db }) {
     return rows.map(keyView);
   }
 
-  async function keyOwner(keyId: string): Promise<string> {
-    const row = await db.apikey.findUnique({ where: { id: keyId }, select: { referenceId: true } });
-    if (!row) throw new DomainError('NOT_FOUND', `No API key with id ${keyId}.`);
-    return row.referenceId;
+  /**
+   * Revokes a key at once: the next request that presents it is refused. The row stays, for the
+   * record. People revoke their own keys; those who manage people revoke anyone's.
+   */
+  async function revokeKey(keyId: string, by: { userId: string; role: Role }) {
+    const owned = roleMay(by.role, 'manage') ? {} : { referenceId: by.userId };
+    const { count } = await db.apikey.updateMany({ where: { id: keyId, ...owned }, data: { enabled: false } });
+    if (count === 0) {
+      const exists = await db.apikey.findUnique({ where: { id: keyId }, select: { id: true } });
+      throw exists ? new DomainError('FORBIDDEN', 'Only an admin may revoke someone else’s key.') : new DomainError('NOT_FOUND', `No API key with id ${keyId}.`);
+    }
+    return keyView(await db.apikey.findUniqueOrThrow({ where: { id: keyId }, select: keyFields }));
   }
 
-  /** Revokes a key at once: the next request that presents it is refused. The row stays, for the record. */
-  async function revokeKey(keyId: string) {
-    await keyOwner(keyId);
-    const row = await db.apikey.update({ where: { id: keyId }, data: { enabled: false }, select: keyFields });
-    return keyView(row);
-  }
-
-  return { create, list, byEmail, issueKey, listKeys, keyOwner, revokeKey };
+  return { create, list, issueKey, listKeys, revokeKey };
 }
 
 export type PeopleService = ReturnType<typeof createPeopleService>;

@@ -19,15 +19,16 @@ export async function devAuthSecret(dataDir: string): Promise<string> {
 }
 
 /**
- * On the embedded default, a newcomer is never locked out and never left open: the first start
- * creates a development admin with a random password (kept in the data folder, 0600) and an API
- * key that the CLI on this machine uses for this address. Returns the lines to print.
+ * How to sign in, as lines to print at start. On the embedded default a newcomer is never locked
+ * out and never left open: the first start creates a development admin with a random password
+ * (kept in the data folder, 0600) and an API key that the CLI on this machine uses for this
+ * address. On a real database, the first admin is created on purpose (`k2flow users create-admin`).
  */
-export async function ensureDevAdmin({ db, auth, dataDir, publicUrl }: { db: Db; auth: Auth; dataDir: string; publicUrl: string }): Promise<string[]> {
+export async function signInLines({ db, auth, dataDir, publicUrl, embedded }: { db: Db; auth: Auth; dataDir: string; publicUrl: string; embedded: boolean }): Promise<string[]> {
   const file = path.join(dataDir, 'dev-admin.txt');
-  if (await db.user.findFirst({ where: { role: 'admin' }, select: { id: true } })) {
-    return [`Sign in at ${publicUrl}/sign-in as ${DEV_ADMIN_EMAIL}; the password is in ${file}.`];
-  }
+  const hasAdmin = !!(await db.user.findFirst({ where: { role: 'admin' }, select: { id: true } }));
+  if (!embedded) return hasAdmin ? [] : ['No admin yet: create one with `npx k2flow users create-admin --email … --name …` (see README).'];
+  if (hasAdmin) return [`Sign in at ${publicUrl}/sign-in as ${DEV_ADMIN_EMAIL}; the password is in ${file}.`];
   const password = randomBytes(18).toString('base64url');
   const people = createPeopleService({ auth, db });
   const admin = await people.create({ email: DEV_ADMIN_EMAIL, name: 'Development admin', role: 'admin', office: 'k2', password });

@@ -9,7 +9,7 @@ import { createWorker } from '../worker/create-worker';
 import { buildActivityDeps } from '../worker/dependencies';
 import { authFromConfig } from '../client/http/auth-from-config';
 import { lockDataDir } from './data-dir-lock';
-import { devAuthSecret, ensureDevAdmin } from './dev-admin';
+import { devAuthSecret, signInLines } from './dev-admin';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startMailbox } from './mailbox';
 import { startTemporalDevServer } from './temporal-dev-server';
@@ -70,11 +70,7 @@ export async function runStack({ temporalCli }: { temporalCli: string | null }):
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const secret = config.K2FLOW_AUTH_SECRET ?? (await devAuthSecret(dataDir));
     const signIn = authFromConfig(config, deps.db, secret);
-    const adminLines = embeddedDb
-      ? await ensureDevAdmin({ db: deps.db, auth: signIn.auth, dataDir, publicUrl: config.PUBLIC_URL })
-      : (await deps.db.user.findFirst({ where: { role: 'admin' }, select: { id: true } }))
-        ? []
-        : ['No admin yet: create one with `npx k2flow users create-admin --email … --name …` (see README).'];
+    const adminLines = await signInLines({ db: deps.db, auth: signIn.auth, dataDir, publicUrl: config.PUBLIC_URL, embedded: !!embeddedDb });
     const server = await createHttpServer({
       ...signIn,
       db: deps.db,

@@ -13,9 +13,16 @@ export class UnreachableError extends Error {}
 /** No API key to send: the person has not signed in on this machine. */
 export class MissingKeyError extends Error {}
 
-export function createApiClient(baseUrl: string, apiKey: string | null) {
+/**
+ * Calls the API with an API key, or (`'session'`) as a browser would: keeping the cookies the
+ * server sets, which is how `k2flow login` signs in before it asks for a key.
+ */
+export function createApiClient(baseUrl: string, credential: string | 'session' | null) {
+  const apiKey = credential === 'session' ? null : credential;
+  const jar = new Map<string, string>();
   async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    if (!apiKey && !headers.cookie) throw new MissingKeyError(`No API key for ${baseUrl}: set K2FLOW_API_KEY, or run \`k2flow login\` once.`);
+    if (!credential && path !== '/sign-in') throw new MissingKeyError(`No API key for ${baseUrl}: set K2FLOW_API_KEY, or run \`k2flow login\` once.`);
+    const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
     let response: Response;
     try {
       response = await fetch(new URL(path, baseUrl), {
@@ -23,6 +30,7 @@ export function createApiClient(baseUrl: string, apiKey: string | null) {
         headers: {
           accept: 'application/json',
           ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+          ...(cookie ? { cookie } : {}),
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...headers,
         },
@@ -30,6 +38,13 @@ export function createApiClient(baseUrl: string, apiKey: string | null) {
       });
     } catch (error) {
       throw new UnreachableError(`Cannot reach k2flow at ${baseUrl} (${(error as Error).cause ?? (error as Error).message}). Is it running? Set K2FLOW_URL to its address.`);
+    }
+    if (credential === 'session') {
+      for (const set of response.headers.getSetCookie()) {
+        const [pair] = set.split(';');
+        const at = pair!.indexOf('=');
+        jar.set(pair!.slice(0, at).trim(), pair!.slice(at + 1));
+      }
     }
     const text = await response.text();
     let parsed: unknown;
@@ -63,10 +78,12 @@ export function createApiClient(baseUrl: string, apiKey: string | null) {
     removeUnit: (id: string, unitKey: string, reason: string) =>
       call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}/units/${enc(unitKey)}/remove`, { reason }),
     list: () => call<{ applications: Array<Record<string, unknown>> }>('GET', '/api/applications'),
-    whoAmI: () => call<{ user: { email: string; role: string; office: string | null } }>('GET', '/api/session'),
+    signIn: (email: string, password: string) => call<{ signedIn: true }>('POST', '/sign-in', { email, password }),
+    /** Ends the session, or revokes the API key this client sends. */
+    signOut: (headers: Record<string, string> = {}) => call<Record<string, unknown>>('POST', '/sign-out', {}, headers),
+    session: () => call<{ user: { email: string; role: string; office: string | null }; csrfToken: string | null }>('GET', '/api/session'),
     issueKey: (name: string, headers: Record<string, string> = {}) => call<{ key: { id: string; key: string } }>('POST', '/api/keys', { name }, headers),
     listKeys: () => call<{ keys: Array<{ id: string; name: string | null; start: string | null; revoked: boolean; lastUsedAt: string | null; createdAt: string }> }>('GET', '/api/keys'),
     revokeKey: (keyId: string) => call<Record<string, unknown>>('POST', `/api/keys/${enc(keyId)}/revoke`, {}),
-    call,
   };
 }

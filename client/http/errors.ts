@@ -73,6 +73,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-export const errorBody = (error: DomainError, requestId: string) => ({
-  error: { code: error.code, message: error.message, ...(error.problems.length ? { problems: error.problems } : {}), requestId },
+/** The JSON error of every API answer; a fault of ours (no DomainError) is INTERNAL. */
+export const errorBody = (error: DomainError | null, requestId: string) => ({
+  error: error
+    ? { code: error.code, message: error.message, ...(error.problems.length ? { problems: error.problems } : {}), requestId }
+    : { code: 'INTERNAL', message: 'Something went wrong on our side; it has been logged.', requestId },
 });
+
+/** How every rate limit answers: a RATE_LIMITED error the error handler turns into 429 with Retry-After. */
+export const rateLimitSettings = {
+  global: false,
+  errorResponseBuilder: (_req: unknown, ctx: { ttl: number }) =>
+    Object.assign(new Error(`Too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s.`), { statusCode: 429, code: 'RATE_LIMITED' }),
+};

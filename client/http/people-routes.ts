@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { newApiKey, newPerson, type PeopleService } from '../../auth/people';
+import { roleMay } from '../../auth/roles';
 import { DomainError } from '../../domain/domain-error';
 import { identityOf } from './guard';
 import type { HttpApp } from './server';
@@ -19,7 +20,7 @@ export function addPeopleRoutes(app: HttpApp, people: PeopleService): void {
 
   app.get('/api/keys', { config: { access: 'read' }, schema: { summary: 'API keys: your own, or (admins) everyone’s.', tags } }, async (request) => {
     const identity = identityOf(request);
-    return { keys: await people.listKeys(identity.role === 'admin' ? undefined : identity.userId) };
+    return { keys: await people.listKeys(roleMay(identity.role, 'manage') ? undefined : identity.userId) };
   });
 
   app.post(
@@ -28,16 +29,13 @@ export function addPeopleRoutes(app: HttpApp, people: PeopleService): void {
     async (request, reply) => {
       const identity = identityOf(request);
       const { userId, ...key } = request.body;
-      if (userId && userId !== identity.userId && identity.role !== 'admin') throw new DomainError('FORBIDDEN', 'Only an admin may issue a key for someone else.');
+      if (userId && userId !== identity.userId && !roleMay(identity.role, 'manage')) throw new DomainError('FORBIDDEN', 'Only an admin may issue a key for someone else.');
       void reply.code(201);
       return { key: await people.issueKey(userId ?? identity.userId, key) };
     },
   );
 
   app.post('/api/keys/:keyId/revoke', { config: { access: 'read' }, schema: { summary: 'Revoke an API key at once.', tags, params: onKey } }, async (request) => {
-    const identity = identityOf(request);
-    const owner = await people.keyOwner(request.params.keyId);
-    if (owner !== identity.userId && identity.role !== 'admin') throw new DomainError('FORBIDDEN', 'Only an admin may revoke someone else’s key.');
-    return { key: await people.revokeKey(request.params.keyId) };
+    return { key: await people.revokeKey(request.params.keyId, identityOf(request)) };
   });
 }

@@ -6,18 +6,19 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
-import type { Auth } from '../../auth/create-auth';
+import { SESSION_COOKIE, type Auth } from '../../auth/create-auth';
 import { createPeopleService } from '../../auth/people';
 import type { Db } from '../../db/prisma-client';
+import { DomainError } from '../../domain/domain-error';
 import type { Mailbox } from '../../dev/mailbox';
 import type { ScheduleUnit } from '../../workflows/calendar/schedule';
 import { createApplicationService } from '../services/applications';
 import { createApprovalService } from '../services/approvals';
 import { addApiRoutes } from './api-routes';
 import { addApprovalRoutes } from './approval-routes';
-import { errorBody, explain, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
+import { errorBody, explain, rateLimitSettings, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
 import { installGuard, type RouteAccess } from './guard';
 import { addMailboxRoutes } from './mailbox-routes';
 import { addOpenApiRoutes } from './openapi-routes';
@@ -73,14 +74,13 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     },
     // A malformed path never reaches a route or a hook: answer it here in the same shape.
     frameworkErrors: (error, request, reply) => {
-      const explained = explain(error) ?? explain({ statusCode: 400 })!;
+      const explained = explain(error) ?? new DomainError('VALIDATION', 'The request cannot be processed as sent.');
       void (reply as unknown as FastifyReply).header('x-request-id', request.id).code(statusOf[explained.code]).send(errorBody(explained, request.id));
     },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; answers are sent as the handlers build them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  void serializerCompiler;
   app.removeContentTypeParser('text/plain');
 
   await app.register(helmet, {
@@ -105,15 +105,12 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     csrfOpts: { userInfo: true, hmacKey: deps.secret },
   });
   await app.register(formbody, { bodyLimit: 32_000 });
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`Too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s.`), { statusCode: 429, code: 'RATE_LIMITED' }),
-  });
+  await app.register(rateLimit, rateLimitSettings);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'k2flow API', version: '1', description: 'Joint funding applications on Temporal. Authenticate with a session cookie (pages) or an API key: Authorization: Bearer <key>.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'k2flow.session_token' } } },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
       security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
@@ -140,7 +137,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
       const title = explained ? { 503: 'Try again shortly', 429: 'Too many requests', 401: 'Sign in' }[status] ?? 'Cannot do that' : 'Something went wrong';
       return reply.type('text/html; charset=utf-8').send(messagePage(title, explained?.message ?? `Something went wrong on our side; it has been logged (request ${request.id}).`));
     }
-    return reply.send(errorBody(explained ?? { code: 'INTERNAL' as never, message: 'Something went wrong on our side; it has been logged.', problems: [] } as never, request.id));
+    return reply.send(errorBody(explained, request.id));
   });
   app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 300, timeWindow: '1 minute' }) }, async (request, reply) => {
     const message = `No route for ${request.method} ${request.url.startsWith('/approvals/') ? '/approvals/:token' : request.url.split('?')[0]}.`;
@@ -164,7 +161,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
         ),
       ),
   );
-  addSignInRoutes(app, { auth, oidcEnabled: deps.oidcEnabled ?? false });
+  addSignInRoutes(app, { auth, people, oidcEnabled: deps.oidcEnabled ?? false });
   addApiRoutes(app, applications);
   addPeopleRoutes(app, people);
   addApprovalRoutes(app, approvals);

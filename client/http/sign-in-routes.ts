@@ -2,8 +2,12 @@ import { fromNodeHeaders } from 'better-auth/node';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AUTH_BASE_PATH, OIDC_PROVIDER_ID, type Auth } from '../../auth/create-auth';
+import type { PeopleService } from '../../auth/people';
 import { DomainError } from '../../domain/domain-error';
 import { escapeHtml } from '../../mail/html';
+import rateLimit from '@fastify/rate-limit';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { rateLimitSettings } from './errors';
 import { checkCsrf, identityOf } from './guard';
 import { page } from './pages/layout';
 import type { HttpApp } from './server';
@@ -50,13 +54,15 @@ function signInPage(csrfToken: string, oidcEnabled: boolean, error?: string): st
  * Sign-in with a password (a page for people, JSON for tools), sign-out, and sign-in through the
  * office's OpenID Connect provider. Attempts are limited per address and per account.
  */
-export function addSignInRoutes(app: HttpApp, { auth, oidcEnabled }: { auth: Auth; oidcEnabled: boolean }): void {
+export function addSignInRoutes(app: HttpApp, { auth, people, oidcEnabled }: { auth: Auth; people: PeopleService; oidcEnabled: boolean }): void {
   app.get('/sign-in', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').send(signInPage(reply.generateCsrf({ userInfo: '' }), oidcEnabled)),
   );
 
   // Per address before the body is read, then per account once it is: a guesser is stopped on
   // either, and one person's mistyped password never locks out the rest of their office.
+  // @fastify/rate-limit applies one limit per request per registration, so the per-account limit
+  // comes from a second registration, scoped to this route.
   const perAddress = app.rateLimit({ max: 30, timeWindow: '15 minutes' });
   const perAccount = {
     max: 10,
@@ -64,33 +70,39 @@ export function addSignInRoutes(app: HttpApp, { auth, oidcEnabled }: { auth: Aut
     hook: 'preHandler' as const,
     keyGenerator: (request: FastifyRequest) => `sign-in:${String((request.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
   };
-  app.post(
-    '/sign-in',
-    {
-      config: { access: 'public', invalid: 'The sign-in is incomplete', rateLimit: perAccount },
-      onRequest: perAddress,
-      schema: { summary: 'Sign in with an email and password; sets the session cookie.', tags: ['sign-in'], body: credentials },
-    },
-    async (request, reply) => {
-      // The page's form carries a CSRF token, so no other site can sign a browser into an account of its choosing.
-      if (isForm(request)) await checkCsrf(app, request, reply);
-      const { email, password } = request.body;
-      const response = await auth.api.signInEmail({ body: { email, password }, headers: fromNodeHeaders(request.headers), asResponse: true });
-      if (response.status === 401 || response.status === 403) {
-        const message = 'The email or password is not right.';
-        if (isForm(request)) return reply.code(401).type('text/html; charset=utf-8').send(signInPage(reply.generateCsrf({ userInfo: '' }), oidcEnabled, message));
-        throw new DomainError('UNAUTHENTICATED', message);
-      }
-      if (!response.ok) return relay(reply, response);
-      void reply.header('set-cookie', response.headers.getSetCookie());
-      if (isForm(request)) return reply.redirect('/', 303);
-      // better-auth's answer carries the session token; it belongs in the HttpOnly cookie only.
-      const { user } = (await response.json()) as { user: { id: string; name: string; email: string; role?: string | null; office?: string | null } };
-      return { signedIn: true, user: { id: user.id, name: user.name, email: user.email, role: user.role ?? null, office: user.office ?? null } };
-    },
-  );
+  app.register(async (plain) => {
+    const scope = plain.withTypeProvider<ZodTypeProvider>();
+    await scope.register(rateLimit, rateLimitSettings);
+    scope.post(
+      '/sign-in',
+      {
+        config: { access: 'public', invalid: 'The sign-in is incomplete', rateLimit: perAccount },
+        onRequest: perAddress,
+        schema: { summary: 'Sign in with an email and password; sets the session cookie.', tags: ['sign-in'], body: credentials },
+      },
+      async (request, reply) => {
+        // The page's form carries a CSRF token, so no other site can sign a browser into an account of its choosing.
+        if (isForm(request)) await checkCsrf(app, request, reply);
+        const { email, password } = request.body;
+        const response = await auth.api.signInEmail({ body: { email, password }, headers: fromNodeHeaders(request.headers), asResponse: true });
+        if (response.status === 401 || response.status === 403) {
+          const message = 'The email or password is not right.';
+          if (isForm(request)) return reply.code(401).type('text/html; charset=utf-8').send(signInPage(reply.generateCsrf({ userInfo: '' }), oidcEnabled, message));
+          throw new DomainError('UNAUTHENTICATED', message);
+        }
+        if (!response.ok) return relay(reply, response);
+        void reply.header('set-cookie', response.headers.getSetCookie());
+        if (isForm(request)) return reply.redirect('/', 303);
+        // better-auth's answer carries the session token; it belongs in the HttpOnly cookie only.
+        const { user } = (await response.json()) as { user: { id: string; name: string; email: string; role?: string | null; office?: string | null } };
+        return { signedIn: true, user: { id: user.id, name: user.name, email: user.email, role: user.role ?? null, office: user.office ?? null } };
+      },
+    );
+  });
 
-  app.post('/sign-out', { config: { access: 'read' }, schema: { summary: 'End the current session.', tags: ['sign-in'] } }, async (request, reply) => {
+  app.post('/sign-out', { config: { access: 'read' }, schema: { summary: 'End the current session, or revoke the API key that makes this request.', tags: ['sign-in'] } }, async (request, reply) => {
+    const identity = identityOf(request);
+    if (identity.apiKeyId) return { signedOut: true, key: await people.revokeKey(identity.apiKeyId, identity) };
     const response = await auth.api.signOut({ headers: fromNodeHeaders(request.headers), asResponse: true });
     if (isForm(request)) return reply.header('set-cookie', response.headers.getSetCookie()).redirect('/sign-in', 303);
     return relay(reply, response);

@@ -1,9 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../../auth/create-auth';
+import { hashSessionToken } from '../../auth/hashed-session-tokens';
 import { makeInput } from '../support/application-input';
 import type { apiOf } from '../support/api';
-import { PASSWORD, useHarness, type Harness } from '../support/harness';
+import { useHarness, type Harness } from '../support/harness';
+import { PASSWORD } from '../support/people';
 
 let h: Harness;
 let api: ReturnType<typeof apiOf>;
@@ -117,7 +120,7 @@ describe('sessions, keys and CSRF', () => {
     const { res, cookie } = await signIn(h.people.coordinator.email);
     expect(res.status).toBe(200);
     const answer = (await res.clone().text());
-    const setCookie = res.headers.getSetCookie().find((c) => c.startsWith('k2flow.session_token='))!;
+    const setCookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
     const token = decodeURIComponent(cookie.split('=')[1]!).split('.')[0]!;
@@ -125,16 +128,25 @@ describe('sessions, keys and CSRF', () => {
     const sessions = await h.db.session.findMany({ where: { userId: h.people.coordinator.id }, select: { token: true } });
     expect(sessions.length).toBeGreaterThan(0);
     expect(sessions.map((s) => s.token)).not.toContain(token);
+    expect(sessions.map((s) => s.token)).toContain(hashSessionToken(token));
     const me = await call('/api/session', { headers: { cookie } });
     expect(me.status).toBe(200);
     expect(((await me.json()) as any).user.email).toBe(h.people.coordinator.email);
   });
 
-  it('refuses a wrong password with 401 and a sentence', async () => {
-    const first = await signIn(h.people.auditor.email, 'wrong password');
+  it('refuses a wrong password with 401 and a sentence, and limits attempts per account with 429 and Retry-After', async () => {
+    const email = h.people.auditor.email;
+    const first = await signIn(email, 'wrong password');
     expect(first.res.status).toBe(401);
     expect(((await first.res.json()) as any).error.message).toBe('The email or password is not right.');
-    expect(first.res.headers.getSetCookie().some((c) => c.startsWith('k2flow.session_token='))).toBe(false);
+    expect(first.res.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
+    let last = first.res;
+    for (let i = 0; i < 12 && last.status !== 429; i++) last = (await signIn(email, 'wrong password')).res;
+    expect(last.status).toBe(429);
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await last.json()) as any).error.code).toBe('RATE_LIMITED');
+    // Another account from the same address is not locked out by it.
+    expect((await signIn(h.people.admin.email)).res.status).toBe(200);
   });
 
   it('refuses a state-changing request made with the session cookie but without its CSRF token', async () => {
@@ -159,6 +171,7 @@ describe('sessions, keys and CSRF', () => {
     const { key } = (await issued.json()) as { key: { id: string; key: string } };
     const stored = await h.db.apikey.findUniqueOrThrow({ where: { id: key.id }, select: { key: true } });
     expect(stored.key).not.toContain(key.key);
+    expect(stored.key).toBe(createHash('sha256').update(key.key).digest('base64url'));
     expect((await call('/api/applications', { key: key.key })).status).toBe(200);
     const listed = (await (await call('/api/keys', { key: key.key })).json()) as { keys: Array<{ id: string; lastUsedAt: string | null; key?: string }> };
     const row = listed.keys.find((k) => k.id === key.id)!;
@@ -209,6 +222,19 @@ describe('hostile input', () => {
     const body = (await (await call('/api/applications')).json()) as { error: { code: string; requestId: string } };
     expect(body.error).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(body.error.requestId).toBeTruthy();
+  });
+});
+
+// Last in the file: it spends this address's budget of approval-link requests on the shared server.
+describe('rate limits', () => {
+  it('answers a scanner of approval links with 429 and Retry-After; a person opening a link a few times never sees it', async () => {
+    const guess = () => call(`/approvals/${randomUUID()}`);
+    for (let i = 0; i < 5; i++) expect((await guess()).status).toBe(404);
+    let last = await guess();
+    for (let i = 0; i < 200 && last.status !== 429; i++) last = await guess();
+    expect(last.status).toBe(429);
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last.headers.get('content-type')).toContain('text/html');
   });
 });
 

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../dev/free-port';
 import { makeInput } from '../support/application-input';
 import { startHarness, type Harness } from '../support/harness';
+import { PASSWORD } from '../support/people';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/k2flow.mjs');
 let h: Harness;
@@ -16,9 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-function k2flow(args: string[], url = h.baseUrl): Promise<{ code: number; stdout: string; stderr: string }> {
+function k2flow(args: string[], url = h.baseUrl, env: Record<string, string | undefined> = { K2FLOW_API_KEY: h.people.coordinator.key }): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, K2FLOW_URL: url, K2FLOW_API_KEY: h.people.coordinator.key, K2FLOW_CONFIG_DIR: dir } }, (error, stdout, stderr) =>
+    execFile(process.execPath, [bin, ...args], { env: { ...process.env, K2FLOW_URL: url, K2FLOW_CONFIG_DIR: dir, ...env } }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
@@ -113,5 +114,27 @@ describe('the k2flow CLI', () => {
     const unreachable = await k2flow(['status', 'x'], `http://127.0.0.1:${await freePort()}`);
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toMatch(/Cannot reach k2flow at http:\/\/127\.0\.0\.1:\d+/);
+  });
+  it('logs in with a password, keeps the key readable by the user alone, and logs out by revoking it', async () => {
+    const asStored = { K2FLOW_API_KEY: undefined, K2FLOW_PASSWORD: PASSWORD };
+    const login = await k2flow(['login', '--email', h.people.auditor.email], h.baseUrl, asStored);
+    expect(login).toMatchObject({ code: 0, stderr: '' });
+    const file = path.join(dir, 'credentials.json');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const stored = JSON.parse(await readFile(file, 'utf8')).servers[h.baseUrl].apiKey as string;
+    expect(stored.startsWith('k2f_')).toBe(true);
+    expect((await k2flow(['whoami'], h.baseUrl, asStored)).stdout.trim()).toBe(`${h.people.auditor.email} (auditor)`);
+    expect(await k2flow(['logout'], h.baseUrl, asStored)).toMatchObject({ code: 0 });
+    // The key was revoked on the server, not only forgotten here.
+    expect((await k2flow(['whoami'], h.baseUrl, { K2FLOW_API_KEY: stored })).code).toBe(3);
+    const none = await k2flow(['list'], h.baseUrl, asStored);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('No API key');
+  });
+
+  it('refuses a wrong password with exit 3 and a sentence', async () => {
+    const result = await k2flow(['login', '--email', h.people.auditor.email], h.baseUrl, { K2FLOW_API_KEY: undefined, K2FLOW_PASSWORD: 'not the password' });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('The email or password is not right.');
   });
 });

@@ -2,8 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createAuth } from '../../auth/create-auth';
-import { createPeopleService } from '../../auth/people';
+import type { PeopleService } from '../../auth/people';
 import { createHttpServer } from '../../client/http/server';
 import { freePort } from '../../dev/free-port';
 import { createDb } from '../../db/prisma-client';
@@ -11,6 +10,7 @@ import { startMailbox } from '../../dev/mailbox';
 import { createSmtpMailer } from '../../mail/mailer';
 import { createWorker } from '../../worker/create-worker';
 import { apiOf } from './api';
+import { personWithKey, testSignIn } from './people';
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
@@ -31,12 +31,9 @@ export async function startHarness() {
   const clock = () => new Date();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const secret = randomUUID() + randomUUID();
-  const auth = createAuth({ db, secret, publicUrl: baseUrl });
+  const { people: peopleService, ...signIn } = testSignIn(db, baseUrl);
   const server = await createHttpServer({
-    auth,
-    secret,
-    publicUrl: baseUrl,
+    ...signIn,
     db,
     temporal,
     taskQueue,
@@ -46,7 +43,7 @@ export async function startHarness() {
     log: (line) => logLines.push(line),
   });
   await server.listen({ port, host: '127.0.0.1' });
-  const people = await signedInPeople(createPeopleService({ auth, db }));
+  const people = await signedInPeople(peopleService);
 
   const mailer = createSmtpMailer(mailbox.smtpUrl, 'k2flow tests <tests@k2flow.local>');
   const deps = { db, mailer, clock, publicUrl: baseUrl };
@@ -69,7 +66,7 @@ export async function startHarness() {
     deps,
     logLines,
     app: server,
-    auth,
+    auth: signIn.auth,
     people,
     async stop() {
       worker.shutdown();
@@ -94,24 +91,15 @@ export function useHarness(use: (started: { h: Harness; api: ReturnType<typeof a
   afterAll(() => h?.stop());
 }
 
-export const PASSWORD = 'correct horse battery staple';
-
 /**
- * One person of each role, in unique emails so suites share the database safely: a coordinator
- * of office "k2" (the one the API helpers act as), a coordinator of another office, an admin and
- * an auditor, each with an API key.
+ * One person of each role: a coordinator of office "k2" (the one the API helpers act as), a
+ * coordinator of another office, an admin and an auditor, each with an API key.
  */
-async function signedInPeople(people: ReturnType<typeof createPeopleService>) {
-  const tag = randomUUID().slice(0, 8);
-  const make = async (role: 'coordinator' | 'admin' | 'auditor', office: string | undefined, name: string) => {
-    const user = await people.create({ email: `${name}-${tag}@k2flow.test`, name: `${name} ${tag}`, role, office, password: PASSWORD });
-    const { key, id: keyId } = await people.issueKey(user.id, { name: 'tests' });
-    return { ...user, key, keyId };
-  };
+async function signedInPeople(people: PeopleService) {
   return {
-    coordinator: await make('coordinator', 'k2', 'coordinator'),
-    otherCoordinator: await make('coordinator', 'other-office', 'other-coordinator'),
-    admin: await make('admin', undefined, 'admin'),
-    auditor: await make('auditor', undefined, 'auditor'),
+    coordinator: await personWithKey(people, 'coordinator', 'k2', 'coordinator'),
+    otherCoordinator: await personWithKey(people, 'coordinator', 'other-office', 'other-coordinator'),
+    admin: await personWithKey(people, 'admin', undefined, 'admin'),
+    auditor: await personWithKey(people, 'auditor', undefined, 'auditor'),
   };
 }
