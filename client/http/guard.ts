@@ -73,6 +73,21 @@ export interface RouteAccess {
   access: Access;
 }
 
+/**
+ * What a CSRF token is bound to: the session it was issued in, or (for the sign-in forms, before
+ * there is one) this fixed value, so the token still pairs with the browser's secret cookie.
+ * Never empty: @fastify/csrf refuses every token bound to an empty value.
+ */
+export const csrfBinding = (request: FastifyRequest) => request.identity?.sessionId ?? 'signed-out';
+
+/** A CSRF token for a form or script of the person making this request. */
+export const csrfTokenFor = (request: FastifyRequest, reply: FastifyReply) => reply.generateCsrf({ userInfo: csrfBinding(request) });
+
+/** Resolves when the request carries a valid CSRF token; rejects with the plugin's error (answered 403) otherwise. */
 export function checkCsrf(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  return new Promise((resolve, reject) => app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) => {
+    // The plugin refuses by sending the error on the reply and never calling back; take that send as the refusal.
+    const refusing = Object.create(reply, { send: { value: (error: Error) => reject(error) } }) as FastifyReply;
+    app.csrfProtection(request, refusing, (error?: Error) => (error ? reject(error) : resolve()));
+  });
 }

@@ -19,7 +19,7 @@ import { createApprovalService } from '../services/approvals';
 import { addApiRoutes } from './api-routes';
 import { addApprovalRoutes } from './approval-routes';
 import { errorBody, explain, rateLimitSettings, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
-import { installGuard, type RouteAccess } from './guard';
+import { csrfBinding, installGuard, type RouteAccess } from './guard';
 import { addMailboxRoutes } from './mailbox-routes';
 import { addOpenApiRoutes } from './openapi-routes';
 import { page, messagePage } from './pages/layout';
@@ -101,7 +101,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: deps.publicUrl.startsWith('https:') },
     getToken: (req) => (req.headers['x-csrf-token'] as string | undefined) ?? (req.body as { _csrf?: string } | undefined)?._csrf,
     // Tokens are bound to the session they were issued for (an HMAC over its id).
-    getUserInfo: (req) => req.identity?.sessionId ?? '',
+    getUserInfo: csrfBinding,
     csrfOpts: { userInfo: true, hmacKey: deps.secret },
   });
   await app.register(formbody, { bodyLimit: 32_000 });

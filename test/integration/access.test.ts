@@ -3,10 +3,13 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../auth/create-auth';
 import { hashSessionToken } from '../../auth/hashed-session-tokens';
+import { createHttpServer } from '../../client/http/server';
+import { freePort } from '../../dev/free-port';
 import { makeInput } from '../support/application-input';
+import { cookieBrowser } from '../support/browser';
 import type { apiOf } from '../support/api';
 import { useHarness, type Harness } from '../support/harness';
-import { PASSWORD } from '../support/people';
+import { PASSWORD, personWithKey, testSignIn } from '../support/people';
 
 let h: Harness;
 let api: ReturnType<typeof apiOf>;
@@ -132,6 +135,46 @@ describe('sessions, keys and CSRF', () => {
     const me = await call('/api/session', { headers: { cookie } });
     expect(me.status).toBe(200);
     expect(((await me.json()) as any).user.email).toBe(h.people.coordinator.email);
+  });
+
+  it('marks the session and CSRF cookies Secure (with the __Secure- prefix) when k2flow is served over https', async () => {
+    // As behind an office's TLS-terminating proxy: PUBLIC_URL is https, the proxy talks plain HTTP to k2flow.
+    const port = await freePort();
+    const { people, ...signIn } = testSignIn(h.db, 'https://k2flow.office.example');
+    const server = await createHttpServer({ ...signIn, db: h.db, temporal: h.temporal, taskQueue: h.taskQueue });
+    await server.listen({ port, host: '127.0.0.1' });
+    try {
+      const person = await personWithKey(people, 'coordinator', 'k2', 'secure-cookie');
+      const res = await fetch(`http://127.0.0.1:${port}/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: person.email, password: PASSWORD }) });
+      expect(res.status).toBe(200);
+      const session = res.headers.getSetCookie().find((c) => c.startsWith(`__Secure-${SESSION_COOKIE}=`));
+      expect(session, res.headers.getSetCookie().join('\n')).toBeDefined();
+      expect(session).toMatch(/;\s*Secure/i);
+      expect(session).toMatch(/HttpOnly/i);
+      const me = await fetch(`http://127.0.0.1:${port}/api/session`, { headers: { cookie: session!.split(';')[0]! } });
+      expect(me.status).toBe(200);
+      const csrfCookies = me.headers.getSetCookie();
+      expect(csrfCookies.length).toBeGreaterThan(0);
+      for (const c of csrfCookies) expect(c).toMatch(/;\s*Secure/i);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('signs a person in through the sign-in page, whose form must carry its CSRF token', async () => {
+    const browser = cookieBrowser();
+    const signInPage = await browser.follow(`${h.baseUrl}/sign-in`);
+    const html = await signInPage.response.text();
+    const wrong = await browser.submit(signInPage.url, html, /^\/sign-in$/, { email: h.people.admin.email, password: 'not the password' });
+    expect(wrong.response.status).toBe(401);
+    expect(await wrong.response.text()).toContain('The email or password is not right.');
+    const landed = await browser.submit(signInPage.url, html, /^\/sign-in$/, { email: h.people.admin.email, password: PASSWORD });
+    expect(landed.url.pathname).toBe('/');
+    expect((await browser.send(`${h.baseUrl}/api/session`)).status).toBe(200);
+    // The same form posted from elsewhere (no token, or a token without this browser's secret cookie) is refused.
+    const forged = await fetch(`${h.baseUrl}/sign-in`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: h.people.admin.email, password: PASSWORD, _csrf: /name="_csrf" value="([^"]+)"/.exec(html)![1]! }), redirect: 'manual' });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.getSetCookie().some((c) => c.includes('session_token'))).toBe(false);
   });
 
   it('refuses a wrong password with 401 and a sentence, and limits attempts per account with 429 and Retry-After', async () => {
