@@ -4,6 +4,7 @@ import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { admin, genericOAuth } from 'better-auth/plugins';
 import type { Db } from '../db/prisma-client';
 import { withHashedSessionTokens } from './hashed-session-tokens';
+import { discoveryUrlOf } from './oidc-discovery';
 
 export interface OidcSettings {
   /** The issuer URL; its discovery document is read from `/.well-known/openid-configuration`. */
@@ -39,7 +40,7 @@ export function createAuth({ db, secret, publicUrl, oidc }: AuthSettings) {
   return betterAuth({
     appName: 'k2flow',
     // A refused key or password is an answer to the caller, not an error of ours worth a log line.
-    logger: { level: 'error', log: (level, message, ...args) => (/Failed to validate API key|Invalid password/.test(message) ? undefined : console.error(`[better-auth] ${level}: ${message}`, ...args)) },
+    logger: { level: 'error', log: (level, message, ...args) => (/Failed to validate API key|Invalid password|signup_disabled/.test(message) ? undefined : console.error(`[better-auth] ${level}: ${message}`, ...args)) },
     baseURL: publicUrl,
     basePath: AUTH_BASE_PATH,
     secret,
@@ -82,11 +83,13 @@ export function createAuth({ db, secret, publicUrl, oidc }: AuthSettings) {
               config: [
                 {
                   providerId: OIDC_PROVIDER_ID,
-                  discoveryUrl: `${oidc.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`,
+                  discoveryUrl: discoveryUrlOf(oidc.issuer),
                   clientId: oidc.clientId,
                   clientSecret: oidc.clientSecret,
                   scopes: ['openid', 'email', 'profile'],
                   pkce: true,
+                  // client_secret_basic: the token endpoint's default in OpenID Connect, which every provider supports.
+                  authentication: 'basic',
                   requireIdTokenVerification: true,
                   // Only people an admin has put in k2flow may sign in; the provider proves their email.
                   disableImplicitSignUp: true,
@@ -100,3 +103,11 @@ export function createAuth({ db, secret, publicUrl, oidc }: AuthSettings) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/** Fails unless better-auth took the office's provider in when it started (it skips one it could not use). */
+export async function assertOidcProviderReady(auth: Auth, issuer: string): Promise<void> {
+  const context = await auth.$context;
+  if (!context.socialProviders.some((p) => p.id === OIDC_PROVIDER_ID)) {
+    throw new Error(`The office's identity provider (OIDC_ISSUER=${issuer}) answered, but better-auth could not use its discovery document (see the [better-auth] line above).`);
+  }
+}

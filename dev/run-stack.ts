@@ -69,7 +69,7 @@ export async function runStack({ temporalCli }: { temporalCli: string | null }):
     stops.unshift(() => connection.close());
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const secret = config.K2FLOW_AUTH_SECRET ?? (await devAuthSecret(dataDir));
-    const signIn = authFromConfig(config, deps.db, secret);
+    const signIn = await authFromConfig(config, deps.db, secret);
     const adminLines = await signInLines({ db: deps.db, auth: signIn.auth, dataDir, publicUrl: config.PUBLIC_URL, embedded: !!embeddedDb });
     const server = await createHttpServer({
       ...signIn,

@@ -1,13 +1,20 @@
-import { createAuth } from '../../auth/create-auth';
+import { assertOidcProviderReady, createAuth } from '../../auth/create-auth';
+import { awaitOidcDiscovery } from '../../auth/oidc-discovery';
 import type { AppConfig } from '../../config/app-config';
 import type { Db } from '../../db/prisma-client';
 
-/** The server's sign-in settings from configuration: better-auth, the cookie secret, OIDC when configured. */
-export function authFromConfig(config: AppConfig, db: Db, secret: string) {
+/**
+ * The server's sign-in settings from configuration: better-auth, the cookie secret, and the
+ * office's OpenID Connect provider when configured (waited for: see awaitOidcDiscovery).
+ */
+export async function authFromConfig(config: AppConfig, db: Db, secret: string) {
   const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = config;
   const oidc = issuer && clientId && clientSecret ? { issuer, clientId, clientSecret } : undefined;
+  if (oidc) await awaitOidcDiscovery(oidc.issuer);
+  const auth = createAuth({ db, secret, publicUrl: config.PUBLIC_URL, oidc });
+  if (oidc) await assertOidcProviderReady(auth, oidc.issuer);
   return {
-    auth: createAuth({ db, secret, publicUrl: config.PUBLIC_URL, oidc }),
+    auth,
     secret,
     publicUrl: config.PUBLIC_URL,
     oidcEnabled: !!oidc,

@@ -19,7 +19,10 @@ const server = await createHttpServer({
   temporal,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   scheduleUnit: config.K2FLOW_SCHEDULE_UNIT,
-  ...authFromConfig(config, db, config.K2FLOW_AUTH_SECRET!),
+  ...(await authFromConfig(config, db, config.K2FLOW_AUTH_SECRET!).catch((error: Error) => {
+    console.error(`[k2flow] could not start: ${error.message}`);
+    process.exit(1);
+  })),
   log: (line) => console.log(`[k2flow] ${line}`),
 });
 await server.listen({ port: config.PORT, host: config.HOST });

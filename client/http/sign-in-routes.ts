@@ -8,7 +8,7 @@ import { escapeHtml } from '../../mail/html';
 import rateLimit from '@fastify/rate-limit';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { rateLimitSettings } from './errors';
-import { checkCsrf, identityOf } from './guard';
+import { checkCsrf, csrfTokenFor, identityOf } from './guard';
 import { page } from './pages/layout';
 import type { HttpApp } from './server';
 
@@ -35,6 +35,12 @@ async function relay(reply: FastifyReply, response: Response): Promise<FastifyRe
   return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : null);
 }
 
+/** Why the office's provider sign-in did not end in a session, for the person who tried. */
+const oidcRefusal = (code: string) =>
+  code === 'signup_disabled'
+    ? 'Your office account has no k2flow account yet. Ask a k2flow admin to add you with the same email address.'
+    : 'Signing in with your office account did not succeed. Try again, or sign in with your k2flow password.';
+
 const isForm = (request: FastifyRequest) => (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
 
 function signInPage(csrfToken: string, oidcEnabled: boolean, error?: string): string {
@@ -55,8 +61,9 @@ function signInPage(csrfToken: string, oidcEnabled: boolean, error?: string): st
  * office's OpenID Connect provider. Attempts are limited per address and per account.
  */
 export function addSignInRoutes(app: HttpApp, { auth, people, oidcEnabled }: { auth: Auth; people: PeopleService; oidcEnabled: boolean }): void {
-  app.get('/sign-in', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(signInPage(reply.generateCsrf({ userInfo: '' }), oidcEnabled)),
+  // The identity provider's refusals come back here as `?error=<code>` (better-auth's redirect).
+  app.get('/sign-in', { config: { access: 'public' }, schema: { hide: true, querystring: z.object({ error: z.string().max(100).optional() }) } }, async (request, reply) =>
+    reply.type('text/html; charset=utf-8').send(signInPage(csrfTokenFor(request, reply), oidcEnabled, request.query.error && oidcRefusal(request.query.error))),
   );
 
   // Per address before the body is read, then per account once it is: a guesser is stopped on
@@ -87,7 +94,7 @@ export function addSignInRoutes(app: HttpApp, { auth, people, oidcEnabled }: { a
         const response = await auth.api.signInEmail({ body: { email, password }, headers: fromNodeHeaders(request.headers), asResponse: true });
         if (response.status === 401 || response.status === 403) {
           const message = 'The email or password is not right.';
-          if (isForm(request)) return reply.code(401).type('text/html; charset=utf-8').send(signInPage(reply.generateCsrf({ userInfo: '' }), oidcEnabled, message));
+          if (isForm(request)) return reply.code(401).type('text/html; charset=utf-8').send(signInPage(csrfTokenFor(request, reply), oidcEnabled, message));
           throw new DomainError('UNAUTHENTICATED', message);
         }
         if (!response.ok) return relay(reply, response);
@@ -113,7 +120,7 @@ export function addSignInRoutes(app: HttpApp, { auth, people, oidcEnabled }: { a
     return {
       user: { id: identity.userId, name: identity.name, email: identity.email, role: identity.role, office: identity.office },
       via: identity.via,
-      csrfToken: identity.sessionId ? reply.generateCsrf({ userInfo: identity.sessionId }) : null,
+      csrfToken: identity.sessionId ? csrfTokenFor(request, reply) : null,
     };
   });
 

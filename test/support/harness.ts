@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
+import type { OidcSettings } from '../../auth/create-auth';
 import type { PeopleService } from '../../auth/people';
 import { createHttpServer } from '../../client/http/server';
 import { freePort } from '../../dev/free-port';
@@ -14,11 +15,18 @@ import { personWithKey, testSignIn } from './people';
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
+export interface HarnessOptions {
+  /** The office's OpenID Connect provider, when a test signs in through one. */
+  oidc?: OidcSettings;
+  /** The HTTP server's port, when a test must know it first (a free one otherwise). */
+  port?: number;
+}
+
 /**
  * The whole system on real parts for one test file: the run's Temporal dev server and database,
  * a real SMTP server, a worker on its own task queue and the HTTP server on a free port.
  */
-export async function startHarness() {
+export async function startHarness(options: HarnessOptions = {}) {
   const databaseUrl = inject('databaseUrl');
   const address = inject('temporalAddress');
   const taskQueue = `test-${randomUUID()}`;
@@ -29,9 +37,9 @@ export async function startHarness() {
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection });
   const clock = () => new Date();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
-  const { people: peopleService, ...signIn } = testSignIn(db, baseUrl);
+  const { people: peopleService, ...signIn } = testSignIn(db, baseUrl, options.oidc);
   const server = await createHttpServer({
     ...signIn,
     db,
@@ -82,11 +90,11 @@ export async function startHarness() {
 }
 
 /** Starts a harness before the file's tests and stops it after them; hands it to `use`. */
-export function useHarness(use: (started: { h: Harness; api: ReturnType<typeof apiOf> }) => void): void {
+export function useHarness(use: (started: { h: Harness; api: ReturnType<typeof apiOf> }) => unknown, options: () => HarnessOptions = () => ({})): void {
   let h: Harness | undefined;
   beforeAll(async () => {
-    h = await startHarness();
-    use({ h, api: apiOf(h) });
+    h = await startHarness(options());
+    await use({ h, api: apiOf(h) });
   });
   afterAll(() => h?.stop());
 }

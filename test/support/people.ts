@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createAuth } from '../../auth/create-auth';
+import { createAuth, type OidcSettings } from '../../auth/create-auth';
 import { createPeopleService, type PeopleService } from '../../auth/people';
 import type { Role } from '../../auth/roles';
 import type { Db } from '../../db/prisma-client';
@@ -7,10 +7,10 @@ import type { Db } from '../../db/prisma-client';
 export const PASSWORD = 'correct horse battery staple';
 
 /** The sign-in settings of a test server at `publicUrl`: better-auth over the test database and a fresh secret. */
-export function testSignIn(db: Db, publicUrl: string) {
+export function testSignIn(db: Db, publicUrl: string, oidc?: OidcSettings) {
   const secret = randomUUID() + randomUUID();
-  const auth = createAuth({ db, secret, publicUrl });
-  return { auth, secret, publicUrl, people: createPeopleService({ auth, db }) };
+  const auth = createAuth({ db, secret, publicUrl, oidc });
+  return { auth, secret, publicUrl, oidcEnabled: !!oidc, people: createPeopleService({ auth, db }) };
 }
 
 /** A person with a unique email (suites share the database), the test password and an API key. */
