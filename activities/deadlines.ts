@@ -105,3 +105,20 @@ export const recordDeadlineExtended =
       ]);
     });
   };
+
+/** Records that the coordinator went on without the parties who missed the deadline, and who they were. */
+export const recordProceededWithoutMissing =
+  (deps: ActivityDeps) =>
+  async ({ applicationId, stepId, unitKey, deadline, missing, by: actor }: { applicationId: string; stepId: string; unitKey: string | null; deadline: string; missing: { requestId: string; name: string; role: string }[]; by?: Actor }): Promise<void> => {
+    const by = await actedBy(deps, applicationId, actor);
+    await appendAudit(deps.db, [
+      {
+        idempotencyKey: `proceeded-without-missing:${unitKey ?? applicationId}:${stepId}:${deadline}`,
+        applicationId,
+        type: 'step.proceeded-without-missing',
+        ...by,
+        data: { stepId, unitKey, deadline, missing },
+        occurredAt: deps.clock(),
+      },
+    ]);
+  };

@@ -1,6 +1,6 @@
 import { closeApplication } from './close-application';
 import { closeApprovalRequests } from './close-requests';
-import { escalateMissedDeadline, recordDeadlineExtended, remindParties } from './deadlines';
+import { escalateMissedDeadline, recordDeadlineExtended, recordProceededWithoutMissing, remindParties } from './deadlines';
 import type { ActivityDeps } from './deps';
 import {
   recordBranchStatus,
@@ -37,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     remindParties: remindParties(deps),
     escalateMissedDeadline: escalateMissedDeadline(deps),
     recordDeadlineExtended: recordDeadlineExtended(deps),
+    recordProceededWithoutMissing: recordProceededWithoutMissing(deps),
     closeApplication: closeApplication(deps),
   };
 }

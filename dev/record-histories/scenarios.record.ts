@@ -63,6 +63,15 @@ describe('recorded scenarios', () => {
     await save('individual-cooperation', id);
   });
 
+  it('deadlines: two board members miss the deadline, the coordinator goes on without them', async () => {
+    const input = makeAllocationInput({ units: 1, boardMembers: 3, boardWithinSeconds: 3 });
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(input.board.members[0]!.email), 'approve');
+    await api.mail(input.coordinator.email, /^Deadline missed/);
+    await api.postJson(`/api/applications/${id}/proceed`, {});
+    await save('proceed-without-missing', id); // rejected: one approval of three is no majority
+  });
+
   it('lifecycle: a unit added, one removed, then the application withdrawn', async () => {
     const input = makeInput({ units: 2 });
     const id = await api.startOk(input);

@@ -74,6 +74,10 @@ describe('variant 2: dedicated ZIT allocation with an external promoter', () => 
     const result = await api.result(id);
     expect(result.status).toBe('rejected');
     expect((await requestsOf(id, 'board-approval')).map((r) => r.status).sort()).toEqual(['approved', 'expired', 'expired']);
+    const proceeded = await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'step.proceeded-without-missing' }, select: { actor: true, authMethod: true, data: true } });
+    expect(proceeded).toHaveLength(1);
+    expect(proceeded[0]).toMatchObject({ actor: `user:${h.people.coordinator.id}`, authMethod: 'api-key', data: { stepId: 'board-approval', unitKey: null } });
+    expect((proceeded[0]!.data as { missing: { name: string }[] }).missing.map((m) => m.name).sort()).toEqual(input.board.members.slice(1).map((m) => m.name).sort());
   });
 
   it('lapses when no unit declares any service', async () => {

@@ -132,6 +132,8 @@ describe('variant 1: module in existing projects', () => {
     const page = await api.open(link);
     expect(page.status).toBe(410);
     expect((await api.decide(link, 'approve')).status).toBe(410);
-    expect(await auditTypes(id)).toEqual(expect.arrayContaining(['approval.closed', 'reminder.sent', 'deadline.escalated']));
+    expect(await auditTypes(id)).toEqual(expect.arrayContaining(['approval.closed', 'reminder.sent', 'deadline.escalated', 'step.proceeded-without-missing']));
+    const proceeded = await h.db.auditEvent.findFirst({ where: { applicationId: id, type: 'step.proceeded-without-missing' }, select: { actor: true, data: true } });
+    expect(proceeded).toMatchObject({ actor: `user:${h.people.coordinator.id}`, data: { unitKey: 'unit-1', missing: [{ name: input.units[0]!.approver.name }] } });
   });
 });

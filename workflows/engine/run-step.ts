@@ -28,6 +28,8 @@ export interface BranchContext {
 
 /** Reminders, escalation and working-day deadlines came after the first release. */
 const SCHEDULES_PATCH = 'deadline-reminders-escalation';
+// Histories from before it go on without the missing parties unaudited.
+const PROCEED_AUDIT_PATCH = 'audit-proceed-without-missing';
 
 const partyStatusOf: Record<string, PartyStatus> = {
   approve: 'approved',
@@ -209,6 +211,17 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
     await settle();
     if (verdict() !== 'pending') return verdict();
     if (await applyExtension()) continue;
+    // The coordinator chose to go on: the audit names them and the parties left out.
+    if (patched(PROCEED_AUDIT_PATCH)) {
+      await activities.recordProceededWithoutMissing({
+        applicationId: ctx.applicationId,
+        stepId: step.id,
+        unitKey: ctx.unit?.key ?? null,
+        deadline: state.deadline,
+        missing: pending().map((p) => ({ requestId: p.requestId, name: p.name, role: p.role })),
+        by: controls.by,
+      });
+    }
     // Going on without the missing parties counts them as not having approved.
     const withoutMissing = stepVerdict(step, state.parties.map((p) => (p.status === 'pending' ? { ...p, status: step.kind === 'declaration' ? 'declined' : 'rejected' } : p)));
     const explicit = state.parties.some((p) => p.status === 'rejected' || p.status === 'declined');
