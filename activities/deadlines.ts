@@ -2,7 +2,7 @@ import type { Person } from '../domain/application-input';
 import { renderEmail } from '../mail/templates';
 import { issueApprovalLink, linkExpiry, withDeadlineIcs } from './approval-link';
 import type { Actor } from '../domain/actor';
-import { actedBy, actor, appendAudit, coordinatorOf } from './audit';
+import { actedBy, actor, appendAudit } from './audit';
 import { deliverEmail } from './deliver-email';
 import type { ActivityDeps } from './deps';
 

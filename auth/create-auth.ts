@@ -40,7 +40,7 @@ export function createAuth({ db, secret, publicUrl, oidc }: AuthSettings) {
   return betterAuth({
     appName: 'k2flow',
     // A refused key or password is an answer to the caller, not an error of ours worth a log line.
-    logger: { level: 'error', log: (level, message, ...args) => (/Failed to validate API key|Invalid password|signup_disabled/.test(message) ? undefined : console.error(`[better-auth] ${level}: ${message}`, ...args)) },
+    logger: { level: 'error', log: (level, message, ...args: unknown[]) => (/Failed to validate API key|Invalid password|signup_disabled/.test(message) ? undefined : console.error(`[better-auth] ${level}: ${message}`, ...args)) },
     baseURL: publicUrl,
     basePath: AUTH_BASE_PATH,
     secret,

@@ -48,7 +48,7 @@ export const variantDefinitionSchema = z
  * and every deadline names one the variant's input provides.
  */
 export function validateDefinition(definition: VariantDefinition, deadlineKeys: readonly string[]): VariantDefinition {
-  const parsed = variantDefinitionSchema.parse(definition) as VariantDefinition;
+  const parsed = variantDefinitionSchema.parse(definition);
   const problems: string[] = [];
   const stepIds = parsed.stages.flatMap((s) => s.steps.map((st) => st.id));
   const stageIds = parsed.stages.map((s) => s.id);

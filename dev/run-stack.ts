@@ -30,7 +30,7 @@ export async function runStack({ temporalCli }: { temporalCli: string | null }):
 
   try {
     const embeddedDb = config.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pgdata') });
-    if (embeddedDb) stops.unshift(embeddedDb.stop);
+    if (embeddedDb) stops.unshift(() => embeddedDb.stop());
     const databaseUrl = config.DATABASE_URL ?? embeddedDb!.databaseUrl;
     const { applied } = await migrate(databaseUrl, { log });
     log(`database ready${embeddedDb ? ` (embedded PGlite in ${path.join(dataDir, 'pgdata')})` : ''}; ${applied.length} migration(s) applied`);
@@ -44,15 +44,15 @@ export async function runStack({ temporalCli }: { temporalCli: string | null }):
           dbFilename: path.join(dataDir, 'temporal.db'),
           log,
         });
-    if (devServer) stops.unshift(devServer.stop);
+    if (devServer) stops.unshift(() => devServer.stop());
     const temporalAddress = config.TEMPORAL_ADDRESS ?? devServer!.address;
 
     const mailbox = config.SMTP_URL ? null : await startMailbox({ port: config.SMTP_PORT });
-    if (mailbox) stops.unshift(mailbox.close);
+    if (mailbox) stops.unshift(() => mailbox.close());
     const smtpUrl = config.SMTP_URL ?? mailbox!.smtpUrl;
 
     const deps = buildActivityDeps({ ...config, databaseUrl, smtpUrl }, { maxConnections: embeddedDb ? 1 : 10 });
-    stops.unshift(deps.close);
+    stops.unshift(() => deps.close());
     // We own shutdown order (HTTP first, then worker, then services), not the SDK's signal handlers;
     // the SDK's INFO lines (bundle statistics, state changes) would bury the addresses printed below.
     Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });

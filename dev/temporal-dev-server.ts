@@ -35,8 +35,8 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     output.push(chunk.toString());
     if (output.length > 50) output.shift();
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
 
   const address = `127.0.0.1:${port}`;

@@ -25,6 +25,7 @@ import {
   addUnitUpdate,
   applicationStateQuery,
   refusal,
+  type RemoveUnitInput,
   removeUnitUpdate,
   unitProgressSignal,
   withdrawUpdate,
@@ -126,7 +127,7 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
       return snapshot();
     },
     {
-      validator: (unit, _acted: ActedBy) => {
+      validator: (unit: UnitInput, _acted: ActedBy) => {
         assertUnitsOpen();
         if (units.some((u) => u.key === unit.key)) refuse(refusal.conflict, `The application already has a unit "${unit.key}".`);
         if (definition.variant === 'module-in-existing-projects' && !unit.projectReference) {
@@ -146,7 +147,7 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
       return snapshot();
     },
     {
-      validator: ({ unitKey }) => {
+      validator: ({ unitKey }: RemoveUnitInput) => {
         assertUnitsOpen();
         const unit = unitStates.get(unitKey);
         if (!unit || removed.has(unitKey)) refuse(refusal.validation, `The application has no unit "${unitKey}".`);
@@ -191,7 +192,7 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
     const stageScope = CancellationScope.current();
     const scopes = new Map<string, CancellationScope>();
     const finished = new Map<string, UnitResult>();
-    let failure: unknown;
+    let failure: Error | undefined;
     const start = (unit: UnitInput) => {
       const scope = new CancellationScope({ cancellable: true, parent: stageScope });
       scopes.set(unit.key, scope);
@@ -204,7 +205,7 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
         )
         .then(
           (result) => finished.set(unit.key, result),
-          (error) => {
+          (error: Error) => {
             if (removed.has(unit.key) && isCancellation(error)) finished.set(unit.key, { unitKey: unit.key, name: unit.name, outcome: 'removed', declaredServices: null });
             else failure ??= error;
           },

@@ -17,7 +17,7 @@ export class MissingKeyError extends Error {}
  * Calls the API with an API key, or (`'session'`) as a browser would: keeping the cookies the
  * server sets, which is how `k2flow login` signs in before it asks for a key.
  */
-export function createApiClient(baseUrl: string, credential: string | 'session' | null) {
+export function createApiClient(baseUrl: string, credential: string | null) {
   const apiKey = credential === 'session' ? null : credential;
   const jar = new Map<string, string>();
   async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {

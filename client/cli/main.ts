@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
   const print = (answer: unknown, human: () => string) => console.log(values.json ? JSON.stringify(answer, null, 2) : human());
   const need = (n: number, what: string, optional = 0) => {
     if (args.length < n || args.length > n + optional) throw new UsageError(`${command} needs ${what}.`);
-    return args as string[];
+    return args;
   };
   const reason = () => {
     if (!values.reason?.trim()) throw new UsageError(`${command} needs --reason "why".`);

@@ -44,7 +44,7 @@ export function addApiRoutes(app: HttpApp, applications: ApplicationService): vo
     },
     async (request, reply) => {
       const identity = identityOf(request);
-      const started = await applications.start(request.body, (request.headers['idempotency-key'] as string | undefined) || undefined, { office: identity.office, by: actorOf(identity, request.id) });
+      const started = await applications.start(request.body, request.headers['idempotency-key'] || undefined, { office: identity.office, by: actorOf(identity, request.id) });
       void reply.header('location', `/api/applications/${started.id}`).code(started.created ? 201 : 200);
       return { id: started.id, links: { self: `/api/applications/${started.id}`, history: `/api/applications/${started.id}/history` } };
     },

@@ -39,7 +39,7 @@ export function installGuard(app: FastifyInstance, { auth, db }: { auth: Auth; d
   const table: RouteAccess[] = [];
   app.decorateRequest('identity', null);
   app.addHook('onRoute', (route) => {
-    const access = (route.config as { access?: Access } | undefined)?.access;
+    const access = route.config?.access;
     if (!access) throw new Error(`Route ${route.method} ${route.url} declares no access; every route must (see client/http/guard.ts).`);
     for (const method of [route.method].flat()) if (method !== 'HEAD') table.push({ method, url: route.url, access });
   });

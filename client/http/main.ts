@@ -32,5 +32,5 @@ const stop = async () => {
   await connection.close();
   await db.$disconnect();
 };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

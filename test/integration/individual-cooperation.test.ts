@@ -56,10 +56,10 @@ describe('variant 3: individual cooperation with KSSE and Landster', () => {
     };
     links[1] = await newest(input.partners.ksse.email);
     links[2] = await newest(input.partners.landster.email);
-    const late = await api.decide(links[1]!, 'approve');
+    const late = await api.decide(links[1], 'approve');
     expect(late.status).toBe(200);
     expect(late.html).toContain('recorded as late');
-    await api.decide(links[2]!, 'approve');
+    await api.decide(links[2], 'approve');
     expect((await api.result(id)).status).toBe('concluded');
     const lateAudit = await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'approval.decided-late' } });
     expect(lateAudit).toHaveLength(2);

@@ -1,7 +1,7 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { effectiveDeadline } from '../calendar/business-calendar';
 import type { Actor } from '../../domain/actor';
-import { type ActedBy, extendDeadlineUpdate, proceedWithoutMissingUpdate, refusal } from '../messages';
+import { type ActedBy, type ExtendDeadlineInput, extendDeadlineUpdate, proceedWithoutMissingUpdate, refusal } from '../messages';
 import type { StepDefinition } from './definition';
 import type { BranchState } from './state';
 
@@ -39,7 +39,7 @@ export function installDeadlineControls(branch: BranchState, what: string): Dead
       return { deadline: controls.extendedTo };
     },
     {
-      validator: ({ deadline }) => {
+      validator: ({ deadline }: ExtendDeadlineInput) => {
         const current = open();
         const parsed = Date.parse(deadline);
         if (Number.isNaN(parsed)) refuse(refusal.validation, 'The deadline must be an ISO 8601 date-time with a zone.');

@@ -67,7 +67,7 @@ export function installDecisionInbox() {
       if (receiptsEnabled) receipts.push({ applicationId: entry.applicationId, requestId: entry.requestId });
       return decision;
     },
-    { validator: (input) => validate(input) },
+    { validator: (input: DecideInput) => validate(input) },
   );
 
   function validate(input: DecideInput): void {
