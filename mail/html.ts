@@ -1,5 +1,14 @@
 export type Lang = 'pl' | 'en';
 
+/**
+ * The salutation of every email. Polish official letters address a person whose form of address
+ * is not known as "Szanowna Pani / Szanowny Panie" (a name after "Szanowni Państwo" is not Polish usage).
+ */
+export const salutation = (name: string, lang: Lang) => (lang === 'pl' ? 'Szanowna Pani / Szanowny Panie,' : `Dear ${name},`);
+
+/** "Application — unit", or the application alone where the step concerns all of it (the board, the promoter). */
+export const concerning = (applicationTitle: string, subject: string) => (subject && subject !== applicationTitle ? `${applicationTitle} — ${subject}` : applicationTitle);
+
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for HTML element content and attribute values. */

@@ -3,6 +3,14 @@
 const escapeText = (text: string) => text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
 const utcStamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
+/**
+ * Calendars replace an event they hold only with a higher SEQUENCE for the same UID. Every email
+ * about a request carries the deadline as it stands when sent, so seconds since a fixed epoch
+ * make a sequence that only grows (and fits the 32-bit integer calendars expect until 2094).
+ */
+const SEQUENCE_EPOCH = Date.UTC(2026, 0, 1);
+const sequenceOf = (stamp: Date) => Math.max(0, Math.floor((stamp.getTime() - SEQUENCE_EPOCH) / 1000));
+
 /** Lines longer than 75 octets are folded with CRLF and a space, as RFC 5545 requires. */
 function fold(line: string): string {
   const bytes = Buffer.from(line, 'utf8');
@@ -37,6 +45,7 @@ export function deadlineIcs(e: DeadlineEvent): string {
     'BEGIN:VEVENT',
     `UID:${e.uid}`,
     `DTSTAMP:${utcStamp(e.stamp)}`,
+    `SEQUENCE:${sequenceOf(e.stamp)}`,
     `DTSTART:${utcStamp(e.deadline)}`,
     `DTEND:${utcStamp(e.deadline)}`,
     `SUMMARY:${escapeText(e.summary)}`,

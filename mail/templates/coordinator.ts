@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bilingualBody, formatDeadline, type Lang } from '../html';
+import { bilingualBody, concerning, salutation, formatDeadline, type Lang } from '../html';
 
 export const changesRequestedProps = z.object({
   coordinatorName: z.string(),
@@ -15,11 +15,11 @@ export const changesRequestedProps = z.object({
 /** Tells the coordinator a party asked for changes; the work waits for a resubmission. */
 export function renderChangesRequested(p: z.infer<typeof changesRequestedProps>, lang: Lang) {
   const pl = lang === 'pl';
-  const subject = `${pl ? 'Prośba o zmiany' : 'Changes requested'}: ${p.applicationTitle} — ${p.subject}`;
+  const subject = `${pl ? 'Prośba o zmiany' : 'Changes requested'}: ${concerning(p.applicationTitle, p.subject)}`;
   const resubmit = `k2flow resubmit ${p.applicationId}${p.unitKey ? ` ${p.unitKey}` : ''}`;
   const body = bilingualBody(lang, [
-    `${pl ? 'Szanowni Państwo' : 'Dear'} ${p.coordinatorName},`,
-    `${p.requestedBy} ${pl ? 'prosi o zmiany w' : 'requested changes to'} "${p.ask}" (${p.subject}, "${p.applicationTitle}"):`,
+    salutation(p.coordinatorName, lang),
+    `${p.requestedBy} ${pl ? 'prosi o zmiany w' : 'requested changes to'} "${p.ask}" (${concerning(p.applicationTitle, p.subject)}):`,
     p.comment,
     pl
       ? `Po wprowadzeniu zmian prosimy ponownie przekazać sprawę (${resubmit}); strony zostaną zapytane ponownie.`
@@ -52,7 +52,7 @@ export function renderDeadlineMissed(p: z.infer<typeof deadlineMissedProps>, lan
     `${pl ? 'wycofać wniosek' : 'withdraw the application'}: k2flow withdraw ${p.applicationId} --reason "…"`,
   ];
   const body = bilingualBody(lang, [
-    `${pl ? 'Szanowni Państwo' : 'Dear'} ${p.coordinatorName},`,
+    salutation(p.coordinatorName, lang),
     `${pl ? 'minął termin' : 'the deadline'} ${formatDeadline(p.deadline, lang)} ${pl ? 'w sprawie' : 'for'} "${p.ask}" (${p.subject})${pl ? '.' : ' has passed.'} ${pl ? 'Brakuje decyzji' : 'Still missing'}:\n${p.missing.map((m) => `- ${m}`).join('\n')}`,
     `${pl ? 'Możliwe działania' : 'You can'}:\n${options.map((o) => `- ${o}`).join('\n')}`,
     pl ? 'Będziemy przypominać w każdy dzień roboczy, dopóki nie zostanie podjęte działanie.' : 'You will be told again every working day until you act.',
@@ -78,7 +78,7 @@ export function renderApplicationClosed(p: z.infer<typeof applicationClosedProps
   const status = statusWord[lang][p.status] ?? p.status;
   const subject = `${pl ? 'Wniosek' : 'Application'} ${status}: ${p.applicationTitle}`;
   const body = bilingualBody(lang, [
-    `${pl ? 'Szanowni Państwo' : 'Dear'} ${p.coordinatorName},`,
+    salutation(p.coordinatorName, lang),
     `${pl ? 'wniosek' : 'the application'} "${p.applicationTitle}" ${pl ? 'ma status' : 'is'}: ${status}.`,
     p.units.map((u) => `- ${u.name}: ${u.outcome}`).join('\n'),
   ]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bilingualBody, escapeHtml, formatDeadline, type Lang } from '../html';
+import { bilingualBody, concerning, salutation, escapeHtml, formatDeadline, type Lang } from '../html';
 
 const linkParagraph = (link: string, label: string, note: string) => ({
   text: `${label}${note ? ` (${note})` : ''}:\n${link}`,
@@ -19,11 +19,11 @@ export const approvalRequestProps = z.object({
 /** Asks one party to sign off one step; the link is the party's credential. */
 export function renderApprovalRequest(p: z.infer<typeof approvalRequestProps>, lang: Lang) {
   const pl = lang === 'pl';
-  const subject = `${pl ? 'Prośba o akceptację' : 'Sign-off requested'}: ${p.applicationTitle} — ${p.subject}`;
+  const subject = `${pl ? 'Prośba o akceptację' : 'Sign-off requested'}: ${concerning(p.applicationTitle, p.subject)}`;
   const body = bilingualBody(lang, [
-    `${pl ? 'Szanowni Państwo' : 'Dear'} ${p.partyName},`,
+    salutation(p.partyName, lang),
     `${pl ? 'prosimy o decyzję w sprawie' : 'you are asked to sign off'}: ${p.what}`,
-    `${pl ? 'Wniosek' : 'Application'}: ${p.applicationTitle}\n${pl ? 'Dotyczy' : 'Concerning'}: ${p.subject}\n${pl ? 'Termin' : 'Deadline'}: ${formatDeadline(p.deadline, lang)}`,
+    [`${pl ? 'Wniosek' : 'Application'}: ${p.applicationTitle}`, ...(p.subject !== p.applicationTitle ? [`${pl ? 'Dotyczy' : 'Concerning'}: ${p.subject}`] : []), `${pl ? 'Termin' : 'Deadline'}: ${formatDeadline(p.deadline, lang)}`].join('\n'),
     ...(p.previousComment ? [`${pl ? 'Uwagi z poprzedniej rundy' : 'Comment from the previous round'}: ${p.previousComment}`] : []),
     linkParagraph(p.link, pl ? 'Otwórz stronę decyzji (akceptacja, odrzucenie lub prośba o zmiany)' : 'Open the sign-off page to approve, reject or request changes', ''),
   ]);
@@ -37,7 +37,7 @@ export function renderReminder(p: z.infer<typeof reminderProps>, lang: Lang) {
   const pl = lang === 'pl';
   const subject = `${pl ? 'Przypomnienie: termin' : 'Reminder: sign-off due'} ${formatDeadline(p.deadline, lang)} — ${p.subject}`;
   const body = bilingualBody(lang, [
-    `${pl ? 'Szanowni Państwo' : 'Dear'} ${p.partyName},`,
+    salutation(p.partyName, lang),
     `${pl ? 'wciąż czekamy na decyzję w sprawie' : 'your decision is still needed'}: ${p.what}`,
     `${pl ? 'Wniosek' : 'Application'}: ${p.applicationTitle}\n${pl ? 'Termin' : 'Deadline'}: ${formatDeadline(p.deadline, lang)}`,
     linkParagraph(p.link, pl ? 'Otwórz stronę decyzji' : 'Open the sign-off page', pl ? 'ten link zastępuje link z wcześniejszych wiadomości' : 'this link replaces the one in earlier emails'),
@@ -63,7 +63,7 @@ export function renderRequestClosed(p: z.infer<typeof requestClosedProps>, lang:
   const pl = lang === 'pl';
   const subject = `${pl ? 'Decyzja nie jest już potrzebna' : 'No longer needed'}: ${p.applicationTitle}`;
   const body = bilingualBody(lang, [
-    `${pl ? 'Szanowni Państwo' : 'Dear'} ${p.partyName},`,
+    salutation(p.partyName, lang),
     `${pl ? 'decyzja nie jest już potrzebna w sprawie' : 'you no longer need to sign off'}: ${p.ask}`,
     `${pl ? 'Wniosek' : 'Application'}: ${p.applicationTitle}\n${pl ? 'Powód' : 'Reason'}: ${closedBecause[lang][p.status]}: ${p.detail}`,
     pl ? 'Otrzymany wcześniej link nie przyjmuje już decyzji.' : 'The link you received earlier no longer accepts decisions.',
@@ -91,9 +91,9 @@ const decisionWord: Record<Lang, Record<z.infer<typeof decisionRecordedProps>['d
 /** A receipt for the party who decided: what was recorded, and when. */
 export function renderDecisionRecorded(p: z.infer<typeof decisionRecordedProps>, lang: Lang) {
   const pl = lang === 'pl';
-  const subject = `${pl ? 'Decyzja zapisana' : 'Decision recorded'}: ${p.applicationTitle} — ${p.subject}`;
+  const subject = `${pl ? 'Decyzja zapisana' : 'Decision recorded'}: ${concerning(p.applicationTitle, p.subject)}`;
   const body = bilingualBody(lang, [
-    `${pl ? 'Szanowni Państwo' : 'Dear'} ${p.partyName},`,
+    salutation(p.partyName, lang),
     `${pl ? 'zapisaliśmy Państwa decyzję' : 'your decision was recorded'}: ${decisionWord[lang][p.decision]} (${formatDeadline(p.decidedAt, lang).replace(/ \(.*\)$/, '')}).`,
     `${pl ? 'Dotyczy' : 'Concerning'}: ${p.ask}`,
     ...(p.services?.length ? [`${pl ? 'Usługi' : 'Services'}: ${p.services.join(', ')}`] : []),

@@ -30,6 +30,17 @@ describe('email templates', () => {
     expect(closed.subject).toBe('Wniosek wycofany: K2');
   });
 
+  it('greet in Polish as an office writes, and name the application once where the step concerns all of it', () => {
+    const board = { partyName: 'Jan Kowalski', applicationTitle: 'Przydział ZIT 2027', subject: 'Przydział ZIT 2027', what: 'podział środków', deadline: '2030-03-15T15:00:00.000Z', link: 'https://k2.example.pl/approvals/a.b' };
+    const pl = renderEmail('approval-request', board);
+    expect(pl.subject).toBe('Prośba o akceptację: Przydział ZIT 2027');
+    expect(pl.text).toContain('Szanowna Pani / Szanowny Panie,');
+    expect(pl.text).not.toContain('Szanowni Państwo Jan');
+    expect(pl.text).not.toContain('Dotyczy');
+    expect(renderEmail('approval-request', board, 'en').text).toContain('Dear Jan Kowalski,');
+    expect(renderEmail('decision-recorded', { ...board, ask: 'podział', decision: 'approved', decidedAt: '2030-03-14T10:00:00.000Z', comment: null, services: null, late: false }).subject).toBe('Decyzja zapisana: Przydział ZIT 2027');
+  });
+
   it('refuse props that do not fit the template', () => {
     expect(() => renderEmail('approval-request', { partyName: 'x' } as never)).toThrow();
   });

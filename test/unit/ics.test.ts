@@ -18,6 +18,14 @@ describe('the deadline calendar attachment', () => {
     expect(ics.endsWith('END:VCALENDAR\r\n')).toBe(true);
   });
 
+  it('carries a SEQUENCE that grows with each later email, so a moved deadline replaces the calendar entry', () => {
+    const sequence = (text: string) => Number(/\r\nSEQUENCE:(\d+)\r\n/.exec(text)![1]);
+    const moved = deadlineIcs({ uid: 'same@k2flow', summary: 's', description: 'd', deadline: new Date('2030-03-20T15:00:00Z'), stamp: new Date('2026-11-24T09:00:00Z') });
+    expect(sequence(ics)).toBeGreaterThan(0);
+    expect(sequence(moved)).toBeGreaterThan(sequence(ics));
+    expect(sequence(deadlineIcs({ uid: 'u', summary: 's', description: 'd', deadline: new Date(), stamp: new Date('2090-01-01T00:00:00Z') }))).toBeLessThan(2 ** 31);
+  });
+
   it('folds lines at 75 octets without splitting a character', () => {
     for (const line of ics.split('\r\n')) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
     const unfolded = ics.replace(/\r\n /g, '');
