@@ -2,6 +2,7 @@ import { closeApplication } from './close-application';
 import { closeApprovalRequests } from './close-requests';
 import { escalateMissedDeadline, recordDeadlineExtended, recordProceededWithoutMissing, remindParties } from './deadlines';
 import type { ActivityDeps } from './deps';
+import { withClassifiedFailures } from './failures';
 import {
   recordBranchStatus,
   recordResubmission,
@@ -18,9 +19,12 @@ import { recordDecision, sendDecisionReceipt } from './record-decision';
 
 export type { ActivityDeps } from './deps';
 
-/** All activities, closed over their dependencies. Workflows import only the type. */
+/**
+ * All activities, closed over their dependencies, with permanent failures reported as typed
+ * non-retryable ones (activities/failures.ts). Workflows import only the type.
+ */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withClassifiedFailures({
     recordApplicationStarted: recordApplicationStarted(deps),
     recordStage: recordStage(deps),
     recordStageCompleted: recordStageCompleted(deps),
@@ -39,7 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     recordDeadlineExtended: recordDeadlineExtended(deps),
     recordProceededWithoutMissing: recordProceededWithoutMissing(deps),
     closeApplication: closeApplication(deps),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -111,3 +111,12 @@ describe('activities retried with the same input', () => {
     expect(await h.db.approvalRequest.findUniqueOrThrow({ where: { id: request.requestId }, select: { status: true } })).toEqual({ status: 'rejected' });
   });
 });
+
+describe('activities that cannot succeed', () => {
+  it('fail at once, non-retryable and typed, when the row they need is not there', async () => {
+    const missing = `app-${randomUUID()}`;
+    const attempt = createActivities(h.deps).recordProceededWithoutMissing({ applicationId: missing, stepId: 'board-approval', unitKey: null, deadline: new Date().toISOString(), missing: [] });
+    await expect(attempt).rejects.toMatchObject({ name: 'ApplicationFailure', type: 'RecordNotFound', nonRetryable: true });
+    expect(await h.db.auditEvent.count({ where: { applicationId: missing } })).toBe(0);
+  });
+});
