@@ -111,8 +111,12 @@ export function createApprovalService({ db, temporal, clock }: { db: Db; tempora
       return { outcome: 'recorded', decision: recorded, view };
     } catch (error) {
       const refusal = explainUpdateFailure(error, new DomainError('REQUEST_CLOSED', 'This request is closed and no longer accepts decisions.'));
-      // A concurrent submission won: show what it recorded, as for any repeated submission.
-      if (refusal.code === 'ALREADY_DECIDED') return { outcome: 'already-recorded', view: await openLink(token) };
+      // A concurrent submission may have won, and its decision may since have closed the step or
+      // ended the workflow: whatever the refusal, a recorded decision is shown, as for any repeat.
+      if (refusal.code === 'ALREADY_DECIDED' || refusal.code === 'REQUEST_CLOSED') {
+        const now = await openLink(token).catch(() => null);
+        if (refusal.code === 'ALREADY_DECIDED' || (now && decidedStatuses.includes(now.status))) return { outcome: 'already-recorded', view: now ?? view };
+      }
       throw refusal;
     }
   }

@@ -26,6 +26,8 @@ export interface OpenRequestEntry {
 export function installDecisionInbox() {
   const open = new Map<string, OpenRequestEntry & { claimed: boolean; recorded: boolean }>();
   const closedBecause = new Map<string, string>();
+  // Requests closed after their decision: a late duplicate of it is "already decided", not "closed".
+  const decided = new Set<string>();
   // Receipts go out from their own loop, so an SMTP outage never holds up the decider's answer.
   const receipts: Array<{ applicationId: string; requestId: string }> = [];
   let sending = false;
@@ -76,6 +78,7 @@ export function installDecisionInbox() {
       throw ApplicationFailure.create({ type, message });
     };
     if (!entry) {
+      if (decided.has(input.requestId)) return refuse(refusal.alreadyDecided, 'A decision was already recorded for this request.');
       return refuse(refusal.requestClosed, closedBecause.get(input.requestId) ?? 'This request is not open for decisions.');
     }
     if (entry.claimed) return refuse(refusal.alreadyDecided, 'A decision was already recorded for this request.');
@@ -112,9 +115,10 @@ export function installDecisionInbox() {
       for (const id of requestIds) {
         const e = open.get(id);
         if (!e) continue;
-        if (!e.claimed) undecided.push(id);
+        if (e.claimed) decided.add(id);
+        else undecided.push(id);
         open.delete(id);
-        closedBecause.set(id, e.claimed ? 'A decision was already recorded for this request.' : reason);
+        closedBecause.set(id, reason);
       }
       return undecided;
     },
