@@ -1,4 +1,5 @@
 import type { Person } from '../domain/application-input';
+import type { ReminderSkip } from '../workflows/calendar/schedule';
 import { renderEmail } from '../mail/templates';
 import { issueApprovalLink, linkExpiry, withDeadlineIcs } from './approval-link';
 import type { Actor } from '../domain/actor';
@@ -6,10 +7,20 @@ import { actedBy, actor, appendAudit } from './audit';
 import { deliverEmail } from './deliver-email';
 import type { ActivityDeps } from './deps';
 
-/** Reminds the parties of these requests that have still not decided; each with a fresh link. */
+/**
+ * Reminds the parties of these requests that have still not decided, each with a fresh link; or,
+ * when the workflow judged the reminder stale (`skipped`), records that it was not sent and why.
+ */
 export const remindParties =
   (deps: ActivityDeps) =>
-  async ({ applicationId, requestIds, at }: { applicationId: string; requestIds: string[]; at: string }): Promise<void> => {
+  async ({ applicationId, requestIds, at, skipped }: { applicationId: string; requestIds: string[]; at: string; skipped?: ReminderSkip }): Promise<void> => {
+    if (skipped) {
+      await appendAudit(
+        deps.db,
+        requestIds.map((requestId) => ({ idempotencyKey: `reminder-skipped:${requestId}:${at}`, applicationId, type: 'reminder.skipped', actor: actor.system, data: { requestId, scheduledFor: at, reason: skipped }, occurredAt: deps.clock() })),
+      );
+      return;
+    }
     const pending = await deps.db.approvalRequest.findMany({
       where: { id: { in: requestIds }, status: 'pending' },
       select: { id: true, partyName: true, partyEmail: true, partyLanguage: true, ask: true, deadline: true, acceptsLate: true, unitKey: true, application: { select: { title: true, units: { select: { unitKey: true, name: true } } } } },

@@ -81,4 +81,28 @@ describe('deadlines, reminders and escalation', () => {
     expect(notAllowed.body.error.message).toContain('cannot go on without its missing parties');
     for (const app of [early, id]) await api.postJson(`/api/applications/${app}/withdraw`, { reason: 'Test over' });
   });
+
+  it('skip, and record as skipped, the reminders a worker outage made stale; the escalation still goes out', async () => {
+    const input = makeInput({ units: 1, confirmWithinSeconds: 12, reviewWithinSeconds: 60 });
+    const approver = input.units[0]!.approver.email;
+    const id = await api.startOk(input);
+    await api.linkFor(approver); // the invitation is out; the reminders come 5, 2, 1 and ¼ units before the deadline
+    // Once the unit workflow waits on its first reminder's timer, the worker goes away.
+    const unitWorkflow = h.temporal.workflow.getHandle(`${id}:modules:unit-1`);
+    await expect.poll(async () => ((await unitWorkflow.fetchHistory()).events ?? []).some((e) => e.timerStartedEventAttributes), { timeout: 10_000 }).toBe(true);
+    await h.pauseWorker();
+    const deadline = Date.parse(input.deadlines.unitConfirmation);
+    try {
+      // The server's timers fire across every reminder and the deadline while no worker is there.
+      await expect.poll(() => Date.now() > deadline + 500, { timeout: 20_000, interval: 250 }).toBe(true);
+    } finally {
+      await h.resumeWorker();
+    }
+    await expect.poll(() => h.db.auditEvent.count({ where: { applicationId: id, type: 'deadline.escalated' } }), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(subjects(approver).filter((s) => s.startsWith('Reminder'))).toEqual([]);
+    const skipped = await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'reminder.skipped' }, select: { data: true } });
+    expect(skipped.map((e) => (e.data as { reason: string }).reason)).toEqual(['after-deadline', 'after-deadline', 'after-deadline', 'after-deadline']);
+    expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'reminder.sent' } })).toBe(0);
+    await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+  });
 });

@@ -56,14 +56,24 @@ export async function startHarness(options: HarnessOptions = {}) {
   const mailer = createSmtpMailer(mailbox.smtpUrl, 'k2flow tests <tests@k2flow.local>');
   const deps = { db, mailer, clock, publicUrl: baseUrl };
   const workerConnection = await NativeConnection.connect({ address });
-  const worker = await createWorker({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue,
-    deps,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-  });
-  const running = worker.run();
+  const startWorker = async () => {
+    const worker = await createWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue,
+      deps,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    const running = worker.run();
+    return { worker, running };
+  };
+  let current: Awaited<ReturnType<typeof startWorker>> | null = await startWorker();
+  const stopWorker = async () => {
+    if (!current) return;
+    current.worker.shutdown();
+    await current.running;
+    current = null;
+  };
 
   return {
     baseUrl,
@@ -76,9 +86,13 @@ export async function startHarness(options: HarnessOptions = {}) {
     app: server,
     auth: signIn.auth,
     people,
+    /** Takes the worker away (as an outage would) until `resumeWorker`; timers keep firing on the server. */
+    pauseWorker: stopWorker,
+    async resumeWorker() {
+      current ??= await startWorker();
+    },
     async stop() {
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await workerConnection.close();
       await server.close();
       await connection.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultReminderPolicy, nextEscalation, reminderTimes } from '../../workflows/calendar/schedule';
+import { defaultReminderPolicy, nextEscalation, reminderSkipReason, reminderTimes } from '../../workflows/calendar/schedule';
 
 const workingDays = { kind: 'working-day' } as const;
 const isoList = (times: number[]) => times.map((t) => new Date(t).toISOString());
@@ -46,6 +46,18 @@ describe('reminder schedule', () => {
     const unit = { kind: 'fixed', ms: 1000 } as const;
     expect(reminderTimes(10_000, defaultReminderPolicy, 0, unit)).toEqual([5_000, 8_000, 9_000, 9_750]);
     expect(reminderTimes(10_000, { workingDaysBefore: [2], onDeadlineMorning: false }, 8_500, unit)).toEqual([]);
+  });
+});
+
+describe('stale reminders', () => {
+  const at = Date.parse('2030-03-11T08:00:00Z');
+  const deadline = Date.parse('2030-03-15T15:00:00Z');
+  it('sends a reminder up to an hour late, skips it beyond, and never sends one after the deadline', () => {
+    expect(reminderSkipReason(at, at + 59 * 60_000, deadline, workingDays)).toBeUndefined();
+    expect(reminderSkipReason(at, at + 61 * 60_000, deadline, workingDays)).toBe('late');
+    expect(reminderSkipReason(at, deadline, deadline, workingDays)).toBe('after-deadline');
+    expect(reminderSkipReason(1000, 2500, 10_000, { kind: 'fixed', ms: 1000 })).toBeUndefined();
+    expect(reminderSkipReason(1000, 3500, 10_000, { kind: 'fixed', ms: 1000 })).toBe('late');
   });
 });
 

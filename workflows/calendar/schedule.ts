@@ -39,3 +39,19 @@ export function nextEscalation(after: number, unit: ScheduleUnit): number {
   if (unit.kind === 'fixed') return after + unit.ms;
   return atWarsaw(nextWorkingDay(toWarsaw(after), true), OFFICE_MORNING_HOUR);
 }
+
+/**
+ * How late a reminder may still go out: a worker that was down across its moment catches up
+ * within this, and skips it beyond (an hour of office time; two units in fixed-unit schedules,
+ * wide enough that a busy test machine never skips one it merely ran a little late).
+ */
+export const reminderGraceMs = (unit: ScheduleUnit) => (unit.kind === 'fixed' ? 2 * unit.ms : 60 * 60_000);
+
+export type ReminderSkip = 'late' | 'after-deadline';
+
+/** Why a reminder due at `at` is no longer worth sending at `now`, if it is not. */
+export function reminderSkipReason(at: number, now: number, deadline: number, unit: ScheduleUnit): ReminderSkip | undefined {
+  if (now >= deadline) return 'after-deadline';
+  if (now - at > reminderGraceMs(unit)) return 'late';
+  return undefined;
+}

@@ -2,7 +2,7 @@ import { condition, patched } from '@temporalio/workflow';
 import type { ApplicationInput, UnitInput } from '../../domain/application-input';
 import { activities } from '../activities-proxy';
 import { effectiveDeadline } from '../calendar/business-calendar';
-import { defaultReminderPolicy, nextEscalation, reminderTimes, type ScheduleUnit } from '../calendar/schedule';
+import { defaultReminderPolicy, nextEscalation, reminderSkipReason, reminderTimes, type ScheduleUnit } from '../calendar/schedule';
 import type { DeadlineControls } from './deadline-controls';
 import type { DecisionInbox } from './decision-inbox';
 import type { StepDefinition } from './definition';
@@ -183,7 +183,10 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
     const policy = ctx.input.reminders ?? step.reminders ?? defaultReminderPolicy;
     for (const at of reminderTimes(Date.parse(state.deadline), policy, Date.now(), unit)) {
       if (await condition(acted, Math.max(1, at - Date.now()))) break;
-      await activities.remindParties({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), at: new Date(at).toISOString() });
+      // After a worker outage the timers fire late: a stale reminder (or one past the deadline,
+      // whose new link would be dead) is recorded as skipped instead of sent.
+      const skipped = reminderSkipReason(at, Date.now(), Date.parse(state.deadline), unit);
+      await activities.remindParties({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), at: new Date(at).toISOString(), ...(skipped ? { skipped } : {}) });
     }
     await condition(acted, msUntil(state.deadline));
     await settle();
