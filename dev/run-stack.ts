@@ -1,4 +1,3 @@
-import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,6 +7,7 @@ import { migrate } from '../db/migrate';
 import { createWorker } from '../worker/create-worker';
 import { buildActivityDeps } from '../worker/dependencies';
 import { authFromConfig } from '../client/http/auth-from-config';
+import { connectTemporalClient } from '../client/services/temporal-connection';
 import { lockDataDir } from './data-dir-lock';
 import { devAuthSecret, signInLines } from './dev-admin';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -65,9 +65,9 @@ export async function runStack({ temporalCli }: { temporalCli: string | null }):
       await workerRun;
     });
 
-    const connection = await Connection.connect({ address: temporalAddress });
+    // The worker above keeps the SDK's patient retries; the server's client gives up within seconds.
+    const { client: temporal, connection } = await connectTemporalClient({ address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE });
     stops.unshift(() => connection.close());
-    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const secret = config.K2FLOW_AUTH_SECRET ?? (await devAuthSecret(dataDir));
     const signIn = await authFromConfig(config, deps.db, secret);
     const adminLines = await signInLines({ db: deps.db, auth: signIn.auth, dataDir, publicUrl: config.PUBLIC_URL, embedded: !!embeddedDb });

@@ -1,7 +1,7 @@
 // `npm run server`: the HTTP server alone, against TEMPORAL_ADDRESS and DATABASE_URL.
-import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../config/app-config';
 import { createDb } from '../../db/prisma-client';
+import { connectTemporalClient } from '../services/temporal-connection';
 import { authFromConfig } from './auth-from-config';
 import { createHttpServer } from './server';
 
@@ -12,8 +12,7 @@ if (missing.length) {
   process.exit(2);
 }
 const db = createDb(config.DATABASE_URL!);
-const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const { client: temporal, connection } = await connectTemporalClient({ address: config.TEMPORAL_ADDRESS!, namespace: config.TEMPORAL_NAMESPACE });
 const server = await createHttpServer({
   db,
   temporal,

@@ -18,6 +18,7 @@ export function explainUpdateFailure(error: unknown, whenClosed: DomainError): D
 export const isCompletedWorkflowError = (error: unknown): boolean =>
   error instanceof Error && /workflow execution already completed/i.test(error.message);
 
+const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_NOT_FOUND = 5;
 const GRPC_UNAVAILABLE = 14;
 
@@ -25,10 +26,14 @@ const GRPC_UNAVAILABLE = 14;
 export const isWorkflowNotFound = (error: unknown): boolean =>
   error instanceof WorkflowNotFoundError || (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND);
 
-/** Temporal cannot be reached right now (the client wraps the gRPC error): the caller may retry later. */
+/**
+ * Temporal cannot be reached right now (the client wraps the gRPC error): the caller may retry
+ * later. UNAVAILABLE once the client's bounded retries are spent; DEADLINE_EXCEEDED when a call
+ * got no answer before its deadline (client/services/temporal-connection.ts), e.g. a frozen server.
+ */
 export function isTemporalUnavailable(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = e.cause) {
-    if (isGrpcServiceError(e) && e.code === GRPC_UNAVAILABLE) return true;
+    if (isGrpcServiceError(e) && (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED)) return true;
   }
   return false;
 }

@@ -1,0 +1,56 @@
+import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
+
+/**
+ * How the HTTP server's Temporal calls give up when Temporal is down. The SDK's default retries a
+ * failed call 10 times with backoff up to 5 s (about 20 s in all): a person waiting on a page or
+ * the CLI would wait that long for a 503. Here a call is tried 3 times (about half a second of
+ * backoff), and a call other than a long poll that gets no answer at all (a frozen server, a
+ * black-holed address) fails at its deadline. The worker keeps its own connection with the SDK's
+ * patient defaults.
+ */
+export const TEMPORAL_CALL_ATTEMPTS = 3;
+/** The deadline of a call that sets none, except the long polls below. */
+export const TEMPORAL_CALL_DEADLINE_MS = 5_000;
+
+// Calls that legitimately wait for something to happen (an update being decided by the worker,
+// new history events); the server ends them itself, and the SDK polls again.
+const longPolls = /\/(UpdateWorkflowExecution|PollWorkflowExecutionUpdate|GetWorkflowExecutionHistory)$/;
+
+/** Gives every call without a deadline of its own one, so no request waits on Temporal forever. */
+function defaultDeadline(ms: number): Interceptor {
+  return (options, nextCall) => {
+    const keep = options.deadline !== undefined || longPolls.test(options.method_definition.path);
+    return new InterceptingCall(nextCall(keep ? options : { ...options, deadline: Date.now() + ms }));
+  };
+}
+
+/**
+ * Connection options for a client that must answer people promptly. The deadline interceptor
+ * comes first, so one deadline covers every retry of a call.
+ */
+export function promptConnectionOptions(address: string, options: Omit<ConnectionOptions, 'address' | 'interceptors'> = {}): ConnectionOptions {
+  return {
+    connectTimeout: 5_000,
+    ...options,
+    // After Temporal comes back, reconnect within seconds: grpc-js otherwise backs off to 2 minutes.
+    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 5_000, ...options.channelArgs },
+    address,
+    interceptors: [defaultDeadline(TEMPORAL_CALL_DEADLINE_MS), makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: TEMPORAL_CALL_ATTEMPTS }))],
+  };
+}
+
+export interface TemporalClientHandle {
+  client: Client;
+  connection: Connection;
+}
+
+/**
+ * The Temporal client of the HTTP server (`npm run server`, `npm start`): connects once at start
+ * (so a wrong address fails the start), then fails each call within seconds while Temporal is down
+ * and recovers by itself when it is back.
+ */
+export async function connectTemporalClient({ address, namespace }: { address: string; namespace?: string }): Promise<TemporalClientHandle> {
+  const connection = await Connection.connect(promptConnectionOptions(address));
+  return { connection, client: new Client({ connection, namespace }) };
+}
