@@ -22,6 +22,7 @@ import {
   withdrawUpdate,
 } from '../../workflows/messages';
 import { appendAudit, userFields } from '../../activities/audit';
+import { updatePromptly } from './temporal-connection';
 import { explainUpdateFailure, isCompletedWorkflowError, isWorkflowNotFound } from './temporal-errors';
 
 export interface StartedApplication {
@@ -181,25 +182,25 @@ export function createApplicationService({
 
   /** Resubmits work sent back with changes requested. */
   const resubmit = (id: string, unitKey: string | undefined, note: string | undefined, by: Actor) =>
-    onBranch(id, unitKey, (h) => h.executeUpdate(resubmitUpdate, { args: [{ note, by }] }));
+    onBranch(id, unitKey, (h) => updatePromptly(h, resubmitUpdate, [{ note, by }]));
 
   /** Extends the deadline of the step now waiting; reminders are rescheduled from the new one. */
   const extendDeadline = (id: string, unitKey: string | undefined, deadline: string, by: Actor) =>
-    onBranch(id, unitKey, (h) => h.executeUpdate(extendDeadlineUpdate, { args: [{ deadline, by }] }));
+    onBranch(id, unitKey, (h) => updatePromptly(h, extendDeadlineUpdate, [{ deadline, by }]));
 
   /** After a missed deadline, goes on without the parties who did not decide (where the step allows). */
   const proceedWithoutMissing = (id: string, unitKey: string | undefined, by: Actor) =>
-    onBranch(id, unitKey, (h) => h.executeUpdate(proceedWithoutMissingUpdate, { args: [{ by }] }));
+    onBranch(id, unitKey, (h) => updatePromptly(h, proceedWithoutMissingUpdate, [{ by }]));
 
-  const withdraw = (id: string, reason: string, by: Actor) => onApplication(id, (h) => h.executeUpdate(withdrawUpdate, { args: [{ reason, by }] }));
+  const withdraw = (id: string, reason: string, by: Actor) => onApplication(id, (h) => updatePromptly(h, withdrawUpdate, [{ reason, by }]));
 
   const addUnit = (id: string, raw: unknown, by: Actor) => {
     const unit = parseOrThrow(unitInput, raw, 'The unit is invalid');
-    return onApplication(id, (h) => h.executeUpdate(addUnitUpdate, { args: [unit, { by }] }));
+    return onApplication(id, (h) => updatePromptly(h, addUnitUpdate, [unit, { by }]));
   };
 
   const removeUnit = (id: string, unitKey: string, reason: string, by: Actor) =>
-    onApplication(id, (h) => h.executeUpdate(removeUnitUpdate, { args: [{ unitKey, reason, by }] }));
+    onApplication(id, (h) => updatePromptly(h, removeUnitUpdate, [{ unitKey, reason, by }]));
 
   /** Every email of the application with its delivery status: what was sent to whom and when. */
   async function messages(id: string) {

@@ -7,6 +7,7 @@ import { DomainError, parseOrThrow } from '../../domain/domain-error';
 import type { RecordedDecision } from '../../workflows/engine/state';
 import { commentRequired } from '../../workflows/engine/verdict';
 import { decideUpdate } from '../../workflows/messages';
+import { updatePromptly } from './temporal-connection';
 import { explainUpdateFailure } from './temporal-errors';
 
 export interface ApprovalLinkView {
@@ -105,9 +106,7 @@ export function createApprovalService({ db, temporal, clock }: { db: Db; tempora
     if (view.status !== 'pending') return { outcome: 'already-recorded', view };
     const { decision, comment, services } = parseOrThrow(decisionForm, form, 'The decision is incomplete');
     try {
-      const recorded = await temporal.workflow
-        .getHandle(view.workflowId)
-        .executeUpdate(decideUpdate, { args: [{ requestId: view.requestId, decision, comment, services }] });
+      const recorded = await updatePromptly(temporal.workflow.getHandle(view.workflowId), decideUpdate, [{ requestId: view.requestId, decision, comment, services }]);
       return { outcome: 'recorded', decision: recorded, view };
     } catch (error) {
       const refusal = explainUpdateFailure(error, new DomainError('REQUEST_CLOSED', 'This request is closed and no longer accepts decisions.'));

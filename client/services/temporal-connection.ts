@@ -1,5 +1,6 @@
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
-import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, WorkflowUpdateStage, type ConnectionOptions, type WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 
 /**
  * How the HTTP server's Temporal calls give up when Temporal is down. The SDK's default retries a
@@ -12,6 +13,8 @@ import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, 
 export const TEMPORAL_CALL_ATTEMPTS = 3;
 /** The deadline of a call that sets none, except the long polls below. */
 export const TEMPORAL_CALL_DEADLINE_MS = 5_000;
+/** How long an update may take to be accepted by the workflow (see updatePromptly). */
+export const TEMPORAL_UPDATE_ACCEPT_MS = 8_000;
 
 // Calls that legitimately wait for something to happen (an update being decided by the worker,
 // new history events); the server ends them itself, and the SDK polls again.
@@ -53,4 +56,18 @@ export interface TemporalClientHandle {
 export async function connectTemporalClient({ address, namespace }: { address: string; namespace?: string }): Promise<TemporalClientHandle> {
   const connection = await Connection.connect(promptConnectionOptions(address));
   return { connection, client: new Client({ connection, namespace }) };
+}
+
+/**
+ * Runs an update the way a waiting person needs it: getting it accepted by the workflow (its
+ * validator passed; the decision or action is now the workflow's) must happen within
+ * TEMPORAL_UPDATE_ACCEPT_MS, or the call fails as Temporal being unavailable and nothing was
+ * taken; once accepted, its outcome is awaited without a deadline, since the handler may be
+ * waiting on an activity. The SDK's executeUpdate would wait without bound on a frozen server.
+ */
+export async function updatePromptly<Ret, Args extends [unknown, ...unknown[]]>(handle: WorkflowHandle, update: UpdateDefinition<Ret, Args>, args: Args): Promise<Ret> {
+  const accepted = await handle.client.connection.withDeadline(Date.now() + TEMPORAL_UPDATE_ACCEPT_MS, () =>
+    handle.startUpdate(update, { args, waitForStage: WorkflowUpdateStage.ACCEPTED }),
+  );
+  return accepted.result();
 }
