@@ -3,6 +3,7 @@ import { betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { admin, genericOAuth } from 'better-auth/plugins';
 import type { Db } from '../db/prisma-client';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { withHashedSessionTokens } from './hashed-session-tokens';
 import { discoveryUrlOf } from './oidc-discovery';
 
@@ -40,7 +41,15 @@ export function createAuth({ db, secret, publicUrl, oidc }: AuthSettings) {
   return betterAuth({
     appName: 'k2flow',
     // A refused key or password is an answer to the caller, not an error of ours worth a log line.
-    logger: { level: 'error', log: (level, message, ...args: unknown[]) => (/Failed to validate API key|Invalid password|signup_disabled/.test(message) ? undefined : console.error(`[better-auth] ${level}: ${message}`, ...args)) },
+    // A database outage is answered with 503 and reported by /readyz; one short line, not a stack per request.
+    logger: {
+      level: 'error',
+      log: (level, message, ...args: unknown[]) => {
+        if (/Failed to validate API key|Invalid password|signup_disabled/.test(message)) return;
+        if (args.some(isDatabaseUnavailable)) return console.error(`[better-auth] ${level}: ${message}: the database cannot be reached`);
+        console.error(`[better-auth] ${level}: ${message}`, ...args);
+      },
+    },
     baseURL: publicUrl,
     basePath: AUTH_BASE_PATH,
     secret,

@@ -38,15 +38,24 @@ export async function resolveIdentity(auth: Auth, db: Db, headers: IncomingHttpH
     if (!key) return { problem: 'invalid' };
     // better-auth finds the key by its hash, so comparing the secret leaks no timing.
     const verified = await auth.api.verifyApiKey({ body: { key } });
-    if (!verified.valid || !verified.key) return { problem: 'invalid' };
+    if (!verified.valid || !verified.key) {
+      await databaseAnswers(db);
+      return { problem: 'invalid' };
+    }
     const user = await db.user.findUnique({ where: { id: verified.key.referenceId }, select: { id: true, name: true, email: true, role: true, office: true, banned: true } });
     if (!user || user.banned) return { problem: 'invalid' };
     if (!isRole(user.role)) return { problem: 'no-role' };
     return { identity: { userId: user.id, name: user.name, email: user.email, role: user.role, office: user.office, via: 'api-key', sessionId: null, apiKeyId: verified.key.id } };
   }
   if (!hasSessionCookie(headers)) return { problem: 'missing' };
-  const session = await auth.api.getSession({ headers: fromNodeHeaders(headers) });
-  if (!session) return { problem: 'invalid' };
+  const session = await auth.api.getSession({ headers: fromNodeHeaders(headers) }).catch(async (error: unknown) => {
+    await databaseAnswers(db);
+    throw error;
+  });
+  if (!session) {
+    await databaseAnswers(db);
+    return { problem: 'invalid' };
+  }
   const { user } = session;
   if (user.banned) return { problem: 'invalid' };
   if (!isRole(user.role)) return { problem: 'no-role' };
@@ -62,6 +71,15 @@ export async function resolveIdentity(auth: Auth, db: Db, headers: IncomingHttpH
       apiKeyId: null,
     },
   };
+}
+
+/**
+ * better-auth answers a key lookup that failed on the database as "not valid", and a session
+ * lookup as a bare 500 without its cause. Before a refusal or a failure is believed, the database
+ * must answer: while it is down this throws its error, which the server answers with 503.
+ */
+async function databaseAnswers(db: Db): Promise<void> {
+  await db.$queryRaw`SELECT 1`;
 }
 
 const hasSessionCookie = (headers: IncomingHttpHeaders) =>

@@ -1,6 +1,7 @@
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, isDomainError, type DomainErrorCode } from '../../domain/domain-error';
+import { isDatabaseUnavailable } from '../../db/unavailable';
 import { isTemporalUnavailable } from '../services/temporal-errors';
 
 export const statusOf: Record<DomainErrorCode, number> = {
@@ -59,18 +60,6 @@ export function explain(error: unknown, invalidSummary = 'The request is invalid
     return new DomainError(fe.statusCode === 413 ? 'TOO_LARGE' : fe.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION', 'The request cannot be processed as sent.');
   }
   return null;
-}
-
-// Connection-level failures of node-postgres and Prisma: the database is down or unreachable, not our data.
-const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', 'P1001', 'P1002', 'P1017', 'P2024']);
-
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && unreachableCodes.has(e.code)) return true;
-    if (typeof e.message === 'string' && /Connection terminated|connection timeout|Can't reach database server|DatabaseNotReachable|ECONNREFUSED|timeout exceeded when trying to connect/i.test(e.message)) return true;
-    if ((e as { kind?: unknown }).kind === 'DatabaseNotReachable') return true;
-  }
-  return false;
 }
 
 /** The JSON error of every API answer; a fault of ours (no DomainError) is INTERNAL. */
