@@ -16,6 +16,7 @@ import type { Mailbox } from '../../dev/mailbox';
 import type { ScheduleUnit } from '../../workflows/calendar/schedule';
 import { createApplicationService } from '../services/applications';
 import { createApprovalService } from '../services/approvals';
+import { createReadinessCheck } from '../services/readiness';
 import { addApiRoutes } from './api-routes';
 import { addApprovalRoutes } from './approval-routes';
 import { errorBody, explain, rateLimitSettings, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
@@ -150,7 +151,16 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   const approvals = createApprovalService({ db, temporal, clock });
   const people = createPeopleService({ auth, db });
 
+  // Liveness: the process answers. It never looks at the database or Temporal, so an outage of
+  // either does not get a healthy server restarted.
   app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
+  // Readiness: whether requests can be served now; 503 names the part that cannot be reached.
+  const readiness = createReadinessCheck({ db, temporal });
+  app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    const result = await readiness();
+    if (!result.ready) void reply.code(503).header('retry-after', String(RETRY_AFTER_UNAVAILABLE));
+    return result;
+  });
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')
