@@ -1,10 +1,11 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, isDomainError } from '../../domain/domain-error';
 import type { ApprovalService } from '../services/approvals';
-import { statusOf } from './errors';
+import { explain, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
 import { approvalPage, decisionAcceptedPage, recordedPage } from './pages/approval-page';
 import { messagePage } from './pages/layout';
+import { approvalOutagePage, preferredLanguage, type OutageMoment } from './pages/outage-page';
 import type { HttpApp } from './server';
 
 const linkTitles: Partial<Record<DomainError['code'], string>> = {
@@ -32,7 +33,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
       try {
         return sendPage(reply, 200, approvalPage(await approvals.openLink(request.params.token)));
       } catch (error) {
-        return sendLinkError(reply, error);
+        return sendLinkError(request, reply, error, 'open');
       }
     },
   );
@@ -58,7 +59,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
           const view = await approvals.openLink(token).catch(() => null);
           if (view) return sendPage(reply, 400, approvalPage(view, error.problems[0]?.message ?? error.message, { comment: String(form?.comment ?? '') }));
         }
-        return sendLinkError(reply, error);
+        return sendLinkError(request, reply, error, 'decide', String(form?.comment ?? ''));
       }
     },
   );
@@ -73,8 +74,15 @@ function formOf(body: unknown, contentType: string | undefined): Record<string, 
   return form;
 }
 
-function sendLinkError(reply: FastifyReply, error: unknown) {
-  // Outages and faults go to the server's error handler, which answers approvers with a page too.
-  if (!isDomainError(error) || error.code === 'UNAVAILABLE') throw error;
+function sendLinkError(request: FastifyRequest, reply: FastifyReply, error: unknown, moment: OutageMoment, comment?: string) {
+  // The database or Temporal is down: say in both languages that nothing was recorded (the
+  // approver's own language is in the database), keeping what they wrote.
+  if (explain(error)?.code === 'UNAVAILABLE') {
+    const first = preferredLanguage(request.headers['accept-language']) ?? 'pl';
+    void reply.header('retry-after', String(RETRY_AFTER_UNAVAILABLE));
+    return sendPage(reply, 503, approvalOutagePage({ moment, first, comment }));
+  }
+  // Faults go to the server's error handler, which answers approvers with a page too.
+  if (!isDomainError(error)) throw error;
   return sendPage(reply, statusOf[error.code], messagePage(linkTitles[error.code] ?? 'Cannot record the decision', error.message));
 }

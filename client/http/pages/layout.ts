@@ -1,8 +1,8 @@
-import { escapeHtml } from '../../../mail/html';
+import { escapeHtml, type Lang } from '../../../mail/html';
 
 /** The shared shell of every HTML page; no scripts anywhere (mail scanners run them). */
-export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+export function page(title: string, body: string, lang: Lang = 'en'): string {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${escapeHtml(title)} · k2flow</title>
 <style>body{font-family:system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#222}
 dt{font-weight:600}dd{margin:0 0 .6rem 0}textarea{width:100%;min-height:6rem}
