@@ -61,9 +61,11 @@ export async function connectTemporalClient({ address, namespace }: { address: s
 /**
  * Runs an update the way a waiting person needs it: getting it accepted by the workflow (its
  * validator passed; the decision or action is now the workflow's) must happen within
- * TEMPORAL_UPDATE_ACCEPT_MS, or the call fails as Temporal being unavailable and nothing was
- * taken; once accepted, its outcome is awaited without a deadline, since the handler may be
- * waiting on an activity. The SDK's executeUpdate would wait without bound on a frozen server.
+ * TEMPORAL_UPDATE_ACCEPT_MS, or the call fails as Temporal being unavailable (DEADLINE_EXCEEDED);
+ * once accepted, its outcome is awaited without a deadline, since the handler may be waiting on an
+ * activity. The SDK's executeUpdate would wait without bound on a frozen server.
+ * A missed deadline means the update was not accepted then; one the server had already admitted
+ * may still be accepted when a slow worker gets to it, and a retry then finds it recorded.
  */
 export async function updatePromptly<Ret, Args extends [unknown, ...unknown[]]>(handle: WorkflowHandle, update: UpdateDefinition<Ret, Args>, args: Args): Promise<Ret> {
   const accepted = await handle.client.connection.withDeadline(Date.now() + TEMPORAL_UPDATE_ACCEPT_MS, () =>
