@@ -71,7 +71,7 @@ async function approvalLink(db: Db, baseUrl: string): Promise<string> {
   const applicationId = `outage-${randomUUID()}`;
   const deadline = new Date(Date.now() + 7 * 86_400_000);
   await db.application.create({
-    data: { id: applicationId, variant: input.variant, title: input.title, status: 'running', coordinatorName: input.coordinator.name, coordinatorEmail: input.coordinator.email, input: input as object },
+    data: { id: applicationId, variant: input.variant, title: input.title, status: 'running', coordinatorName: input.coordinator.name, coordinatorEmail: input.coordinator.email, input: input },
   });
   const requestId = randomUUID();
   await db.approvalRequest.create({
