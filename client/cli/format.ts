@@ -22,6 +22,7 @@ export function formatStatus(app: any): string {
   const lines = [`${app.id}  ${app.status}`];
   if (app.record) lines.push(`  ${app.record.title} (${app.record.variant} v${app.record.definitionVersion})`);
   if (app.workflow) lines.push(`  workflow ${app.workflow.status}, started ${app.workflow.startTime}`);
+  if (app.liveUnavailable) lines.push(`  (${app.liveUnavailable})`);
   if (app.state?.stage) lines.push(`  stage: ${app.state.stage.name}`);
   if (app.state?.steps?.current || app.state?.steps?.status === 'changes-requested') lines.push(`  - application: ${describeBranch(app.state.steps)}`);
   for (const u of app.state?.units ?? []) lines.push(`  - ${u.unitKey}: ${describeBranch(u)}`);

@@ -23,7 +23,10 @@ import {
 } from '../../workflows/messages';
 import { appendAudit, userFields } from '../../activities/audit';
 import { updatePromptly } from './temporal-connection';
-import { explainUpdateFailure, isCompletedWorkflowError, isWorkflowNotFound } from './temporal-errors';
+import { explainUpdateFailure, isCompletedWorkflowError, isTemporalUnavailable, isWorkflowNotFound } from './temporal-errors';
+
+/** How long reading an application waits for Temporal's part (description, then the state query). */
+const LIVE_STATE_MS = 2_000;
 
 export interface StartedApplication {
   id: string;
@@ -106,19 +109,42 @@ export function createApplicationService({
       }),
       liveState(id),
     ]);
-    if (!record && !live) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
-    return { id, status: live?.state?.status ?? record?.status ?? 'starting', workflow: live?.workflow ?? null, state: live?.state ?? null, record };
+    if (!record && live === 'not-found') throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
+    const found = live === 'not-found' ? null : live;
+    return {
+      id,
+      status: found?.state?.status ?? record?.status ?? 'starting',
+      workflow: found?.workflow ?? null,
+      state: found?.state ?? null,
+      /** Why the workflow's own part is missing, when it is: the record above is still the database's. */
+      liveUnavailable: found?.unavailable ?? null,
+      record,
+    };
   }
 
+  /**
+   * The workflow's description and its state query, each within LIVE_STATE_MS: a query waits for a
+   * worker, so with none polling it would hold the answer for tens of seconds. Whatever does not
+   * answer in time is left out and named, and the database's record answers the rest.
+   */
   async function liveState(id: string) {
     const handle = temporal.workflow.getHandle(id);
+    const promptly = <T>(call: () => Promise<T>) => temporal.connection.withDeadline(Date.now() + LIVE_STATE_MS, call);
+    let d: Awaited<ReturnType<typeof handle.describe>>;
     try {
-      const d = await handle.describe();
-      const state: ApplicationState | null = await handle.query(applicationStateQuery).catch(() => null);
-      return { workflow: { workflowId: d.workflowId, runId: d.runId, status: d.status.name, startTime: d.startTime, closeTime: d.closeTime ?? null }, state };
+      d = await promptly(() => handle.describe());
     } catch (error) {
-      if (isWorkflowNotFound(error)) return null;
-      throw error;
+      if (isWorkflowNotFound(error)) return 'not-found' as const;
+      if (!isTemporalUnavailable(error)) throw error;
+      return { workflow: null, state: null, unavailable: 'The workflow service cannot be reached right now; this is what the database holds.' };
+    }
+    const workflow = { workflowId: d.workflowId, runId: d.runId, status: d.status.name, startTime: d.startTime, closeTime: d.closeTime ?? null };
+    try {
+      const state: ApplicationState = await promptly(() => handle.query(applicationStateQuery));
+      return { workflow, state, unavailable: null };
+    } catch {
+      // No worker in time, or one that could not answer (its task failing): either way the live part is missing.
+      return { workflow, state: null, unavailable: 'No worker answered in time, so the live state (steps, parties, deadlines) is left out; this is what the database holds.' };
     }
   }
 
@@ -206,7 +232,7 @@ export function createApplicationService({
   async function messages(id: string) {
     const rows = await db.outboxMessage.findMany({
       where: { applicationId: id },
-      select: { template: true, toAddress: true, subject: true, messageId: true, status: true, attempts: true, lastError: true, createdAt: true, sentAt: true },
+      select: { template: true, toAddress: true, subject: true, messageId: true, status: true, attempts: true, lastError: true, nextAttemptAt: true, createdAt: true, sentAt: true },
       orderBy: { createdAt: 'asc' },
     });
     if (!rows.length && !(await db.application.findUnique({ where: { id }, select: { id: true } }))) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);

@@ -67,6 +67,25 @@ describe('GET /api/applications/:id', () => {
     expect(body.record.requests).toHaveLength(2);
   });
 
+  it('answers from the database, naming what is missing, while no worker can answer the state query', async () => {
+    const input = makeInput({ units: 1 });
+    const id = await api.startOk(input);
+    await api.linkFor(input.units[0]!.approver.email);
+    await h.pauseWorker();
+    try {
+      const { status, body } = await api.getJson(`/api/applications/${id}`);
+      expect(status).toBe(200);
+      expect(body.workflow.status).toBe('RUNNING');
+      expect(body.state).toBeNull();
+      expect(body.liveUnavailable).toContain('No worker answered in time');
+      expect(body.status).toBe(body.record.status);
+      expect(body.record.requests).toHaveLength(1);
+    } finally {
+      await h.resumeWorker();
+    }
+    expect((await api.getJson(`/api/applications/${id}`)).body.liveUnavailable).toBeNull();
+  });
+
   it('answers an unknown id with 404', async () => {
     const { status, body } = await api.getJson('/api/applications/app-does-not-exist');
     expect(status).toBe(404);
