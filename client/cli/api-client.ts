@@ -63,7 +63,7 @@ export function createApiClient(baseUrl: string, credential: string | null) {
     status: (id: string) => call<Record<string, unknown>>('GET', `/api/applications/${enc(id)}`),
     history: (id: string) => call<Record<string, unknown>>('GET', `/api/applications/${enc(id)}/history`),
     messages: (id: string) =>
-      call<{ messages: Array<{ createdAt: string; status: string; attempts: number; toAddress: string; subject: string; lastError: string | null }> }>(
+      call<{ messages: Array<{ createdAt: string; status: string; attempts: number; toAddress: string; subject: string; lastError: string | null; nextAttemptAt: string | null }> }>(
         'GET',
         `/api/applications/${enc(id)}/messages`,
       ),

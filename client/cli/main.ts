@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
       const answer = await api.messages(id!);
       print(answer, () =>
         answer.messages
-          .map((m) => `${m.createdAt}  ${m.status.padEnd(7)} x${m.attempts}  ${m.toAddress}  ${m.subject}${m.lastError ? `  (last error: ${m.lastError})` : ''}`)
+          .map((m) => `${m.createdAt}  ${m.status.padEnd(8)} x${m.attempts}  ${m.toAddress}  ${m.subject}${m.lastError ? `  (last error: ${m.lastError}${m.nextAttemptAt ? `; next attempt ${m.nextAttemptAt}` : ''})` : ''}`)
           .join('\n') || 'No messages yet.',
       );
       return 0;

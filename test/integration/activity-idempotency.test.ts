@@ -67,14 +67,16 @@ describe('activities retried with the same input', () => {
     expect(await count(applicationId, 'email.sent')).toBe(1);
   });
 
-  it('record a failed delivery, then deliver once on retry with a fresh link replacing the unsent one', async () => {
+  it('record a failed delivery as retrying with its next attempt, then deliver once on retry with a fresh link replacing the unsent one', async () => {
     const { applicationId, request } = await newApplication();
     const refusingMailer = createSmtpMailer(`smtp://127.0.0.1:${await freePort()}`, 'k2flow <tests@k2flow.local>');
+    const before = Date.now();
     await expect(createActivities({ ...h.deps, mailer: refusingMailer }).openApprovalRequest(request)).rejects.toThrow();
     refusingMailer.close();
     const failed = await h.db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: `approval-request:${request.requestId}` } });
-    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(failed).toMatchObject({ status: 'retrying', attempts: 1 });
     expect(failed.lastError).toMatch(/ECONNREFUSED/);
+    expect(failed.nextAttemptAt!.getTime()).toBeGreaterThan(before);
 
     const activities = createActivities(h.deps);
     await activities.openApprovalRequest(request);
@@ -82,7 +84,7 @@ describe('activities retried with the same input', () => {
     await h.mailbox.waitFor(request.partyEmail, 1);
     expect(h.mailbox.list().filter((m) => m.to.includes(request.partyEmail))).toHaveLength(1);
     const sent = await h.db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: `approval-request:${request.requestId}` } });
-    expect(sent).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+    expect(sent).toMatchObject({ status: 'sent', attempts: 2, lastError: null, nextAttemptAt: null });
     const tokens = await h.db.approvalToken.findMany({ where: { approvalRequestId: request.requestId }, select: { revokedAt: true } });
     expect(tokens.map((t) => t.revokedAt === null).sort()).toEqual([false, true]);
     expect(await count(applicationId, 'email.sent')).toBe(1);
