@@ -10,6 +10,22 @@ export interface DecideInput {
   comment?: string;
   /** A declaration's chosen service codes. */
   services?: string[];
+  /**
+   * When the server received the decision (ISO 8601). Under load the workflow may handle it
+   * later; lateness is judged by this stamp, trusted within DECISION_STAMP_SKEW_MS of the
+   * workflow's own clock. Decisions sent before stamping existed carry none.
+   */
+  receivedAt?: string;
+}
+
+/** How far before the workflow's handling a server's stamp is believed (a longer wait is not load). */
+export const DECISION_STAMP_SKEW_MS = 2 * 60_000;
+
+/** The moment a decision counts as made: the server's stamp, clamped to the bounded skew. */
+export function decisionMoment(receivedAt: string | undefined, now: number): number {
+  const stamped = receivedAt === undefined ? Number.NaN : Date.parse(receivedAt);
+  if (Number.isNaN(stamped)) return now;
+  return Math.min(now, Math.max(stamped, now - DECISION_STAMP_SKEW_MS));
 }
 
 /** Who asked for a coordinator's action. Updates sent before sign-in existed carry no `by`, or no argument at all. */

@@ -102,11 +102,13 @@ export function createApprovalService({ db, temporal, clock }: { db: Db; tempora
   }
 
   async function decide(token: string, form: unknown): Promise<DecisionResult> {
+    // Stamped on arrival: the workflow judges lateness by it, not by when it gets to the decision.
+    const receivedAt = clock().toISOString();
     const view = await openLink(token);
     if (view.status !== 'pending') return { outcome: 'already-recorded', view };
     const { decision, comment, services } = parseOrThrow(decisionForm, form, 'The decision is incomplete');
     try {
-      const recorded = await updatePromptly(temporal.workflow.getHandle(view.workflowId), decideUpdate, [{ requestId: view.requestId, decision, comment, services }]);
+      const recorded = await updatePromptly(temporal.workflow.getHandle(view.workflowId), decideUpdate, [{ requestId: view.requestId, decision, comment, services, receivedAt }]);
       return { outcome: 'recorded', decision: recorded, view };
     } catch (error) {
       const refusal = explainUpdateFailure(error, new DomainError('REQUEST_CLOSED', 'This request is closed and no longer accepts decisions.'));

@@ -119,6 +119,24 @@ describe('approval links', () => {
     await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
   });
 
+  it('judge lateness by when the server received the decision, not by when a busy worker got to it', async () => {
+    const { id, link, input } = await oneUnitApplication({ confirmWithinSeconds: 4 });
+    const deadline = Date.parse(input.deadlines.unitConfirmation);
+    await settledHistoryLength(`${id}:modules:unit-1`);
+    await h.pauseWorker();
+    let answer: Promise<{ status: number; html: string }>;
+    try {
+      answer = api.decide(link, 'approve'); // received before the deadline, with no worker to handle it yet
+      await expect.poll(() => Date.now() > deadline + 500, { timeout: 10_000, interval: 100 }).toBe(true);
+    } finally {
+      await h.resumeWorker();
+    }
+    expect((await answer).status).toBe(200);
+    const request = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id }, select: { status: true, late: true, decidedAt: true } });
+    expect(request).toMatchObject({ status: 'approved', late: false });
+    expect(request.decidedAt!.getTime()).toBeLessThan(deadline);
+  });
+
   it('never write a token into the server log', async () => {
     const { link } = await oneUnitApplication();
     await api.open(link);

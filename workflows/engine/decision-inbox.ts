@@ -1,6 +1,6 @@
 import { ApplicationFailure, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { activities } from '../activities-proxy';
-import { decideUpdate, refusal, type DecideInput } from '../messages';
+import { decideUpdate, decisionMoment, refusal, type DecideInput } from '../messages';
 import type { StepDefinition } from './definition';
 import type { RecordedDecision } from './state';
 import { allowedDecisions, commentRequired } from './verdict';
@@ -60,8 +60,8 @@ export function installDecisionInbox() {
         comment: input.comment?.trim() || null,
         services: input.decision === 'declare' ? [...new Set(input.services)] : null,
         partyEmail: entry.partyEmail,
-        decidedAt: new Date().toISOString(),
-        late: Date.now() > Date.parse(entry.deadline),
+        decidedAt: new Date(decisionMoment(input.receivedAt, Date.now())).toISOString(),
+        late: decisionMoment(input.receivedAt, Date.now()) > Date.parse(entry.deadline),
       };
       await activities.recordDecision({ applicationId: entry.applicationId, unitKey: entry.unitKey, ...decision });
       entry.recorded = true;
@@ -82,7 +82,7 @@ export function installDecisionInbox() {
       return refuse(refusal.requestClosed, closedBecause.get(input.requestId) ?? 'This request is not open for decisions.');
     }
     if (entry.claimed) return refuse(refusal.alreadyDecided, 'A decision was already recorded for this request.');
-    if (Date.now() > Date.parse(entry.deadline) && entry.step.lateDecisions === 'refuse') {
+    if (decisionMoment(input.receivedAt, Date.now()) > Date.parse(entry.deadline) && entry.step.lateDecisions === 'refuse') {
       return refuse(refusal.deadlinePassed, `The deadline for this request passed on ${entry.deadline}; the decision was not recorded.`);
     }
     const allowed = allowedDecisions(entry.step);
