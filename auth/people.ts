@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/prisma-client';
+import type { Actor } from '../domain/actor';
+import type { Prisma } from '../generated/prisma/client';
 import { DomainError, parseOrThrow } from '../domain/domain-error';
 import type { Auth } from './create-auth';
 import { roleMay, roles, type Role } from './roles';
@@ -44,26 +46,44 @@ const keyView = (k: { id: string; name: string | null; start: string | null; ref
   lastUsedAt: k.lastRequest,
 });
 
+/**
+ * Who did something to people or keys: the signed-in person (from an HTTP request), or, for the
+ * few actions taken without one, where it came from ("k2flow users create-admin", "npm start").
+ */
+export type AccessActor = Actor | string;
+
 /** People who sign in, and their API keys. Approvers are never people here: their link is their credential. */
 export function createPeopleService({ auth, db }: { auth: Auth; db: Db }) {
-  async function create(raw: unknown) {
+  /** Records an action on people or keys with who took it (AccessEvent). */
+  async function record(type: string, by: AccessActor, subject: string, data: Prisma.InputJsonValue) {
+    const who = typeof by === 'string' ? { actor: by } : { actor: `user:${by.userId}`, actorName: by.name, authMethod: by.via, requestId: by.requestId };
+    await db.accessEvent.create({ data: { type, ...who, subject, data } });
+  }
+
+  async function create(raw: unknown, by: AccessActor) {
     const person = parseOrThrow(newPerson, raw, 'The person is invalid');
     if (await db.user.findUnique({ where: { email: person.email }, select: { id: true } })) {
       throw new DomainError('CONFLICT', `Someone with the email ${person.email} already exists.`);
     }
     const { user } = await auth.api.createUser({ body: { email: person.email, name: person.name, password: person.password } });
     // Role and office are k2flow's own vocabulary, so they are set here rather than through the admin plugin's roles.
-    return db.user.update({ where: { id: user.id }, data: { role: person.role, office: person.office ?? null, emailVerified: true }, select: personFields });
+    const created = await db.user.update({ where: { id: user.id }, data: { role: person.role, office: person.office ?? null, emailVerified: true }, select: personFields });
+    await record('person.created', by, `user:${created.id}`, { email: created.email, role: person.role, office: person.office ?? null, password: !!person.password });
+    return created;
   }
+
+  /** The newest actions on people and keys first, for admins and auditors. */
+  const accessLog = (limit: number) => db.accessEvent.findMany({ orderBy: { occurredAt: 'desc' }, take: limit });
 
   const list = () => db.user.findMany({ select: personFields, orderBy: { email: 'asc' } });
 
   /** Issues a key acting as `userId`. The answer holds the only copy of the key k2flow will ever show. */
-  async function issueKey(userId: string, raw: unknown) {
+  async function issueKey(userId: string, raw: unknown, by: AccessActor) {
     const { name, expiresInDays } = parseOrThrow(newApiKey, raw, 'The key request is invalid');
     if (!(await db.user.findUnique({ where: { id: userId }, select: { id: true } }))) throw new DomainError('NOT_FOUND', `No person with id ${userId}.`);
     const created = await auth.api.createApiKey({ body: { userId, name, expiresIn: expiresInDays ? expiresInDays * 86_400 : null } });
     const row = await db.apikey.findUniqueOrThrow({ where: { id: created.id }, select: keyFields });
+    await record('key.issued', by, `key:${row.id}`, { userId, name: row.name, expiresAt: row.expiresAt?.toISOString() ?? null });
     return { ...keyView(row), key: created.key };
   }
 
@@ -76,17 +96,19 @@ export function createPeopleService({ auth, db }: { auth: Auth; db: Db }) {
    * Revokes a key at once: the next request that presents it is refused. The row stays, for the
    * record. People revoke their own keys; those who manage people revoke anyone's.
    */
-  async function revokeKey(keyId: string, by: { userId: string; role: Role }) {
+  async function revokeKey(keyId: string, by: Actor & { role: Role }) {
     const owned = roleMay(by.role, 'manage') ? {} : { referenceId: by.userId };
     const { count } = await db.apikey.updateMany({ where: { id: keyId, ...owned }, data: { enabled: false } });
     if (count === 0) {
       const exists = await db.apikey.findUnique({ where: { id: keyId }, select: { id: true } });
       throw exists ? new DomainError('FORBIDDEN', 'Only an admin may revoke someone else’s key.') : new DomainError('NOT_FOUND', `No API key with id ${keyId}.`);
     }
-    return keyView(await db.apikey.findUniqueOrThrow({ where: { id: keyId }, select: keyFields }));
+    const revoked = keyView(await db.apikey.findUniqueOrThrow({ where: { id: keyId }, select: keyFields }));
+    await record('key.revoked', by, `key:${keyId}`, { userId: revoked.userId, name: revoked.name });
+    return revoked;
   }
 
-  return { create, list, issueKey, listKeys, revokeKey };
+  return { create, list, issueKey, listKeys, revokeKey, accessLog };
 }
 
 export type PeopleService = ReturnType<typeof createPeopleService>;

@@ -31,10 +31,10 @@ export async function signInLines({ db, auth, dataDir, publicUrl, embedded }: { 
   if (hasAdmin) return [`Sign in at ${publicUrl}/sign-in as ${DEV_ADMIN_EMAIL}; the password is in ${file}.`];
   const password = randomBytes(18).toString('base64url');
   const people = createPeopleService({ auth, db });
-  const admin = await people.create({ email: DEV_ADMIN_EMAIL, name: 'Development admin', role: 'admin', office: 'k2', password });
+  const admin = await people.create({ email: DEV_ADMIN_EMAIL, name: 'Development admin', role: 'admin', office: 'k2', password }, 'npm start');
   await writeFile(file, `email: ${DEV_ADMIN_EMAIL}\npassword: ${password}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
-  const { key } = await people.issueKey(admin.id, { name: 'npm start (development)' });
+  const { key } = await people.issueKey(admin.id, { name: 'npm start (development)' }, 'npm start');
   const stored = await storeKey(publicUrl, key);
   return [
     `Created a development admin: sign in at ${publicUrl}/sign-in as ${DEV_ADMIN_EMAIL} with password ${password} (also in ${file}).`,

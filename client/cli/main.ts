@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isDomainError } from '../../domain/domain-error';
 import { ApiError, createApiClient, MissingKeyError, UnreachableError } from './api-client';
@@ -226,7 +226,7 @@ async function usersCommand(args: string[], values: { email?: string; name?: str
   try {
     // The secret signs cookies only; creating a person needs none of it.
     const auth = createAuth({ db, secret: randomBytes(32).toString('hex'), publicUrl: 'http://localhost' });
-    const user = await createPeopleService({ auth, db }).create({ email: values.email, name: values.name, role: 'admin', office: values.office, password: process.env.K2FLOW_PASSWORD || undefined });
+    const user = await createPeopleService({ auth, db }).create({ email: values.email, name: values.name, role: 'admin', office: values.office, password: process.env.K2FLOW_PASSWORD || undefined }, `k2flow users create-admin (${userInfo().username})`);
     console.log(values.json ? JSON.stringify(user, null, 2) : `Created admin ${user.email}${process.env.K2FLOW_PASSWORD ? '' : ' (no password: signs in through the identity provider)'}.`);
     return 0;
   } finally {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { newApiKey, newPerson, type PeopleService } from '../../auth/people';
-import { roleMay } from '../../auth/roles';
+import { actorOf } from '../../auth/identity';
+import { roleMay, seesEveryOffice } from '../../auth/roles';
 import { DomainError } from '../../domain/domain-error';
 import { identityOf } from './guard';
 import type { HttpApp } from './server';
@@ -15,7 +16,7 @@ export function addPeopleRoutes(app: HttpApp, people: PeopleService): void {
 
   app.post('/api/users', { config: { access: 'manage', invalid: 'The person is invalid' }, schema: { summary: 'Put a person in k2flow (role, office, optional password).', tags, body: newPerson } }, async (request, reply) => {
     void reply.code(201);
-    return { user: await people.create(request.body) };
+    return { user: await people.create(request.body, actorOf(identityOf(request), request.id)) };
   });
 
   app.get('/api/keys', { config: { access: 'read' }, schema: { summary: 'API keys: your own, or (admins) everyone’s.', tags } }, async (request) => {
@@ -31,11 +32,22 @@ export function addPeopleRoutes(app: HttpApp, people: PeopleService): void {
       const { userId, ...key } = request.body;
       if (userId && userId !== identity.userId && !roleMay(identity.role, 'manage')) throw new DomainError('FORBIDDEN', 'Only an admin may issue a key for someone else.');
       void reply.code(201);
-      return { key: await people.issueKey(userId ?? identity.userId, key) };
+      return { key: await people.issueKey(userId ?? identity.userId, key, actorOf(identity, request.id)) };
     },
   );
 
   app.post('/api/keys/:keyId/revoke', { config: { access: 'read' }, schema: { summary: 'Revoke an API key at once.', tags, params: onKey } }, async (request) => {
-    return { key: await people.revokeKey(request.params.keyId, identityOf(request)) };
+    const identity = identityOf(request);
+    return { key: await people.revokeKey(request.params.keyId, { ...actorOf(identity, request.id), role: identity.role }) };
   });
+
+  app.get(
+    '/api/access-log',
+    { config: { access: 'read' }, schema: { summary: 'Who put people in k2flow and issued or revoked keys, newest first (admins and auditors).', tags, querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) } },
+    async (request) => {
+      const identity = identityOf(request);
+      if (!seesEveryOffice(identity.role)) throw new DomainError('FORBIDDEN', `Your role (${identity.role}) may not read the access log.`);
+      return { events: await people.accessLog(request.query.limit) };
+    },
+  );
 }

@@ -2,6 +2,7 @@ import { fromNodeHeaders } from 'better-auth/node';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AUTH_BASE_PATH, OIDC_PROVIDER_ID, type Auth } from '../../auth/create-auth';
+import { actorOf } from '../../auth/identity';
 import type { PeopleService } from '../../auth/people';
 import { DomainError } from '../../domain/domain-error';
 import { escapeHtml } from '../../mail/html';
@@ -109,7 +110,7 @@ export function addSignInRoutes(app: HttpApp, { auth, people, oidcEnabled }: { a
 
   app.post('/sign-out', { config: { access: 'read' }, schema: { summary: 'End the current session, or revoke the API key that makes this request.', tags: ['sign-in'] } }, async (request, reply) => {
     const identity = identityOf(request);
-    if (identity.apiKeyId) return { signedOut: true, key: await people.revokeKey(identity.apiKeyId, identity) };
+    if (identity.apiKeyId) return { signedOut: true, key: await people.revokeKey(identity.apiKeyId, { ...actorOf(identity, request.id), role: identity.role }) };
     const response = await auth.api.signOut({ headers: fromNodeHeaders(request.headers), asResponse: true });
     if (isForm(request)) return reply.header('set-cookie', response.headers.getSetCookie()).redirect('/sign-in', 303);
     return relay(reply, response);

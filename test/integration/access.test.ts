@@ -118,6 +118,30 @@ describe('who may do what', () => {
   });
 });
 
+describe('the access log', () => {
+  it('records who put a person in k2flow and who issued and revoked which key; admins and auditors read it', async () => {
+    const admin = h.people.admin;
+    const requestId = `people-${randomUUID()}`;
+    const json = { 'content-type': 'application/json' };
+    const created = await call('/api/users', { method: 'POST', key: admin.key, headers: { ...json, 'x-request-id': requestId }, body: JSON.stringify({ email: `newcomer-${randomUUID().slice(0, 8)}@k2flow.test`, name: 'Newcomer', role: 'coordinator', office: 'k2' }) });
+    expect(created.status).toBe(201);
+    const { user } = (await created.json()) as { user: { id: string } };
+    const issued = await call('/api/keys', { method: 'POST', key: admin.key, headers: json, body: JSON.stringify({ name: 'for the newcomer', userId: user.id }) });
+    const { key } = (await issued.json()) as { key: { id: string } };
+    expect((await call(`/api/keys/${key.id}/revoke`, { method: 'POST', key: admin.key, headers: json, body: '{}' })).status).toBe(200);
+
+    const log = await call('/api/access-log?limit=50', { key: h.people.auditor.key });
+    expect(log.status).toBe(200);
+    const events = ((await log.json()) as { events: Array<{ type: string; subject: string; actor: string; actorName: string; authMethod: string; requestId: string | null }> }).events.filter(
+      (e) => e.subject === `user:${user.id}` || e.subject === `key:${key.id}`,
+    );
+    expect(events.map((e) => e.type).sort()).toEqual(['key.issued', 'key.revoked', 'person.created']);
+    for (const e of events) expect(e).toMatchObject({ actor: `user:${admin.id}`, actorName: admin.name, authMethod: 'api-key' });
+    expect(events.find((e) => e.type === 'person.created')!.requestId).toBe(requestId);
+    expect((await call('/api/access-log', { key: h.people.coordinator.key })).status).toBe(403);
+  });
+});
+
 describe('sessions, keys and CSRF', () => {
   it('signs in with an HttpOnly SameSite cookie whose token is stored only as a hash', async () => {
     const { res, cookie } = await signIn(h.people.coordinator.email);

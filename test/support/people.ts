@@ -16,7 +16,7 @@ export function testSignIn(db: Db, publicUrl: string, oidc?: OidcSettings) {
 /** A person with a unique email (suites share the database), the test password and an API key. */
 export async function personWithKey(people: PeopleService, role: Role, office: string | undefined, name: string) {
   const tag = randomUUID().slice(0, 8);
-  const user = await people.create({ email: `${name}-${tag}@k2flow.test`, name: `${name} ${tag}`, role, office, password: PASSWORD });
-  const { key, id: keyId } = await people.issueKey(user.id, { name: 'tests' });
+  const user = await people.create({ email: `${name}-${tag}@k2flow.test`, name: `${name} ${tag}`, role, office, password: PASSWORD }, 'tests');
+  const { key, id: keyId } = await people.issueKey(user.id, { name: 'tests' }, 'tests');
   return { ...user, key, keyId };
 }
