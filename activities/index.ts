@@ -12,7 +12,7 @@ import {
   recordUnitRemoved,
   withdrawApplication,
 } from './lifecycle';
-import { notifyChangesRequested } from './notify-changes-requested';
+import { notifyChangesRequested, remindResubmission } from './notify-changes-requested';
 import { openApprovalRequest } from './open-approval-request';
 import { recordApplicationStarted } from './record-application-started';
 import { recordDecision, sendDecisionReceipt } from './record-decision';
@@ -35,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     recordBranchStatus: recordBranchStatus(deps),
     recordResubmission: recordResubmission(deps),
     notifyChangesRequested: notifyChangesRequested(deps),
+    remindResubmission: remindResubmission(deps),
     recordUnitAdded: recordUnitAdded(deps),
     recordUnitRemoved: recordUnitRemoved(deps),
     withdrawApplication: withdrawApplication(deps),

@@ -1,5 +1,6 @@
 import type { Person } from '../domain/application-input';
 import { renderEmail } from '../mail/templates';
+import { actor, appendAudit } from './audit';
 import { deliverEmail } from './deliver-email';
 import type { ActivityDeps } from './deps';
 
@@ -37,4 +38,51 @@ export const notifyChangesRequested =
           comment: n.comment,
         }, n.coordinator.language ?? 'pl'),
     });
+  };
+
+export interface ResubmissionDue {
+  applicationId: string;
+  /** Names this reminder (branch, round, deadline, count) so a retry sends it once. */
+  key: string;
+  unitKey: string | null;
+  subject: string;
+  ask: string;
+  comment: string;
+  deadline: string;
+  coordinator: Person;
+  /** 0 before the deadline; n for the nth time after it. */
+  escalation: number;
+}
+
+/** Reminds the coordinator of a resubmission the work waits for; after its deadline, every working day. */
+export const remindResubmission =
+  (deps: ActivityDeps) =>
+  async (r: ResubmissionDue): Promise<void> => {
+    await deliverEmail(deps, {
+      idempotencyKey: `resubmission-due:${r.key}`,
+      applicationId: r.applicationId,
+      template: 'resubmission-due',
+      to: r.coordinator.email,
+      render: async () =>
+        renderEmail('resubmission-due', {
+          coordinatorName: r.coordinator.name,
+          applicationId: r.applicationId,
+          unitKey: r.unitKey,
+          subject: r.subject,
+          ask: r.ask,
+          comment: r.comment,
+          deadline: r.deadline,
+          escalation: r.escalation,
+        }, r.coordinator.language ?? 'pl'),
+    });
+    await appendAudit(deps.db, [
+      {
+        idempotencyKey: `resubmission-due:${r.key}`,
+        applicationId: r.applicationId,
+        type: r.escalation > 0 ? 'resubmission.escalated' : 'resubmission.reminded',
+        actor: actor.system,
+        data: { unitKey: r.unitKey, deadline: r.deadline, escalation: r.escalation },
+        occurredAt: deps.clock(),
+      },
+    ]);
   };

@@ -35,6 +35,8 @@ export interface ActedBy {
 
 export interface ResubmitInput extends ActedBy {
   note?: string;
+  /** A new deadline (ISO 8601) for the step the work goes back to; without one, see run-branch.ts. */
+  deadline?: string;
 }
 
 export interface WithdrawInput extends ActedBy {

@@ -67,8 +67,8 @@ export function createApiClient(baseUrl: string, credential: string | null) {
         'GET',
         `/api/applications/${enc(id)}/messages`,
       ),
-    resubmit: (id: string, unitKey: string | undefined, note?: string) =>
-      call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}${unitKey ? `/units/${enc(unitKey)}` : ''}/resubmit`, note ? { note } : {}),
+    resubmit: (id: string, unitKey: string | undefined, note?: string, deadline?: string) =>
+      call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}${unitKey ? `/units/${enc(unitKey)}` : ''}/resubmit`, { ...(note ? { note } : {}), ...(deadline ? { deadline } : {}) }),
     extendDeadline: (id: string, unitKey: string | undefined, deadline: string) =>
       call<{ deadline: string }>('POST', `/api/applications/${enc(id)}${unitKey ? `/units/${enc(unitKey)}` : ''}/extend-deadline`, { deadline }),
     proceed: (id: string, unitKey: string | undefined) =>

@@ -14,7 +14,8 @@ const usage = `Usage: k2flow <command> [options]
   status <id>                                 show an application's state
   history <id>                                show its audit trail and Temporal history
   messages <id>                               show every email sent for it and its delivery status
-  resubmit <id> [unit-key] [--note TEXT]      resubmit work sent back with changes requested
+  resubmit <id> [unit-key] [--note TEXT] [--deadline ISO]
+                                             resubmit work sent back with changes requested
   extend <id> [--unit KEY] --deadline ISO     extend the deadline of the step now waiting
   proceed <id> [--unit KEY]                   after a missed deadline, go on without the missing parties
   withdraw <id> --reason TEXT                 withdraw the application; pending links stop working
@@ -102,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'resubmit': {
       const [id, unitKey] = need(1, 'an application id and, for a unit, its key', 1);
-      const answer = await api.resubmit(id!, unitKey, values.note);
+      const answer = await api.resubmit(id!, unitKey, values.note, values.deadline);
       print(answer, () => `Resubmitted ${unitKey ? `unit ${unitKey} of ` : ''}${id}; its parties are asked again.`);
       return 0;
     }

@@ -11,13 +11,12 @@ const unitKey = z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'is not a unit key');
 const onApplication = z.object({ id: applicationId });
 const onUnit = z.object({ id: applicationId, unitKey });
 
-const resubmitBody = z.object({ note: z.string().trim().max(4000).optional() }).strict();
-const reasonBody = z.object({ reason: z.string().trim().min(3, 'must say why, in at least 3 characters').max(4000) }).strict();
-const deadlineBody = z
-  .object({
-    deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }).refine((d) => Date.parse(d) > Date.now(), 'must be in the future'),
-  })
+const futureDeadline = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }).refine((d) => Date.parse(d) > Date.now(), 'must be in the future');
+const resubmitBody = z
+  .object({ note: z.string().trim().max(4000).optional(), deadline: futureDeadline.optional().describe('A new deadline for the step the work goes back to; without one it is the later of its last deadline and its reopening bound (5 working days by default).') })
   .strict();
+const reasonBody = z.object({ reason: z.string().trim().min(3, 'must say why, in at least 3 characters').max(4000) }).strict();
+const deadlineBody = z.object({ deadline: futureDeadline }).strict();
 const emptyBody = z.object({}).strict().optional();
 const startHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
 
@@ -76,7 +75,7 @@ export function addApiRoutes(app: HttpApp, applications: ApplicationService): vo
     { config: { access: 'act', rateLimit: perCaller, invalid: 'The resubmission is invalid' }, schema: { summary: "Resubmit the application's own work after changes were requested.", tags, params: onApplication, body: resubmitBody.optional() } },
     async (request) => {
       await reach(request, request.params.id);
-      await applications.resubmit(request.params.id, undefined, request.body?.note, by(request));
+      await applications.resubmit(request.params.id, undefined, request.body ?? {}, by(request));
       return { resubmitted: true };
     },
   );
@@ -85,7 +84,7 @@ export function addApiRoutes(app: HttpApp, applications: ApplicationService): vo
     { config: { access: 'act', rateLimit: perCaller, invalid: 'The resubmission is invalid' }, schema: { summary: "Resubmit a unit's work after changes were requested.", tags, params: onUnit, body: resubmitBody.optional() } },
     async (request) => {
       await reach(request, request.params.id);
-      await applications.resubmit(request.params.id, request.params.unitKey, request.body?.note, by(request));
+      await applications.resubmit(request.params.id, request.params.unitKey, request.body ?? {}, by(request));
       return { resubmitted: true };
     },
   );

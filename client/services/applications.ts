@@ -207,8 +207,8 @@ export function createApplicationService({
   // Each action carries `by`, the signed-in person who asked for it, into the audit trail.
 
   /** Resubmits work sent back with changes requested. */
-  const resubmit = (id: string, unitKey: string | undefined, note: string | undefined, by: Actor) =>
-    onBranch(id, unitKey, (h) => updatePromptly(h, resubmitUpdate, [{ note, by }]));
+  const resubmit = (id: string, unitKey: string | undefined, { note, deadline }: { note?: string; deadline?: string }, by: Actor) =>
+    onBranch(id, unitKey, (h) => updatePromptly(h, resubmitUpdate, [{ note, deadline, by }]));
 
   /** Extends the deadline of the step now waiting; reminders are rescheduled from the new one. */
   const extendDeadline = (id: string, unitKey: string | undefined, deadline: string, by: Actor) =>

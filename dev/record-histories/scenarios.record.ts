@@ -72,6 +72,20 @@ describe('recorded scenarios', () => {
     await save('proceed-without-missing', id); // rejected: one approval of three is no majority
   });
 
+  it('reopened steps: resubmitted with a new deadline, then sent back again from the review', async () => {
+    const input = makeInput({ units: 1 });
+    const approver = input.units[0]!.approver.email;
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(approver), 'request-changes', 'Add the budget');
+    await h.mailbox.waitFor(input.coordinator.email);
+    await api.postJson(`/api/applications/${id}/units/unit-1/resubmit`, { note: 'Done', deadline: new Date(Date.now() + 600_000).toISOString() });
+    await api.decide(await api.linkFor(approver, 2), 'approve');
+    await api.decide(await api.linkFor(input.coordinator.email), 'request-changes', 'Name the partner');
+    await api.decide(await api.linkFor(approver, 3), 'approve');
+    await api.decide(await api.linkFor(input.coordinator.email, 2), 'approve');
+    await save('reopened-steps', id);
+  });
+
   it('lifecycle: a unit added, one removed, then the application withdrawn', async () => {
     const input = makeInput({ units: 2 });
     const id = await api.startOk(input);

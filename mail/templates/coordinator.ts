@@ -84,3 +84,41 @@ export function renderApplicationClosed(p: z.infer<typeof applicationClosedProps
   ]);
   return { subject, text: body.text, html: body.html(subject) };
 }
+
+export const resubmissionDueProps = z.object({
+  coordinatorName: z.string(),
+  applicationId: z.string(),
+  unitKey: z.string().nullable(),
+  subject: z.string(),
+  ask: z.string(),
+  comment: z.string(),
+  deadline: z.string(),
+  /** 0: a reminder before the deadline; 1, 2, …: the deadline passed, told for the nth time. */
+  escalation: z.number().int().min(0),
+});
+
+/** Reminds the coordinator that work sent back with changes waits for their resubmission, before and after its deadline. */
+export function renderResubmissionDue(p: z.infer<typeof resubmissionDueProps>, lang: Lang) {
+  const pl = lang === 'pl';
+  const overdue = p.escalation > 0;
+  const again = p.escalation > 1 ? (pl ? ` (przypomnienie ${p.escalation})` : ` (reminder ${p.escalation})`) : '';
+  const subject = overdue
+    ? `${pl ? 'Minął termin ponownego przekazania' : 'Resubmission overdue'}${again}: ${p.subject}`
+    : `${pl ? 'Przypomnienie: ponowne przekazanie do' : 'Reminder: resubmit by'} ${formatDeadline(p.deadline, lang)} — ${p.subject}`;
+  const unit = p.unitKey ? ` ${p.unitKey}` : '';
+  const options = [
+    `${pl ? 'przekazać ponownie po zmianach' : 'resubmit after the changes'}: k2flow resubmit ${p.applicationId}${unit} --note "…"`,
+    `${pl ? 'przedłużyć termin' : 'extend the deadline'}: k2flow extend ${p.applicationId}${p.unitKey ? ` --unit ${p.unitKey}` : ''} --deadline <ISO 8601>`,
+    `${pl ? 'wycofać wniosek' : 'withdraw the application'}: k2flow withdraw ${p.applicationId} --reason "…"`,
+  ];
+  const body = bilingualBody(lang, [
+    salutation(p.coordinatorName, lang),
+    overdue
+      ? `${pl ? 'minął termin' : 'the deadline'} ${formatDeadline(p.deadline, lang)} ${pl ? 'ponownego przekazania' : 'to resubmit'} "${p.ask}" (${p.subject})${pl ? ' po prośbie o zmiany.' : ' after changes were requested has passed.'}`
+      : `${pl ? 'czekamy na ponowne przekazanie' : 'we are waiting for you to resubmit'} "${p.ask}" (${p.subject}) ${pl ? 'do' : 'by'} ${formatDeadline(p.deadline, lang)}.`,
+    `${pl ? 'Prośba o zmiany' : 'The changes asked for'}: ${p.comment}`,
+    `${pl ? 'Możliwe działania' : 'You can'}:\n${options.map((o) => `- ${o}`).join('\n')}`,
+    ...(overdue ? [pl ? 'Będziemy przypominać w każdy dzień roboczy, dopóki nie zostanie podjęte działanie.' : 'You will be told again every working day until you act.'] : []),
+  ]);
+  return { subject, text: body.text, html: body.html(subject) };
+}

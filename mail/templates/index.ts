@@ -7,6 +7,8 @@ import {
   renderApplicationClosed,
   renderChangesRequested,
   renderDeadlineMissed,
+  renderResubmissionDue,
+  resubmissionDueProps,
 } from './coordinator';
 import {
   approvalRequestProps,
@@ -35,6 +37,7 @@ const catalogue = {
   'changes-requested': { props: changesRequestedProps, render: renderChangesRequested },
   'deadline-missed': { props: deadlineMissedProps, render: renderDeadlineMissed },
   'application-closed': { props: applicationClosedProps, render: renderApplicationClosed },
+  'resubmission-due': { props: resubmissionDueProps, render: renderResubmissionDue },
 } as const;
 
 export type TemplateName = keyof typeof catalogue;

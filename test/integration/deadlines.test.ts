@@ -105,4 +105,48 @@ describe('deadlines, reminders and escalation', () => {
     expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'reminder.sent' } })).toBe(0);
     await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
   });
+
+  it('reopen a step sent back after its deadline with a deadline ahead, so the new link works', async () => {
+    const input = makeInput({ units: 1, confirmWithinSeconds: 3, reviewWithinSeconds: 60 });
+    const approver = input.units[0]!.approver.email;
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(approver), 'approve');
+    const review = await api.linkFor(input.coordinator.email);
+    const original = Date.parse(input.deadlines.unitConfirmation);
+    await expect.poll(() => Date.now() > original, { timeout: 10_000, interval: 100 }).toBe(true);
+    expect((await api.decide(review, 'request-changes', 'Name the employer partner')).status).toBe(200);
+    const again = await api.linkFor(approver, 2); // unit confirmation reopened, round 2
+    expect((await api.open(again)).status).toBe(200);
+    const reopened = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, step: 'unit-confirmation', round: 2 }, select: { deadline: true } });
+    expect(reopened.deadline.getTime()).toBeGreaterThan(Date.now());
+    expect((await api.decide(again, 'approve')).status).toBe(200);
+    await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+  });
+
+  it('wait for a resubmission as a step: its own deadline, a reminder, escalation, extension, and no silent expiry', async () => {
+    const input = makeInput({ units: 1, confirmWithinSeconds: 3, reviewWithinSeconds: 60 });
+    const approver = input.units[0]!.approver.email;
+    const id = await api.startOk(input);
+    expect((await api.decide(await api.linkFor(approver), 'request-changes', 'Add the welding workshop')).status).toBe(200);
+    // Due 5 "working days" after the request at the latest; reminded one before, escalated after.
+    await expect.poll(() => h.db.auditEvent.count({ where: { applicationId: id, type: 'resubmission.escalated' } }), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'resubmission.reminded' } })).toBe(1);
+    expect(subjects(input.coordinator.email)).toEqual(expect.arrayContaining([expect.stringContaining('Resubmission overdue')]));
+    const state = (await api.getJson(`/api/applications/${id}`)).body.state.units[0];
+    expect(state.status).toBe('changes-requested');
+    expect(Date.parse(state.resubmitBy)).toBeLessThan(Date.now());
+
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const extended = await api.postJson(`/api/applications/${id}/units/unit-1/extend-deadline`, { deadline: later });
+    expect(extended.status, JSON.stringify(extended.body)).toBe(200);
+    await expect.poll(async () => (await api.getJson(`/api/applications/${id}`)).body.state.units[0].resubmitBy, { timeout: 10_000 }).toBe(later);
+
+    const newDeadline = new Date(Date.now() + 120_000).toISOString();
+    expect((await api.postJson(`/api/applications/${id}/units/unit-1/resubmit`, { note: 'Workshop added', deadline: newDeadline })).status).toBe(200);
+    const again = await api.linkFor(approver, 2);
+    expect((await api.open(again)).status).toBe(200);
+    const reopened = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, step: 'unit-confirmation', round: 2 }, select: { deadline: true } });
+    expect(reopened.deadline.toISOString()).toBe(newDeadline);
+    await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+  });
 });

@@ -55,3 +55,17 @@ export function reminderSkipReason(at: number, now: number, deadline: number, un
   if (now - at > reminderGraceMs(unit)) return 'late';
   return undefined;
 }
+
+/** Where a reopened step's or a resubmission's deadline falls by default: this many working days ahead. */
+export const DEFAULT_REOPEN_WORKING_DAYS = 5;
+
+/** `n` working days after `from`, at the end of the office day (16:00 Warsaw); or n fixed units later. */
+export function workingDaysAfter(from: number, n: number, unit: ScheduleUnit): number {
+  if (unit.kind === 'fixed') return from + n * unit.ms;
+  let day: Parameters<typeof nextWorkingDay>[0] = toWarsaw(from);
+  for (let i = 0; i < n; i++) day = nextWorkingDay(day, true);
+  return atWarsaw(day, 16);
+}
+
+/** The later of two ISO instants. */
+export const laterOf = (a: string, b: string) => (Date.parse(a) >= Date.parse(b) ? a : b);

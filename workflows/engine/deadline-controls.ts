@@ -15,6 +15,8 @@ export interface DeadlineControls {
   step: StepDefinition | null;
   /** Set by runStep: whether deadlines follow the business calendar (not in fixed-unit tests). */
   calendar: boolean;
+  /** Set while the branch waits for the coordinator's resubmission: that wait's deadline, which may be extended. */
+  resubmitBy?: string | null;
 }
 
 const refuse = (type: string, message: string): never => {
@@ -40,11 +42,11 @@ export function installDeadlineControls(branch: BranchState, what: string): Dead
     },
     {
       validator: ({ deadline }: ExtendDeadlineInput) => {
-        const current = open();
+        const current = controls.resubmitBy ?? open().deadline;
         const parsed = Date.parse(deadline);
         if (Number.isNaN(parsed)) refuse(refusal.validation, 'The deadline must be an ISO 8601 date-time with a zone.');
         if (parsed <= Date.now()) refuse(refusal.validation, 'The new deadline must be in the future.');
-        if (parsed <= Date.parse(current.deadline)) refuse(refusal.validation, `The new deadline must be after the current one (${current.deadline}).`);
+        if (parsed <= Date.parse(current)) refuse(refusal.validation, `The new deadline must be after the current one (${current}).`);
       },
     },
   );

@@ -34,6 +34,12 @@ export interface StepDefinition {
   proceedWithoutMissing?: boolean;
   /** Overrides the default reminders (5, 2, 1 working days before, and the deadline's morning); an application's input overrides this. */
   reminders?: { workingDaysBefore: number[]; onDeadlineMorning: boolean };
+  /**
+   * When the step opens again after a request for changes (and the coordinator gave no new
+   * deadline), its deadline is at least this many working days from the reopening (default 5);
+   * the same bound applies to waiting for the coordinator's resubmission before it.
+   */
+  reopenWithinWorkingDays?: number;
 }
 
 export interface StageDefinition {

@@ -1,12 +1,20 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { activities } from '../activities-proxy';
+import { effectiveDeadline } from '../calendar/business-calendar';
+import { DEFAULT_REOPEN_WORKING_DAYS, laterOf, workingDaysAfter } from '../calendar/schedule';
+import { awaitResubmission } from './await-resubmission';
 import type { StepDefinition } from './definition';
 import { msUntil, openingState, runStep, type BranchContext } from './run-step';
 import type { BranchOutcome, BranchState, BranchStatus } from './state';
 
+/** Reopened steps get a deadline ahead; waiting for a resubmission has its own deadline, reminders and escalation. */
+const REOPENED_DEADLINES_PATCH = 'reopened-step-deadlines';
+
 export interface Resubmission {
   /** Set by the `resubmit` update handler. */
   received: boolean;
+  /** The deadline the coordinator gave the reopened step when resubmitting, if any. */
+  deadline?: string;
 }
 
 /**
@@ -21,15 +29,22 @@ export async function runBranch(
   resubmission: Resubmission,
   setStatus: (status: BranchStatus) => Promise<void>,
 ): Promise<{ outcome: BranchOutcome; services: string[] | null }> {
+  // Branches begun before this change keep their first behaviour (see the replay corpus).
+  const reopening = patched(REOPENED_DEADLINES_PATCH);
+  // Each step's deadline as it last stood (extensions included), for when it opens again.
+  const lastDeadline = new Map<string, string>();
+  let givenDeadline: string | undefined;
   let index = 0;
   let previousComment: string | null = null;
   let services: string[] | null = null;
   while (index < steps.length) {
     const step = steps[index]!;
-    const state = openingState(ctx, step, branch.round);
+    const state = openingState(ctx, step, branch.round, reopening ? reopenedDeadline(ctx, step, lastDeadline.get(step.id), givenDeadline) : undefined);
+    givenDeadline = undefined;
     branch.current = state;
     await setStatus('in-progress');
     const verdict = await runStep(ctx, step, state, previousComment);
+    lastDeadline.set(step.id, state.deadline);
     branch.history.push(state);
     branch.current = null;
     if (verdict === 'approved' || verdict === 'declared') {
@@ -59,9 +74,29 @@ export async function runBranch(
         requestedBy: `${requester.name} <${requester.email}>`,
         comment: requester.comment ?? '',
       });
-      if (!(await condition(() => resubmission.received, msUntil(state.deadline)))) return { outcome: 'expired', services: null };
+      if (reopening) {
+        const restart = steps.find((s) => s.id === back.restartAt)!;
+        const resubmitBy = laterOf(state.deadline, new Date(workingDaysAfter(Date.now(), restart.reopenWithinWorkingDays ?? DEFAULT_REOPEN_WORKING_DAYS, ctx.scheduleUnit)).toISOString());
+        await awaitResubmission(ctx, branch, state, resubmission, resubmitBy, requester.comment ?? '');
+        givenDeadline = resubmission.deadline && calendarDeadline(ctx, resubmission.deadline);
+      } else if (!(await condition(() => resubmission.received, msUntil(state.deadline)))) return { outcome: 'expired', services: null };
     }
     index = steps.findIndex((s) => s.id === back.restartAt);
   }
   return { outcome: 'succeeded', services };
 }
+
+/**
+ * The deadline of a step opening again: the one the coordinator gave when resubmitting, or the
+ * later of its last deadline (extensions kept) and the step's reopening bound from now, so a
+ * party's new link is never dead on arrival. A step running for the first time: undefined (its input's).
+ */
+function reopenedDeadline(ctx: BranchContext, step: StepDefinition, last: string | undefined, given: string | undefined): string | undefined {
+  if (given) return given;
+  if (!last) return undefined;
+  return laterOf(last, new Date(workingDaysAfter(Date.now(), step.reopenWithinWorkingDays ?? DEFAULT_REOPEN_WORKING_DAYS, ctx.scheduleUnit)).toISOString());
+}
+
+/** A deadline a person gave, moved off a non-working day as extensions are (not in fixed-unit schedules). */
+const calendarDeadline = (ctx: BranchContext, iso: string) =>
+  ctx.scheduleUnit.kind === 'working-day' ? new Date(effectiveDeadline(Date.parse(iso))).toISOString() : new Date(iso).toISOString();

@@ -39,15 +39,16 @@ const partyStatusOf: Record<string, PartyStatus> = {
   decline: 'declined',
 };
 
-/** Builds the state of a step about to open: every party pending. */
-export function openingState(ctx: BranchContext, step: StepDefinition, round: number): StepState {
+/** Builds the state of a step about to open: every party pending; `deadline` overrides the input's (a reopened step). */
+export function openingState(ctx: BranchContext, step: StepDefinition, round: number, reopenedDeadline?: string): StepState {
   const scope = ctx.unit?.key ?? 'application';
   const parties = step.roles.flatMap((role) => partiesFor(role, ctx.input, ctx.unit));
   const ask = fillAsk(step.ask, ctx.input, ctx.unit, ctx.declaredServices());
   const askPl = step.askPl ? fillAsk(step.askPl, ctx.input, ctx.unit, ctx.declaredServices()) : ask;
   const given = (ctx.input.deadlines as Record<string, string>)[step.deadline]!;
   // In a fixed-unit schedule (tests) there is no calendar to move deadlines by.
-  const deadline = patched(SCHEDULES_PATCH) && ctx.scheduleUnit.kind === 'working-day' ? new Date(effectiveDeadline(Date.parse(given))).toISOString() : given;
+  const fromInput = patched(SCHEDULES_PATCH) && ctx.scheduleUnit.kind === 'working-day' ? new Date(effectiveDeadline(Date.parse(given))).toISOString() : given;
+  const deadline = reopenedDeadline ?? fromInput;
   return {
     stepId: step.id,
     kind: step.kind,

@@ -45,6 +45,8 @@ export interface BranchState {
   round: number;
   current: StepState | null;
   history: StepState[];
+  /** While changes are requested: when the coordinator's resubmission is due (extendable). */
+  resubmitBy?: string | null;
 }
 
 export interface UnitState extends BranchState {
