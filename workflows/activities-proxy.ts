@@ -10,3 +10,12 @@ export const activities = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+/**
+ * Recording a decision is a few database writes while the approver waits for the page: a worker
+ * that dies in the middle is noticed after 10 s rather than 30, and the retry runs elsewhere.
+ */
+export const decisionActivities = proxyActivities<Pick<Activities, 'recordDecision'>>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});

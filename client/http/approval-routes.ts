@@ -5,7 +5,7 @@ import type { ApprovalService } from '../services/approvals';
 import { explain, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
 import { approvalPage, decisionAcceptedPage, recordedPage } from './pages/approval-page';
 import { messagePage } from './pages/layout';
-import { approvalOutagePage, preferredLanguage, type OutageMoment } from './pages/outage-page';
+import { approvalOutagePage, decisionBeingRecordedPage, preferredLanguage, type OutageMoment } from './pages/outage-page';
 import type { HttpApp } from './server';
 
 const linkTitles: Partial<Record<DomainError['code'], string>> = {
@@ -52,6 +52,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
         if (!form) throw new DomainError('VALIDATION', 'Submit the decision with the form on the approval page.');
         const result = await approvals.decide(token, form);
         if (result.outcome === 'already-recorded') return sendPage(reply, 409, recordedPage(result.view));
+        if (result.outcome === 'being-recorded') return sendPage(reply, 202, decisionBeingRecordedPage(result.view.partyLanguage));
         return sendPage(reply, 200, decisionAcceptedPage(result.view, result.decision));
       } catch (error) {
         if (isDomainError(error) && error.code === 'VALIDATION') {

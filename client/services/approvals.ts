@@ -1,13 +1,15 @@
 import type { Client } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { parseApprovalToken, secretMatches } from '../../auth/approval-token';
 import type { Db } from '../../db/prisma-client';
+import type { Lang } from '../../mail/html';
 import type { ApplicationInput } from '../../domain/application-input';
 import { DomainError, parseOrThrow } from '../../domain/domain-error';
 import type { RecordedDecision } from '../../workflows/engine/state';
 import { commentRequired } from '../../workflows/engine/verdict';
 import { decideUpdate } from '../../workflows/messages';
-import { updatePromptly } from './temporal-connection';
+import { updateWithin } from './temporal-connection';
 import { explainUpdateFailure } from './temporal-errors';
 
 export interface ApprovalLinkView {
@@ -21,6 +23,7 @@ export interface ApprovalLinkView {
   ask: string;
   partyName: string;
   partyRole: string;
+  partyLanguage: Lang;
   round: number;
   deadline: Date;
   acceptsLate: boolean;
@@ -45,7 +48,14 @@ const decisionForm = z
   .refine((f) => !commentRequired(f.decision) || !!f.comment, { path: ['comment'], message: 'A comment is required when you reject or request changes.' })
   .refine((f) => f.decision !== 'declare' || (f.services?.length ?? 0) > 0, { path: ['services'], message: 'Choose at least one service to declare, or decline.' });
 
-export type DecisionResult = { outcome: 'recorded'; decision: RecordedDecision; view: ApprovalLinkView } | { outcome: 'already-recorded'; view: ApprovalLinkView };
+export type DecisionResult =
+  | { outcome: 'recorded'; decision: RecordedDecision; view: ApprovalLinkView }
+  | { outcome: 'already-recorded'; view: ApprovalLinkView }
+  /** Accepted by the workflow but not yet written (a slow or restarting worker): it will be, once. */
+  | { outcome: 'being-recorded'; view: ApprovalLinkView };
+
+/** How long an approver's POST waits for an accepted decision to be written before the page says it is on its way. */
+const DECISION_RESULT_MS = 4_000;
 
 /** Approval links: reading what is asked (no effect) and recording a decision (an update). */
 export function createApprovalService({ db, temporal, clock }: { db: Db; temporal: Client; clock: () => Date }) {
@@ -61,7 +71,7 @@ export function createApprovalService({ db, temporal, clock }: { db: Db; tempora
         revokedAt: true,
         request: {
           select: {
-            id: true, workflowId: true, applicationId: true, unitKey: true, kind: true, ask: true, round: true, partyName: true, partyRole: true,
+            id: true, workflowId: true, applicationId: true, unitKey: true, kind: true, ask: true, round: true, partyName: true, partyRole: true, partyLanguage: true,
             deadline: true, acceptsLate: true, status: true, comment: true, formData: true, decidedAt: true, late: true, closedReason: true,
             application: { select: { title: true, input: true, units: { select: { unitKey: true, name: true } } } },
           },
@@ -89,6 +99,7 @@ export function createApprovalService({ db, temporal, clock }: { db: Db; tempora
       ask: r.ask,
       partyName: r.partyName,
       partyRole: r.partyRole,
+      partyLanguage: r.partyLanguage === 'en' ? 'en' : 'pl',
       round: r.round,
       deadline: r.deadline,
       acceptsLate: r.acceptsLate,
@@ -108,15 +119,22 @@ export function createApprovalService({ db, temporal, clock }: { db: Db; tempora
     if (view.status !== 'pending') return { outcome: 'already-recorded', view };
     const { decision, comment, services } = parseOrThrow(decisionForm, form, 'The decision is incomplete');
     try {
-      const recorded = await updatePromptly(temporal.workflow.getHandle(view.workflowId), decideUpdate, [{ requestId: view.requestId, decision, comment, services, receivedAt }]);
-      return { outcome: 'recorded', decision: recorded, view };
+      const answer = await updateWithin(temporal.workflow.getHandle(view.workflowId), decideUpdate, [{ requestId: view.requestId, decision, comment, services, receivedAt }], DECISION_RESULT_MS);
+      return answer.settled ? { outcome: 'recorded', decision: answer.result, view } : { outcome: 'being-recorded', view };
     } catch (error) {
       const refusal = explainUpdateFailure(error, new DomainError('REQUEST_CLOSED', 'This request is closed and no longer accepts decisions.'));
-      // A concurrent submission may have won, and its decision may since have closed the step or
-      // ended the workflow: whatever the refusal, a recorded decision is shown, as for any repeat.
+      // A concurrent click won (its decision is written within moments), and may since have closed
+      // the step or ended the workflow: whatever the refusal, a recorded decision is shown, as for any repeat.
       if (refusal.code === 'ALREADY_DECIDED' || refusal.code === 'REQUEST_CLOSED') {
-        const now = await openLink(token).catch(() => null);
-        if (refusal.code === 'ALREADY_DECIDED' || (now && decidedStatuses.includes(now.status))) return { outcome: 'already-recorded', view: now ?? view };
+        const until = Date.now() + (refusal.code === 'ALREADY_DECIDED' ? DECISION_RESULT_MS : 0);
+        for (;;) {
+          const now = await openLink(token).catch(() => null);
+          if (now && decidedStatuses.includes(now.status)) return { outcome: 'already-recorded', view: now };
+          if (Date.now() >= until) break;
+          await sleep(200);
+        }
+        // Still being written (a slow or restarting worker): the same answer the winning click got.
+        if (refusal.code === 'ALREADY_DECIDED') return { outcome: 'being-recorded', view };
       }
       throw refusal;
     }

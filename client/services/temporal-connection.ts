@@ -73,3 +73,33 @@ export async function updatePromptly<Ret, Args extends [unknown, ...unknown[]]>(
   );
   return accepted.result();
 }
+
+/**
+ * As updatePromptly, but waits for the outcome only `resultWithinMs` once the update is accepted:
+ * after that the workflow owns it (a decision is claimed and will be recorded, even across a
+ * worker crash), and the caller answers the person that it is on its way instead of holding them.
+ */
+export async function updateWithin<Ret, Args extends [unknown, ...unknown[]]>(
+  handle: WorkflowHandle,
+  update: UpdateDefinition<Ret, Args>,
+  args: Args,
+  resultWithinMs: number,
+): Promise<{ settled: true; result: Ret } | { settled: false }> {
+  const accepted = await handle.client.connection.withDeadline(Date.now() + TEMPORAL_UPDATE_ACCEPT_MS, () =>
+    handle.startUpdate(update, { args, waitForStage: WorkflowUpdateStage.ACCEPTED }),
+  );
+  // The outcome keeps coming after the caller stops waiting; its failure then is nobody's to see.
+  const outcome = accepted.result().then(
+    (result) => ({ settled: true as const, result }),
+    (error: unknown) => ({ settled: true as const, error }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<{ settled: false }>((resolve) => (timer = setTimeout(() => resolve({ settled: false }), resultWithinMs)));
+  try {
+    const first = await Promise.race([outcome, waited]);
+    if (first.settled && 'error' in first) throw first.error;
+    return first;
+  } finally {
+    clearTimeout(timer);
+  }
+}

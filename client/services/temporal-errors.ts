@@ -10,6 +10,9 @@ export function explainUpdateFailure(error: unknown, whenClosed: DomainError): D
     const type = error.cause.type as DomainErrorCode;
     if (domainErrorCodes.includes(type)) return new DomainError(type, error.cause.message);
   }
+  // Not a refusal: the workflow could not run the update (e.g. its task failed while a worker
+  // crashed). Nothing was applied; the same request may be sent again shortly.
+  if (error instanceof WorkflowUpdateFailedError) return new DomainError('UNAVAILABLE', 'The workflow could not take this request just now; nothing was changed. Try again in a few minutes.');
   if (isWorkflowNotFound(error) || isCompletedWorkflowError(error)) return whenClosed;
   throw error;
 }

@@ -1,5 +1,6 @@
 import protos from '@temporalio/proto';
-import { describe, expect, it, vi } from 'vitest';
+import pg from 'pg';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { unitStateQuery } from '../../workflows/messages';
 import { apiOf } from '../support/api';
 import { makeInput } from '../support/application-input';
@@ -135,6 +136,31 @@ describe('approval links', () => {
     const request = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id }, select: { status: true, late: true, decidedAt: true } });
     expect(request).toMatchObject({ status: 'approved', late: false });
     expect(request.decidedAt!.getTime()).toBeLessThan(deadline);
+  });
+
+  it('answer within seconds that a decision is being recorded while its writing is held up, keep the link safe to click again, and record it once', async () => {
+    const { id, link } = await oneUnitApplication();
+    // Another session holds the request's row, as a stuck transaction or a dying worker would hold up the write.
+    const blocker = new pg.Client({ connectionString: inject('databaseUrl') });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT id FROM "ApprovalRequest" WHERE "applicationId" = $1 FOR UPDATE', [id]);
+      const first = await api.decide(link, 'approve');
+      expect(first.status).toBe(202);
+      expect(first.html).toContain('Your decision is being recorded');
+      expect(first.html).toContain('never records the decision twice');
+      const again = await api.decide(link, 'approve');
+      expect(again.status).toBe(202);
+      expect(await requestStatus(id)).toBe('pending');
+      await blocker.query('ROLLBACK');
+    } finally {
+      await blocker.end();
+    }
+    await expect.poll(() => requestStatus(id), { timeout: 20_000 }).toBe('approved');
+    const later = await api.decide(link, 'reject', 'Changed my mind');
+    expect(later.status).toBe(409);
+    expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'approval.decided' } })).toBe(1);
   });
 
   it('never write a token into the server log', async () => {

@@ -1,5 +1,5 @@
 import { ApplicationFailure, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
-import { activities } from '../activities-proxy';
+import { activities, decisionActivities } from '../activities-proxy';
 import { decideUpdate, decisionMoment, refusal, type DecideInput } from '../messages';
 import type { StepDefinition } from './definition';
 import type { RecordedDecision } from './state';
@@ -63,7 +63,7 @@ export function installDecisionInbox() {
         decidedAt: new Date(decisionMoment(input.receivedAt, Date.now())).toISOString(),
         late: decisionMoment(input.receivedAt, Date.now()) > Date.parse(entry.deadline),
       };
-      await activities.recordDecision({ applicationId: entry.applicationId, unitKey: entry.unitKey, ...decision });
+      await decisionActivities.recordDecision({ applicationId: entry.applicationId, unitKey: entry.unitKey, ...decision });
       entry.recorded = true;
       entry.onRecorded(decision);
       if (receiptsEnabled) receipts.push({ applicationId: entry.applicationId, requestId: entry.requestId });

@@ -52,3 +52,24 @@ export function preferredLanguage(acceptLanguage: string | undefined): Lang | nu
   }
   return best?.lang ?? null;
 }
+
+const beingRecorded: Record<Lang, { title: string; body: string; receipt: string; again: string }> = {
+  pl: {
+    title: 'Decyzja jest zapisywana',
+    body: 'Twoja decyzja dotarła do k2flow i jest właśnie zapisywana.',
+    receipt: 'Gdy zostanie zapisana, otrzymasz potwierdzenie e-mailem.',
+    again: 'Jeśli potwierdzenie nie dotrze w ciągu kilku minut, otwórz ten sam link ponownie: pozostaje ważny, a ponowne kliknięcie nie zapisze decyzji drugi raz.',
+  },
+  en: {
+    title: 'Your decision is being recorded',
+    body: 'Your decision reached k2flow and is being recorded now.',
+    receipt: 'You will get a confirmation by email once it is recorded.',
+    again: 'If no confirmation arrives within a few minutes, open the same link again: it stays valid, and clicking again never records the decision twice.',
+  },
+};
+
+/** A decision the workflow accepted but has not written yet (a slow or restarting worker), in the party's language. */
+export function decisionBeingRecordedPage(lang: Lang): string {
+  const t = beingRecorded[lang];
+  return page(t.title, `<p><strong>${escapeHtml(t.body)}</strong></p><p>${escapeHtml(t.receipt)}</p><p>${escapeHtml(t.again)}</p>`, lang);
+}
