@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { msOptionalToNumber } from '@temporalio/common/lib/time';
 import { createHash } from 'node:crypto';
+import { openMessage, sealMessage } from '../mail/sealed-message';
 import type { RenderedEmail } from '../mail/templates';
 import type { ActivityDeps } from './deps';
 import { actor, appendAudit } from './audit';
@@ -16,27 +17,42 @@ export interface EmailDelivery {
 }
 
 /**
- * Sends one logical email at most once per successful delivery. The outbox row is written before
- * the SMTP send and marked sent after it; a retry after "sent" does nothing. If the process dies
- * after the SMTP server accepted the message but before it was marked sent, the retry sends it
- * again with the same Message-ID, so the duplicate is recognisable (at-least-once, deduplicable).
+ * Sends one logical email, the same email however often it is retried. The first attempt renders
+ * it (issuing its approval link, if any), composes the exact bytes and keeps them sealed in the
+ * outbox row before the SMTP exchange; every later attempt sends those bytes, so a party never
+ * gets a second version with another link. The row is marked sent after the exchange; a retry
+ * after that does nothing. If the process dies after the SMTP server accepted the message but
+ * before it was marked sent, the retry sends the identical message again (same Message-ID, same
+ * link): at-least-once, and the duplicate is a true duplicate.
  */
 export async function deliverEmail(deps: ActivityDeps, delivery: EmailDelivery): Promise<'sent' | 'already-sent'> {
   const { db, mailer, clock } = deps;
   const { idempotencyKey, applicationId, template, to } = delivery;
-  const existing = await db.outboxMessage.findUnique({ where: { idempotencyKey }, select: { status: true } });
+  const existing = await db.outboxMessage.findUnique({ where: { idempotencyKey }, select: { id: true, status: true, subject: true, sealedMessage: true } });
   if (existing?.status === 'sent') return 'already-sent';
 
-  const email = await delivery.render();
   const messageId = stableMessageId(idempotencyKey, deps.publicUrl);
-  const row = await db.outboxMessage.upsert({
-    where: { idempotencyKey },
-    create: { idempotencyKey, applicationId, template, toAddress: to, subject: email.subject, messageId, status: 'sending', attempts: 1 },
-    update: { status: 'sending', subject: email.subject, attempts: { increment: 1 }, nextAttemptAt: null },
-    select: { id: true },
-  });
+  let raw: Buffer;
+  let subject: string;
+  let row: { id: string };
+  if (existing?.sealedMessage) {
+    raw = openMessage(deps.outboxKey, existing.sealedMessage);
+    subject = existing.subject;
+    row = await db.outboxMessage.update({ where: { id: existing.id }, data: { status: 'sending', attempts: { increment: 1 }, nextAttemptAt: null }, select: { id: true } });
+  } else {
+    const email = await delivery.render();
+    subject = email.subject;
+    raw = await mailer.compose({ to, messageId, subject, html: email.html, text: email.text, attachments: email.attachments });
+    const sealedMessage = sealMessage(deps.outboxKey, raw);
+    row = await db.outboxMessage.upsert({
+      where: { idempotencyKey },
+      create: { idempotencyKey, applicationId, template, toAddress: to, subject, messageId, status: 'sending', attempts: 1, sealedMessage },
+      update: { status: 'sending', subject, attempts: { increment: 1 }, nextAttemptAt: null, sealedMessage },
+      select: { id: true },
+    });
+  }
   try {
-    await mailer.send({ to, messageId, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments });
+    await mailer.sendRaw(to, raw);
   } catch (error) {
     const retry = nextAttempt(clock(), error);
     await db.outboxMessage.update({
@@ -54,7 +70,7 @@ export async function deliverEmail(deps: ActivityDeps, delivery: EmailDelivery):
         applicationId,
         type: 'email.sent',
         actor: actor.system,
-        data: { template, to, subject: email.subject, messageId },
+        data: { template, to, subject, messageId },
         occurredAt: now,
       },
     ]);

@@ -8,4 +8,6 @@ export interface ActivityDeps {
   clock: () => Date;
   /** Public base URL for links in emails; never taken from a request. */
   publicUrl: string;
+  /** Seals the messages kept in the outbox (mail/sealed-message.ts); derived from K2FLOW_AUTH_SECRET. */
+  outboxKey: Buffer;
 }

@@ -51,7 +51,8 @@ export async function runStack({ temporalCli }: { temporalCli: string | null }):
     if (mailbox) stops.unshift(() => mailbox.close());
     const smtpUrl = config.SMTP_URL ?? mailbox!.smtpUrl;
 
-    const deps = buildActivityDeps({ ...config, databaseUrl, smtpUrl }, { maxConnections: embeddedDb ? 1 : 10 });
+    const secret = config.K2FLOW_AUTH_SECRET ?? (await devAuthSecret(dataDir));
+    const deps = buildActivityDeps({ ...config, databaseUrl, smtpUrl, secret }, { maxConnections: embeddedDb ? 1 : 10 });
     stops.unshift(() => deps.close());
     // We own shutdown order (HTTP first, then worker, then services), not the SDK's signal handlers;
     // the SDK's INFO lines (bundle statistics, state changes) would bury the addresses printed below.
@@ -68,7 +69,6 @@ export async function runStack({ temporalCli }: { temporalCli: string | null }):
     // The worker above keeps the SDK's patient retries; the server's client gives up within seconds.
     const { client: temporal, connection } = await connectTemporalClient({ address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE });
     stops.unshift(() => connection.close());
-    const secret = config.K2FLOW_AUTH_SECRET ?? (await devAuthSecret(dataDir));
     const signIn = await authFromConfig(config, deps.db, secret);
     const adminLines = await signInLines({ db: deps.db, auth: signIn.auth, dataDir, publicUrl: config.PUBLIC_URL, embedded: !!embeddedDb });
     const server = await createHttpServer({

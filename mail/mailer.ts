@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 
 export interface OutgoingEmail {
   to: string;
@@ -11,7 +12,10 @@ export interface OutgoingEmail {
 }
 
 export interface Mailer {
-  send(email: OutgoingEmail): Promise<void>;
+  /** The message as it goes on the wire (RFC 5322 with its MIME parts), composed once. */
+  compose(email: OutgoingEmail): Promise<Buffer>;
+  /** Sends composed bytes as they are, to `to`. */
+  sendRaw(to: string, raw: Buffer): Promise<void>;
   close(): void;
 }
 
@@ -19,8 +23,9 @@ export interface Mailer {
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
   const transport = nodemailer.createTransport(smtpUrl);
   return {
-    async send(email) {
-      await transport.sendMail({ from, ...email, headers: { 'Auto-Submitted': 'auto-generated' } });
+    compose: (email) => new MailComposer({ from, ...email, headers: { 'Auto-Submitted': 'auto-generated' } }).compile().build(),
+    async sendRaw(to, raw) {
+      await transport.sendMail({ envelope: { from, to }, raw });
     },
     close: () => transport.close(),
   };

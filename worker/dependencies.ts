@@ -2,10 +2,11 @@ import type { ActivityDeps } from '../activities';
 import type { AppConfig } from '../config/app-config';
 import { createDb, type DbOptions } from '../db/prisma-client';
 import { createSmtpMailer } from '../mail/mailer';
+import { outboxKeyFrom } from '../mail/sealed-message';
 
 /** Builds the real dependencies of activities from configuration. */
 export function buildActivityDeps(
-  config: Pick<AppConfig, 'MAIL_FROM' | 'PUBLIC_URL'> & { databaseUrl: string; smtpUrl: string },
+  config: Pick<AppConfig, 'MAIL_FROM' | 'PUBLIC_URL'> & { databaseUrl: string; smtpUrl: string; secret: string },
   dbOptions?: DbOptions,
 ): ActivityDeps & { close(): Promise<void> } {
   const db = createDb(config.databaseUrl, dbOptions);
@@ -15,6 +16,7 @@ export function buildActivityDeps(
     mailer,
     clock: () => new Date(),
     publicUrl: config.PUBLIC_URL,
+    outboxKey: outboxKeyFrom(config.secret),
     async close() {
       mailer.close();
       await db.$disconnect();

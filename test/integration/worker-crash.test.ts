@@ -65,6 +65,7 @@ describe('a worker killed in the middle of sending email', () => {
       SMTP_URL: smtp.url,
       TEMPORAL_TASK_QUEUE: taskQueue,
       PUBLIC_URL: 'http://127.0.0.1:9',
+      K2FLOW_AUTH_SECRET: `${randomUUID()}${randomUUID()}`,
     };
     const db = createDb(inject('databaseUrl'));
     const connection = await Connection.connect({ address: inject('temporalAddress') });

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { OidcSettings } from '../../auth/create-auth';
 import type { PeopleService } from '../../auth/people';
@@ -54,7 +54,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const people = await signedInPeople(peopleService);
 
   const mailer = createSmtpMailer(mailbox.smtpUrl, 'k2flow tests <tests@k2flow.local>');
-  const deps = { db, mailer, clock, publicUrl: baseUrl };
+  const deps = { db, mailer, clock, publicUrl: baseUrl, outboxKey: randomBytes(32) };
   const workerConnection = await NativeConnection.connect({ address });
   const startWorker = async () => {
     const worker = await createWorker({

@@ -1,0 +1,86 @@
+import { Client, Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
+import { createApplicationService } from '../../client/services/applications';
+import { createDb } from '../../db/prisma-client';
+import { makeInput } from '../support/application-input';
+
+/** An SMTP server that accepts every message and calls `onAccepted` the moment it has answered 250. */
+async function startAcceptingSmtp(onAccepted: (mail: { messageId: string; to: string; text: string }) => void) {
+  const accepted: Array<{ messageId: string; to: string; text: string }> = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream).then((parsed) => {
+        const mail = { messageId: parsed.messageId ?? '', to: session.envelope.rcptTo[0]!.address, text: parsed.text ?? '' };
+        accepted.push(mail);
+        callback();
+        onAccepted(mail);
+      }, callback);
+    },
+  });
+  server.on('error', () => {}); // the killed worker's connection resets: expected here
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, accepted, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const root = path.resolve(import.meta.dirname, '../..');
+const workers: ChildProcess[] = [];
+const startWorker = (env: Record<string, string>) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: 'ignore' });
+  workers.push(child);
+  return child;
+};
+afterAll(() => workers.forEach((w) => w.kill('SIGKILL')));
+
+describe('a worker killed the moment the SMTP server accepted an invitation', () => {
+  it('sends the very same email again on retry: same Message-ID, same working link, one token', async () => {
+    let first: ChildProcess | undefined;
+    let killed = false;
+    const smtp = await startAcceptingSmtp(() => {
+      if (killed) return;
+      killed = true;
+      first!.kill('SIGKILL'); // before it can mark the message sent
+    });
+    const taskQueue = `resend-${randomUUID()}`;
+    const env = {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      DATABASE_URL: inject('databaseUrl'),
+      SMTP_URL: smtp.url,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      PUBLIC_URL: 'http://127.0.0.1:9',
+      K2FLOW_AUTH_SECRET: `${randomUUID()}${randomUUID()}`,
+    };
+    const db = createDb(inject('databaseUrl'));
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      const applications = createApplicationService({ db, temporal: new Client({ connection }), taskQueue });
+      first = startWorker(env);
+      const input = makeInput({ units: 1 });
+      const { id } = await applications.start(input, undefined, { office: 'k2', by: { userId: 'resend-test', name: 'Resend test', email: 'resend@k2flow.test', via: 'api-key', requestId: 'resend-test' } });
+      await vi.waitFor(() => expect(killed).toBe(true), { timeout: 60_000, interval: 100 });
+      startWorker(env);
+
+      await vi.waitFor(async () => expect((await db.outboxMessage.findMany({ where: { applicationId: id }, select: { status: true } })).map((o) => o.status)).toEqual(['sent']), { timeout: 90_000, interval: 250 });
+      const copies = smtp.accepted.filter((m) => m.to === input.units[0]!.approver.email);
+      expect(copies.length).toBe(2); // accepted, then sent again because the kill came before "sent"
+      expect(copies[1]!.messageId).toBe(copies[0]!.messageId);
+      expect(copies[1]!.text).toBe(copies[0]!.text);
+      const tokens = await db.approvalToken.findMany({ where: { request: { applicationId: id } }, select: { revokedAt: true } });
+      expect(tokens).toEqual([{ revokedAt: null }]);
+      const stored = await db.outboxMessage.findFirstOrThrow({ where: { applicationId: id }, select: { sealedMessage: true } });
+      expect(Buffer.from(stored.sealedMessage!).toString('latin1')).not.toContain('/approvals/');
+    } finally {
+      await connection.close();
+      await db.$disconnect();
+      await smtp.close();
+    }
+  }, 150_000);
+});
