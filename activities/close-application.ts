@@ -11,22 +11,21 @@ export const closeApplication =
     const { db, clock } = deps;
     const now = clock();
     const app = await db.$transaction(async (tx) => {
-      const updated = await tx.application.update({
-        where: { id: applicationId },
-        data: { status, closedAt: now },
-        select: { title: true, coordinatorName: true, coordinatorEmail: true, input: true },
-      });
-      await appendAudit(tx, [
-        {
-          idempotencyKey: `application-closed:${applicationId}`,
-          applicationId,
-          type: 'application.closed',
-          actor: actor.system,
-          data: { status, units: units.map((u) => ({ unitKey: u.unitKey, outcome: u.outcome, declaredServices: u.declaredServices })) },
-          occurredAt: now,
-        },
-      ]);
-      return updated;
+      // Closed once: a retry after the first attempt committed changes (and records) nothing.
+      const { count } = await tx.application.updateMany({ where: { id: applicationId, closedAt: null }, data: { status, closedAt: now } });
+      if (count === 1) {
+        await appendAudit(tx, [
+          {
+            idempotencyKey: `application-closed:${applicationId}`,
+            applicationId,
+            type: 'application.closed',
+            actor: actor.system,
+            data: { status, units: units.map((u) => ({ unitKey: u.unitKey, outcome: u.outcome, declaredServices: u.declaredServices })) },
+            occurredAt: now,
+          },
+        ]);
+      }
+      return tx.application.findUniqueOrThrow({ where: { id: applicationId }, select: { title: true, coordinatorName: true, coordinatorEmail: true, input: true } });
     });
     await deliverEmail(deps, {
       idempotencyKey: `application-closed:${applicationId}`,

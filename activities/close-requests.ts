@@ -6,41 +6,51 @@ import type { ActivityDeps } from './deps';
 
 export type ClosedStatus = 'expired' | 'closed' | 'withdrawn' | 'removed';
 
+type RequestsOf = Prisma.ApprovalRequestWhereInput & { applicationId: string };
+
 /**
- * Closes the pending requests that match `where`, remembering why (an approver opening the link
- * later reads the reason), and with `notify` emails each party that the link no longer counts.
+ * Closes, inside `tx`, the requests matching `where` that are still pending, remembering why (an
+ * approver opening the link later reads the reason), and audits each one it closed. The guard
+ * (`status: 'pending'`) is the UPDATE's own WHERE, so a decision committed concurrently is seen:
+ * its request is left decided and gets no 'approval.closed'. Returns the ids it closed (none on a
+ * retry after an earlier attempt committed).
  */
-export async function closePendingRequests(
+export async function closePendingIn(tx: Prisma.TransactionClient, where: RequestsOf, status: ClosedStatus, reason: string, now: Date): Promise<string[]> {
+  const closed = await tx.approvalRequest.updateManyAndReturn({ where: { ...where, status: 'pending' }, data: { status, closedReason: reason }, select: { id: true } });
+  await appendAudit(
+    tx,
+    closed.map((r) => ({
+      idempotencyKey: `request-closed:${r.id}`,
+      applicationId: where.applicationId,
+      type: 'approval.closed',
+      actor: actor.system,
+      data: { requestId: r.id, status, reason },
+      occurredAt: now,
+    })),
+  );
+  return closed.map((r) => r.id);
+}
+
+/**
+ * Emails each party whose request matching `where` was closed with this status and reason that
+ * the link no longer counts. Read from what the database holds, not from what this attempt
+ * changed, so a retry after the closing committed still sends the notices (once each: they
+ * carry the request's idempotency key).
+ */
+export async function notifyClosedRequests(
   deps: ActivityDeps,
-  where: Prisma.ApprovalRequestWhereInput & { applicationId: string },
+  where: RequestsOf,
   status: ClosedStatus,
   reason: string,
-  notify: boolean,
   /** The coordinator's own words, quoted in the notice beside the localised reason. */
   detail = '',
 ): Promise<void> {
-  const { db, clock } = deps;
-  const pending = await db.approvalRequest.findMany({
-    where: { ...where, status: 'pending' },
+  const closed = await deps.db.approvalRequest.findMany({
+    where: { ...where, status, closedReason: reason },
     select: { id: true, partyName: true, partyEmail: true, partyLanguage: true, ask: true, application: { select: { title: true } } },
+    orderBy: { id: 'asc' },
   });
-  const now = clock();
-  await db.$transaction(async (tx) => {
-    await tx.approvalRequest.updateMany({ where: { id: { in: pending.map((r) => r.id) }, status: 'pending' }, data: { status, closedReason: reason } });
-    await appendAudit(
-      tx,
-      pending.map((r) => ({
-        idempotencyKey: `request-closed:${r.id}`,
-        applicationId: where.applicationId,
-        type: 'approval.closed',
-        actor: actor.system,
-        data: { requestId: r.id, status, reason },
-        occurredAt: now,
-      })),
-    );
-  });
-  if (!notify) return;
-  for (const r of pending) {
+  for (const r of closed) {
     await deliverEmail(deps, {
       idempotencyKey: `request-closed:${r.id}`,
       applicationId: where.applicationId,
@@ -58,5 +68,7 @@ export async function closePendingRequests(
  */
 export const closeApprovalRequests =
   (deps: ActivityDeps) =>
-  async (c: { applicationId: string; requestIds: string[]; status: 'expired' | 'closed'; reason: string }): Promise<void> =>
-    closePendingRequests(deps, { applicationId: c.applicationId, id: { in: c.requestIds } }, c.status, c.reason, false);
+  async (c: { applicationId: string; requestIds: string[]; status: 'expired' | 'closed'; reason: string }): Promise<void> => {
+    const now = deps.clock();
+    await deps.db.$transaction((tx) => closePendingIn(tx, { applicationId: c.applicationId, id: { in: c.requestIds } }, c.status, c.reason, now));
+  };

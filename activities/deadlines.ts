@@ -98,21 +98,29 @@ export const escalateMissedDeadline =
     ]);
   };
 
-/** Moves the deadline of pending requests (and of their links) after the coordinator extended it. */
+/**
+ * Moves the deadline of pending requests (and of their links) after the coordinator extended it.
+ * Only requests still pending move, chosen by the UPDATE itself, and the record names those:
+ * one decided or closed meanwhile keeps its deadline and is not claimed to have moved.
+ */
 export const recordDeadlineExtended =
   (deps: ActivityDeps) =>
   async ({ applicationId, requestIds, previous, deadline, by: actor }: { applicationId: string; requestIds: string[]; previous: string; deadline: string; by?: Actor }): Promise<void> => {
     const { db, clock } = deps;
-    const requests = await db.approvalRequest.findMany({ where: { id: { in: requestIds } }, select: { id: true, acceptsLate: true } });
     const by = await actedBy(deps, applicationId, actor);
     const next = new Date(deadline);
     await db.$transaction(async (tx) => {
-      await tx.approvalRequest.updateMany({ where: { id: { in: requestIds } }, data: { deadline: next } });
-      for (const r of requests) {
+      const moved = await tx.approvalRequest.updateManyAndReturn({
+        where: { id: { in: requestIds }, status: 'pending' },
+        data: { deadline: next },
+        select: { id: true, acceptsLate: true },
+      });
+      for (const r of moved) {
         await tx.approvalToken.updateMany({ where: { approvalRequestId: r.id, revokedAt: null }, data: { expiresAt: linkExpiry(next, r.acceptsLate) } });
       }
+      const movedIds = requestIds.filter((id) => moved.some((r) => r.id === id));
       await appendAudit(tx, [
-        { idempotencyKey: `deadline-extended:${requestIds[0] ?? applicationId}:${deadline}`, applicationId, type: 'deadline.extended', ...by, data: { requestIds, previous, deadline }, occurredAt: clock() },
+        { idempotencyKey: `deadline-extended:${requestIds[0] ?? applicationId}:${deadline}`, applicationId, type: 'deadline.extended', ...by, data: { requestIds: movedIds, previous, deadline }, occurredAt: clock() },
       ]);
     });
   };

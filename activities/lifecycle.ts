@@ -2,7 +2,7 @@ import type { UnitInput } from '../domain/application-input';
 import type { BranchStatus } from '../workflows/engine/state';
 import type { Actor } from '../domain/actor';
 import { actedBy, actor, appendAudit } from './audit';
-import { closePendingRequests } from './close-requests';
+import { closePendingIn, notifyClosedRequests } from './close-requests';
 import type { ActivityDeps } from './deps';
 
 /** Records the stage an application entered. */
@@ -68,10 +68,12 @@ export const recordUnitAdded =
   async ({ applicationId, unit, by: actor }: { applicationId: string; unit: UnitInput; by?: Actor }): Promise<void> => {
     const by = await actedBy(deps, applicationId, actor);
     await deps.db.$transaction(async (tx) => {
-      await tx.applicationUnit.createMany({
+      const { count } = await tx.applicationUnit.createMany({
         data: [{ applicationId, unitKey: unit.key, name: unit.name, projectReference: unit.projectReference, approverName: unit.approver.name, approverEmail: unit.approver.email, status: 'waiting' }],
         skipDuplicates: true,
       });
+      // Nothing added (a retry after the first attempt committed): nothing to record.
+      if (count === 0) return;
       await appendAudit(tx, [{ idempotencyKey: `unit-added:${applicationId}:${unit.key}`, applicationId, type: 'unit.added', ...by, data: { unit }, occurredAt: deps.clock() }]);
     });
   };
@@ -81,11 +83,14 @@ export const recordUnitRemoved =
   (deps: ActivityDeps) =>
   async ({ applicationId, unitKey, reason, by: actor }: { applicationId: string; unitKey: string; reason: string; by?: Actor }): Promise<void> => {
     const by = await actedBy(deps, applicationId, actor);
-    await closePendingRequests(deps, { applicationId, unitKey }, 'removed', `The unit was removed from the application: ${reason}`, true, reason);
+    const closedReason = `The unit was removed from the application: ${reason}`;
+    const now = deps.clock();
     await deps.db.$transaction(async (tx) => {
+      await closePendingIn(tx, { applicationId, unitKey }, 'removed', closedReason, now);
       await tx.applicationUnit.update({ where: { applicationId_unitKey: { applicationId, unitKey } }, data: { status: 'removed' } });
-      await appendAudit(tx, [{ idempotencyKey: `unit-removed:${applicationId}:${unitKey}`, applicationId, type: 'unit.removed', ...by, data: { unitKey, reason }, occurredAt: deps.clock() }]);
+      await appendAudit(tx, [{ idempotencyKey: `unit-removed:${applicationId}:${unitKey}`, applicationId, type: 'unit.removed', ...by, data: { unitKey, reason }, occurredAt: now }]);
     });
+    await notifyClosedRequests(deps, { applicationId, unitKey }, 'removed', closedReason, reason);
   };
 
 /** Withdraws an application: every pending request closes and its party is told. */
@@ -93,6 +98,11 @@ export const withdrawApplication =
   (deps: ActivityDeps) =>
   async ({ applicationId, reason, by: actor }: { applicationId: string; reason: string; by?: Actor }): Promise<void> => {
     const by = await actedBy(deps, applicationId, actor);
-    await closePendingRequests(deps, { applicationId }, 'withdrawn', `The application was withdrawn: ${reason}`, true, reason);
-    await appendAudit(deps.db, [{ idempotencyKey: `withdrawn:${applicationId}`, applicationId, type: 'application.withdrawn', ...by, data: { reason }, occurredAt: deps.clock() }]);
+    const closedReason = `The application was withdrawn: ${reason}`;
+    const now = deps.clock();
+    await deps.db.$transaction(async (tx) => {
+      await closePendingIn(tx, { applicationId }, 'withdrawn', closedReason, now);
+      await appendAudit(tx, [{ idempotencyKey: `withdrawn:${applicationId}`, applicationId, type: 'application.withdrawn', ...by, data: { reason }, occurredAt: now }]);
+    });
+    await notifyClosedRequests(deps, { applicationId }, 'withdrawn', closedReason, reason);
   };

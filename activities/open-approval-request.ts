@@ -36,7 +36,7 @@ export const openApprovalRequest =
     const now = clock();
     const deadline = new Date(req.deadline);
     await db.$transaction(async (tx) => {
-      await tx.approvalRequest.createMany({
+      const { count } = await tx.approvalRequest.createMany({
         data: [
           {
             id: req.requestId,
@@ -59,6 +59,8 @@ export const openApprovalRequest =
         ],
         skipDuplicates: true,
       });
+      // Already there (a retry after the first attempt committed): nothing new to record.
+      if (count === 0) return;
       await appendAudit(tx, [
         {
           idempotencyKey: `approval-requested:${req.requestId}`,

@@ -9,7 +9,7 @@ export const recordApplicationStarted =
   async ({ applicationId, input, definitionVersion, office, startedBy }: { applicationId: string; input: ApplicationInput; definitionVersion: number; office?: string | null; startedBy?: Actor }): Promise<void> => {
     const now = clock();
     await db.$transaction(async (tx) => {
-      await tx.application.createMany({
+      const { count } = await tx.application.createMany({
         data: [
           {
             id: applicationId,
@@ -27,6 +27,8 @@ export const recordApplicationStarted =
         ],
         skipDuplicates: true,
       });
+      // Already there (a retry after the first attempt committed): nothing new to record.
+      if (count === 0) return;
       await tx.applicationUnit.createMany({
         data: input.units.map((u) => ({
           applicationId,

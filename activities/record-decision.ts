@@ -12,7 +12,12 @@ const statusOf = {
   decline: 'declined',
 } as const;
 
-/** Makes an accepted decision durable: the request's status, form data and an audit record, once. */
+/**
+ * Makes an accepted decision durable: the request's status, form data and an audit record, once.
+ * The audit record is written only when the guarded update changed the request: not on a retry
+ * after the first attempt committed, and not when the request was closed first (a withdrawal or a
+ * removal racing the decision), where the trail holds the 'approval.closed' that did happen.
+ */
 export const recordDecision =
   ({ db }: ActivityDeps) =>
   async (d: RecordedDecision & { applicationId: string; unitKey: string | null }): Promise<void> => {
@@ -20,10 +25,11 @@ export const recordDecision =
     const formData = d.services ? { services: d.services } : undefined;
     await db.$transaction(async (tx) => {
       const request = await tx.approvalRequest.findUniqueOrThrow({ where: { id: d.requestId }, select: { partyRole: true } });
-      await tx.approvalRequest.updateMany({
+      const { count } = await tx.approvalRequest.updateMany({
         where: { id: d.requestId, status: 'pending' },
         data: { status: statusOf[d.decision], comment: d.comment, decidedAt, late: d.late, formData },
       });
+      if (count === 0) return;
       await appendAudit(tx, [
         {
           idempotencyKey: `decision:${d.requestId}`,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../../activities';
 import { stableMessageId } from '../../activities/deliver-email';
 import type { OpenApprovalRequestInput } from '../../activities/open-approval-request';
@@ -113,6 +113,146 @@ describe('activities retried with the same input', () => {
     expect(await count(applicationId, 'approval.decided')).toBe(1);
     expect(await h.db.approvalRequest.findUniqueOrThrow({ where: { id: request.requestId }, select: { status: true } })).toEqual({ status: 'rejected' });
   });
+});
+
+/** A decision on `request` as the workflow hands it to recordDecision. */
+const decisionOn = (applicationId: string, request: OpenApprovalRequestInput, decision: 'approve' | 'reject' = 'approve') => ({
+  applicationId,
+  unitKey: request.unitKey,
+  requestId: request.requestId,
+  stepId: request.stepId,
+  round: request.round,
+  decision,
+  comment: decision === 'reject' ? 'No' : null,
+  services: null,
+  partyEmail: request.partyEmail,
+  decidedAt: new Date().toISOString(),
+  late: false,
+});
+
+const auditOf = (applicationId: string) =>
+  h.db.auditEvent.findMany({ where: { applicationId, type: { startsWith: 'approval.' } }, select: { type: true, data: true }, orderBy: { occurredAt: 'asc' } });
+const statusOf = async (requestId: string) => (await h.db.approvalRequest.findUniqueOrThrow({ where: { id: requestId }, select: { status: true } })).status;
+
+describe('guarded updates that match nothing', () => {
+  it('record no decision for a request closed before the decision was written', async () => {
+    const { applicationId, request } = await newApplication();
+    const activities = createActivities(h.deps);
+    await activities.openApprovalRequest(request);
+    await activities.closeApprovalRequests({ applicationId, requestIds: [request.requestId], status: 'expired', reason: 'Its deadline passed.' });
+    await activities.recordDecision(decisionOn(applicationId, request));
+    await activities.recordDecision(decisionOn(applicationId, request));
+    expect(await statusOf(request.requestId)).toBe('expired');
+    expect((await auditOf(applicationId)).map((e) => e.type)).toEqual(['approval.requested', 'approval.closed']);
+  });
+
+  it('record no closing of a request decided first, and tell its party nothing', async () => {
+    const { applicationId, request } = await newApplication();
+    const activities = createActivities(h.deps);
+    await activities.openApprovalRequest(request);
+    await activities.recordDecision(decisionOn(applicationId, request, 'reject'));
+    await activities.closeApprovalRequests({ applicationId, requestIds: [request.requestId], status: 'closed', reason: 'The step was decided without this request.' });
+    await activities.withdrawApplication({ applicationId, reason: 'Changed our minds' });
+    await activities.withdrawApplication({ applicationId, reason: 'Changed our minds' });
+    expect(await statusOf(request.requestId)).toBe('rejected');
+    expect((await auditOf(applicationId)).map((e) => e.type)).toEqual(['approval.requested', 'approval.decided']);
+    expect(await count(applicationId, 'application.withdrawn')).toBe(1);
+    expect(await h.db.outboxMessage.count({ where: { idempotencyKey: `request-closed:${request.requestId}` } })).toBe(0);
+  });
+
+  it('record a deadline extension only for the requests whose deadline moved', async () => {
+    const { applicationId, request } = await newApplication();
+    const other = { ...request, requestId: `${request.requestId}:other`, partyEmail: `other-${randomUUID()}@school.example.pl` };
+    const activities = createActivities(h.deps);
+    await activities.openApprovalRequest(request);
+    await activities.openApprovalRequest(other);
+    await activities.recordDecision(decisionOn(applicationId, request));
+    const deadline = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const extension = { applicationId, requestIds: [request.requestId, other.requestId], previous: request.deadline, deadline };
+    await activities.recordDeadlineExtended(extension);
+    await activities.recordDeadlineExtended(extension);
+    const events = await h.db.auditEvent.findMany({ where: { applicationId, type: 'deadline.extended' }, select: { data: true } });
+    expect(events).toEqual([{ data: { requestIds: [other.requestId], previous: request.deadline, deadline } }]);
+    const deadlines = await h.db.approvalRequest.findMany({ where: { applicationId }, select: { id: true, deadline: true } });
+    expect(deadlines.find((r) => r.id === other.requestId)!.deadline.toISOString()).toBe(deadline);
+    expect(deadlines.find((r) => r.id === request.requestId)!.deadline.toISOString()).toBe(new Date(request.deadline).toISOString());
+  });
+
+  it('close an application once: a retry neither moves its closing time nor records it again', async () => {
+    const { applicationId } = await newApplication();
+    const activities = createActivities(h.deps);
+    await activities.closeApplication({ applicationId, status: 'rejected', units: [] });
+    const first = await h.db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { closedAt: true } });
+    await new Promise((r) => setTimeout(r, 20));
+    await activities.closeApplication({ applicationId, status: 'rejected', units: [] });
+    expect(await h.db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { closedAt: true } })).toEqual(first);
+    expect(await count(applicationId, 'application.closed')).toBe(1);
+  });
+
+  it('still tell the parties of closed requests when the withdrawal is retried after its emails failed', async () => {
+    const { applicationId, request } = await newApplication();
+    await createActivities(h.deps).openApprovalRequest(request);
+    await h.mailbox.waitFor(request.partyEmail, 1);
+    const refusingMailer = createSmtpMailer(`smtp://127.0.0.1:${await freePort()}`, 'k2flow <tests@k2flow.local>');
+    await expect(createActivities({ ...h.deps, mailer: refusingMailer }).withdrawApplication({ applicationId, reason: 'Cancelled call' })).rejects.toThrow();
+    refusingMailer.close();
+    expect(await statusOf(request.requestId)).toBe('withdrawn'); // the closing committed; its notice did not go
+
+    await createActivities(h.deps).withdrawApplication({ applicationId, reason: 'Cancelled call' });
+    const mails = await h.mailbox.waitFor(request.partyEmail, 2);
+    expect(mails[1]!.subject).toMatch(/^No longer needed/);
+    expect(await count(applicationId, 'approval.closed')).toBe(1);
+    expect(await count(applicationId, 'application.withdrawn')).toBe(1);
+  });
+});
+
+/**
+ * Runs `first` and then `second` while a row lock on the request holds both back, so each reaches
+ * its guarded UPDATE before either may write; then lets them go, in that order.
+ */
+async function raceOn(requestId: string, first: () => Promise<unknown>, second: () => Promise<unknown>) {
+  const running: Promise<unknown>[] = [];
+  await h.db.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "ApprovalRequest" WHERE id = ${requestId} FOR UPDATE`;
+      const [{ pid }] = await tx.$queryRaw<[{ pid: number }]>`SELECT pg_backend_pid() AS pid`;
+      // Sessions waiting on this one, directly or behind another waiter.
+      const waiting = async () =>
+        (
+          await h.db.$queryRaw<[{ n: number }]>`
+            WITH RECURSIVE blocked(pid) AS (
+              SELECT a.pid FROM pg_stat_activity a WHERE ${pid}::int = ANY(pg_blocking_pids(a.pid))
+              UNION SELECT a.pid FROM pg_stat_activity a JOIN blocked b ON b.pid = ANY(pg_blocking_pids(a.pid))
+            ) SELECT count(*)::int AS n FROM blocked`
+        )[0].n;
+      for (const [n, run] of [first, second].entries()) {
+        running.push(run().catch((error: unknown) => error));
+        await vi.waitFor(async () => expect(await waiting()).toBe(n + 1), { timeout: 10_000, interval: 20 });
+      }
+    },
+    { timeout: 30_000 },
+  );
+  return Promise.all(running);
+}
+
+describe('a decision racing a withdrawal that closes its request', () => {
+  for (const winner of ['decision', 'withdrawal'] as const) {
+    it(`leaves the request either decided or closed, with exactly the matching record (${winner} first)`, async () => {
+      const { applicationId, request } = await newApplication();
+      const activities = createActivities(h.deps);
+      await activities.openApprovalRequest(request);
+      const decide = () => activities.recordDecision(decisionOn(applicationId, request));
+      const withdraw = () => activities.withdrawApplication({ applicationId, reason: 'Cancelled call' });
+      const outcomes = await raceOn(request.requestId, winner === 'decision' ? decide : withdraw, winner === 'decision' ? withdraw : decide);
+      expect(outcomes).toEqual([undefined, undefined]);
+
+      const status = await statusOf(request.requestId);
+      const types = (await auditOf(applicationId)).map((e) => e.type);
+      expect(status).toBe(winner === 'decision' ? 'approved' : 'withdrawn');
+      expect(types).toEqual(['approval.requested', status === 'approved' ? 'approval.decided' : 'approval.closed']);
+      expect(await h.db.outboxMessage.count({ where: { idempotencyKey: `request-closed:${request.requestId}` } })).toBe(status === 'approved' ? 0 : 1);
+    });
+  }
 });
 
 describe('activities that cannot succeed', () => {
