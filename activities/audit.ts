@@ -38,6 +38,8 @@ export const userFields = (by: Actor): ActorFields => ({ actor: actor.user(by.us
 
 export const actor = {
   system: 'system',
+  /** Someone who presented an approval link without its secret: not its party. */
+  anonymous: 'anonymous',
   coordinator: (email: string) => `coordinator:${email}`,
   user: (userId: string) => `user:${userId}`,
   party: (role: string, email: string) => `${role}:${email}`,

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, isDomainError } from '../../domain/domain-error';
 import type { ApprovalService } from '../services/approvals';
+import type { LinkClient } from '../services/link-audit';
 import { explain, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
 import { approvalPage, decisionAcceptedPage, recordedPage } from './pages/approval-page';
 import { messagePage } from './pages/layout';
@@ -24,14 +25,19 @@ const perAddress = { max: 120, timeWindow: '1 minute' };
 
 const sendPage = (reply: FastifyReply, status: number, html: string) => reply.code(status).type('text/html; charset=utf-8').send(html);
 
-/** The approver's pages: GET shows the request (no effect), POST records a decision. The link is the credential. */
+/**
+ * The approver's pages: GET shows the request (no effect on it; the open is audited), POST records a
+ * decision. The link is the credential. Refused links (403, 410) are audited; unknown ones (404) are not.
+ */
 export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): void {
   app.get(
     '/approvals/:token',
     { config: { access: 'approval-link', rateLimit: perAddress }, schema: { summary: 'The approval page of one request (changes nothing).', tags, params: onLink } },
     async (request, reply) => {
       try {
-        return sendPage(reply, 200, approvalPage(await approvals.openLink(request.params.token)));
+        // HEAD (link checkers, prefetchers) shows the same and records nothing; GET records the open.
+        const client = request.method === 'HEAD' ? null : clientOf(request);
+        return sendPage(reply, 200, approvalPage(await approvals.showLink(request.params.token, client)));
       } catch (error) {
         return sendLinkError(request, reply, error, 'open');
       }
@@ -50,7 +56,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
       const form = formOf(request.body, request.headers['content-type']);
       try {
         if (!form) throw new DomainError('VALIDATION', 'Submit the decision with the form on the approval page.');
-        const result = await approvals.decide(token, form);
+        const result = await approvals.decide(token, form, clientOf(request));
         if (result.outcome === 'already-recorded') return sendPage(reply, 409, recordedPage(result.view));
         if (result.outcome === 'being-recorded') return sendPage(reply, 202, decisionBeingRecordedPage(result.view.partyLanguage));
         return sendPage(reply, 200, decisionAcceptedPage(result.view, result.decision));
@@ -65,6 +71,9 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
     },
   );
 }
+
+/** Who presented a link, for the audit trail: the client address and the user agent (shortened there). */
+const clientOf = (request: FastifyRequest): LinkClient => ({ address: request.ip, userAgent: request.headers['user-agent'] });
 
 /** The urlencoded form, with the checkbox group `services` always a list; null for anything else. */
 function formOf(body: unknown, contentType: string | undefined): Record<string, string | string[]> | null {

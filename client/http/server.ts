@@ -148,7 +148,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   });
 
   const applications = createApplicationService({ db, temporal, taskQueue, scheduleUnit });
-  const approvals = createApprovalService({ db, temporal, clock });
+  const approvals = createApprovalService({ db, temporal, clock, log });
   const people = createPeopleService({ auth, db });
 
   // Liveness: the process answers. It never looks at the database or Temporal, so an outage of

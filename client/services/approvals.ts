@@ -9,6 +9,7 @@ import { DomainError, parseOrThrow } from '../../domain/domain-error';
 import type { RecordedDecision } from '../../workflows/engine/state';
 import { commentRequired } from '../../workflows/engine/verdict';
 import { decideUpdate } from '../../workflows/messages';
+import { createLinkAudit, type LinkClient, type LinkRefusal, type LinkSubject } from './link-audit';
 import { updateWithin } from './temporal-connection';
 import { explainUpdateFailure } from './temporal-errors';
 
@@ -57,12 +58,22 @@ export type DecisionResult =
 /** How long an approver's POST waits for an accepted decision to be written before the page says it is on its way. */
 const DECISION_RESULT_MS = 4_000;
 
-/** Approval links: reading what is asked (no effect) and recording a decision (an update). */
-export function createApprovalService({ db, temporal, clock }: { db: Db; temporal: Client; clock: () => Date }) {
-  /** Resolves a presented token to its request, or throws the reason it cannot be used. */
-  async function openLink(token: string): Promise<ApprovalLinkView> {
+/** What a presented link resolves to: its request's view, or why it is refused (and, when its id was found, whose it is). */
+type Inspection = { view: ApprovalLinkView; subject: LinkSubject } | { error: DomainError; refused?: LinkRefusal };
+
+const unknownLink = () => new DomainError('LINK_UNKNOWN', 'This approval link is not valid. Check that it was copied whole.');
+
+/**
+ * Approval links: reading what is asked (no effect on the request) and recording a decision (an
+ * update). Opening a link and every refusal of one are recorded in the audit trail.
+ */
+export function createApprovalService({ db, temporal, clock, log = () => {} }: { db: Db; temporal: Client; clock: () => Date; log?: (line: string) => void }) {
+  const linkAudit = createLinkAudit({ db, clock, log });
+
+  /** Resolves a presented token to its request, or to the reason it cannot be used. */
+  async function inspect(token: string): Promise<Inspection> {
     const parsed = parseApprovalToken(token);
-    if (!parsed) throw new DomainError('LINK_UNKNOWN', 'This approval link is not valid. Check that it was copied whole.');
+    if (!parsed) return { error: unknownLink() };
     const row = await db.approvalToken.findUnique({
       where: { id: parsed.id },
       select: {
@@ -71,24 +82,31 @@ export function createApprovalService({ db, temporal, clock }: { db: Db; tempora
         revokedAt: true,
         request: {
           select: {
-            id: true, workflowId: true, applicationId: true, unitKey: true, kind: true, ask: true, round: true, partyName: true, partyRole: true, partyLanguage: true,
+            id: true, workflowId: true, applicationId: true, unitKey: true, kind: true, ask: true, round: true, partyName: true, partyRole: true, partyEmail: true, partyLanguage: true,
             deadline: true, acceptsLate: true, status: true, comment: true, formData: true, decidedAt: true, late: true, closedReason: true,
             application: { select: { title: true, input: true, units: { select: { unitKey: true, name: true } } } },
           },
         },
       },
     });
-    if (!row) throw new DomainError('LINK_UNKNOWN', 'This approval link is not valid. Check that it was copied whole.');
-    if (!secretMatches(parsed.secret, row.secretHash)) throw new DomainError('LINK_INVALID', 'This approval link is not valid.');
-    if (row.revokedAt) throw new DomainError('LINK_EXPIRED', 'This approval link is no longer valid: a newer link was sent for the same request.');
+    // An id nobody was given has no application to record it in (guessing is rate-limited).
+    if (!row) return { error: unknownLink() };
     const r = row.request;
+    const subject: LinkSubject = { applicationId: r.applicationId, requestId: r.id, tokenId: parsed.id, partyRole: r.partyRole, partyEmail: r.partyEmail };
+    if (!secretMatches(parsed.secret, row.secretHash)) return { error: new DomainError('LINK_INVALID', 'This approval link is not valid.'), refused: { ...subject, reason: 'secret-mismatch' } };
+    if (row.revokedAt) {
+      return { error: new DomainError('LINK_EXPIRED', 'This approval link is no longer valid: a newer link was sent for the same request.'), refused: { ...subject, reason: 'link-replaced' } };
+    }
     // Why the request closed (deadline, withdrawal, removal) tells the approver more than the link's expiry.
     if (r.status !== 'pending' && !decidedStatuses.includes(r.status)) {
-      throw new DomainError('REQUEST_CLOSED', r.closedReason ?? 'This request is closed and no longer accepts decisions.');
+      return {
+        error: new DomainError('REQUEST_CLOSED', r.closedReason ?? 'This request is closed and no longer accepts decisions.'),
+        refused: { ...subject, reason: 'request-closed', requestStatus: r.status },
+      };
     }
-    if (row.expiresAt <= clock()) throw new DomainError('LINK_EXPIRED', `This approval link expired on ${row.expiresAt.toISOString()}.`);
+    if (row.expiresAt <= clock()) return { error: new DomainError('LINK_EXPIRED', `This approval link expired on ${row.expiresAt.toISOString()}.`), refused: { ...subject, reason: 'link-expired' } };
     const input = r.application.input as unknown as ApplicationInput;
-    return {
+    const view: ApprovalLinkView = {
       tokenId: parsed.id,
       requestId: r.id,
       workflowId: r.workflowId,
@@ -110,12 +128,41 @@ export function createApprovalService({ db, temporal, clock }: { db: Db; tempora
       late: r.late,
       catalogue: input.variant === 'dedicated-zit-allocation' ? input.serviceCatalogue : [],
     };
+    return { view, subject };
   }
 
-  async function decide(token: string, form: unknown): Promise<DecisionResult> {
+  /** Resolves a presented token to its request, or throws the reason it cannot be used. Records nothing. */
+  async function openLink(token: string): Promise<ApprovalLinkView> {
+    const found = await inspect(token);
+    if ('error' in found) throw found.error;
+    return found.view;
+  }
+
+  /**
+   * What a person opening the link sees. With `client` (a GET), the open is recorded as
+   * 'link.opened', or the refusal as 'link.refused'; without it (a HEAD) nothing is recorded.
+   * Either way the request itself is left as it is.
+   */
+  async function showLink(token: string, client: LinkClient | null): Promise<ApprovalLinkView> {
+    const found = await inspect(token);
+    if ('error' in found) {
+      if (client && found.refused) await linkAudit.refused(found.refused, client, 'open');
+      throw found.error;
+    }
+    if (client) await linkAudit.opened(found.subject, client);
+    return found.view;
+  }
+
+  /** Records a decision made with the link; a refused one (a wrong, dead or late link) is recorded as 'link.refused'. */
+  async function decide(token: string, form: unknown, client: LinkClient): Promise<DecisionResult> {
     // Stamped on arrival: the workflow judges lateness by it, not by when it gets to the decision.
     const receivedAt = clock().toISOString();
-    const view = await openLink(token);
+    const found = await inspect(token);
+    if ('error' in found) {
+      if (found.refused) await linkAudit.refused(found.refused, client, 'decide');
+      throw found.error;
+    }
+    const { view, subject } = found;
     if (view.status !== 'pending') return { outcome: 'already-recorded', view };
     const { decision, comment, services } = parseOrThrow(decisionForm, form, 'The decision is incomplete');
     try {
@@ -136,11 +183,14 @@ export function createApprovalService({ db, temporal, clock }: { db: Db; tempora
         // Still being written (a slow or restarting worker): the same answer the winning click got.
         if (refusal.code === 'ALREADY_DECIDED') return { outcome: 'being-recorded', view };
       }
+      if (refusal.code === 'DEADLINE_PASSED' || refusal.code === 'REQUEST_CLOSED') {
+        await linkAudit.refused({ ...subject, reason: refusal.code === 'DEADLINE_PASSED' ? 'deadline-passed' : 'request-closed' }, client, 'decide');
+      }
       throw refusal;
     }
   }
 
-  return { openLink, decide };
+  return { openLink, showLink, decide };
 }
 
 export type ApprovalService = ReturnType<typeof createApprovalService>;

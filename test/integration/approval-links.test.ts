@@ -1,8 +1,9 @@
 import protos from '@temporalio/proto';
 import pg from 'pg';
 import { describe, expect, inject, it, vi } from 'vitest';
+import { issueApprovalLink } from '../../activities/approval-link';
 import { unitStateQuery } from '../../workflows/messages';
-import { apiOf } from '../support/api';
+import { apiOf, linkIn } from '../support/api';
 import { makeInput } from '../support/application-input';
 import { useHarness, type Harness } from '../support/harness';
 
@@ -28,6 +29,18 @@ const settledHistoryLength = async (workflowId: string) =>
   });
 const requestStatus = async (id: string) =>
   (await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id }, select: { status: true } })).status;
+
+/** A link's parts: where it points, its public id and its secret; and the link with the secret's last character changed. */
+function partsOf(link: string) {
+  const [base, token] = link.split('/approvals/');
+  const [tokenId, secret] = token!.split('.') as [string, string];
+  return { base: base!, tokenId, secret, tampered: `${base}/approvals/${tokenId}.${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}` };
+}
+const linkEvents = (applicationId: string, type: 'link.opened' | 'link.refused') =>
+  h.db.auditEvent.findMany({ where: { applicationId, type }, select: { actor: true, data: true }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
+const theRequest = (applicationId: string) =>
+  h.db.approvalRequest.findFirstOrThrow({ where: { applicationId }, select: { id: true, partyRole: true, partyEmail: true, deadline: true, acceptsLate: true } });
+const openAs = (link: string, userAgent: string, method: 'GET' | 'HEAD' = 'GET') => fetch(link, { method, headers: { 'user-agent': userAgent } }).then((res) => res.status);
 
 describe('approval links', () => {
   it('carry a random 256-bit secret, are stored only as a hash and are built from PUBLIC_URL, not the Host header', async () => {
@@ -111,13 +124,116 @@ describe('approval links', () => {
     expect(await requestStatus(id)).toBe('pending');
   });
 
-  it('answer a link past its deadline with 410 Gone, while the coordinator decides what to do', async () => {
-    const { id, link, input } = await oneUnitApplication({ confirmWithinSeconds: 2 });
+  it('answer a link past its deadline with 410 Gone, while the coordinator decides what to do, and audit each refusal', async () => {
+    const { id, input } = await oneUnitApplication({ confirmWithinSeconds: 2 });
     await h.mailbox.waitFor(input.coordinator.email, 1, 20_000); // the escalation
+    // A reminder before the deadline may have replaced the first link: take the newest one sent.
+    const link = linkIn(h.mailbox.list().find((m) => m.to.includes(input.units[0]!.approver.email) && m.text.includes('/approvals/'))!);
     const page = await api.open(link);
     expect(page.status).toBe(410);
     expect((await api.decide(link, 'approve')).status).toBe(410);
-    await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+    const withdrawn = await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+    expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(200);
+    const closed = await api.open(link);
+    expect(closed.status).toBe(410);
+    expect(closed.html).toContain('The application was withdrawn');
+
+    const request = await theRequest(id);
+    const refused = (attempt: string, reason: string, more = {}) => ({
+      actor: `${request.partyRole}:${request.partyEmail}`,
+      data: { requestId: request.id, tokenId: partsOf(link).tokenId, attempt, reason, ...more, address: '127.0.0.1', userAgent: expect.any(String) },
+    });
+    expect(await linkEvents(id, 'link.refused')).toEqual([
+      refused('open', 'link-expired'),
+      refused('decide', 'link-expired'),
+      refused('open', 'request-closed', { requestStatus: 'withdrawn' }),
+    ]);
+    expect(await linkEvents(id, 'link.opened')).toEqual([]);
+  });
+
+  it('audit an open as one link.opened per client within a minute, HEAD never, and change nothing about the request', async () => {
+    const { id, link } = await oneUnitApplication();
+    const request = await theRequest(id);
+    const scanner = `Mozilla/5.0 (compatible; MailScanner/1.0) ${'x'.repeat(400)}`;
+    expect(await openAs(link, scanner)).toBe(200);
+    expect(await Promise.all(Array.from({ length: 5 }, () => openAs(link, scanner)))).toEqual(Array(5).fill(200));
+    expect(await openAs(link, 'LinkChecker/2.0', 'HEAD')).toBe(200);
+    const opened = { requestId: request.id, tokenId: partsOf(link).tokenId, address: '127.0.0.1' };
+    expect(await linkEvents(id, 'link.opened')).toEqual([{ actor: `${request.partyRole}:${request.partyEmail}`, data: { ...opened, userAgent: scanner.slice(0, 200) } }]);
+
+    // The party opening it after the scanner is another client: recorded too, once.
+    expect(await openAs(link, 'Firefox/140.0')).toBe(200);
+    expect(await openAs(link, 'Firefox/140.0')).toBe(200);
+    expect((await linkEvents(id, 'link.opened')).map((e) => e.data)).toEqual([
+      { ...opened, userAgent: scanner.slice(0, 200) },
+      { ...opened, userAgent: 'Firefox/140.0' },
+    ]);
+    expect(await requestStatus(id)).toBe('pending');
+  });
+
+  it('audit a tampered secret and a replaced link as refused, with the reason, and a made-up id nowhere', async () => {
+    const { id, link } = await oneUnitApplication();
+    const request = await theRequest(id);
+    const { base, tokenId, secret, tampered } = partsOf(link);
+    const refusedBefore = await h.db.auditEvent.count({ where: { type: 'link.refused' } });
+    const unknownId = `${tokenId.slice(0, -1)}${tokenId.endsWith('A') ? 'B' : 'A'}`;
+    expect((await api.open(`${base}/approvals/${unknownId}.${secret}`)).status).toBe(404);
+    expect((await api.open(`${base}/approvals/not-a-token`)).status).toBe(404);
+    expect(await h.db.auditEvent.count({ where: { type: 'link.refused' } })).toBe(refusedBefore);
+
+    expect(await openAs(tampered, 'Guesser/1.0')).toBe(403);
+    expect((await api.decide(tampered, 'approve')).status).toBe(403);
+    const fresh = await issueApprovalLink(h.deps, { id: request.id, partyEmail: request.partyEmail, deadline: request.deadline, acceptsLate: request.acceptsLate });
+    expect(await openAs(link, 'Firefox/140.0')).toBe(410);
+    expect(await openAs(fresh, 'Firefox/140.0')).toBe(200);
+
+    const about = { requestId: request.id, tokenId, address: '127.0.0.1' };
+    expect(await linkEvents(id, 'link.refused')).toEqual([
+      // Whoever sent a wrong secret did not hold the link: not recorded as its party.
+      { actor: 'anonymous', data: { ...about, attempt: 'open', reason: 'secret-mismatch', userAgent: 'Guesser/1.0' } },
+      { actor: 'anonymous', data: { ...about, attempt: 'decide', reason: 'secret-mismatch', userAgent: expect.any(String) } },
+      { actor: `${request.partyRole}:${request.partyEmail}`, data: { ...about, attempt: 'open', reason: 'link-replaced', userAgent: 'Firefox/140.0' } },
+    ]);
+    expect(await linkEvents(id, 'link.opened')).toEqual([
+      { actor: `${request.partyRole}:${request.partyEmail}`, data: { ...about, tokenId: partsOf(fresh).tokenId, userAgent: 'Firefox/140.0' } },
+    ]);
+    expect(await requestStatus(id)).toBe('pending');
+
+    // Neither secret, sent or tampered, is stored or logged; the public id only in the trail.
+    const trail = JSON.stringify(await h.db.auditEvent.findMany({ where: { applicationId: id } }));
+    const log = h.logLines.join('\n');
+    for (const s of [secret, partsOf(tampered).secret, partsOf(fresh).secret]) {
+      expect(trail).not.toContain(s);
+      expect(log).not.toContain(s);
+    }
+    expect(log).not.toContain(tokenId);
+  });
+
+  it('show the page when its open cannot be recorded, logging that without the link', async () => {
+    const { id, link } = await oneUnitApplication();
+    const { tokenId, secret, tampered } = partsOf(link);
+    // Refuses this application's link records only, so nothing else in the run is touched.
+    const name = `refuse_link_audit_${id.replace(/\W/g, '_')}`;
+    await h.db.$executeRawUnsafe(
+      `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW."applicationId" = '${id}' AND NEW.type LIKE 'link.%' THEN RAISE EXCEPTION 'audit writes refused by the test'; END IF; RETURN NEW; END $$`,
+    );
+    await h.db.$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+    try {
+      const page = await api.open(link);
+      expect(page.status).toBe(200);
+      expect(page.html).toContain('<button type="submit" name="decision" value="approve">');
+      expect((await api.open(tampered)).status).toBe(403);
+    } finally {
+      await h.db.$executeRawUnsafe(`DROP TRIGGER ${name} ON "AuditEvent"`);
+      await h.db.$executeRawUnsafe(`DROP FUNCTION ${name}()`);
+    }
+    const failures = h.logLines.filter((l) => l.startsWith('could not record link.'));
+    expect(failures.some((l) => l.startsWith('could not record link.opened') && l.includes('audit writes refused by the test'))).toBe(true);
+    expect(failures.some((l) => l.startsWith('could not record link.refused'))).toBe(true);
+    const log = h.logLines.join('\n');
+    expect(log).not.toContain(secret);
+    expect(log).not.toContain(tokenId);
+    expect(await h.db.auditEvent.count({ where: { applicationId: id, type: { startsWith: 'link.' } } })).toBe(0);
   });
 
   it('judge lateness by when the server received the decision, not by when a busy worker got to it', async () => {
@@ -163,8 +279,8 @@ describe('approval links', () => {
     expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'approval.decided' } })).toBe(1);
   });
 
-  it('never write a token into the server log', async () => {
-    const { link } = await oneUnitApplication();
+  it('never write a token into the server log, nor its secret into the audit trail', async () => {
+    const { id, link } = await oneUnitApplication();
     await api.open(link);
     await api.decide(link, 'approve');
     const token = link.split('/approvals/')[1]!;
@@ -173,5 +289,6 @@ describe('approval links', () => {
     expect(log).toContain('POST /approvals/:token 200');
     expect(log).not.toContain(secret!);
     expect(log).not.toContain(tokenId!);
+    expect(JSON.stringify(await h.db.auditEvent.findMany({ where: { applicationId: id } }))).not.toContain(secret!);
   });
 });

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { actor, appendAudit } from '../../activities/audit';
+import type { Db } from '../../db/prisma-client';
+
+/** Who presented an approval link, as the server saw them. */
+export interface LinkClient {
+  /** The client address (X-Forwarded-For only behind a trusted proxy). */
+  address: string;
+  userAgent?: string;
+}
+
+/** The request a presented link belongs to; known once the link's id was found. */
+export interface LinkSubject {
+  applicationId: string;
+  requestId: string;
+  /** The link's public lookup id, never its secret (auth/approval-token.ts). */
+  tokenId: string;
+  partyRole: string;
+  partyEmail: string;
+}
+
+/**
+ * Why a link was refused: a wrong secret (403); a link replaced by a newer one, past its expiry,
+ * or of a closed request (410); a decision refused by the workflow as too late (410).
+ */
+export type LinkRefusalReason = 'secret-mismatch' | 'link-replaced' | 'link-expired' | 'request-closed' | 'deadline-passed';
+
+export interface LinkRefusal extends LinkSubject {
+  reason: LinkRefusalReason;
+  /** For a closed request: how it closed (expired, withdrawn, removed, closed). */
+  requestStatus?: string;
+}
+
+/** Repeats of the same event (same link, client, attempt and reason) within this time are one record. */
+export const LINK_EVENT_WINDOW_MS = 60_000;
+export const USER_AGENT_MAX_LENGTH = 200;
+
+/**
+ * Records approval links being opened ('link.opened') and refused ('link.refused') in the
+ * application's audit trail. Mail scanners and reloads open links again and again, so a repeat
+ * within LINK_EVENT_WINDOW_MS is not recorded again. Recording never fails the page: a failed
+ * write is logged (without the link) and the approver gets their answer.
+ */
+export function createLinkAudit({ db, clock, log }: { db: Db; clock: () => Date; log: (line: string) => void }) {
+  async function record(type: 'link.opened' | 'link.refused', subject: LinkSubject, client: LinkClient, details: { attempt?: 'open' | 'decide'; reason?: LinkRefusalReason; requestStatus?: string }) {
+    const now = clock();
+    const userAgent = client.userAgent ? client.userAgent.slice(0, USER_AGENT_MAX_LENGTH) : null;
+    // Whoever presented a wrong secret did not hold the link: they are not its party.
+    const by = details.reason === 'secret-mismatch' ? actor.anonymous : actor.party(subject.partyRole, subject.partyEmail);
+    // One group per link, client, attempt and reason; hashed so the key carries no token id.
+    const group = createHash('sha256')
+      .update(JSON.stringify([type, subject.tokenId, details.attempt ?? null, details.reason ?? null, client.address, userAgent]))
+      .digest('hex')
+      .slice(0, 32);
+    const prefix = `${type}:${group}:`;
+    try {
+      await db.$transaction(async (tx) => {
+        // Serialises writers of one group, so two opens at the same moment still make one record.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${prefix}, 0))`;
+        const recent = await tx.auditEvent.findFirst({
+          where: { applicationId: subject.applicationId, type, idempotencyKey: { startsWith: prefix }, occurredAt: { gt: new Date(now.getTime() - LINK_EVENT_WINDOW_MS) } },
+          select: { id: true },
+        });
+        if (recent) return;
+        await appendAudit(tx, [
+          {
+            idempotencyKey: `${prefix}${now.toISOString()}`,
+            applicationId: subject.applicationId,
+            type,
+            actor: by,
+            data: { requestId: subject.requestId, tokenId: subject.tokenId, ...details, address: client.address, userAgent },
+            occurredAt: now,
+          },
+        ]);
+      });
+    } catch (error) {
+      const message = String((error as Error)?.message ?? error).split(subject.tokenId).join('[token id]');
+      log(`could not record ${type} of request ${subject.requestId}: ${message}`);
+    }
+  }
+
+  return {
+    opened: (subject: LinkSubject, client: LinkClient) => record('link.opened', subject, client, {}),
+    refused: ({ reason, requestStatus, ...subject }: LinkRefusal, client: LinkClient, attempt: 'open' | 'decide') =>
+      record('link.refused', subject, client, { attempt, reason, ...(requestStatus ? { requestStatus } : {}) }),
+  };
+}
+
+export type LinkAudit = ReturnType<typeof createLinkAudit>;
