@@ -98,7 +98,10 @@ describe('the k2flow CLI', () => {
     expect(extended).toMatchObject({ code: 0, stdout: `The deadline is now ${deadline} (moved to a working day if needed); reminders start over from it.\n` });
     expect((await k2flow(['proceed', id, '--unit', 'unit-1'])).stderr).toContain('has not passed');
 
-    await h.mailbox.waitFor(input.coordinator.email, 2, 20_000, (m) => m.subject.startsWith('Deadline missed'));
+    // The escalation of the extended deadline (not a further one of the first, which may still have gone out meanwhile).
+    await expect
+      .poll(async () => (await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'deadline.escalated' }, select: { data: true } })).some((e) => (e.data as { deadline: string }).deadline === deadline), { timeout: 20_000 })
+      .toBe(true);
     expect((await k2flow(['proceed', id, '--unit', 'unit-1'])).stdout).toBe('Going on without the missing parties of unit unit-1.\n');
     expect(await h.temporal.workflow.getHandle(id).result()).toMatchObject({ status: 'failed', units: [{ unitKey: 'unit-1', outcome: 'expired' }] });
     const status = (await k2flow(['status', id])).stdout;

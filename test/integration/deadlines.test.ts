@@ -13,7 +13,8 @@ const subjects = (email: string) => h.mailbox.list().filter((m) => m.to.includes
 
 describe('deadlines, reminders and escalation', () => {
   it('remind only parties who have not decided; a decision stops that party’s reminders', async () => {
-    const input = makeCooperationInput({ units: 1, agreementsWithinSeconds: 4 });
+    // Long enough that a loaded machine still reaches the reminders before the deadline.
+    const input = makeCooperationInput({ units: 1, agreementsWithinSeconds: 8 });
     const id = await api.startOk(input);
     const [unit, ksse, landster] = [input.units[0]!.approver.email, input.partners.ksse.email, input.partners.landster.email];
     await api.decide(await api.linkFor(unit), 'approve');
