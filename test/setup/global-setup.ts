@@ -1,13 +1,9 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../db/migrate';
 import { freePort } from '../../dev/free-port';
 import { resolveTemporalCli } from '../../dev/temporal-cli';
 import { startTemporalDevServer } from '../../dev/temporal-dev-server';
-import { workflowsPath } from '../../worker/create-worker';
+import { ensureWorkflowBundle } from '../../worker/workflow-bundle';
 import { createIsolatedDatabase } from './test-database';
 
 declare module 'vitest' {
@@ -20,33 +16,26 @@ declare module 'vitest' {
 
 /**
  * Once per run: a real Temporal dev server (in memory), an isolated PostgreSQL database with
- * the migrations applied, and one workflow bundle that every test worker loads.
+ * the migrations applied, and the workflow bundle that every test worker loads: the same
+ * dist/workflow-bundle.js that `npm run worker` loads (worker-crash.test.ts spawns such workers),
+ * built here only when missing or stale (`npm test`'s prepare step has usually built it already).
  */
 export default async function setup(project: TestProject) {
-  const [cliPath, database, port] = await Promise.all([resolveTemporalCli(), createIsolatedDatabase(), freePort()]);
+  const [cliPath, database, port, bundle] = await Promise.all([
+    resolveTemporalCli(),
+    createIsolatedDatabase(),
+    freePort(),
+    ensureWorkflowBundle({ log: (line) => console.log(`[global-setup] ${line}`) }),
+  ]);
   const server = await startTemporalDevServer({ cliPath, port });
   await migrate(database.url);
-  const dir = await mkdtemp(path.join(tmpdir(), 'k2flow-bundle-'));
-  const bundlePath = path.join(dir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
-  await writeFile(bundlePath, code);
 
   project.provide('temporalAddress', server.address);
   project.provide('databaseUrl', database.url);
-  project.provide('workflowBundlePath', bundlePath);
+  project.provide('workflowBundlePath', bundle.codePath);
 
   return async () => {
     await server.stop();
     await database.drop();
-    await rm(dir, { recursive: true, force: true });
   };
 }
-
-const quietLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
