@@ -1,16 +1,18 @@
-// Everything `npm start` and `npm test` need before they run: the generated Prisma client and
-// the Temporal CLI. Idempotent and quick when both are already there.
+// Everything `npm start` and `npm test` need before they run: the generated Prisma client, the
+// Temporal CLI and the workflow bundle. Idempotent and quick when all are already there.
 import path from 'node:path';
 import { generatePrismaClientIfStale } from './prisma-generate';
 import { resolveTemporalCli } from './temporal-cli';
+import { ensureWorkflowBundle } from '../worker/workflow-bundle';
 
-export async function prepare(log: (line: string) => void = console.log): Promise<{ temporalCli: string | null }> {
+export async function prepare(log: (line: string) => void = console.log): Promise<{ temporalCli: string | null; workflowBundlePath: string }> {
   generatePrismaClientIfStale();
   const temporalCli = await resolveTemporalCli(log);
-  return { temporalCli };
+  const { codePath: workflowBundlePath } = await ensureWorkflowBundle({ log });
+  return { temporalCli, workflowBundlePath };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
   const { temporalCli } = await prepare();
-  console.log(`Prepared: Prisma client up to date; Temporal CLI: ${temporalCli ?? 'downloaded by the SDK when needed'}.`);
+  console.log(`Prepared: Prisma client and workflow bundle up to date; Temporal CLI: ${temporalCli ?? 'downloaded by the SDK when needed'}.`);
 }

@@ -19,9 +19,10 @@ const log = (line: string) => console.log(`[k2flow] ${line}`);
 /**
  * The whole system in one process: each real part from its configured address, or its embedded
  * default (Temporal dev server, PGlite, development mailbox) with state kept in K2FLOW_DATA_DIR.
- * Resolves when the system has stopped after SIGINT/SIGTERM.
+ * The worker runs the workflow bundle that prepare() checked or built. Resolves when the system
+ * has stopped after SIGINT/SIGTERM.
  */
-export async function runStack({ temporalCli }: { temporalCli: string | null }): Promise<void> {
+export async function runStack({ temporalCli, workflowBundlePath }: { temporalCli: string | null; workflowBundlePath: string }): Promise<void> {
   const config = loadConfig();
   const dataDir = path.resolve(config.K2FLOW_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
@@ -55,11 +56,11 @@ export async function runStack({ temporalCli }: { temporalCli: string | null }):
     const deps = buildActivityDeps({ ...config, databaseUrl, smtpUrl, secret }, { maxConnections: embeddedDb ? 1 : 10 });
     stops.unshift(() => deps.close());
     // We own shutdown order (HTTP first, then worker, then services), not the SDK's signal handlers;
-    // the SDK's INFO lines (bundle statistics, state changes) would bury the addresses printed below.
+    // the SDK's INFO lines (state changes) would bury the addresses printed below.
     Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
     stops.unshift(() => workerConnection.close());
-    const worker = await createWorker({ connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
+    const worker = await createWorker({ connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: workflowBundlePath } });
     const workerRun = worker.run();
     stops.unshift(async () => {
       worker.shutdown();

@@ -1,5 +1,4 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createRequire } from 'node:module';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../activities';
 import { createActivities } from '../activities';
 
@@ -8,11 +7,9 @@ export interface WorkerSettings {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-  /** A pre-built bundle (tests build it once); otherwise the worker bundles workflows/ itself. */
-  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The prebuilt workflow bundle (worker/workflow-bundle.ts): a worker never bundles at start. */
+  workflowBundle: { codePath: string };
 }
-
-export const workflowsPath = createRequire(import.meta.url).resolve('../workflows/index.ts');
 
 /** The one place a worker is assembled: activities wired with their real dependencies. */
 export function createWorker({ connection, namespace, taskQueue, deps, workflowBundle }: WorkerSettings): Promise<Worker> {
@@ -21,6 +18,6 @@ export function createWorker({ connection, namespace, taskQueue, deps, workflowB
     namespace,
     taskQueue,
     activities: createActivities(deps),
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    workflowBundle,
   });
 }

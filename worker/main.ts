@@ -1,8 +1,10 @@
-// `npm run worker`: a standalone worker against TEMPORAL_ADDRESS, DATABASE_URL and SMTP_URL.
+// `npm run worker`: a standalone worker against TEMPORAL_ADDRESS, DATABASE_URL and SMTP_URL, running
+// the workflow bundle that `npm run build:workflows` wrote (it refuses to start without a fresh one).
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/app-config';
 import { createWorker } from './create-worker';
 import { buildActivityDeps } from './dependencies';
+import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 const config = loadConfig();
 const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL', 'K2FLOW_AUTH_SECRET'] as const).filter((k) => !config[k]);
@@ -10,10 +12,14 @@ if (missing.length) {
   console.error(`A standalone worker needs ${missing.join(', ')}. (npm start runs everything with embedded defaults.)`);
   process.exit(2);
 }
+const bundle = await prebuiltWorkflowBundle().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(2);
+});
 const deps = buildActivityDeps({ ...config, databaseUrl: config.DATABASE_URL!, smtpUrl: config.SMTP_URL!, secret: config.K2FLOW_AUTH_SECRET! });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
-console.log(`k2flow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
+const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: bundle.codePath } });
+console.log(`k2flow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS} (workflow bundle ${bundle.inputsHash.slice(0, 12)})`);
 await worker.run(); // resolves after SIGINT/SIGTERM, which the SDK handles by shutting down
 await connection.close();
 await deps.close();

@@ -48,6 +48,7 @@ async function startStallingSmtp() {
 
 const root = path.resolve(import.meta.dirname, '../..');
 const workers: ChildProcess[] = [];
+/** `npm run worker`: it loads dist/workflow-bundle.js, which global setup has made fresh, so it starts without bundling. */
 function startWorker(env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: 'ignore' });
   workers.push(child);
