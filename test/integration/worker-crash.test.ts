@@ -56,18 +56,21 @@ function startWorker(env: Record<string, string>): ChildProcess {
 }
 afterAll(() => workers.forEach((w) => w.kill('SIGKILL')));
 
+/** What a standalone worker process needs, against the run's Temporal and database and a test's SMTP server. */
+const workerEnv = (smtpUrl: string, taskQueue: string) => ({
+  TEMPORAL_ADDRESS: inject('temporalAddress'),
+  DATABASE_URL: inject('databaseUrl'),
+  SMTP_URL: smtpUrl,
+  TEMPORAL_TASK_QUEUE: taskQueue,
+  PUBLIC_URL: 'http://127.0.0.1:9',
+  K2FLOW_AUTH_SECRET: `${randomUUID()}${randomUUID()}`,
+});
+
 describe('a worker killed in the middle of sending email', () => {
   it('leaves every message delivered exactly once after the activity is retried on another worker', async () => {
     const smtp = await startStallingSmtp();
     const taskQueue = `crash-${randomUUID()}`;
-    const env = {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      DATABASE_URL: inject('databaseUrl'),
-      SMTP_URL: smtp.url,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      PUBLIC_URL: 'http://127.0.0.1:9',
-      K2FLOW_AUTH_SECRET: `${randomUUID()}${randomUUID()}`,
-    };
+    const env = workerEnv(smtp.url, taskQueue);
     const db = createDb(inject('databaseUrl'));
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     try {
@@ -90,6 +93,65 @@ describe('a worker killed in the middle of sending email', () => {
       expect(outbox.map((o) => o.status)).toEqual(['sent', 'sent']);
       // The messages cut off by the kill were sent again (a second attempt), each accepted once.
       expect(outbox.some((o) => o.attempts === 2)).toBe(true);
+    } finally {
+      await connection.close();
+      await db.$disconnect();
+      await smtp.close();
+    }
+  }, 150_000);
+});
+
+/** An SMTP server that accepts every message and calls `onAccepted` the moment it has answered 250. */
+async function startAcceptingSmtp(onAccepted: (mail: { messageId: string; to: string; text: string }) => void) {
+  const accepted: Array<{ messageId: string; to: string; text: string }> = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream).then((parsed) => {
+        const mail = { messageId: parsed.messageId ?? '', to: session.envelope.rcptTo[0]!.address, text: parsed.text ?? '' };
+        accepted.push(mail);
+        callback();
+        onAccepted(mail);
+      }, callback);
+    },
+  });
+  server.on('error', () => {}); // the killed worker's connection resets: expected here
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, accepted, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('a worker killed the moment the SMTP server accepted an invitation', () => {
+  it('sends the very same email again on retry: same Message-ID, same working link, one token', async () => {
+    let first: ChildProcess | undefined;
+    let killed = false;
+    const smtp = await startAcceptingSmtp(() => {
+      if (killed) return;
+      killed = true;
+      first!.kill('SIGKILL'); // before it can mark the message sent
+    });
+    const taskQueue = `resend-${randomUUID()}`;
+    const env = workerEnv(smtp.url, taskQueue);
+    const db = createDb(inject('databaseUrl'));
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      const applications = createApplicationService({ db, temporal: new Client({ connection }), taskQueue });
+      first = startWorker(env);
+      const input = makeInput({ units: 1 });
+      const { id } = await applications.start(input, undefined, { office: 'k2', by: { userId: 'resend-test', name: 'Resend test', email: 'resend@k2flow.test', via: 'api-key', requestId: 'resend-test' } });
+      await vi.waitFor(() => expect(killed).toBe(true), { timeout: 60_000, interval: 100 });
+      startWorker(env);
+
+      await vi.waitFor(async () => expect((await db.outboxMessage.findMany({ where: { applicationId: id }, select: { status: true } })).map((o) => o.status)).toEqual(['sent']), { timeout: 90_000, interval: 250 });
+      const copies = smtp.accepted.filter((m) => m.to === input.units[0]!.approver.email);
+      expect(copies.length).toBe(2); // accepted, then sent again because the kill came before "sent"
+      expect(copies[1]!.messageId).toBe(copies[0]!.messageId);
+      expect(copies[1]!.text).toBe(copies[0]!.text);
+      const tokens = await db.approvalToken.findMany({ where: { request: { applicationId: id } }, select: { revokedAt: true } });
+      expect(tokens).toEqual([{ revokedAt: null }]);
+      const stored = await db.outboxMessage.findFirstOrThrow({ where: { applicationId: id }, select: { sealedMessage: true } });
+      expect(Buffer.from(stored.sealedMessage!).toString('latin1')).not.toContain('/approvals/');
     } finally {
       await connection.close();
       await db.$disconnect();
