@@ -47,7 +47,7 @@ export default defineConfig(
   {
     // Workflow code runs in Temporal's deterministic sandbox (STYLE.md). Date.now() is the
     // sandbox's replay-safe clock and stays allowed; these would hide intent or break replay.
-    files: ['workflows/**'],
+    files: ['workflows/**', 'bench/baseline/**'],
     rules: {
       'no-restricted-globals': [
         'error',
