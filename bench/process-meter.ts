@@ -1,0 +1,33 @@
+// Imported first by each measured child: counts the SQL statements the process sends and samples
+// its memory, so the orchestrator can ask for both around a round.
+import pg from 'pg';
+import type { ProcessSample } from './ipc';
+
+let statements = 0;
+
+// Every statement Prisma's driver adapter (and anything else on node-postgres) sends goes through
+// Client#query, including BEGIN and COMMIT; Prisma's own query events miss BEGIN. This counts what
+// the database server receives from this process, as pg_stat_statements would.
+type Query = (this: pg.Client, ...args: unknown[]) => unknown;
+const prototype = pg.Client.prototype as unknown as { query: Query };
+const query = prototype.query;
+prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
+  statements += 1;
+  return query.apply(this, args);
+};
+
+let peakRss = process.memoryUsage.rss();
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 20);
+sampler.unref();
+
+/** This process now; `resetPeak` starts a new peak from the current RSS. */
+export function sampleProcess(resetPeak: boolean): ProcessSample {
+  const rss = process.memoryUsage.rss();
+  peakRss = Math.max(peakRss, rss);
+  const { user, system } = process.cpuUsage();
+  const sample = { cpuUserUs: user, cpuSystemUs: system, rssBytes: rss, peakRssBytes: peakRss, statements };
+  if (resetPeak) peakRss = rss;
+  return sample;
+}

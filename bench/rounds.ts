@@ -1,0 +1,237 @@
+// One round: `applications` applications of `units` units each, driven to the end, measured.
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import type { ApplicationResult } from '../workflows/engine/state';
+import { bareApplicationWorkflow } from './baseline/workflows';
+import { bareDecideUpdate, bareParties, bareUnitWorkflowId } from './baseline/messages';
+import type { ProcessSample } from './ipc';
+import { historyEvents, Limiter, timed } from './measure';
+import type { Stack } from './stack';
+
+export type System = 'k2flow' | 'bare';
+
+export interface Size {
+  applications: number;
+  units: number;
+}
+
+export interface RoundResult {
+  system: System;
+  size: Size;
+  seconds: number;
+  approvals: number;
+  /** k2flow: the approval page's POST; bare: executeUpdate. Milliseconds. */
+  approvalMs: number[];
+  historyEvents: number;
+  workflows: number;
+  worker: { cpuSeconds: number; rssStartBytes: number; peakRssBytes: number };
+  /** k2flow's HTTP server; null for the bare baseline, which has none. */
+  server: { cpuSeconds: number } | null;
+  statements: { server: number; worker: number; postgres: number | null };
+}
+
+export interface RoundOptions {
+  concurrency: number;
+  /** How long a round may take before it is abandoned as stuck. */
+  timeoutMs: number;
+}
+
+const approvalsPerUnit = bareParties.length;
+
+/** The full path: start through the API, every party through the link in its email, as a browser. */
+export async function k2flowRound(stack: Stack, size: Size, options: RoundOptions): Promise<RoundResult> {
+  const { server, worker } = stack.k2flow;
+  // A key per round: the API allows 600 requests a minute per key, and a round may start more.
+  const key = await server.ask<string>({ kind: 'issue-key' });
+  const limiter = new Limiter(options.concurrency);
+  const tag = randomUUID().slice(0, 8);
+  const inputs = Array.from({ length: size.applications }, (_, i) => applicationInput(`${tag}-${i + 1}`, size.units));
+  const approvalMs: number[] = [];
+  const addresses = new Map<string, string>();
+  const addressOf = (email: string) => {
+    if (!addresses.has(email)) addresses.set(email, browserAddress(addresses.size + 1));
+    return addresses.get(email)!;
+  };
+
+  const approve = async (link: string, email: string) => {
+    const browser = { 'x-forwarded-for': addressOf(email), 'accept-language': 'en' };
+    const page = await fetch(link, { headers: { ...browser, accept: 'text/html' } });
+    const html = await page.text();
+    if (page.status !== 200 || !/<form method="post">/.test(html) || !/name="decision" value="approve"/.test(html)) {
+      throw new Error(`The approval page at ${redactLink(link)} answered ${page.status} without the decision form.`);
+    }
+    // What a browser sends when the Approve button is pressed with the comment left empty.
+    const form = new URLSearchParams({ comment: '', decision: 'approve' });
+    const { ms, value: res } = await timed(async () => {
+      const r = await fetch(link, { method: 'POST', headers: { ...browser, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+      await r.text();
+      return r;
+    });
+    if (res.status !== 200) throw new Error(`Approving at ${redactLink(link)} answered ${res.status}.`);
+    approvalMs.push(ms);
+  };
+
+  const before = await samples(stack, worker, server);
+  const started = performance.now();
+  const failures: Error[] = [];
+  const ids = await withTimeout(
+    Promise.all(
+      inputs.map(async (input) => {
+        const parties = [input.coordinator.email, ...input.units.map((u) => u.approver.email)];
+        // A failed approval fails its application at once rather than leaving it to the round's timeout.
+        let fail: (error: Error) => void = () => {};
+        const failed = new Promise<never>((_, reject) => (fail = reject));
+        failed.catch(() => {});
+        for (const email of parties) {
+          stack.links.watch(email, (link) => {
+            limiter.run(() => approve(link, email)).catch((error: Error) => {
+              failures.push(error);
+              fail(error);
+            });
+          });
+        }
+        try {
+          const res = await limiter.run(() =>
+            fetch(new URL('/api/applications', stack.publicUrl), { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(input) }),
+          );
+          const body = (await res.json()) as { id?: string; error?: { message: string } };
+          if (res.status !== 201 || !body.id) throw new Error(`Starting an application answered ${res.status}: ${JSON.stringify(body)}`);
+          const result = await Promise.race([stack.client.workflow.getHandle<() => Promise<ApplicationResult>>(body.id).result(), failed]);
+          if (result.status !== 'approved') throw new Error(`Application ${body.id} ended ${result.status}, not approved.`);
+          return body.id;
+        } finally {
+          for (const email of parties) stack.links.forget(email);
+        }
+      }),
+    ),
+    options.timeoutMs,
+    () => `The k2flow round of ${describe(size)} did not finish within ${options.timeoutMs / 1000} s (${approvalMs.length} approvals made${failures.length ? `; first failure: ${failures[0]!.message}` : ''}).`,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const after = await samples(stack, worker, server);
+  const history = await historyEvents(stack.client, ids);
+  return {
+    system: 'k2flow',
+    size,
+    seconds,
+    approvals: size.applications * size.units * approvalsPerUnit,
+    approvalMs,
+    historyEvents: history.events,
+    workflows: history.workflows,
+    worker: usage(before.worker, after.worker),
+    server: { cpuSeconds: usage(before.server!, after.server!).cpuSeconds },
+    statements: {
+      server: after.server!.statements - before.server!.statements,
+      worker: after.worker.statements - before.worker.statements,
+      postgres: after.postgres === null || before.postgres === null ? null : after.postgres - before.postgres,
+    },
+  };
+}
+
+/** The bare baseline: the same starts, children and updates straight through the Temporal client. */
+export async function bareRound(stack: Stack, size: Size, options: RoundOptions): Promise<RoundResult> {
+  const { worker, taskQueue } = stack.bare;
+  const limiter = new Limiter(options.concurrency);
+  const tag = randomUUID().slice(0, 8);
+  const unitKeys = Array.from({ length: size.units }, (_, i) => `unit-${i + 1}`);
+  const approvalMs: number[] = [];
+
+  const decide = async (applicationId: string, unitKey: string, party: (typeof bareParties)[number]) => {
+    const handle = stack.client.workflow.getHandle(bareUnitWorkflowId(applicationId, unitKey));
+    for (;;) {
+      try {
+        const { ms } = await timed(() => handle.executeUpdate(bareDecideUpdate, { args: [{ party, decision: 'approve' }] }));
+        approvalMs.push(ms);
+        return;
+      } catch (error) {
+        // The parent has not started this child yet (k2flow's parties wait for their email instead).
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+
+  const before = await samples(stack, worker, null);
+  const started = performance.now();
+  const ids = await withTimeout(
+    Promise.all(
+      Array.from({ length: size.applications }, async (_, i) => {
+        const workflowId = `bare-${tag}-${i + 1}`;
+        const handle = await limiter.run(() => stack.client.workflow.start(bareApplicationWorkflow, { taskQueue, workflowId, args: [{ unitKeys }] }));
+        await Promise.all(
+          unitKeys.map(async (unitKey) => {
+            for (const party of bareParties) await limiter.run(() => decide(workflowId, unitKey, party));
+          }),
+        );
+        const result = await handle.result();
+        if (result.approvedUnits !== size.units) throw new Error(`Bare application ${workflowId} approved ${result.approvedUnits} of ${size.units} units.`);
+        return workflowId;
+      }),
+    ),
+    options.timeoutMs,
+    () => `The bare round of ${describe(size)} did not finish within ${options.timeoutMs / 1000} s (${approvalMs.length} updates made).`,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const after = await samples(stack, worker, null);
+  const history = await historyEvents(stack.client, ids);
+  return {
+    system: 'bare',
+    size,
+    seconds,
+    approvals: size.applications * size.units * approvalsPerUnit,
+    approvalMs,
+    historyEvents: history.events,
+    workflows: history.workflows,
+    worker: usage(before.worker, after.worker),
+    server: null,
+    statements: { server: 0, worker: after.worker.statements - before.worker.statements, postgres: null },
+  };
+}
+
+export const describe = (size: Size) => `${size.applications} applications × ${size.units} units`;
+
+async function samples(stack: Stack, worker: Stack['bare']['worker'], server: Stack['k2flow']['server'] | null) {
+  // A new peak starts with every sample: the round's peak is read at its end.
+  const [w, s, postgres] = await Promise.all([worker.sample(true), server?.sample(true) ?? null, stack.statementsOnServer?.() ?? null]);
+  return { worker: w, server: s, postgres };
+}
+
+function usage(before: ProcessSample, after: ProcessSample) {
+  return {
+    cpuSeconds: (after.cpuUserUs + after.cpuSystemUs - before.cpuUserUs - before.cpuSystemUs) / 1e6,
+    rssStartBytes: before.rssBytes,
+    peakRssBytes: after.peakRssBytes,
+  };
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message())), ms)));
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A distinct address per party's browser, 10.0.0.1 onwards. */
+const browserAddress = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+
+const redactLink = (link: string) => link.replace(/\/approvals\/.*/, '/approvals/…');
+
+/** A variant 1 application whose people all have addresses unique to it. Deadlines are a month and more away. */
+function applicationInput(tag: string, units: number) {
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+  return {
+    variant: 'module-in-existing-projects' as const,
+    title: `K2 module benchmark ${tag}`,
+    coordinator: { name: 'Coordinator', email: `coordinator-${tag}@zit.example.pl`, language: 'en' as const },
+    deadlines: { unitConfirmation: inDays(30), coordinatorReview: inDays(40) },
+    units: Array.from({ length: units }, (_, i) => ({
+      key: `unit-${i + 1}`,
+      name: `Vocational School ${i + 1}`,
+      projectReference: `RPSL.11.02.01-24-${String(i + 1).padStart(4, '0')}/16`,
+      approver: { name: `Director ${i + 1}`, email: `director-${i + 1}-${tag}@school.example.pl`, language: 'en' as const },
+    })),
+  };
+}
