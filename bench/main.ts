@@ -46,7 +46,7 @@ process.once('SIGTERM', () => void stop().finally(() => process.exit(143)));
 try {
   stack = await startStack(log);
   console.log(`Temporal CLI ${stack.temporalVersion}; PostgreSQL ${stack.postgresVersion}`);
-  const options: RoundOptions = { concurrency, timeoutMs: 15 * 60_000 };
+  const options: RoundOptions = { concurrency, timeoutMs: 15 * 60_000, log };
   const run = (system: System, size: Size) => (system === 'k2flow' ? k2flowRound(stack!, size, options) : bareRound(stack!, size, options));
 
   // Not measured: loads both workers' workflow code, connections and JIT before the first round.
@@ -69,7 +69,7 @@ try {
     const k = figuresOf(results.filter((r) => r.system === 'k2flow'));
     const b = figuresOf(results.filter((r) => r.system === 'bare'));
     pairs.push({ k, b });
-    console.log(`\n${sizeReport(k, b, order)}\n`);
+    console.log(`\n${sizeReport(k, b, order)}\nload average ${loadAverage()}\n`);
   }
 
   console.log('Summary (k2flow: start through the API, approvals by POSTing the emailed link\'s form; bare: client start and executeUpdate):');

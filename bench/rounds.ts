@@ -34,6 +34,8 @@ export interface RoundOptions {
   concurrency: number;
   /** How long a round may take before it is abandoned as stuck. */
   timeoutMs: number;
+  /** Where a long round says how far it got, every half minute. */
+  log: (line: string) => void;
 }
 
 const approvalsPerUnit = bareParties.length;
@@ -104,7 +106,8 @@ export async function k2flowRound(stack: Stack, size: Size, options: RoundOption
         }
       }),
     ),
-    options.timeoutMs,
+    options,
+    () => `k2flow, ${describe(size)}: ${approvalMs.length} of ${size.applications * size.units * approvalsPerUnit} approvals made`,
     () => `The k2flow round of ${describe(size)} did not finish within ${options.timeoutMs / 1000} s (${approvalMs.length} approvals made${failures.length ? `; first failure: ${failures[0]!.message}` : ''}).`,
   );
   const seconds = (performance.now() - started) / 1000;
@@ -168,7 +171,8 @@ export async function bareRound(stack: Stack, size: Size, options: RoundOptions)
         return workflowId;
       }),
     ),
-    options.timeoutMs,
+    options,
+    () => `bare, ${describe(size)}: ${approvalMs.length} of ${size.applications * size.units * approvalsPerUnit} updates made`,
     () => `The bare round of ${describe(size)} did not finish within ${options.timeoutMs / 1000} s (${approvalMs.length} updates made).`,
   );
   const seconds = (performance.now() - started) / 1000;
@@ -204,13 +208,16 @@ function usage(before: ProcessSample, after: ProcessSample) {
   };
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number, message: () => string): Promise<T> {
+async function withTimeout<T>(work: Promise<T>, { timeoutMs, log }: RoundOptions, progress: () => string, message: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message())), ms)));
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message())), timeoutMs)));
+  const started = performance.now();
+  const ticker = setInterval(() => log(`${progress()} after ${Math.round((performance.now() - started) / 1000)} s`), 30_000);
   try {
     return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
+    clearInterval(ticker);
   }
 }
 
