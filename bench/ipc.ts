@@ -103,14 +103,17 @@ export async function startChild(name: string, entry: string, env: Record<string
 /** Child side: says it is ready, then answers requests with `handle` until told to stop. */
 export function serveParent(ready: Record<string, unknown>, handle: (request: Request) => Promise<unknown>, stop: () => Promise<void>): void {
   if (!process.send) throw new Error('A benchmark child runs under the orchestrator (npm run bench), with an IPC channel.');
-  const send = (answer: Answer) => process.send!(answer);
+  // After the orchestrator has gone, answers have nowhere to go.
+  const send = (answer: Answer) => {
+    if (process.connected) process.send!(answer);
+  };
   process.on('message', (message: Envelope) => {
     if (message.request.kind === 'stop') {
       void stop()
         .catch((error: Error) => console.error(`while stopping: ${error.message}`))
         .finally(() => {
           send({ id: message.id, ok: true });
-          process.disconnect();
+          if (process.connected) process.disconnect();
         });
       return;
     }

@@ -42,6 +42,11 @@ const stop = async () => {
 };
 process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
 process.once('SIGTERM', () => void stop().finally(() => process.exit(143)));
+// The dev server and the children are ours: stop them whatever went wrong.
+process.once('uncaughtException', (error) => {
+  console.error(`[bench] failed: ${error.stack ?? error}`);
+  void stop().finally(() => process.exit(1));
+});
 
 try {
   stack = await startStack(log);
@@ -81,6 +86,8 @@ try {
 } finally {
   await stop();
 }
+// Whatever a failed round left behind was abandoned; nothing is left to wait for.
+process.exit();
 
 function positive(value: string, name: string): number {
   const n = Number(value);

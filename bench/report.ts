@@ -10,6 +10,10 @@ export interface Figures {
   p50: number;
   p95: number;
   p99: number;
+  /** Requests answered 503 and made again, per 100 approvals. */
+  unavailablePer100: number;
+  /** Links mailed twice for one request (a retried activity), per 100 approvals. */
+  staleLinksPer100: number;
   eventsPerApproval: number;
   workflowsPerApplication: number;
   workerCpuPerApplication: number;
@@ -34,6 +38,8 @@ export function figuresOf(rounds: RoundResult[]): Figures {
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
+    unavailablePer100: (100 * sum((r) => r.unavailable)) / approvals,
+    staleLinksPer100: (100 * sum((r) => r.staleLinks)) / approvals,
     eventsPerApproval: sum((r) => r.historyEvents) / approvals,
     workflowsPerApplication: sum((r) => r.workflows) / applications,
     workerCpuPerApplication: sum((r) => r.worker.cpuSeconds) / applications,
@@ -69,6 +75,8 @@ export function sizeReport(k: Figures, b: Figures, order: System[]): string {
     ['approval latency p50, ms', fixed(k.p50, 1), fixed(b.p50, 1), ratio(k.p50, b.p50)],
     ['approval latency p95, ms', fixed(k.p95, 1), fixed(b.p95, 1), ratio(k.p95, b.p95)],
     ['approval latency p99, ms', fixed(k.p99, 1), fixed(b.p99, 1), ratio(k.p99, b.p99)],
+    ['requests answered 503 (made again) per 100 approvals', sig(k.unavailablePer100), '—', ''],
+    ['second links for a decided request per 100 approvals', sig(k.staleLinksPer100), '—', ''],
     ['history events per approval', sig(k.eventsPerApproval), sig(b.eventsPerApproval), ratio(k.eventsPerApproval, b.eventsPerApproval)],
     ['worker CPU s per application', sig(k.workerCpuPerApplication), sig(b.workerCpuPerApplication), ratio(k.workerCpuPerApplication, b.workerCpuPerApplication)],
     ['worker peak RSS, MB', fixed(k.workerPeakRssMb, 0), fixed(b.workerPeakRssMb, 0), ratio(k.workerPeakRssMb, b.workerPeakRssMb)],

@@ -1,6 +1,7 @@
 // One round: `applications` applications of `units` units each, driven to the end, measured.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { ApplicationResult } from '../workflows/engine/state';
 import { bareApplicationWorkflow } from './baseline/workflows';
 import { bareDecideUpdate, bareParties, bareUnitWorkflowId } from './baseline/messages';
@@ -20,8 +21,16 @@ export interface RoundResult {
   size: Size;
   seconds: number;
   approvals: number;
-  /** k2flow: the approval page's POST; bare: executeUpdate. Milliseconds. */
+  /** k2flow: every POST of an approval page's form (503s included); bare: executeUpdate. Milliseconds. */
   approvalMs: number[];
+  /** Requests k2flow answered 503 (Retry-After), which were made again as a person would. */
+  unavailable: number;
+  /**
+   * Links whose page said the decision was already recorded or a newer link was sent: a retried
+   * activity mailed the same request twice. A person has nothing to do there, and neither has the
+   * benchmark.
+   */
+  staleLinks: number;
   historyEvents: number;
   workflows: number;
   worker: { cpuSeconds: number; rssStartBytes: number; peakRssBytes: number };
@@ -49,34 +58,66 @@ export async function k2flowRound(stack: Stack, size: Size, options: RoundOption
   const tag = randomUUID().slice(0, 8);
   const inputs = Array.from({ length: size.applications }, (_, i) => applicationInput(`${tag}-${i + 1}`, size.units));
   const approvalMs: number[] = [];
+  let approvalsMade = 0;
+  let unavailable = 0;
+  let staleLinks = 0;
+  const abort = new AbortController();
+  const { signal } = abort;
+  setMaxListeners(0, signal);
   const addresses = new Map<string, string>();
   const addressOf = (email: string) => {
     if (!addresses.has(email)) addresses.set(email, browserAddress(addresses.size + 1));
     return addresses.get(email)!;
   };
 
+  /**
+   * A request as a person makes it: k2flow answers 503 with Retry-After when the database or
+   * Temporal did not answer in time (e.g. an update not accepted within its bound); the person
+   * waits that long and sends it again. Each attempt's answer and duration go to `attempt`.
+   */
+  const persist = async (send: () => Promise<Response>, attempt: (res: Response, ms: number, body: string) => void = () => {}) => {
+    for (let tries = 1; ; tries++) {
+      const { ms, value } = await timed(async () => {
+        const res = await send();
+        return { res, body: await res.text() };
+      });
+      attempt(value.res, ms, value.body);
+      if (value.res.status !== 503 || tries === 10) return value;
+      unavailable += 1;
+      await sleep(Number(value.res.headers.get('retry-after') ?? 5) * 1000, signal);
+    }
+  };
+
   const approve = async (link: string, email: string) => {
-    const browser = { 'x-forwarded-for': addressOf(email), 'accept-language': 'en' };
-    const page = await fetch(link, { headers: { ...browser, accept: 'text/html' } });
-    const html = await page.text();
-    if (page.status !== 200 || !/<form method="post">/.test(html) || !/name="decision" value="approve"/.test(html)) {
-      throw new Error(`The approval page at ${redactLink(link)} answered ${page.status} without the decision form.`);
+    const browser = { 'x-forwarded-for': addressOf(email), 'accept-language': 'en', accept: 'text/html' };
+    const page = await persist(() => fetch(link, { headers: browser, signal }));
+    if ((page.res.status === 200 && /Decision already recorded/.test(page.body)) || (page.res.status === 410 && /Link expired/.test(page.body))) {
+      staleLinks += 1;
+      return;
+    }
+    if (page.res.status !== 200 || !/<form method="post">/.test(page.body) || !/name="decision" value="approve"/.test(page.body)) {
+      throw new Error(`The approval page at ${redactLink(link)} answered ${page.res.status} without the decision form.`);
     }
     // What a browser sends when the Approve button is pressed with the comment left empty.
     const form = new URLSearchParams({ comment: '', decision: 'approve' });
-    const { ms, value: res } = await timed(async () => {
-      const r = await fetch(link, { method: 'POST', headers: { ...browser, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, body: form });
-      await r.text();
-      return r;
-    });
-    if (res.status !== 200) throw new Error(`Approving at ${redactLink(link)} answered ${res.status}.`);
-    approvalMs.push(ms);
+    let retried = false;
+    const decided = await persist(
+      () => fetch(link, { method: 'POST', headers: { ...browser, 'content-type': 'application/x-www-form-urlencoded' }, body: form, signal }),
+      (res, ms) => {
+        approvalMs.push(ms);
+        retried ||= res.status === 503;
+      },
+    );
+    // After a 503, the decision may have been recorded after all: the page then says so (409).
+    if (decided.res.status !== 200 && !(retried && decided.res.status === 409)) throw new Error(`Approving at ${redactLink(link)} answered ${decided.res.status}.`);
+    approvalsMade += 1;
   };
 
   const before = await samples(stack, worker, server);
   const started = performance.now();
   const failures: Error[] = [];
   const ids = await withTimeout(
+    abort,
     Promise.all(
       inputs.map(async (input) => {
         const parties = [input.coordinator.email, ...input.units.map((u) => u.approver.email)];
@@ -93,12 +134,12 @@ export async function k2flowRound(stack: Stack, size: Size, options: RoundOption
           });
         }
         try {
-          const res = await limiter.run(() =>
-            fetch(new URL('/api/applications', stack.publicUrl), { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(input) }),
-          );
-          const body = (await res.json()) as { id?: string; error?: { message: string } };
-          if (res.status !== 201 || !body.id) throw new Error(`Starting an application answered ${res.status}: ${JSON.stringify(body)}`);
-          const result = await Promise.race([stack.client.workflow.getHandle<() => Promise<ApplicationResult>>(body.id).result(), failed]);
+          const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': `bench-${input.title}` };
+          const { res, body: text } = await limiter.run(() => persist(() => fetch(new URL('/api/applications', stack.publicUrl), { method: 'POST', headers, body: JSON.stringify(input), signal })));
+          const body = JSON.parse(text) as { id?: string };
+          if (res.status > 201 || !body.id) throw new Error(`Starting an application answered ${res.status}: ${text}`);
+          const handle = stack.client.workflow.getHandle<() => Promise<ApplicationResult>>(body.id);
+          const result = await Promise.race([stack.client.withAbortSignal(signal, () => handle.result()), failed]);
           if (result.status !== 'approved') throw new Error(`Application ${body.id} ended ${result.status}, not approved.`);
           return body.id;
         } finally {
@@ -107,8 +148,8 @@ export async function k2flowRound(stack: Stack, size: Size, options: RoundOption
       }),
     ),
     options,
-    () => `k2flow, ${describe(size)}: ${approvalMs.length} of ${size.applications * size.units * approvalsPerUnit} approvals made`,
-    () => `The k2flow round of ${describe(size)} did not finish within ${options.timeoutMs / 1000} s (${approvalMs.length} approvals made${failures.length ? `; first failure: ${failures[0]!.message}` : ''}).`,
+    () => `k2flow, ${describe(size)}: ${approvalsMade} of ${size.applications * size.units * approvalsPerUnit} approvals made`,
+    () => `The k2flow round of ${describe(size)} did not finish within ${options.timeoutMs / 1000} s (${approvalsMade} approvals made${failures.length ? `; first failure: ${failures[0]!.message}` : ''}).`,
   );
   const seconds = (performance.now() - started) / 1000;
   const after = await samples(stack, worker, server);
@@ -119,6 +160,8 @@ export async function k2flowRound(stack: Stack, size: Size, options: RoundOption
     seconds,
     approvals: size.applications * size.units * approvalsPerUnit,
     approvalMs,
+    unavailable,
+    staleLinks,
     historyEvents: history.events,
     workflows: history.workflows,
     worker: usage(before.worker, after.worker),
@@ -138,6 +181,8 @@ export async function bareRound(stack: Stack, size: Size, options: RoundOptions)
   const tag = randomUUID().slice(0, 8);
   const unitKeys = Array.from({ length: size.units }, (_, i) => `unit-${i + 1}`);
   const approvalMs: number[] = [];
+  const abort = new AbortController();
+  setMaxListeners(0, abort.signal);
 
   const decide = async (applicationId: string, unitKey: string, party: (typeof bareParties)[number]) => {
     const handle = stack.client.workflow.getHandle(bareUnitWorkflowId(applicationId, unitKey));
@@ -150,26 +195,29 @@ export async function bareRound(stack: Stack, size: Size, options: RoundOptions)
         // The parent has not started this child yet (k2flow's parties wait for their email instead).
         if (!(error instanceof WorkflowNotFoundError)) throw error;
       }
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10, abort.signal);
     }
   };
 
   const before = await samples(stack, worker, null);
   const started = performance.now();
   const ids = await withTimeout(
+    abort,
     Promise.all(
-      Array.from({ length: size.applications }, async (_, i) => {
-        const workflowId = `bare-${tag}-${i + 1}`;
-        const handle = await limiter.run(() => stack.client.workflow.start(bareApplicationWorkflow, { taskQueue, workflowId, args: [{ unitKeys }] }));
-        await Promise.all(
-          unitKeys.map(async (unitKey) => {
-            for (const party of bareParties) await limiter.run(() => decide(workflowId, unitKey, party));
-          }),
-        );
-        const result = await handle.result();
-        if (result.approvedUnits !== size.units) throw new Error(`Bare application ${workflowId} approved ${result.approvedUnits} of ${size.units} units.`);
-        return workflowId;
-      }),
+      Array.from({ length: size.applications }, (_, i) =>
+        stack.client.withAbortSignal(abort.signal, async () => {
+          const workflowId = `bare-${tag}-${i + 1}`;
+          const handle = await limiter.run(() => stack.client.workflow.start(bareApplicationWorkflow, { taskQueue, workflowId, args: [{ unitKeys }] }));
+          await Promise.all(
+            unitKeys.map(async (unitKey) => {
+              for (const party of bareParties) await limiter.run(() => decide(workflowId, unitKey, party));
+            }),
+          );
+          const result = await handle.result();
+          if (result.approvedUnits !== size.units) throw new Error(`Bare application ${workflowId} approved ${result.approvedUnits} of ${size.units} units.`);
+          return workflowId;
+        }),
+      ),
     ),
     options,
     () => `bare, ${describe(size)}: ${approvalMs.length} of ${size.applications * size.units * approvalsPerUnit} updates made`,
@@ -184,6 +232,8 @@ export async function bareRound(stack: Stack, size: Size, options: RoundOptions)
     seconds,
     approvals: size.applications * size.units * approvalsPerUnit,
     approvalMs,
+    unavailable: 0,
+    staleLinks: 0,
     historyEvents: history.events,
     workflows: history.workflows,
     worker: usage(before.worker, after.worker),
@@ -208,17 +258,32 @@ function usage(before: ProcessSample, after: ProcessSample) {
   };
 }
 
-async function withTimeout<T>(work: Promise<T>, { timeoutMs, log }: RoundOptions, progress: () => string, message: () => string): Promise<T> {
+/**
+ * The round's work, or its first failure, or a timeout. On failure `abort` cancels what is still
+ * under way (requests, Temporal calls), so nothing of the round runs on after it.
+ */
+async function withTimeout<T>(abort: AbortController, work: Promise<T>, { timeoutMs, log }: RoundOptions, progress: () => string, message: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message())), timeoutMs)));
   const started = performance.now();
   const ticker = setInterval(() => log(`${progress()} after ${Math.round((performance.now() - started) / 1000)} s`), 30_000);
   try {
     return await Promise.race([work, timeout]);
+  } catch (error) {
+    abort.abort();
+    throw error;
   } finally {
     clearTimeout(timer);
     clearInterval(ticker);
   }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Error('The round was abandoned.'));
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), reject(new Error('The round was abandoned.'))), { once: true });
+  });
 }
 
 /** A distinct address per party's browser, 10.0.0.1 onwards. */
