@@ -13,7 +13,7 @@ import { serveParent } from './ipc';
 
 const port = Number(requiredEnv('BENCH_PORT'));
 const publicUrl = requiredEnv('BENCH_PUBLIC_URL');
-const secret = randomBytes(32).toString('hex');
+const secret = requiredEnv('BENCH_SECRET');
 const db = createDb(requiredEnv('BENCH_DATABASE_URL'));
 const { client: temporal, connection } = await connectTemporalClient({ address: requiredEnv('BENCH_TEMPORAL_ADDRESS') });
 const auth = createAuth({ db, secret, publicUrl });

@@ -13,6 +13,7 @@ const deps = buildActivityDeps({
   smtpUrl: requiredEnv('BENCH_SMTP_URL'),
   MAIL_FROM: 'k2flow bench <bench@k2flow.local>',
   PUBLIC_URL: requiredEnv('BENCH_PUBLIC_URL'),
+  secret: requiredEnv('BENCH_SECRET'),
 });
 const connection = await NativeConnection.connect({ address: requiredEnv('BENCH_TEMPORAL_ADDRESS') });
 const worker = await createWorker({

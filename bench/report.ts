@@ -12,6 +12,8 @@ export interface Figures {
   p99: number;
   /** Requests answered 503 and made again, per 100 approvals. */
   unavailablePer100: number;
+  /** Approvals answered 202 (accepted, being recorded), per 100 approvals. */
+  beingRecordedPer100: number;
   /** Links mailed twice for one request (a retried activity), per 100 approvals. */
   staleLinksPer100: number;
   eventsPerApproval: number;
@@ -40,6 +42,7 @@ export function figuresOf(rounds: RoundResult[]): Figures {
     p99: percentile(latencies, 99),
     unavailablePer100: (100 * sum((r) => r.unavailable)) / approvals,
     staleLinksPer100: (100 * sum((r) => r.staleLinks)) / approvals,
+    beingRecordedPer100: (100 * sum((r) => r.beingRecorded)) / approvals,
     eventsPerApproval: sum((r) => r.historyEvents) / approvals,
     workflowsPerApplication: sum((r) => r.workflows) / applications,
     workerCpuPerApplication: sum((r) => r.worker.cpuSeconds) / applications,
@@ -76,6 +79,7 @@ export function sizeReport(k: Figures, b: Figures, order: System[]): string {
     ['approval latency p95, ms', fixed(k.p95, 1), fixed(b.p95, 1), ratio(k.p95, b.p95)],
     ['approval latency p99, ms', fixed(k.p99, 1), fixed(b.p99, 1), ratio(k.p99, b.p99)],
     ['requests answered 503 (made again) per 100 approvals', sig(k.unavailablePer100), '—', ''],
+    ['approvals answered 202 (accepted, being written) per 100', sig(k.beingRecordedPer100), '—', ''],
     ['second links for a decided request per 100 approvals', sig(k.staleLinksPer100), '—', ''],
     ['history events per approval', sig(k.eventsPerApproval), sig(b.eventsPerApproval), ratio(k.eventsPerApproval, b.eventsPerApproval)],
     ['worker CPU s per application', sig(k.workerCpuPerApplication), sig(b.workerCpuPerApplication), ratio(k.workerCpuPerApplication, b.workerCpuPerApplication)],

@@ -25,6 +25,8 @@ export interface RoundResult {
   approvalMs: number[];
   /** Requests k2flow answered 503 (Retry-After), which were made again as a person would. */
   unavailable: number;
+  /** Approvals answered 202: the workflow accepted the decision but had not written it within k2flow's bound. */
+  beingRecorded: number;
   /**
    * Links whose page said the decision was already recorded or a newer link was sent: a retried
    * activity mailed the same request twice. A person has nothing to do there, and neither has the
@@ -61,6 +63,7 @@ export async function k2flowRound(stack: Stack, size: Size, options: RoundOption
   let approvalsMade = 0;
   let unavailable = 0;
   let staleLinks = 0;
+  let beingRecorded = 0;
   const abort = new AbortController();
   const { signal } = abort;
   setMaxListeners(0, signal);
@@ -108,8 +111,11 @@ export async function k2flowRound(stack: Stack, size: Size, options: RoundOption
         retried ||= res.status === 503;
       },
     );
-    // After a 503, the decision may have been recorded after all: the page then says so (409).
-    if (decided.res.status !== 200 && !(retried && decided.res.status === 409)) throw new Error(`Approving at ${redactLink(link)} answered ${decided.res.status}.`);
+    // 202: accepted by the workflow, not yet written within k2flow's bound; the person is done and
+    // gets a receipt. After a 503, the decision may have been recorded after all: the page says so (409).
+    const { status } = decided.res;
+    if (status !== 200 && status !== 202 && !(retried && status === 409)) throw new Error(`Approving at ${redactLink(link)} answered ${status}.`);
+    if (status === 202) beingRecorded += 1;
     approvalsMade += 1;
   };
 
@@ -161,6 +167,7 @@ export async function k2flowRound(stack: Stack, size: Size, options: RoundOption
     approvals: size.applications * size.units * approvalsPerUnit,
     approvalMs,
     unavailable,
+    beingRecorded,
     staleLinks,
     historyEvents: history.events,
     workflows: history.workflows,
@@ -233,6 +240,7 @@ export async function bareRound(stack: Stack, size: Size, options: RoundOptions)
     approvals: size.applications * size.units * approvalsPerUnit,
     approvalMs,
     unavailable: 0,
+    beingRecorded: 0,
     staleLinks: 0,
     historyEvents: history.events,
     workflows: history.workflows,

@@ -3,7 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { freePort } from '../dev/free-port';
 import { startMailbox } from '../dev/mailbox';
 import { resolveTemporalCli } from '../dev/temporal-cli';
 import { startTemporalDevServer } from '../dev/temporal-dev-server';
-import { workflowsPath } from '../worker/create-worker';
+import { buildWorkflowBundle } from '../worker/workflow-bundle';
 import { startChild } from './ipc';
 import { watchApprovalLinks } from './mail-links';
 
@@ -45,7 +45,9 @@ export async function startStack(log: (line: string) => void) {
     const publicUrl = `http://127.0.0.1:${port}`;
     const k2flowQueue = `bench-k2flow-${randomUUID().slice(0, 8)}`;
     const bareQueue = `bench-bare-${randomUUID().slice(0, 8)}`;
-    const common = { BENCH_TEMPORAL_ADDRESS: temporal.address, BENCH_DATABASE_URL: database.url, BENCH_PUBLIC_URL: publicUrl };
+    // K2FLOW_AUTH_SECRET's part: cookies on the server, the outbox's sealing key in the worker.
+    const secret = randomBytes(32).toString('hex');
+    const common = { BENCH_TEMPORAL_ADDRESS: temporal.address, BENCH_DATABASE_URL: database.url, BENCH_PUBLIC_URL: publicUrl, BENCH_SECRET: secret };
     const k2flowWorker = await startChild('k2flow worker', 'k2flow-worker.ts', { ...common, BENCH_TASK_QUEUE: k2flowQueue, BENCH_BUNDLE_PATH: bundles.k2flow, BENCH_SMTP_URL: mailbox.smtpUrl });
     stops.push(() => k2flowWorker.stop());
     const server = await startChild('k2flow server', 'k2flow-server.ts', { ...common, BENCH_TASK_QUEUE: k2flowQueue, BENCH_PORT: String(port), BENCH_SCHEDULE_UNIT_MS: String(SCHEDULE_UNIT_MS) });
@@ -144,19 +146,16 @@ async function pgStatStatements(url: string, mayCreate: boolean, log: (line: str
   }
 }
 
-/** Both workflow bundles, built once here so neither worker's memory holds the bundler. */
+/**
+ * Both workflow bundles, built once for the run as `npm run build:workflows` builds k2flow's, and
+ * loaded by the workers as a deployed worker loads it.
+ */
 async function workflowBundles() {
   const dir = await mkdtemp(path.join(tmpdir(), 'k2flow-bench-'));
+  const k2flow = path.join(dir, 'k2flow-workflows.js');
+  await buildWorkflowBundle({ bundlePath: k2flow });
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
-  const write = async (name: string, source: string) => {
-    const { code } = await bundleWorkflowCode({ workflowsPath: source, logger: quiet });
-    const file = path.join(dir, `${name}.js`);
-    await writeFile(file, code);
-    return file;
-  };
-  return {
-    k2flow: await write('k2flow', workflowsPath),
-    bare: await write('bare', path.resolve(import.meta.dirname, 'baseline/workflows.ts')),
-    remove: () => rm(dir, { recursive: true, force: true }),
-  };
+  const bare = path.join(dir, 'bare-workflows.js');
+  await writeFile(bare, (await bundleWorkflowCode({ workflowsPath: path.resolve(import.meta.dirname, 'baseline/workflows.ts'), logger: quiet })).code);
+  return { k2flow, bare, remove: () => rm(dir, { recursive: true, force: true }) };
 }
