@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/prisma-client';
+import { userFields } from '../activities/audit';
 import type { Actor } from '../domain/actor';
 import type { Prisma } from '../generated/prisma/client';
 import { DomainError, parseOrThrow } from '../domain/domain-error';
@@ -56,7 +57,7 @@ export type AccessActor = Actor | string;
 export function createPeopleService({ auth, db }: { auth: Auth; db: Db }) {
   /** Records an action on people or keys with who took it (AccessEvent). */
   async function record(type: string, by: AccessActor, subject: string, data: Prisma.InputJsonValue) {
-    const who = typeof by === 'string' ? { actor: by } : { actor: `user:${by.userId}`, actorName: by.name, authMethod: by.via, requestId: by.requestId };
+    const who = typeof by === 'string' ? { actor: by } : userFields(by);
     await db.accessEvent.create({ data: { type, ...who, subject, data } });
   }
 

@@ -7,13 +7,13 @@ export type Role = (typeof roles)[number];
 
 export const isRole = (value: unknown): value is Role => roles.includes(value as Role);
 
-/** What a route asks of the caller: to read applications, to act on them, or to manage people and keys. */
-export type Permission = 'read' | 'act' | 'manage';
+/** What a route asks of the caller: to read applications, to act on them, to read the access log, or to manage people and keys. */
+export type Permission = 'read' | 'act' | 'audit' | 'manage';
 
 const granted: Record<Role, readonly Permission[]> = {
   coordinator: ['read', 'act'],
-  admin: ['read', 'act', 'manage'],
-  auditor: ['read'],
+  admin: ['read', 'act', 'audit', 'manage'],
+  auditor: ['read', 'audit'],
 };
 
 export const roleMay = (role: Role, permission: Permission): boolean => granted[role].includes(permission);

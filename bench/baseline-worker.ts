@@ -1,7 +1,6 @@
 // The bare baseline's worker, in its own process so its CPU and memory are its own.
-import { sampleProcess } from './process-meter';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { serveParent } from './ipc';
+import { serveWorker } from './ipc';
 import { requiredEnv } from './env';
 
 // ERROR: the SDK warns that a worker without activities polls for none, which is the point here.
@@ -13,17 +12,4 @@ const worker = await Worker.create({
   taskQueue: requiredEnv('BENCH_TASK_QUEUE'),
   workflowBundle: { codePath: requiredEnv('BENCH_BUNDLE_PATH') },
 });
-const running = worker.run();
-
-serveParent(
-  {},
-  async (request) => {
-    if (request.kind === 'sample') return sampleProcess(request.resetPeak);
-    throw new Error(`cannot ${request.kind}`);
-  },
-  async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-  },
-);
+serveWorker(worker, () => connection.close());

@@ -1,6 +1,7 @@
 // The benchmark's processes talk over Node's IPC channel: the orchestrator asks, a child answers.
 import { fork } from 'node:child_process';
 import path from 'node:path';
+import { sampleProcess } from './process-meter';
 
 /** What a measured child reports about itself (see process-meter.ts). */
 export interface ProcessSample {
@@ -125,4 +126,21 @@ export function serveParent(ready: Record<string, unknown>, handle: (request: Re
   // The orchestrator died: do not linger.
   process.on('disconnect', () => setTimeout(() => process.exit(0), 2_000).unref());
   process.send({ ready });
+}
+
+/** A worker child: runs `worker`, answers samples of its process, and on stop shuts it down, then `close`s what it used. */
+export function serveWorker(worker: { run(): Promise<void>; shutdown(): void }, close: () => Promise<void>): void {
+  const running = worker.run();
+  serveParent(
+    {},
+    async (request) => {
+      if (request.kind === 'sample') return sampleProcess(request.resetPeak);
+      throw new Error(`cannot ${request.kind}`);
+    },
+    async () => {
+      worker.shutdown();
+      await running;
+      await close();
+    },
+  );
 }

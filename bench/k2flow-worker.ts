@@ -1,11 +1,10 @@
 // The k2flow worker, as `npm run worker` assembles it (worker/create-worker.ts, real activities over
 // PostgreSQL and SMTP), in its own process so its CPU, memory and statements are its own.
-import { sampleProcess } from './process-meter';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createWorker } from '../worker/create-worker';
 import { buildActivityDeps } from '../worker/dependencies';
 import { requiredEnv } from './env';
-import { serveParent } from './ipc';
+import { serveWorker } from './ipc';
 
 Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
 const deps = buildActivityDeps({
@@ -23,18 +22,7 @@ const worker = await createWorker({
   deps,
   workflowBundle: { codePath: requiredEnv('BENCH_BUNDLE_PATH') },
 });
-const running = worker.run();
-
-serveParent(
-  {},
-  async (request) => {
-    if (request.kind === 'sample') return sampleProcess(request.resetPeak);
-    throw new Error(`cannot ${request.kind}`);
-  },
-  async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await deps.close();
-  },
-);
+serveWorker(worker, async () => {
+  await connection.close();
+  await deps.close();
+});

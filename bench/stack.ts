@@ -1,10 +1,9 @@
 // Everything the benchmark runs on: one Temporal dev server, a dedicated database, the development
 // mailbox, and three measured children (k2flow's server and worker, the bare baseline's worker).
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,7 +13,7 @@ import { freePort } from '../dev/free-port';
 import { startMailbox } from '../dev/mailbox';
 import { resolveTemporalCli } from '../dev/temporal-cli';
 import { startTemporalDevServer } from '../dev/temporal-dev-server';
-import { buildWorkflowBundle } from '../worker/workflow-bundle';
+import { buildWorkflowBundle, ensureWorkflowBundle } from '../worker/workflow-bundle';
 import { startChild } from './ipc';
 import { watchApprovalLinks } from './mail-links';
 
@@ -34,7 +33,7 @@ export async function startStack(log: (line: string) => void) {
     stops.push(temporal.stop);
     const database = await benchDatabase(log);
     stops.push(database.drop);
-    const bundles = await workflowBundles();
+    const bundles = await workflowBundles(log);
     stops.push(bundles.remove);
     const mailbox = await startMailbox();
     stops.push(() => mailbox.close());
@@ -147,15 +146,13 @@ async function pgStatStatements(url: string, mayCreate: boolean, log: (line: str
 }
 
 /**
- * Both workflow bundles, built once for the run as `npm run build:workflows` builds k2flow's, and
- * loaded by the workers as a deployed worker loads it.
+ * Both workflow bundles, made by the one module that bundles (worker/workflow-bundle.ts): k2flow's
+ * is `npm run build:workflows`'s dist/ bundle, reused when fresh, as a deployed worker loads it.
  */
-async function workflowBundles() {
+async function workflowBundles(log: (line: string) => void) {
   const dir = await mkdtemp(path.join(tmpdir(), 'k2flow-bench-'));
-  const k2flow = path.join(dir, 'k2flow-workflows.js');
-  await buildWorkflowBundle({ bundlePath: k2flow });
-  const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
+  const { codePath: k2flow } = await ensureWorkflowBundle({ log });
   const bare = path.join(dir, 'bare-workflows.js');
-  await writeFile(bare, (await bundleWorkflowCode({ workflowsPath: path.resolve(import.meta.dirname, 'baseline/workflows.ts'), logger: quiet })).code);
+  await buildWorkflowBundle({ workflowsPath: path.resolve(import.meta.dirname, 'baseline/workflows.ts'), bundlePath: bare });
   return { k2flow, bare, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -8,6 +8,7 @@
 // worktree` of an older commit with node_modules and generated/ linked in. With several, the runs
 // take turns, so a machine busy with other work weighs on each alike. DATABASE_URL defaults to
 // the local PostgreSQL the tests use; no email is sent.
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,6 +48,8 @@ try {
     TEMPORAL_TASK_QUEUE: `measure-${process.pid}`,
     DATABASE_URL: process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres',
     SMTP_URL: 'smtp://127.0.0.1:9',
+    // A standalone worker refuses to start without the secret that seals the outbox.
+    K2FLOW_AUTH_SECRET: randomBytes(32).toString('hex'),
   };
   const times = new Map(checkouts.map((dir) => [dir, [] as number[]]));
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -68,11 +68,12 @@ export async function connectTemporalClient({ address, namespace }: { address: s
  * may still be accepted when a slow worker gets to it, and a retry then finds it recorded.
  */
 export async function updatePromptly<Ret, Args extends [unknown, ...unknown[]]>(handle: WorkflowHandle, update: UpdateDefinition<Ret, Args>, args: Args): Promise<Ret> {
-  const accepted = await handle.client.connection.withDeadline(Date.now() + TEMPORAL_UPDATE_ACCEPT_MS, () =>
-    handle.startUpdate(update, { args, waitForStage: WorkflowUpdateStage.ACCEPTED }),
-  );
-  return accepted.result();
+  return (await acceptPromptly(handle, update, args)).result();
 }
+
+/** Sends an update and waits, at most TEMPORAL_UPDATE_ACCEPT_MS, for the workflow to accept it. */
+const acceptPromptly = <Ret, Args extends [unknown, ...unknown[]]>(handle: WorkflowHandle, update: UpdateDefinition<Ret, Args>, args: Args) =>
+  handle.client.connection.withDeadline(Date.now() + TEMPORAL_UPDATE_ACCEPT_MS, () => handle.startUpdate(update, { args, waitForStage: WorkflowUpdateStage.ACCEPTED }));
 
 /**
  * As updatePromptly, but waits for the outcome only `resultWithinMs` once the update is accepted:
@@ -85,9 +86,7 @@ export async function updateWithin<Ret, Args extends [unknown, ...unknown[]]>(
   args: Args,
   resultWithinMs: number,
 ): Promise<{ settled: true; result: Ret } | { settled: false }> {
-  const accepted = await handle.client.connection.withDeadline(Date.now() + TEMPORAL_UPDATE_ACCEPT_MS, () =>
-    handle.startUpdate(update, { args, waitForStage: WorkflowUpdateStage.ACCEPTED }),
-  );
+  const accepted = await acceptPromptly(handle, update, args);
   // The outcome keeps coming after the caller stops waiting; its failure then is nobody's to see.
   const outcome = accepted.result().then(
     (result) => ({ settled: true as const, result }),

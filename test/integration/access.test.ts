@@ -53,6 +53,10 @@ describe('who may do what', () => {
         const auditor = await call(concrete(route.url, id), { method: route.method, key: h.people.auditor.key, ...body });
         expect(auditor.status, `${route.method} ${route.url} as an auditor`).toBe(403);
       }
+      if (route.access === 'audit') {
+        const coordinator = await call(concrete(route.url, id), { method: route.method, key: h.people.coordinator.key, ...body });
+        expect(coordinator.status, `${route.method} ${route.url} as a coordinator`).toBe(403);
+      }
       if (route.access === 'manage') {
         const coordinator = await call(concrete(route.url, id), { method: route.method, key: h.people.coordinator.key, ...body });
         expect(coordinator.status, `${route.method} ${route.url} as a coordinator`).toBe(403);

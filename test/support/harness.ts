@@ -118,10 +118,11 @@ export function useHarness(use: (started: { h: Harness; api: ReturnType<typeof a
  * coordinator of another office, an admin and an auditor, each with an API key.
  */
 async function signedInPeople(people: PeopleService) {
-  return {
-    coordinator: await personWithKey(people, 'coordinator', 'k2', 'coordinator'),
-    otherCoordinator: await personWithKey(people, 'coordinator', 'other-office', 'other-coordinator'),
-    admin: await personWithKey(people, 'admin', undefined, 'admin'),
-    auditor: await personWithKey(people, 'auditor', undefined, 'auditor'),
-  };
+  const [coordinator, otherCoordinator, admin, auditor] = await Promise.all([
+    personWithKey(people, 'coordinator', 'k2', 'coordinator'),
+    personWithKey(people, 'coordinator', 'other-office', 'other-coordinator'),
+    personWithKey(people, 'admin', undefined, 'admin'),
+    personWithKey(people, 'auditor', undefined, 'auditor'),
+  ]);
+  return { coordinator, otherCoordinator, admin, auditor };
 }

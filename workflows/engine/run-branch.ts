@@ -75,8 +75,7 @@ export async function runBranch(
         comment: requester.comment ?? '',
       });
       if (reopening) {
-        const restart = steps.find((s) => s.id === back.restartAt)!;
-        const resubmitBy = laterOf(state.deadline, new Date(workingDaysAfter(Date.now(), restart.reopenWithinWorkingDays ?? DEFAULT_REOPEN_WORKING_DAYS, ctx.scheduleUnit)).toISOString());
+        const resubmitBy = reopenedDeadline(ctx, steps.find((s) => s.id === back.restartAt)!, state.deadline, undefined)!;
         await awaitResubmission(ctx, branch, state, resubmission, resubmitBy, requester.comment ?? '');
         givenDeadline = resubmission.deadline && calendarDeadline(ctx, resubmission.deadline);
       } else if (!(await condition(() => resubmission.received, msUntil(state.deadline)))) return { outcome: 'expired', services: null };
