@@ -1,7 +1,7 @@
 import { renderEmail } from '../mail/templates';
 import type { ApplicationStatus, UnitResult } from '../workflows/engine/state';
 import { actor, appendAudit } from './audit';
-import { deliverEmail } from './deliver-email';
+import { enqueueEmail } from './enqueue-email';
 import type { ActivityDeps } from './deps';
 
 /** Records the application's end state and reports it to the coordinator. */
@@ -27,7 +27,7 @@ export const closeApplication =
       }
       return tx.application.findUniqueOrThrow({ where: { id: applicationId }, select: { title: true, coordinatorName: true, coordinatorEmail: true, input: true } });
     });
-    await deliverEmail(deps, {
+    await enqueueEmail(deps, {
       idempotencyKey: `application-closed:${applicationId}`,
       applicationId,
       template: 'application-closed',

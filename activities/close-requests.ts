@@ -1,7 +1,7 @@
 import type { Prisma } from '../generated/prisma/client';
 import { renderEmail } from '../mail/templates';
 import { actor, appendAudit } from './audit';
-import { deliverEmail } from './deliver-email';
+import { enqueueEmail } from './enqueue-email';
 import type { ActivityDeps } from './deps';
 
 export type ClosedStatus = 'expired' | 'closed' | 'withdrawn' | 'removed';
@@ -51,7 +51,7 @@ export async function notifyClosedRequests(
     orderBy: { id: 'asc' },
   });
   for (const r of closed) {
-    await deliverEmail(deps, {
+    await enqueueEmail(deps, {
       idempotencyKey: `request-closed:${r.id}`,
       applicationId: where.applicationId,
       template: 'request-closed',

@@ -4,7 +4,7 @@ import { renderEmail } from '../mail/templates';
 import { issueApprovalLink, linkExpiry, withDeadlineIcs } from './approval-link';
 import type { Actor } from '../domain/actor';
 import { actedBy, actor, appendAudit } from './audit';
-import { deliverEmail } from './deliver-email';
+import { enqueueEmail } from './enqueue-email';
 import type { ActivityDeps } from './deps';
 
 /**
@@ -27,7 +27,7 @@ export const remindParties =
     });
     for (const r of pending) {
       const key = `reminder:${r.id}:${at}`;
-      await deliverEmail(deps, {
+      await enqueueEmail(deps, {
         idempotencyKey: key,
         applicationId,
         template: 'reminder',
@@ -68,7 +68,7 @@ export interface MissedDeadline {
 export const escalateMissedDeadline =
   (deps: ActivityDeps) =>
   async (m: MissedDeadline): Promise<void> => {
-    await deliverEmail(deps, {
+    await enqueueEmail(deps, {
       idempotencyKey: `escalation:${m.key}`,
       applicationId: m.applicationId,
       template: 'deadline-missed',

@@ -10,4 +10,6 @@ export interface ActivityDeps {
   publicUrl: string;
   /** Seals the messages kept in the outbox (mail/sealed-message.ts); derived from K2FLOW_AUTH_SECRET. */
   outboxKey: Buffer;
+  /** Tells this process's outbox relay that a message is waiting (it also looks every second by itself). */
+  wakeOutbox?: () => void;
 }

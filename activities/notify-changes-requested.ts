@@ -1,7 +1,7 @@
 import type { Person } from '../domain/application-input';
 import { renderEmail } from '../mail/templates';
 import { actor, appendAudit } from './audit';
-import { deliverEmail } from './deliver-email';
+import { enqueueEmail } from './enqueue-email';
 import type { ActivityDeps } from './deps';
 
 export interface ChangesRequestedNotice {
@@ -21,7 +21,7 @@ export interface ChangesRequestedNotice {
 export const notifyChangesRequested =
   (deps: ActivityDeps) =>
   async (n: ChangesRequestedNotice): Promise<void> => {
-    await deliverEmail(deps, {
+    await enqueueEmail(deps, {
       idempotencyKey: `changes-requested:${n.requestId}`,
       applicationId: n.applicationId,
       template: 'changes-requested',
@@ -58,7 +58,7 @@ export interface ResubmissionDue {
 export const remindResubmission =
   (deps: ActivityDeps) =>
   async (r: ResubmissionDue): Promise<void> => {
-    await deliverEmail(deps, {
+    await enqueueEmail(deps, {
       idempotencyKey: `resubmission-due:${r.key}`,
       applicationId: r.applicationId,
       template: 'resubmission-due',

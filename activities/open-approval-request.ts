@@ -1,7 +1,7 @@
 import { renderEmail } from '../mail/templates';
 import { issueApprovalLink, withDeadlineIcs } from './approval-link';
 import { actor, appendAudit } from './audit';
-import { deliverEmail } from './deliver-email';
+import { enqueueEmail } from './enqueue-email';
 import type { ActivityDeps } from './deps';
 
 export interface OpenApprovalRequestInput {
@@ -73,7 +73,7 @@ export const openApprovalRequest =
       ]);
     });
 
-    await deliverEmail(deps, {
+    await enqueueEmail(deps, {
       idempotencyKey: `approval-request:${req.requestId}`,
       applicationId: req.applicationId,
       template: 'approval-request',

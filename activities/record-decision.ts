@@ -1,7 +1,7 @@
 import { renderEmail } from '../mail/templates';
 import type { RecordedDecision } from '../workflows/engine/state';
 import { actor, appendAudit } from './audit';
-import { deliverEmail } from './deliver-email';
+import { enqueueEmail } from './enqueue-email';
 import type { ActivityDeps } from './deps';
 
 const statusOf = {
@@ -19,8 +19,9 @@ const statusOf = {
  * removal racing the decision), where the trail holds the 'approval.closed' that did happen.
  */
 export const recordDecision =
-  ({ db }: ActivityDeps) =>
-  async (d: RecordedDecision & { applicationId: string; unitKey: string | null }): Promise<void> => {
+  (deps: ActivityDeps) =>
+  async (d: RecordedDecision & { applicationId: string; unitKey: string | null; sendReceipt?: boolean }): Promise<void> => {
+    const { db } = deps;
     const decidedAt = new Date(d.decidedAt);
     const formData = d.services ? { services: d.services } : undefined;
     await db.$transaction(async (tx) => {
@@ -41,40 +42,42 @@ export const recordDecision =
         },
       ]);
     });
+    // The lean engine asks for the receipt here, saving an activity per decision.
+    if (d.sendReceipt) await enqueueDecisionReceipt(deps, { applicationId: d.applicationId, requestId: d.requestId });
   };
 
 /** Sends the party who decided a receipt of what was recorded, in their language, once. */
-export const sendDecisionReceipt =
-  (deps: ActivityDeps) =>
-  async ({ applicationId, requestId }: { applicationId: string; requestId: string }): Promise<void> => {
-    const r = await deps.db.approvalRequest.findUniqueOrThrow({
-      where: { id: requestId },
-      select: {
-        partyName: true, partyEmail: true, partyLanguage: true, ask: true, unitKey: true, status: true, comment: true, formData: true, late: true, decidedAt: true,
-        application: { select: { title: true, units: { select: { unitKey: true, name: true } } } },
-      },
-    });
-    if (!r.decidedAt) return; // nothing was recorded, so there is nothing to confirm
-    await deliverEmail(deps, {
-      idempotencyKey: `decision-recorded:${requestId}`,
-      applicationId,
-      template: 'decision-recorded',
-      to: r.partyEmail,
-      render: async () =>
-        renderEmail(
-          'decision-recorded',
-          {
-            partyName: r.partyName,
-            applicationTitle: r.application.title,
-            subject: r.application.units.find((u) => u.unitKey === r.unitKey)?.name ?? r.application.title,
-            ask: r.ask,
-            decision: r.status as 'approved',
-            decidedAt: r.decidedAt!.toISOString(),
-            comment: r.comment,
-            services: (r.formData as { services?: string[] } | null)?.services ?? null,
-            late: r.late,
-          },
-          r.partyLanguage as 'pl' | 'en',
-        ),
-    });
-  };
+export const sendDecisionReceipt = (deps: ActivityDeps) => (receipt: { applicationId: string; requestId: string }) => enqueueDecisionReceipt(deps, receipt);
+
+async function enqueueDecisionReceipt(deps: ActivityDeps, { applicationId, requestId }: { applicationId: string; requestId: string }): Promise<void> {
+  const r = await deps.db.approvalRequest.findUniqueOrThrow({
+    where: { id: requestId },
+    select: {
+      partyName: true, partyEmail: true, partyLanguage: true, ask: true, unitKey: true, status: true, comment: true, formData: true, late: true, decidedAt: true,
+      application: { select: { title: true, units: { select: { unitKey: true, name: true } } } },
+    },
+  });
+  if (!r.decidedAt) return; // nothing was recorded, so there is nothing to confirm
+  await enqueueEmail(deps, {
+    idempotencyKey: `decision-recorded:${requestId}`,
+    applicationId,
+    template: 'decision-recorded',
+    to: r.partyEmail,
+    render: async () =>
+      renderEmail(
+        'decision-recorded',
+        {
+          partyName: r.partyName,
+          applicationTitle: r.application.title,
+          subject: r.application.units.find((u) => u.unitKey === r.unitKey)?.name ?? r.application.title,
+          ask: r.ask,
+          decision: r.status as 'approved',
+          decidedAt: r.decidedAt!.toISOString(),
+          comment: r.comment,
+          services: (r.formData as { services?: string[] } | null)?.services ?? null,
+          late: r.late,
+        },
+        r.partyLanguage as 'pl' | 'en',
+      ),
+  });
+}

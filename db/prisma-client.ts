@@ -16,11 +16,18 @@ export interface DbOptions {
  */
 export const DB_CONNECT_TIMEOUT_MS = 3_000;
 
+/**
+ * Connections per process. A worker runs up to WORKER_CONCURRENT_ACTIVITIES activities and as many
+ * local ones (worker/create-worker.ts) plus its outbox relay; ten connections made them queue
+ * for one, and hold transactions open meanwhile.
+ */
+export const DEFAULT_POOL_SIZE = 25;
+
 /** Builds a Prisma client over node-postgres. Callers own it and must `$disconnect()`. */
 export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   const adapter = new PrismaPg({
     connectionString: databaseUrl,
-    max: options.maxConnections ?? 10,
+    max: options.maxConnections ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS,
     // Notices a server that vanished without closing its connections (a dead host, a cut network).
     keepAlive: true,

@@ -53,7 +53,7 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
     const smtpUrl = config.SMTP_URL ?? mailbox!.smtpUrl;
 
     const secret = config.K2FLOW_AUTH_SECRET ?? (await devAuthSecret(dataDir));
-    const deps = buildActivityDeps({ ...config, databaseUrl, smtpUrl, secret }, { maxConnections: embeddedDb ? 1 : 10 });
+    const deps = buildActivityDeps({ ...config, databaseUrl, smtpUrl, secret }, embeddedDb ? { maxConnections: 1 } : {});
     stops.unshift(() => deps.close());
     // We own shutdown order (HTTP first, then worker, then services), not the SDK's signal handlers;
     // the SDK's INFO lines (state changes) would bury the addresses printed below.

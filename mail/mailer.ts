@@ -19,9 +19,14 @@ export interface Mailer {
   close(): void;
 }
 
-/** The nodemailer SMTP implementation; the transport is created here, never at import time. */
+/**
+ * The nodemailer SMTP implementation; the transport is created here, never at import time. It
+ * keeps a few connections open and reuses them (a connection per message cost a TCP and SMTP
+ * handshake each), and bounds every wait so that a silent server fails a send well within the
+ * outbox relay's claim (mail/outbox-relay.ts, CLAIM_MS).
+ */
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
   return {
     compose: (email) => new MailComposer({ from, ...email, headers: { 'Auto-Submitted': 'auto-generated' } }).compile().build(),
     async sendRaw(to, raw) {

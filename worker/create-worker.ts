@@ -1,6 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../activities';
 import { createActivities } from '../activities';
+import { startOutboxRelay, type OutboxRelay } from '../mail/outbox-relay';
 
 export interface WorkerSettings {
   connection: NativeConnection;
@@ -11,13 +12,45 @@ export interface WorkerSettings {
   workflowBundle: { codePath: string };
 }
 
+/**
+ * Activities (and local activities) a worker runs at once: each holds a database connection for
+ * milliseconds, and the pool (db/prisma-client.ts, DEFAULT_POOL_SIZE) has room for them and the
+ * relay. More would only wait for connections; Temporal keeps the rest queued meanwhile.
+ */
+export const WORKER_CONCURRENT_ACTIVITIES = 20;
+
+/** A k2flow worker: the Temporal worker, and the outbox relay that sends what its activities write. */
+export interface K2flowWorker {
+  /** Runs until shutdown; the relay stops after the Temporal worker, so its last activities' emails go out. */
+  run(): Promise<void>;
+  shutdown(): void;
+  temporal: Worker;
+}
+
 /** The one place a worker is assembled: activities wired with their real dependencies. */
-export function createWorker({ connection, namespace, taskQueue, deps, workflowBundle }: WorkerSettings): Promise<Worker> {
-  return Worker.create({
+export async function createWorker({ connection, namespace, taskQueue, deps, workflowBundle }: WorkerSettings): Promise<K2flowWorker> {
+  let relay: OutboxRelay | null = null;
+  const wakeOutbox = () => relay?.wake();
+  const temporal = await Worker.create({
     connection,
     namespace,
     taskQueue,
-    activities: createActivities(deps),
+    activities: createActivities({ ...deps, wakeOutbox }),
     workflowBundle,
+    maxConcurrentActivityTaskExecutions: WORKER_CONCURRENT_ACTIVITIES,
+    maxConcurrentLocalActivityExecutions: WORKER_CONCURRENT_ACTIVITIES,
   });
+  return {
+    temporal,
+    async run() {
+      relay = startOutboxRelay({ db: deps.db, mailer: deps.mailer, outboxKey: deps.outboxKey, clock: deps.clock });
+      try {
+        await temporal.run();
+      } finally {
+        await relay.drain().catch(() => 0);
+        await relay.stop();
+      }
+    },
+    shutdown: () => temporal.shutdown(),
+  };
 }

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../../activities';
-import { stableMessageId } from '../../activities/deliver-email';
+import { stableMessageId } from '../../activities/enqueue-email';
 import type { OpenApprovalRequestInput } from '../../activities/open-approval-request';
 import { freePort } from '../../dev/free-port';
-import { createSmtpMailer } from '../../mail/mailer';
+import { createSmtpMailer, type Mailer } from '../../mail/mailer';
+import { startOutboxRelay } from '../../mail/outbox-relay';
 import { makeInput } from '../support/application-input';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -41,6 +44,13 @@ async function newApplication() {
   return { applicationId, input, request };
 }
 
+/** A relay of the test's own, run until the outbox has nothing due for it, then stopped. */
+async function runRelayOnce({ mailer = h.deps.mailer, clock }: { mailer?: Mailer; clock?: () => Date }) {
+  const relay = startOutboxRelay({ db: h.db, mailer, outboxKey: h.deps.outboxKey, clock, pollMs: 60_000 });
+  await relay.drain();
+  await relay.stop();
+}
+
 const count = (applicationId: string, type: string) => h.db.auditEvent.count({ where: { applicationId, type } });
 
 describe('activities retried with the same input', () => {
@@ -67,28 +77,66 @@ describe('activities retried with the same input', () => {
     expect(await count(applicationId, 'email.sent')).toBe(1);
   });
 
-  it('record a failed delivery as retrying with its next attempt, then deliver the very same message once on retry', async () => {
+  it('keep a failed delivery as retrying with its next attempt, then send the very same message once', async () => {
     const { applicationId, request } = await newApplication();
-    const refusingMailer = createSmtpMailer(`smtp://127.0.0.1:${await freePort()}`, 'k2flow <tests@k2flow.local>');
-    const before = Date.now();
-    await expect(createActivities({ ...h.deps, mailer: refusingMailer }).openApprovalRequest(request)).rejects.toThrow();
-    refusingMailer.close();
-    const failed = await h.db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: `approval-request:${request.requestId}` } });
-    expect(failed).toMatchObject({ status: 'retrying', attempts: 1 });
-    expect(failed.lastError).toMatch(/ECONNREFUSED/);
-    expect(failed.nextAttemptAt!.getTime()).toBeGreaterThan(before);
+    const key = `approval-request:${request.requestId}`;
+    await h.pauseWorker(); // its relay would send the message first; here the test's relays do
+    try {
+      await createActivities(h.deps).openApprovalRequest(request);
+      expect(await h.db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: key } })).toMatchObject({ status: 'queued', attempts: 0 });
 
-    const activities = createActivities(h.deps);
-    await activities.openApprovalRequest(request);
-    await activities.openApprovalRequest(request);
-    await h.mailbox.waitFor(request.partyEmail, 1);
-    expect(h.mailbox.list().filter((m) => m.to.includes(request.partyEmail))).toHaveLength(1);
-    const sent = await h.db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: `approval-request:${request.requestId}` } });
-    expect(sent).toMatchObject({ status: 'sent', attempts: 2, lastError: null, nextAttemptAt: null });
-    // The retry sent the message composed the first time: its link is the one issued then, still the only one.
-    const tokens = await h.db.approvalToken.findMany({ where: { approvalRequestId: request.requestId }, select: { revokedAt: true } });
-    expect(tokens).toEqual([{ revokedAt: null }]);
-    expect(await count(applicationId, 'email.sent')).toBe(1);
+      const refusingMailer = createSmtpMailer(`smtp://127.0.0.1:${await freePort()}`, 'k2flow <tests@k2flow.local>');
+      const before = Date.now();
+      await runRelayOnce({ mailer: refusingMailer });
+      refusingMailer.close();
+      const failed = await h.db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: key } });
+      expect(failed).toMatchObject({ status: 'retrying', attempts: 1 });
+      expect(failed.lastError).toMatch(/ECONNREFUSED/);
+      expect(failed.nextAttemptAt!.getTime()).toBeGreaterThan(before);
+
+      // Not due yet: a relay looking now leaves it alone.
+      await runRelayOnce({});
+      expect(await h.db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: key } })).toMatchObject({ status: 'retrying', attempts: 1 });
+      // Due: a relay whose clock has reached the next attempt sends it, once.
+      await runRelayOnce({ clock: () => new Date(failed.nextAttemptAt!.getTime() + 1) });
+      await runRelayOnce({ clock: () => new Date(failed.nextAttemptAt!.getTime() + 1) });
+      await h.mailbox.waitFor(request.partyEmail, 1);
+      expect(h.mailbox.list().filter((m) => m.to.includes(request.partyEmail))).toHaveLength(1);
+      const sent = await h.db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: key } });
+      expect(sent).toMatchObject({ status: 'sent', attempts: 2, lastError: null, nextAttemptAt: null, claimedUntil: null });
+      // The retry sent the message composed the first time: its link is the one issued then, still the only one.
+      const tokens = await h.db.approvalToken.findMany({ where: { approvalRequestId: request.requestId }, select: { revokedAt: true } });
+      expect(tokens).toEqual([{ revokedAt: null }]);
+      expect(await count(applicationId, 'email.sent')).toBe(1);
+    } finally {
+      await h.resumeWorker();
+    }
+  });
+
+  it('fail a message the SMTP server refuses for good, and say so in the audit', async () => {
+    const { applicationId, request } = await newApplication();
+    const key = `approval-request:${request.requestId}`;
+    const refusing = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onRcptTo: (_address, _session, callback) => callback(Object.assign(new Error('No such mailbox'), { responseCode: 550 })),
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    await h.pauseWorker();
+    try {
+      await createActivities(h.deps).openApprovalRequest(request);
+      const mailer = createSmtpMailer(`smtp://127.0.0.1:${(refusing.server.address() as AddressInfo).port}`, 'k2flow <tests@k2flow.local>');
+      await runRelayOnce({ mailer });
+      mailer.close();
+      const failed = await h.db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: key } });
+      expect(failed).toMatchObject({ status: 'failed', attempts: 1, nextAttemptAt: null });
+      expect(failed.lastError).toMatch(/No such mailbox/);
+      expect(await count(applicationId, 'email.failed')).toBe(1);
+      expect(await count(applicationId, 'email.sent')).toBe(0);
+    } finally {
+      await h.resumeWorker();
+      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    }
   });
 
   it('record a decision once', async () => {
@@ -189,18 +237,16 @@ describe('guarded updates that match nothing', () => {
     expect(await count(applicationId, 'application.closed')).toBe(1);
   });
 
-  it('still tell the parties of closed requests when the withdrawal is retried after its emails failed', async () => {
+  it('tell the parties of closed requests once, however often the withdrawal is retried', async () => {
     const { applicationId, request } = await newApplication();
     await createActivities(h.deps).openApprovalRequest(request);
     await h.mailbox.waitFor(request.partyEmail, 1);
-    const refusingMailer = createSmtpMailer(`smtp://127.0.0.1:${await freePort()}`, 'k2flow <tests@k2flow.local>');
-    await expect(createActivities({ ...h.deps, mailer: refusingMailer }).withdrawApplication({ applicationId, reason: 'Cancelled call' })).rejects.toThrow();
-    refusingMailer.close();
-    expect(await statusOf(request.requestId)).toBe('withdrawn'); // the closing committed; its notice did not go
-
     await createActivities(h.deps).withdrawApplication({ applicationId, reason: 'Cancelled call' });
+    await createActivities(h.deps).withdrawApplication({ applicationId, reason: 'Cancelled call' });
+    expect(await statusOf(request.requestId)).toBe('withdrawn');
     const mails = await h.mailbox.waitFor(request.partyEmail, 2);
     expect(mails[1]!.subject).toMatch(/^No longer needed/);
+    expect(await h.db.outboxMessage.count({ where: { applicationId, template: 'request-closed' } })).toBe(1);
     expect(await count(applicationId, 'approval.closed')).toBe(1);
     expect(await count(applicationId, 'application.withdrawn')).toBe(1);
   });

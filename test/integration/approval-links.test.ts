@@ -1,6 +1,6 @@
 import protos from '@temporalio/proto';
 import pg from 'pg';
-import { describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { issueApprovalLink } from '../../activities/approval-link';
 import { unitStateQuery } from '../../workflows/messages';
 import { apiOf, linkIn } from '../support/api';
@@ -257,7 +257,7 @@ describe('approval links', () => {
   it('answer within seconds that a decision is being recorded while its writing is held up, keep the link safe to click again, and record it once', async () => {
     const { id, link } = await oneUnitApplication();
     // Another session holds the request's row, as a stuck transaction or a dying worker would hold up the write.
-    const blocker = new pg.Client({ connectionString: inject('databaseUrl') });
+    const blocker = new pg.Client({ connectionString: h.databaseUrl });
     await blocker.connect();
     try {
       await blocker.query('BEGIN');

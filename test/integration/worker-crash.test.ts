@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { createApplicationService } from '../../client/services/applications';
 import { createDb } from '../../db/prisma-client';
 import { makeInput } from '../support/application-input';
@@ -54,7 +54,8 @@ function startWorker(env: Record<string, string>): ChildProcess {
   workers.push(child);
   return child;
 }
-afterAll(() => workers.forEach((w) => w.kill('SIGKILL')));
+// Each test's workers go with it: a worker left running would find the next test's outbox (sealed with another key).
+afterEach(() => workers.splice(0).forEach((w) => w.kill('SIGKILL')));
 
 /** What a standalone worker process needs, against the run's Temporal and database and a test's SMTP server. */
 const workerEnv = (smtpUrl: string, taskQueue: string) => ({
@@ -67,7 +68,7 @@ const workerEnv = (smtpUrl: string, taskQueue: string) => ({
 });
 
 describe('a worker killed in the middle of sending email', () => {
-  it('leaves every message delivered exactly once after the activity is retried on another worker', async () => {
+  it('leaves every message delivered exactly once after the relay of another worker takes it over', async () => {
     const smtp = await startStallingSmtp();
     const taskQueue = `crash-${randomUUID()}`;
     const env = workerEnv(smtp.url, taskQueue);

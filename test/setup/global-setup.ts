@@ -10,6 +10,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     databaseUrl: string;
+    /** A migrated database nobody connects to, which each harness copies (test/support/harness.ts). */
+    databaseTemplate: string;
     workflowBundlePath: string;
   }
 }
@@ -21,21 +23,24 @@ declare module 'vitest' {
  * built here only when missing or stale (`npm test`'s prepare step has usually built it already).
  */
 export default async function setup(project: TestProject) {
-  const [cliPath, database, port, bundle] = await Promise.all([
+  const [cliPath, template, port, bundle] = await Promise.all([
     resolveTemporalCli(),
-    createIsolatedDatabase(),
+    createIsolatedDatabase('k2flow_template'),
     freePort(),
     ensureWorkflowBundle({ log: (line) => console.log(`[global-setup] ${line}`) }),
   ]);
   const server = await startTemporalDevServer({ cliPath, port });
-  await migrate(database.url);
+  await migrate(template.url);
+  const database = await createIsolatedDatabase('k2flow_test', template.name);
 
   project.provide('temporalAddress', server.address);
   project.provide('databaseUrl', database.url);
+  project.provide('databaseTemplate', template.name);
   project.provide('workflowBundlePath', bundle.codePath);
 
   return async () => {
     await server.stop();
     await database.drop();
+    await template.drop();
   };
 }

@@ -10,6 +10,7 @@ import { createDb } from '../../db/prisma-client';
 import { startMailbox } from '../../dev/mailbox';
 import { createSmtpMailer } from '../../mail/mailer';
 import { createWorker } from '../../worker/create-worker';
+import { createIsolatedDatabase } from '../setup/test-database';
 import { apiOf } from './api';
 import { personWithKey, testSignIn } from './people';
 
@@ -27,13 +28,16 @@ export interface HarnessOptions {
  * a real SMTP server, a worker on its own task queue and the HTTP server on a free port.
  */
 export async function startHarness(options: HarnessOptions = {}) {
-  const databaseUrl = inject('databaseUrl');
+  // A database of its own: the worker's outbox relay sends every due message it finds, so two
+  // harnesses (each with its own mailbox and sealing key) must not see each other's outbox.
+  const database = await createIsolatedDatabase('k2flow_harness', inject('databaseTemplate'));
+  const databaseUrl = database.url;
   const address = inject('temporalAddress');
   const taskQueue = `test-${randomUUID()}`;
   const logLines: string[] = [];
 
   const mailbox = await startMailbox();
-  const db = createDb(databaseUrl, { maxConnections: 5 });
+  const db = createDb(databaseUrl, { maxConnections: 10 });
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection });
   const clock = () => new Date();
@@ -77,6 +81,7 @@ export async function startHarness(options: HarnessOptions = {}) {
 
   return {
     baseUrl,
+    databaseUrl,
     db,
     temporal,
     taskQueue,
@@ -99,6 +104,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       mailer.close();
       await mailbox.close();
       await db.$disconnect();
+      await database.drop();
     },
   };
 }
