@@ -5,17 +5,17 @@ import {
   condition,
   executeChild,
   isCancellation,
-  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Actor } from '../domain/actor';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
-import { activities } from './activities-proxy';
+import { engineActivities } from './activities-proxy';
 import type { ScheduleUnit } from './calendar/schedule';
 import { installDeadlineControls } from './engine/deadline-controls';
 import { installDecisionInbox } from './engine/decision-inbox';
 import type { StageDefinition, VariantDefinition } from './engine/definition';
+import { patchedOrLean, startsLean } from './engine/lean-engine';
 import { installResubmission } from './engine/resubmission';
 import { runBranch } from './engine/run-branch';
 import { waitingUnit, type ApplicationResult, type ApplicationState, type BranchStatus, type UnitResult, type UnitState } from './engine/state';
@@ -56,6 +56,8 @@ const refuse = (type: string, message: string): never => {
  * withdraw it, add or remove units while sign-offs are collected, and resubmit sent-back work.
  */
 export async function applicationWorkflow({ applicationId, input, definition, scheduleUnit = { kind: 'working-day' }, office, startedBy }: ApplicationWorkflowInput): Promise<ApplicationResult> {
+  const lean = startsLean();
+  const activities = engineActivities(lean);
   const units: UnitInput[] = [...input.units];
   const unitStates = new Map<string, UnitState>(units.map((u) => [u.key, waitingUnit(u)]));
   const results = new Map<string, UnitResult>();
@@ -84,11 +86,12 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
   const main = new CancellationScope();
 
   setHandler(applicationStateQuery, snapshot);
+  // Branches of the earlier engine report each change; lean ones are queried by the client instead.
   setHandler(unitProgressSignal, (unit) => {
     if (!removed.has(unit.unitKey)) unitStates.set(unit.unitKey, unit);
   });
-  const inbox = installDecisionInbox();
-  const resubmission = installResubmission(state.steps, { applicationId, unitKey: null });
+  const inbox = installDecisionInbox(activities, lean);
+  const resubmission = installResubmission(state.steps, { applicationId, unitKey: null }, activities);
   const controls = installDeadlineControls(state.steps, 'The application');
 
   const assertCollecting = () => {
@@ -177,6 +180,8 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
         catalogue: [],
         controls,
         scheduleUnit,
+        lean,
+        activities,
       },
       stage.steps,
       state.steps,
@@ -196,15 +201,20 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
     const start = (unit: UnitInput) => {
       const scope = new CancellationScope({ cancellable: true, parent: stageScope });
       scopes.set(unit.key, scope);
+      // A lean branch reports nothing: its entry here only says where to query it.
+      if (lean) unitStates.set(unit.key, waitingUnit(unit, stage.id));
       scope
         .run(() =>
           executeChild(unitBranchWorkflow, {
             workflowId: unitBranchWorkflowId(applicationId, stage.id, unit.key),
-            args: [{ applicationId, input, stage, unit, declaredServices, scheduleUnit }],
+            args: [{ applicationId, input, stage, unit, declaredServices, scheduleUnit, ...(lean ? { lean } : {}) }],
           }),
         )
         .then(
-          (result) => finished.set(unit.key, result),
+          (result) => {
+            finished.set(unit.key, result);
+            if (lean) unitStates.set(unit.key, { ...unitStates.get(unit.key)!, status: result.outcome, declaredServices: result.declaredServices });
+          },
           (error: Error) => {
             if (removed.has(unit.key) && isCancellation(error)) finished.set(unit.key, { unitKey: unit.key, name: unit.name, outcome: 'removed', declaredServices: null });
             else failure ??= error;
@@ -230,7 +240,7 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
         await activities.recordStage({ applicationId, stageId: stage.id, stageName: stage.name });
         const succeeded = stage.scope === 'application' ? await runApplicationStage(stage) : await runUnitStage(stage);
         // Added after applications were running: their histories have no such activity here.
-        if (patched('stage-completed-audit')) {
+        if (patchedOrLean(lean, 'stage-completed-audit')) {
           const outcomes = stage.scope === 'per-unit' ? [...results.values()].map((r) => ({ unitKey: r.unitKey, outcome: r.outcome })) : [];
           await activities.recordStageCompleted({ applicationId, stageId: stage.id, succeeded, units: outcomes });
         }

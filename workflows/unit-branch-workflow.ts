@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
-import { activities } from './activities-proxy';
+import { engineActivities } from './activities-proxy';
 import type { ScheduleUnit } from './calendar/schedule';
 import { installDeadlineControls } from './engine/deadline-controls';
 import { installDecisionInbox } from './engine/decision-inbox';
@@ -19,6 +19,8 @@ export interface UnitBranchInput {
   declaredServices: string;
   /** Absent in histories from before schedules existed: working days. */
   scheduleUnit?: ScheduleUnit;
+  /** Set by an application on the lean engine (engine/lean-engine.ts); absent: the earlier engine. */
+  lean?: boolean;
 }
 
 /**
@@ -26,16 +28,18 @@ export interface UnitBranchInput {
  * unit's outcome. Never fails for business reasons; the application workflow cancels it when the
  * unit is removed or the application withdrawn.
  */
-export async function unitBranchWorkflow({ applicationId, input, stage, unit, declaredServices, scheduleUnit }: UnitBranchInput): Promise<UnitResult> {
+export async function unitBranchWorkflow({ applicationId, input, stage, unit, declaredServices, scheduleUnit, lean = false }: UnitBranchInput): Promise<UnitResult> {
+  const activities = engineActivities(lean);
   const state: UnitState = waitingUnit(unit, stage.id);
   setHandler(unitStateQuery, () => state);
-  const inbox = installDecisionInbox();
-  const resubmission = installResubmission(state, { applicationId, unitKey: unit.key });
+  const inbox = installDecisionInbox(activities, lean);
+  const resubmission = installResubmission(state, { applicationId, unitKey: unit.key }, activities);
   const controls = installDeadlineControls(state, `Unit ${unit.key}`);
 
+  // The earlier engine signals each change to the application; a lean branch is queried instead.
   const report = async () => {
     const parentId = workflowInfo().parent?.workflowId;
-    if (parentId) await getExternalWorkflowHandle(parentId).signal(unitProgressSignal, state);
+    if (parentId && !lean) await getExternalWorkflowHandle(parentId).signal(unitProgressSignal, state);
   };
   const setStatus = async (status: BranchStatus) => {
     state.status = status;
@@ -57,6 +61,8 @@ export async function unitBranchWorkflow({ applicationId, input, stage, unit, de
       catalogue,
       controls,
       scheduleUnit: scheduleUnit ?? { kind: 'working-day' },
+      lean,
+      activities,
     },
     stage.steps,
     state,

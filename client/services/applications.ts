@@ -22,6 +22,7 @@ import {
   withdrawUpdate,
 } from '../../workflows/messages';
 import { appendAudit, userFields } from '../../activities/audit';
+import { queryApplicationState } from './application-state';
 import { updatePromptly } from './temporal-connection';
 import { explainUpdateFailure, isCompletedWorkflowError, isTemporalUnavailable, isWorkflowNotFound } from './temporal-errors';
 
@@ -140,7 +141,7 @@ export function createApplicationService({
     }
     const workflow = { workflowId: d.workflowId, runId: d.runId, status: d.status.name, startTime: d.startTime, closeTime: d.closeTime ?? null };
     try {
-      const state: ApplicationState = await promptly(() => handle.query(applicationStateQuery));
+      const state: ApplicationState = await promptly(() => queryApplicationState(temporal, id));
       return { workflow, state, unavailable: null };
     } catch {
       // No worker in time, or one that could not answer (its task failing): either way the live part is missing.
@@ -195,6 +196,7 @@ export function createApplicationService({
   async function onBranch<T>(id: string, unitKey: string | undefined, run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>): Promise<T> {
     if (!unitKey) return onApplication(id, run);
     const state = await onApplication(id, (h) => h.query(applicationStateQuery));
+    // The application knows which stage's branch a unit is in, which is all this needs.
     const unit = state.units.find((u) => u.unitKey === unitKey);
     if (!unit?.stageId) throw new DomainError('NOT_FOUND', `Application ${id} has no unit ${unitKey} with work in progress.`);
     try {

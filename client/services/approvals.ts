@@ -153,6 +153,13 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
     return found.view;
   }
 
+  /** The decision recorded on a request, once there is one: only the fields a decision writes. */
+  async function recordedDecision(requestId: string): Promise<Pick<ApprovalLinkView, 'status' | 'comment' | 'services' | 'decidedAt' | 'late'> | null> {
+    const r = await db.approvalRequest.findUnique({ where: { id: requestId }, select: { status: true, comment: true, formData: true, decidedAt: true, late: true } });
+    if (!r || !decidedStatuses.includes(r.status)) return null;
+    return { status: r.status, comment: r.comment, services: (r.formData as { services?: string[] } | null)?.services ?? null, decidedAt: r.decidedAt, late: r.late };
+  }
+
   /** Records a decision made with the link; a refused one (a wrong, dead or late link) is recorded as 'link.refused'. */
   async function decide(token: string, form: unknown, client: LinkClient): Promise<DecisionResult> {
     // Stamped on arrival: the workflow judges lateness by it, not by when it gets to the decision.
@@ -172,11 +179,12 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
       const refusal = explainUpdateFailure(error, new DomainError('REQUEST_CLOSED', 'This request is closed and no longer accepts decisions.'));
       // A concurrent click won (its decision is written within moments), and may since have closed
       // the step or ended the workflow: whatever the refusal, a recorded decision is shown, as for any repeat.
-      if (refusal.code === 'ALREADY_DECIDED' || refusal.code === 'REQUEST_CLOSED') {
+      // A click the workflow could not take (UNAVAILABLE) may also have lost to one it took.
+      if (refusal.code === 'ALREADY_DECIDED' || refusal.code === 'REQUEST_CLOSED' || refusal.code === 'UNAVAILABLE') {
         const until = Date.now() + (refusal.code === 'ALREADY_DECIDED' ? DECISION_RESULT_MS : 0);
         for (;;) {
-          const now = await openLink(token).catch(() => null);
-          if (now && decidedStatuses.includes(now.status)) return { outcome: 'already-recorded', view: now };
+          const decided = await recordedDecision(view.requestId).catch(() => null);
+          if (decided) return { outcome: 'already-recorded', view: { ...view, ...decided } };
           if (Date.now() >= until) break;
           await sleep(200);
         }

@@ -1,5 +1,4 @@
 import { condition } from '@temporalio/workflow';
-import { activities } from '../activities-proxy';
 import { nextEscalation, reminderSkipReason, reminderTimes } from '../calendar/schedule';
 import type { Resubmission } from './run-branch';
 import { msUntil, type BranchContext } from './run-step';
@@ -20,7 +19,7 @@ export async function awaitResubmission(ctx: BranchContext, branch: BranchState,
   let deadline = resubmitBy;
   const acted = () => resubmission.received || controls.extendedTo !== null;
   const remind = (escalation: number) =>
-    activities.remindResubmission({
+    ctx.activities.remindResubmission({
       applicationId: ctx.applicationId,
       key: `${ctx.applicationId}:${scope}:${sentBack.stepId}:${sentBack.round}:${deadline}:${escalation}`,
       unitKey: ctx.unit?.key ?? null,
@@ -55,7 +54,7 @@ export async function awaitResubmission(ctx: BranchContext, branch: BranchState,
       deadline = controls.extendedTo!;
       controls.extendedTo = null;
       setDeadline(deadline);
-      await activities.recordDeadlineExtended({ applicationId: ctx.applicationId, requestIds: [], previous, deadline, by: controls.by });
+      await ctx.activities.recordDeadlineExtended({ applicationId: ctx.applicationId, requestIds: [], previous, deadline, by: controls.by });
     }
   } finally {
     setDeadline(null);

@@ -1,5 +1,5 @@
 import { ApplicationFailure, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
-import { activities, decisionActivities } from '../activities-proxy';
+import type { Activities } from '../../activities';
 import { decideUpdate, decisionMoment, refusal, type DecideInput } from '../messages';
 import type { StepDefinition } from './definition';
 import type { RecordedDecision } from './state';
@@ -23,7 +23,7 @@ export interface OpenRequestEntry {
  * is claimed the moment the update is accepted, so a concurrent second one is refused, and is
  * recorded in the database before the approver gets the answer.
  */
-export function installDecisionInbox() {
+export function installDecisionInbox(activities: Activities, lean: boolean) {
   const open = new Map<string, OpenRequestEntry & { claimed: boolean; recorded: boolean }>();
   const closedBecause = new Map<string, string>();
   // Requests closed after their decision: a late duplicate of it is "already decided", not "closed".
@@ -31,7 +31,8 @@ export function installDecisionInbox() {
   // Receipts go out from their own loop, so an SMTP outage never holds up the decider's answer.
   const receipts: Array<{ applicationId: string; requestId: string }> = [];
   let sending = false;
-  const receiptsEnabled = patched('decision-receipts');
+  // The lean engine's decision activity queues the receipt itself; the earlier one sends it from here.
+  const receiptsEnabled = !lean && patched('decision-receipts');
   if (receiptsEnabled) {
     void (async () => {
       for (;;) {
@@ -63,7 +64,7 @@ export function installDecisionInbox() {
         decidedAt: new Date(decisionMoment(input.receivedAt, Date.now())).toISOString(),
         late: decisionMoment(input.receivedAt, Date.now()) > Date.parse(entry.deadline),
       };
-      await decisionActivities.recordDecision({ applicationId: entry.applicationId, unitKey: entry.unitKey, ...decision });
+      await activities.recordDecision({ applicationId: entry.applicationId, unitKey: entry.unitKey, ...decision, ...(lean ? { sendReceipt: true } : {}) });
       entry.recorded = true;
       entry.onRecorded(decision);
       if (receiptsEnabled) receipts.push({ applicationId: entry.applicationId, requestId: entry.requestId });

@@ -1,9 +1,9 @@
-import { condition, patched } from '@temporalio/workflow';
-import { activities } from '../activities-proxy';
+import { condition } from '@temporalio/workflow';
 import { effectiveDeadline } from '../calendar/business-calendar';
 import { DEFAULT_REOPEN_WORKING_DAYS, laterOf, workingDaysAfter } from '../calendar/schedule';
 import { awaitResubmission } from './await-resubmission';
 import type { StepDefinition } from './definition';
+import { patchedOrLean } from './lean-engine';
 import { msUntil, openingState, runStep, type BranchContext } from './run-step';
 import type { BranchOutcome, BranchState, BranchStatus } from './state';
 
@@ -30,7 +30,7 @@ export async function runBranch(
   setStatus: (status: BranchStatus) => Promise<void>,
 ): Promise<{ outcome: BranchOutcome; services: string[] | null }> {
   // Branches begun before this change keep their first behaviour (see the replay corpus).
-  const reopening = patched(REOPENED_DEADLINES_PATCH);
+  const reopening = patchedOrLean(ctx.lean, REOPENED_DEADLINES_PATCH);
   // Each step's deadline as it last stood (extensions included), for when it opens again.
   const lastDeadline = new Map<string, string>();
   let givenDeadline: string | undefined;
@@ -63,7 +63,7 @@ export async function runBranch(
     if (back.awaitResubmission) {
       resubmission.received = false;
       await setStatus('changes-requested');
-      await activities.notifyChangesRequested({
+      await ctx.activities.notifyChangesRequested({
         applicationId: ctx.applicationId,
         requestId: requester.requestId,
         unitKey: ctx.unit?.key ?? null,

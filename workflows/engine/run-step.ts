@@ -1,11 +1,12 @@
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
 import type { ApplicationInput, UnitInput } from '../../domain/application-input';
-import { activities } from '../activities-proxy';
 import { effectiveDeadline } from '../calendar/business-calendar';
 import { defaultReminderPolicy, nextEscalation, reminderSkipReason, reminderTimes, type ScheduleUnit } from '../calendar/schedule';
 import type { DeadlineControls } from './deadline-controls';
 import type { DecisionInbox } from './decision-inbox';
 import type { StepDefinition } from './definition';
+import { patchedOrLean } from './lean-engine';
 import { fillAsk, partiesFor } from './parties';
 import type { PartyStatus, StepState, StepVerdict } from './state';
 import { stepVerdict } from './verdict';
@@ -24,6 +25,10 @@ export interface BranchContext {
   catalogue: string[];
   controls: DeadlineControls;
   scheduleUnit: ScheduleUnit;
+  /** On the lean engine (engine/lean-engine.ts). */
+  lean: boolean;
+  /** The activities to call, as engineActivities(lean) gives them. */
+  activities: Activities;
 }
 
 /** Reminders, escalation and working-day deadlines came after the first release. */
@@ -47,7 +52,7 @@ export function openingState(ctx: BranchContext, step: StepDefinition, round: nu
   const askPl = step.askPl ? fillAsk(step.askPl, ctx.input, ctx.unit, ctx.declaredServices()) : ask;
   const given = (ctx.input.deadlines as Record<string, string>)[step.deadline]!;
   // In a fixed-unit schedule (tests) there is no calendar to move deadlines by.
-  const fromInput = patched(SCHEDULES_PATCH) && ctx.scheduleUnit.kind === 'working-day' ? new Date(effectiveDeadline(Date.parse(given))).toISOString() : given;
+  const fromInput = patchedOrLean(ctx.lean, SCHEDULES_PATCH) && ctx.scheduleUnit.kind === 'working-day' ? new Date(effectiveDeadline(Date.parse(given))).toISOString() : given;
   const deadline = reopenedDeadline ?? fromInput;
   return {
     stepId: step.id,
@@ -99,7 +104,7 @@ export async function runStep(ctx: BranchContext, step: StepDefinition, state: S
   await ctx.report();
   await Promise.all(
     state.parties.map((party) =>
-      activities.openApprovalRequest({
+      ctx.activities.openApprovalRequest({
         requestId: party.requestId,
         applicationId: ctx.applicationId,
         applicationTitle: ctx.applicationTitle,
@@ -121,14 +126,14 @@ export async function runStep(ctx: BranchContext, step: StepDefinition, state: S
     ),
   );
 
-  const result = patched(SCHEDULES_PATCH) ? await awaitVerdict(ctx, step, state) : await awaitVerdictUntilDeadline(ctx, step, state);
+  const result = patchedOrLean(ctx.lean, SCHEDULES_PATCH) ? await awaitVerdict(ctx, step, state) : await awaitVerdictUntilDeadline(ctx, step, state);
   const final: StepVerdict = result === 'pending' ? 'expired' : result;
   const reason = final === 'expired' ? `Its deadline passed on ${state.deadline}.` : 'The step was decided without this request.';
   const undecided = ctx.inbox.close(requestIds, `This request is closed. ${reason}`);
   state.status = final;
   for (const party of state.parties) if (party.status === 'pending') party.status = 'closed';
   if (undecided.length) {
-    await activities.closeApprovalRequests({
+    await ctx.activities.closeApprovalRequests({
       applicationId: ctx.applicationId,
       requestIds: undecided,
       status: final === 'expired' ? 'expired' : 'closed',
@@ -174,7 +179,7 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
     controls.extendedTo = null;
     state.status = 'open';
     ctx.inbox.extend(requestIds, state.deadline);
-    await activities.recordDeadlineExtended({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), previous, deadline: state.deadline, by: controls.by });
+    await ctx.activities.recordDeadlineExtended({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), previous, deadline: state.deadline, by: controls.by });
     await ctx.report();
     return true;
   };
@@ -187,7 +192,7 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
       // After a worker outage the timers fire late: a stale reminder (or one past the deadline,
       // whose new link would be dead) is recorded as skipped instead of sent.
       const skipped = reminderSkipReason(at, Date.now(), Date.parse(state.deadline), unit);
-      await activities.remindParties({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), at: new Date(at).toISOString(), ...(skipped ? { skipped } : {}) });
+      await ctx.activities.remindParties({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), at: new Date(at).toISOString(), ...(skipped ? { skipped } : {}) });
     }
     await condition(acted, msUntil(state.deadline));
     await settle();
@@ -197,7 +202,7 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
     state.status = 'overdue';
     await ctx.report();
     for (let n = 0; !acted(); n += 1) {
-      await activities.escalateMissedDeadline({
+      await ctx.activities.escalateMissedDeadline({
         applicationId: ctx.applicationId,
         key: `${requestIds[0]}:${state.deadline}:${n}`,
         unitKey: ctx.unit?.key ?? null,
@@ -216,8 +221,8 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
     if (verdict() !== 'pending') return verdict();
     if (await applyExtension()) continue;
     // The coordinator chose to go on: the audit names them and the parties left out.
-    if (patched(PROCEED_AUDIT_PATCH)) {
-      await activities.recordProceededWithoutMissing({
+    if (patchedOrLean(ctx.lean, PROCEED_AUDIT_PATCH)) {
+      await ctx.activities.recordProceededWithoutMissing({
         applicationId: ctx.applicationId,
         stepId: step.id,
         unitKey: ctx.unit?.key ?? null,
