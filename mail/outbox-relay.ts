@@ -79,27 +79,36 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
       RETURNING "id", "idempotencyKey", "applicationId", "template", "toAddress", "subject", "messageId", "attempts", "createdAt", "sealedMessage"`;
   }
 
-  async function deliver(m: Claimed): Promise<void> {
+  /** Sends one claimed message; true once the SMTP server accepted it, false (recorded) when it did not. */
+  async function send(m: Claimed): Promise<boolean> {
     try {
       await mailer.sendRaw(m.toAddress, openMessage(outboxKey, Buffer.from(m.sealedMessage)));
+      return true;
     } catch (error) {
       await recordFailure(m, error as Error & { responseCode?: number });
-      return;
+      return false;
     }
+  }
+
+  /**
+   * Records a batch as sent in two statements: the audit records first, then the rows. A relay
+   * that dies between them leaves messages that were sent, and say so, still claimed: sent again
+   * when the claim lapses, as any message whose exchange was cut off.
+   */
+  async function markSent(sent: Claimed[]): Promise<void> {
     const now = clock();
-    await db.$transaction(async (tx) => {
-      await tx.outboxMessage.update({ where: { id: m.id }, data: { status: 'sent', sentAt: now, lastError: null, nextAttemptAt: null, claimedUntil: null } });
-      await appendAudit(tx, [
-        {
-          idempotencyKey: `email-sent:${m.idempotencyKey}`,
-          applicationId: m.applicationId,
-          type: 'email.sent',
-          actor: actor.system,
-          data: { template: m.template, to: m.toAddress, subject: m.subject, messageId: m.messageId },
-          occurredAt: now,
-        },
-      ]);
-    });
+    await appendAudit(
+      db,
+      sent.map((m) => ({
+        idempotencyKey: `email-sent:${m.idempotencyKey}`,
+        applicationId: m.applicationId,
+        type: 'email.sent',
+        actor: actor.system,
+        data: { template: m.template, to: m.toAddress, subject: m.subject, messageId: m.messageId },
+        occurredAt: now,
+      })),
+    );
+    await db.outboxMessage.updateMany({ where: { id: { in: sent.map((m) => m.id) } }, data: { status: 'sent', sentAt: now, lastError: null, nextAttemptAt: null, claimedUntil: null } });
   }
 
   async function recordFailure(m: Claimed, error: Error & { responseCode?: number }): Promise<void> {
@@ -136,8 +145,10 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
         for (;;) {
           const due = stopped ? [] : await claim();
           if (!due.length) return sent;
-          await Promise.all(due.map((m) => deliver(m)));
-          sent += due.length;
+          const outcomes = await Promise.all(due.map(send));
+          const accepted = due.filter((_, i) => outcomes[i]);
+          if (accepted.length) await markSent(accepted);
+          sent += accepted.length;
         }
       } finally {
         draining = null;

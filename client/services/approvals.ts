@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { parseApprovalToken, secretMatches } from '../../auth/approval-token';
 import type { Db } from '../../db/prisma-client';
 import type { Lang } from '../../mail/html';
-import type { ApplicationInput } from '../../domain/application-input';
 import { DomainError, parseOrThrow } from '../../domain/domain-error';
 import type { RecordedDecision } from '../../workflows/engine/state';
 import { commentRequired } from '../../workflows/engine/verdict';
@@ -58,6 +57,33 @@ export type DecisionResult =
 /** How long an approver's POST waits for an accepted decision to be written before the page says it is on its way. */
 const DECISION_RESULT_MS = 4_000;
 
+interface LinkRow {
+  secretHash: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  id: string;
+  workflowId: string;
+  applicationId: string;
+  kind: string;
+  ask: string;
+  round: number;
+  partyName: string;
+  partyRole: string;
+  partyEmail: string;
+  partyLanguage: string;
+  deadline: Date;
+  acceptsLate: boolean;
+  status: string;
+  comment: string | null;
+  formData: unknown;
+  decidedAt: Date | null;
+  late: boolean;
+  closedReason: string | null;
+  applicationTitle: string;
+  unitName: string | null;
+  catalogue: Array<{ code: string; name: string }> | null;
+}
+
 /** What a presented link resolves to: its request's view, or why it is refused (and, when its id was found, whose it is). */
 type Inspection = { view: ApprovalLinkView; subject: LinkSubject } | { error: DomainError; refused?: LinkRefusal };
 
@@ -74,24 +100,21 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
   async function inspect(token: string): Promise<Inspection> {
     const parsed = parseApprovalToken(token);
     if (!parsed) return { error: unknownLink() };
-    const row = await db.approvalToken.findUnique({
-      where: { id: parsed.id },
-      select: {
-        secretHash: true,
-        expiresAt: true,
-        revokedAt: true,
-        request: {
-          select: {
-            id: true, workflowId: true, applicationId: true, unitKey: true, kind: true, ask: true, round: true, partyName: true, partyRole: true, partyEmail: true, partyLanguage: true,
-            deadline: true, acceptsLate: true, status: true, comment: true, formData: true, decidedAt: true, late: true, closedReason: true,
-            application: { select: { title: true, input: true, units: { select: { unitKey: true, name: true } } } },
-          },
-        },
-      },
-    });
+    // One statement on every approval page and decision (the hot path): Prisma would load each relation with a query of its own.
+    const [row] = await db.$queryRaw<LinkRow[]>`
+      SELECT t."secretHash", t."expiresAt", t."revokedAt",
+             r."id", r."workflowId", r."applicationId", r."kind", r."ask", r."round", r."partyName", r."partyRole", r."partyEmail", r."partyLanguage",
+             r."deadline", r."acceptsLate", r."status", r."comment", r."formData", r."decidedAt", r."late", r."closedReason",
+             a."title" AS "applicationTitle", u."name" AS "unitName",
+             CASE WHEN a."variant" = 'dedicated-zit-allocation' THEN a."input" -> 'serviceCatalogue' END AS "catalogue"
+      FROM "ApprovalToken" t
+      JOIN "ApprovalRequest" r ON r."id" = t."approvalRequestId"
+      JOIN "Application" a ON a."id" = r."applicationId"
+      LEFT JOIN "ApplicationUnit" u ON u."applicationId" = r."applicationId" AND u."unitKey" = r."unitKey"
+      WHERE t."id" = ${parsed.id}`;
     // An id nobody was given has no application to record it in (guessing is rate-limited).
     if (!row) return { error: unknownLink() };
-    const r = row.request;
+    const r = row;
     const subject: LinkSubject = { applicationId: r.applicationId, requestId: r.id, tokenId: parsed.id, partyRole: r.partyRole, partyEmail: r.partyEmail };
     if (!secretMatches(parsed.secret, row.secretHash)) return { error: new DomainError('LINK_INVALID', 'This approval link is not valid.'), refused: { ...subject, reason: 'secret-mismatch' } };
     if (row.revokedAt) {
@@ -105,14 +128,13 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
       };
     }
     if (row.expiresAt <= clock()) return { error: new DomainError('LINK_EXPIRED', `This approval link expired on ${row.expiresAt.toISOString()}.`), refused: { ...subject, reason: 'link-expired' } };
-    const input = r.application.input as unknown as ApplicationInput;
     const view: ApprovalLinkView = {
       tokenId: parsed.id,
       requestId: r.id,
       workflowId: r.workflowId,
       applicationId: r.applicationId,
-      applicationTitle: r.application.title,
-      concerning: r.application.units.find((u) => u.unitKey === r.unitKey)?.name ?? r.application.title,
+      applicationTitle: r.applicationTitle,
+      concerning: r.unitName ?? r.applicationTitle,
       kind: r.kind as ApprovalLinkView['kind'],
       ask: r.ask,
       partyName: r.partyName,
@@ -126,7 +148,7 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
       services: (r.formData as { services?: string[] } | null)?.services ?? null,
       decidedAt: r.decidedAt,
       late: r.late,
-      catalogue: input.variant === 'dedicated-zit-allocation' ? input.serviceCatalogue : [],
+      catalogue: r.catalogue ?? [],
     };
     return { view, subject };
   }
