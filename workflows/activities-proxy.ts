@@ -28,6 +28,12 @@ export const decisionActivities = proxyActivities<Pick<Activities, 'recordDecisi
  * waits on it: one not done within LOCAL_RECORD_MS (a locked row, a database that is away) goes
  * on as an ordinary activity, retried durably, while the update is accepted and the approver told
  * their decision is being recorded.
+ *
+ * closeWithoutLocalActivities: a local activity's effects precede the completion of its workflow
+ * task, and an update accepted in a task that then fails is dropped by the server, effects and
+ * all. A task fails when it completes the workflow while new events have arrived (a child ended,
+ * say): so a workflow's last record before it completes is always an ordinary activity (`activities`
+ * below), and the completion comes in a task of its own, one that runs no local activity.
  */
 const LOCAL_RECORD_MS = 2_000;
 const localRecords = proxyLocalActivities<Activities>({ scheduleToCloseTimeout: LOCAL_RECORD_MS, retry: { maximumAttempts: 1 } });

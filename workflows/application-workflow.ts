@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { Actor } from '../domain/actor';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
-import { engineActivities } from './activities-proxy';
+import { activities as durable, engineActivities } from './activities-proxy';
 import type { ScheduleUnit } from './calendar/schedule';
 import { installDeadlineControls } from './engine/deadline-controls';
 import { installDecisionInbox } from './engine/decision-inbox';
@@ -262,7 +262,8 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
   const unitResults = units.map(
     (u): UnitResult => results.get(u.key) ?? { unitKey: u.key, name: u.name, outcome: removed.has(u.key) ? 'removed' : withdrawal ? 'withdrawn' : 'not-reached', declaredServices: null },
   );
-  await activities.closeApplication({ applicationId, status: state.status, units: unitResults });
+  // An ordinary activity even on the lean engine: see closeWithoutLocalActivities in activities-proxy.ts.
+  await durable.closeApplication({ applicationId, status: state.status, units: unitResults });
   await condition(inbox.receiptsSent);
   await condition(allHandlersFinished);
   return { applicationId, status: state.status, units: unitResults };

@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
-import { engineActivities } from './activities-proxy';
+import { activities as durable, engineActivities } from './activities-proxy';
 import type { ScheduleUnit } from './calendar/schedule';
 import { installDeadlineControls } from './engine/deadline-controls';
 import { installDecisionInbox } from './engine/decision-inbox';
@@ -41,9 +41,9 @@ export async function unitBranchWorkflow({ applicationId, input, stage, unit, de
     const parentId = workflowInfo().parent?.workflowId;
     if (parentId && !lean) await getExternalWorkflowHandle(parentId).signal(unitProgressSignal, state);
   };
-  const setStatus = async (status: BranchStatus) => {
+  const setStatus = async (status: BranchStatus, record = activities) => {
     state.status = status;
-    await activities.recordBranchStatus({ applicationId, unitKey: unit.key, status, stepId: state.current?.stepId ?? null, round: state.round });
+    await record.recordBranchStatus({ applicationId, unitKey: unit.key, status, stepId: state.current?.stepId ?? null, round: state.round });
     await report();
   };
 
@@ -70,7 +70,8 @@ export async function unitBranchWorkflow({ applicationId, input, stage, unit, de
     setStatus,
   );
   state.declaredServices = services;
-  await setStatus(outcome);
+  // The last record is an ordinary activity even on the lean engine: see closeWithoutLocalActivities.
+  await setStatus(outcome, durable);
   await condition(inbox.receiptsSent);
   await condition(allHandlersFinished);
   return { unitKey: unit.key, name: unit.name, outcome, declaredServices: services };

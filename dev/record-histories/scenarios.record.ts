@@ -4,6 +4,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'vitest';
+import { createApplicationService } from '../../client/services/applications';
 import { apiOf } from '../../test/support/api';
 import { makeAllocationInput, makeCooperationInput, makeInput } from '../../test/support/application-input';
 import { useHarness, type Harness } from '../../test/support/harness';
@@ -41,6 +42,16 @@ describe('recorded scenarios', () => {
     await api.decide(await api.linkFor(input.units[1]!.approver.email), 'reject', 'Not this year');
     await api.decide(await api.linkFor(input.coordinator.email), 'approve'); // the changes notice carried no link
     await save('module-in-existing-projects', id);
+  });
+
+  it('working-day calendar: deadlines moved to working days, reminders timed by the Polish calendar', async () => {
+    // The harness's server counts fixed seconds; this application keeps the calendar of production.
+    const applications = createApplicationService({ db: h.db, temporal: h.temporal, taskQueue: h.taskQueue, scheduleUnit: { kind: 'working-day' } });
+    const input = makeInput({ units: 1 });
+    const { id } = await applications.start(input, undefined, { office: 'k2', by: { userId: 'recorder', name: 'Recorder', email: 'recorder@k2flow.test', via: 'api-key', requestId: 'record-working-day' } });
+    await api.decide(await api.linkFor(input.units[0]!.approver.email), 'approve');
+    await api.decide(await api.linkFor(input.coordinator.email), 'approve');
+    await save('working-day-calendar', id);
   });
 
   it('variant 2: board majority, one declaration, promoter and final approval', async () => {

@@ -1,5 +1,6 @@
 import { ApplicationFailure, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import type { DecidingParty } from '../../activities/record-decision';
 import { decideUpdate, decisionMoment, refusal, type DecideInput } from '../messages';
 import type { StepDefinition } from './definition';
 import type { RecordedDecision } from './state';
@@ -13,6 +14,8 @@ export interface OpenRequestEntry {
   round: number;
   deadline: string;
   partyEmail: string;
+  /** The party as the workflow holds it, which the lean engine's record and receipt use. */
+  party: DecidingParty;
   /** Service codes a declaration may choose from. */
   catalogue: string[];
   onRecorded(decision: RecordedDecision): void;
@@ -64,7 +67,7 @@ export function installDecisionInbox(activities: Activities, lean: boolean) {
         decidedAt: new Date(decisionMoment(input.receivedAt, Date.now())).toISOString(),
         late: decisionMoment(input.receivedAt, Date.now()) > Date.parse(entry.deadline),
       };
-      await activities.recordDecision({ applicationId: entry.applicationId, unitKey: entry.unitKey, ...decision, ...(lean ? { sendReceipt: true } : {}) });
+      await activities.recordDecision({ applicationId: entry.applicationId, unitKey: entry.unitKey, ...decision, ...(lean ? { sendReceipt: true, party: entry.party } : {}) });
       entry.recorded = true;
       entry.onRecorded(decision);
       if (receiptsEnabled) receipts.push({ applicationId: entry.applicationId, requestId: entry.requestId });

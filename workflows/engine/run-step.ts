@@ -95,6 +95,7 @@ export async function runStep(ctx: BranchContext, step: StepDefinition, state: S
       round: state.round,
       deadline: state.deadline,
       partyEmail: party.email,
+      party: { role: party.role, name: party.name, language: party.language, ask: party.ask, applicationTitle: ctx.applicationTitle, concerning: ctx.unit?.name ?? ctx.applicationTitle },
       catalogue: ctx.catalogue,
       onRecorded(d) {
         Object.assign(party, { status: partyStatusOf[d.decision], comment: d.comment, decidedAt: d.decidedAt, late: d.late, services: d.services });
