@@ -19,6 +19,9 @@ export interface Mailer {
   close(): void;
 }
 
+/** SMTP connections a mailer keeps open; the outbox relay sends at most this many messages at once. */
+export const SMTP_CONNECTIONS = 5;
+
 /**
  * The nodemailer SMTP implementation; the transport is created here, never at import time. It
  * keeps a few connections open and reuses them (a connection per message cost a TCP and SMTP
@@ -26,7 +29,7 @@ export interface Mailer {
  * outbox relay's claim (mail/outbox-relay.ts, CLAIM_MS).
  */
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: SMTP_CONNECTIONS, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
   return {
     compose: (email) => new MailComposer({ from, ...email, headers: { 'Auto-Submitted': 'auto-generated' } }).compile().build(),
     async sendRaw(to, raw) {

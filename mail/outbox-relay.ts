@@ -1,6 +1,6 @@
 import { appendAudit, actor } from '../activities/audit';
 import type { Db } from '../db/prisma-client';
-import type { Mailer } from './mailer';
+import { SMTP_CONNECTIONS, type Mailer } from './mailer';
 import { openMessage } from './sealed-message';
 
 /**
@@ -24,7 +24,7 @@ export interface OutboxRelayOptions {
   clock?: () => Date;
   /** How often the outbox is looked at without being woken (retries due, another worker's messages). */
   pollMs?: number;
-  /** Messages sent at once; the mailer's pool bounds the SMTP connections. */
+  /** Messages claimed and sent at once: no more than the mailer's pooled connections, so none waits for one while its claim runs. */
   batch?: number;
   log?: (line: string) => void;
 }
@@ -47,7 +47,9 @@ interface Claimed {
   messageId: string;
   attempts: number;
   createdAt: Date;
-  sealedMessage: Uint8Array;
+  sealedMessage: Uint8Array | null;
+  /** Also this claim's mark: a relay writes to the row only while the claim it made is still the row's. */
+  claimedUntil: Date;
 }
 
 export interface OutboxRelay {
@@ -59,7 +61,7 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date(), pollMs = 1_000, batch = 20, log = console.error }: OutboxRelayOptions): OutboxRelay {
+export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date(), pollMs = 1_000, batch = SMTP_CONNECTIONS, log = console.error }: OutboxRelayOptions): OutboxRelay {
   let stopped = false;
   let woken = false;
   let wakeUp: (() => void) | null = null;
@@ -76,40 +78,45 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
         ORDER BY "createdAt"
         LIMIT ${batch}
         FOR UPDATE SKIP LOCKED)
-      RETURNING "id", "idempotencyKey", "applicationId", "template", "toAddress", "subject", "messageId", "attempts", "createdAt", "sealedMessage"`;
+      RETURNING "id", "idempotencyKey", "applicationId", "template", "toAddress", "subject", "messageId", "attempts", "createdAt", "sealedMessage", "claimedUntil"`;
   }
 
-  /** Sends one claimed message; true once the SMTP server accepted it, false (recorded) when it did not. */
-  async function send(m: Claimed): Promise<boolean> {
+  /** Sends one claimed message and records what came of it. */
+  async function deliver(m: Claimed): Promise<boolean> {
     try {
+      if (!m.sealedMessage) throw Object.assign(new Error('The message was never composed (written before the outbox kept messages); it cannot be sent.'), { responseCode: 554 });
       await mailer.sendRaw(m.toAddress, openMessage(outboxKey, Buffer.from(m.sealedMessage)));
-      return true;
     } catch (error) {
       await recordFailure(m, error as Error & { responseCode?: number });
       return false;
     }
+    await markSent(m);
+    return true;
   }
 
   /**
-   * Records a batch as sent in two statements: the audit records first, then the rows. A relay
-   * that dies between them leaves messages that were sent, and say so, still claimed: sent again
-   * when the claim lapses, as any message whose exchange was cut off.
+   * Records a message as sent as soon as the server took it: the audit record first, then the row
+   * (guarded by this relay's claim). A relay that dies between them leaves a message that was
+   * sent, and says so, still claimed: sent again when the claim lapses, as any message whose
+   * exchange was cut off.
    */
-  async function markSent(sent: Claimed[]): Promise<void> {
+  async function markSent(m: Claimed): Promise<void> {
     const now = clock();
-    await appendAudit(
-      db,
-      sent.map((m) => ({
+    await appendAudit(db, [
+      {
         idempotencyKey: `email-sent:${m.idempotencyKey}`,
         applicationId: m.applicationId,
         type: 'email.sent',
         actor: actor.system,
         data: { template: m.template, to: m.toAddress, subject: m.subject, messageId: m.messageId },
         occurredAt: now,
-      })),
-    );
-    await db.outboxMessage.updateMany({ where: { id: { in: sent.map((m) => m.id) } }, data: { status: 'sent', sentAt: now, lastError: null, nextAttemptAt: null, claimedUntil: null } });
+      },
+    ]);
+    await db.outboxMessage.updateMany({ where: mine(m), data: { status: 'sent', sentAt: now, lastError: null, nextAttemptAt: null, claimedUntil: null } });
   }
+
+  /** The row as this relay claimed it: another relay's later claim makes it no longer ours. */
+  const mine = (m: Claimed) => ({ id: m.id, status: 'sending', claimedUntil: m.claimedUntil });
 
   async function recordFailure(m: Claimed, error: Error & { responseCode?: number }): Promise<void> {
     const now = clock();
@@ -119,11 +126,11 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
     const tooOld = now.getTime() - m.createdAt.getTime() >= GIVE_UP_AFTER_MS;
     if (!refused && !tooOld) {
       const nextAttemptAt = new Date(now.getTime() + retryDelayMs(m.attempts));
-      await db.outboxMessage.update({ where: { id: m.id }, data: { status: 'retrying', nextAttemptAt, lastError, claimedUntil: null } });
+      await db.outboxMessage.updateMany({ where: mine(m), data: { status: 'retrying', nextAttemptAt, lastError, claimedUntil: null } });
       return;
     }
     await db.$transaction(async (tx) => {
-      await tx.outboxMessage.update({ where: { id: m.id }, data: { status: 'failed', nextAttemptAt: null, lastError, claimedUntil: null } });
+      await tx.outboxMessage.updateMany({ where: mine(m), data: { status: 'failed', nextAttemptAt: null, lastError, claimedUntil: null } });
       await appendAudit(tx, [
         {
           idempotencyKey: `email-failed:${m.idempotencyKey}`,
@@ -145,10 +152,11 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
         for (;;) {
           const due = stopped ? [] : await claim();
           if (!due.length) return sent;
-          const outcomes = await Promise.all(due.map(send));
-          const accepted = due.filter((_, i) => outcomes[i]);
-          if (accepted.length) await markSent(accepted);
-          sent += accepted.length;
+          // Every message's outcome is recorded before the next claim, whatever befell the others.
+          const outcomes = await Promise.allSettled(due.map(deliver));
+          sent += outcomes.filter((o) => o.status === 'fulfilled' && o.value).length;
+          const failed = outcomes.find((o) => o.status === 'rejected');
+          if (failed) throw failed.reason;
         }
       } finally {
         draining = null;

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { Actor } from '../domain/actor';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
-import { activities as durable, engineActivities } from './activities-proxy';
+import { engineActivities } from './activities-proxy';
 import type { ScheduleUnit } from './calendar/schedule';
 import { installDeadlineControls } from './engine/deadline-controls';
 import { installDecisionInbox } from './engine/decision-inbox';
@@ -57,7 +57,7 @@ const refuse = (type: string, message: string): never => {
  */
 export async function applicationWorkflow({ applicationId, input, definition, scheduleUnit = { kind: 'working-day' }, office, startedBy }: ApplicationWorkflowInput): Promise<ApplicationResult> {
   const lean = startsLean();
-  const activities = engineActivities(lean);
+  const activities = engineActivities;
   const units: UnitInput[] = [...input.units];
   const unitStates = new Map<string, UnitState>(units.map((u) => [u.key, waitingUnit(u)]));
   const results = new Map<string, UnitResult>();
@@ -213,7 +213,7 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
         .then(
           (result) => {
             finished.set(unit.key, result);
-            if (lean) unitStates.set(unit.key, { ...unitStates.get(unit.key)!, status: result.outcome, declaredServices: result.declaredServices });
+            if (lean && !removed.has(unit.key)) unitStates.set(unit.key, { ...unitStates.get(unit.key)!, status: result.outcome, declaredServices: result.declaredServices });
           },
           (error: Error) => {
             if (removed.has(unit.key) && isCancellation(error)) finished.set(unit.key, { unitKey: unit.key, name: unit.name, outcome: 'removed', declaredServices: null });
@@ -262,8 +262,7 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
   const unitResults = units.map(
     (u): UnitResult => results.get(u.key) ?? { unitKey: u.key, name: u.name, outcome: removed.has(u.key) ? 'removed' : withdrawal ? 'withdrawn' : 'not-reached', declaredServices: null },
   );
-  // An ordinary activity even on the lean engine: see closeWithoutLocalActivities in activities-proxy.ts.
-  await durable.closeApplication({ applicationId, status: state.status, units: unitResults });
+  await activities.closeApplication({ applicationId, status: state.status, units: unitResults });
   await condition(inbox.receiptsSent);
   await condition(allHandlersFinished);
   return { applicationId, status: state.status, units: unitResults };

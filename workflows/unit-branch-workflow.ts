@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
-import { activities as durable, engineActivities } from './activities-proxy';
+import { engineActivities } from './activities-proxy';
 import type { ScheduleUnit } from './calendar/schedule';
 import { installDeadlineControls } from './engine/deadline-controls';
 import { installDecisionInbox } from './engine/decision-inbox';
@@ -29,7 +29,7 @@ export interface UnitBranchInput {
  * unit is removed or the application withdrawn.
  */
 export async function unitBranchWorkflow({ applicationId, input, stage, unit, declaredServices, scheduleUnit, lean = false }: UnitBranchInput): Promise<UnitResult> {
-  const activities = engineActivities(lean);
+  const activities = engineActivities;
   const state: UnitState = waitingUnit(unit, stage.id);
   setHandler(unitStateQuery, () => state);
   const inbox = installDecisionInbox(activities, lean);
@@ -41,9 +41,9 @@ export async function unitBranchWorkflow({ applicationId, input, stage, unit, de
     const parentId = workflowInfo().parent?.workflowId;
     if (parentId && !lean) await getExternalWorkflowHandle(parentId).signal(unitProgressSignal, state);
   };
-  const setStatus = async (status: BranchStatus, record = activities) => {
+  const setStatus = async (status: BranchStatus) => {
     state.status = status;
-    await record.recordBranchStatus({ applicationId, unitKey: unit.key, status, stepId: state.current?.stepId ?? null, round: state.round });
+    await activities.recordBranchStatus({ applicationId, unitKey: unit.key, status, stepId: state.current?.stepId ?? null, round: state.round });
     await report();
   };
 
@@ -70,8 +70,7 @@ export async function unitBranchWorkflow({ applicationId, input, stage, unit, de
     setStatus,
   );
   state.declaredServices = services;
-  // The last record is an ordinary activity even on the lean engine: see closeWithoutLocalActivities.
-  await setStatus(outcome, durable);
+  await setStatus(outcome);
   await condition(inbox.receiptsSent);
   await condition(allHandlersFinished);
   return { unitKey: unit.key, name: unit.name, outcome, declaredServices: services };

@@ -1,8 +1,8 @@
 import { patched } from '@temporalio/workflow';
 
 /**
- * The lean engine: no progress signals from unit branches (the client queries them), database
- * records as local activities, and none of the earlier patch markers. An application begun before
+ * The lean engine: no progress signals from unit branches (the client queries them), a decision's
+ * receipt queued with its record, and none of the earlier patch markers. An application begun before
  * it keeps the engine it began with, so every recorded history replays. Unit branches follow their
  * application (UnitBranchInput.lean): a branch started by an application on the earlier engine
  * must still report its progress to it.

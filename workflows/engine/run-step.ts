@@ -27,7 +27,7 @@ export interface BranchContext {
   scheduleUnit: ScheduleUnit;
   /** On the lean engine (engine/lean-engine.ts). */
   lean: boolean;
-  /** The activities to call, as engineActivities(lean) gives them. */
+  /** The activities to call, as engineActivities gives them. */
   activities: Activities;
 }
 
