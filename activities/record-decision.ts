@@ -12,6 +12,9 @@ const statusOf = {
   decline: 'declined',
 } as const;
 
+/** A decision's form data as stored on its request: the services a declaration chose. */
+export const servicesOf = (formData: unknown): string[] | null => (formData as { services?: string[] } | null)?.services ?? null;
+
 /** What the workflow knows of the party who decided: enough to audit and confirm it without reading it back. */
 export interface DecidingParty {
   role: string;
@@ -26,9 +29,10 @@ export interface DecidingParty {
 export type DecisionToRecord = RecordedDecision & {
   applicationId: string;
   unitKey: string | null;
-  /** The lean engine's: queue the party's receipt too (the earlier engine sends it with sendDecisionReceipt). */
-  sendReceipt?: boolean;
-  /** The lean engine's: the party as the workflow holds it. */
+  /**
+   * The lean engine's: the party as the workflow holds it. Given, the party's receipt is queued
+   * here too (the earlier engine sends it with sendDecisionReceipt).
+   */
   party?: DecidingParty;
 };
 
@@ -65,10 +69,10 @@ export const recordDecision =
         },
       ]);
     });
-    if (!d.sendReceipt) return;
+    const p = d.party;
+    if (!p) return;
     // Written just now: the receipt says what was written. Otherwise (a retry, or a request closed first) the database says whether there is anything to confirm.
-    if (written && d.party) {
-      const p = d.party;
+    if (written) {
       await enqueueReceipt(deps, d.applicationId, d.requestId, d.partyEmail, p.language, {
         partyName: p.name, applicationTitle: p.applicationTitle, subject: p.concerning, ask: p.ask, decision: status, decidedAt: d.decidedAt, comment: d.comment, services: d.services, late: d.late,
       });
@@ -95,7 +99,7 @@ async function enqueueDecisionReceipt(deps: ActivityDeps, { applicationId, reque
     decision: r.status as 'approved',
     decidedAt: r.decidedAt.toISOString(),
     comment: r.comment,
-    services: (r.formData as { services?: string[] } | null)?.services ?? null,
+    services: servicesOf(r.formData),
     late: r.late,
   });
 }

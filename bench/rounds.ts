@@ -119,10 +119,8 @@ export async function k2flowRound(stack: Stack, size: Size, options: RoundOption
     approvalsMade += 1;
   };
 
-  const before = await samples(stack, worker, server);
-  const started = performance.now();
   const failures: Error[] = [];
-  const ids = await withTimeout(
+  const { seconds, before, after, history } = await measured(stack, worker, server, () => withTimeout(
     abort,
     Promise.all(
       inputs.map(async (input) => {
@@ -156,10 +154,7 @@ export async function k2flowRound(stack: Stack, size: Size, options: RoundOption
     options,
     () => `k2flow, ${describe(size)}: ${approvalsMade} of ${size.applications * size.units * approvalsPerUnit} approvals made`,
     () => `The k2flow round of ${describe(size)} did not finish within ${options.timeoutMs / 1000} s (${approvalsMade} approvals made${failures.length ? `; first failure: ${failures[0]!.message}` : ''}).`,
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const after = await samples(stack, worker, server);
-  const history = await historyEvents(stack.client, ids);
+  ));
   return {
     system: 'k2flow',
     size,
@@ -206,9 +201,7 @@ export async function bareRound(stack: Stack, size: Size, options: RoundOptions)
     }
   };
 
-  const before = await samples(stack, worker, null);
-  const started = performance.now();
-  const ids = await withTimeout(
+  const { seconds, before, after, history } = await measured(stack, worker, null, () => withTimeout(
     abort,
     Promise.all(
       Array.from({ length: size.applications }, (_, i) =>
@@ -229,10 +222,7 @@ export async function bareRound(stack: Stack, size: Size, options: RoundOptions)
     options,
     () => `bare, ${describe(size)}: ${approvalMs.length} of ${size.applications * size.units * approvalsPerUnit} updates made`,
     () => `The bare round of ${describe(size)} did not finish within ${options.timeoutMs / 1000} s (${approvalMs.length} updates made).`,
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const after = await samples(stack, worker, null);
-  const history = await historyEvents(stack.client, ids);
+  ));
   return {
     system: 'bare',
     size,
@@ -251,6 +241,16 @@ export async function bareRound(stack: Stack, size: Size, options: RoundOptions)
 }
 
 export const describe = (size: Size) => `${size.applications} applications × ${size.units} units`;
+
+/** Runs a round's work between two samples of its processes: how long it took and what Temporal stored for the applications it returns. */
+async function measured(stack: Stack, worker: Stack['bare']['worker'], server: Stack['k2flow']['server'] | null, work: () => Promise<string[]>) {
+  const before = await samples(stack, worker, server);
+  const started = performance.now();
+  const ids = await work();
+  const seconds = (performance.now() - started) / 1000;
+  const after = await samples(stack, worker, server);
+  return { seconds, before, after, history: await historyEvents(stack.client, ids) };
+}
 
 async function samples(stack: Stack, worker: Stack['bare']['worker'], server: Stack['k2flow']['server'] | null) {
   // A new peak starts with every sample: the round's peak is read at its end.

@@ -15,15 +15,3 @@ export const activities = proxyActivities<Activities>({ startToCloseTimeout: '30
  * that dies in the middle is noticed after 10 s rather than 30, and the retry runs elsewhere.
  */
 export const decisionActivities = proxyActivities<Pick<Activities, 'recordDecision'>>({ startToCloseTimeout: '10 seconds', retry });
-
-/**
- * The activities a workflow calls. Every one is a few database writes (emails go to the outbox,
- * which the worker's relay sends: mail/outbox-relay.ts). They stay ordinary activities on the lean
- * engine too: a local activity's effects land before its workflow task completes, and an update
- * accepted in a task that then fails is dropped by the server, so a decision, a withdrawal or the
- * next step's invitations could be written for an update the workflow never saw. An ordinary
- * activity runs only once the task that scheduled it (and accepted the update) is durable.
- */
-export const engineActivities: Activities = new Proxy(activities, {
-  get: (remote, name: keyof Activities) => (name === 'recordDecision' ? decisionActivities.recordDecision : remote[name]),
-});

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { Actor } from '../domain/actor';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
-import { engineActivities } from './activities-proxy';
+import { activities } from './activities-proxy';
 import type { ScheduleUnit } from './calendar/schedule';
 import { installDeadlineControls } from './engine/deadline-controls';
 import { installDecisionInbox } from './engine/decision-inbox';
@@ -57,7 +57,6 @@ const refuse = (type: string, message: string): never => {
  */
 export async function applicationWorkflow({ applicationId, input, definition, scheduleUnit = { kind: 'working-day' }, office, startedBy }: ApplicationWorkflowInput): Promise<ApplicationResult> {
   const lean = startsLean();
-  const activities = engineActivities;
   const units: UnitInput[] = [...input.units];
   const unitStates = new Map<string, UnitState>(units.map((u) => [u.key, waitingUnit(u)]));
   const results = new Map<string, UnitResult>();
@@ -90,8 +89,8 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
   setHandler(unitProgressSignal, (unit) => {
     if (!removed.has(unit.unitKey)) unitStates.set(unit.unitKey, unit);
   });
-  const inbox = installDecisionInbox(activities, lean);
-  const resubmission = installResubmission(state.steps, { applicationId, unitKey: null }, activities);
+  const inbox = installDecisionInbox(lean);
+  const resubmission = installResubmission(state.steps, { applicationId, unitKey: null });
   const controls = installDeadlineControls(state.steps, 'The application');
 
   const assertCollecting = () => {
@@ -181,7 +180,6 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
         controls,
         scheduleUnit,
         lean,
-        activities,
       },
       stage.steps,
       state.steps,

@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
-import { engineActivities } from './activities-proxy';
+import { activities } from './activities-proxy';
 import type { ScheduleUnit } from './calendar/schedule';
 import { installDeadlineControls } from './engine/deadline-controls';
 import { installDecisionInbox } from './engine/decision-inbox';
@@ -29,11 +29,10 @@ export interface UnitBranchInput {
  * unit is removed or the application withdrawn.
  */
 export async function unitBranchWorkflow({ applicationId, input, stage, unit, declaredServices, scheduleUnit, lean = false }: UnitBranchInput): Promise<UnitResult> {
-  const activities = engineActivities;
   const state: UnitState = waitingUnit(unit, stage.id);
   setHandler(unitStateQuery, () => state);
-  const inbox = installDecisionInbox(activities, lean);
-  const resubmission = installResubmission(state, { applicationId, unitKey: unit.key }, activities);
+  const inbox = installDecisionInbox(lean);
+  const resubmission = installResubmission(state, { applicationId, unitKey: unit.key });
   const controls = installDeadlineControls(state, `Unit ${unit.key}`);
 
   // The earlier engine signals each change to the application; a lean branch is queried instead.
@@ -62,7 +61,6 @@ export async function unitBranchWorkflow({ applicationId, input, stage, unit, de
       controls,
       scheduleUnit: scheduleUnit ?? { kind: 'working-day' },
       lean,
-      activities,
     },
     stage.steps,
     state,

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { servicesOf } from '../../activities/record-decision';
 import { parseApprovalToken, secretMatches } from '../../auth/approval-token';
 import type { Db } from '../../db/prisma-client';
 import type { Lang } from '../../mail/html';
@@ -145,7 +146,7 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
       acceptsLate: r.acceptsLate,
       status: r.status,
       comment: r.comment,
-      services: (r.formData as { services?: string[] } | null)?.services ?? null,
+      services: servicesOf(r.formData),
       decidedAt: r.decidedAt,
       late: r.late,
       catalogue: r.catalogue ?? [],
@@ -179,7 +180,7 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
   async function recordedDecision(requestId: string): Promise<Pick<ApprovalLinkView, 'status' | 'comment' | 'services' | 'decidedAt' | 'late'> | null> {
     const r = await db.approvalRequest.findUnique({ where: { id: requestId }, select: { status: true, comment: true, formData: true, decidedAt: true, late: true } });
     if (!r || !decidedStatuses.includes(r.status)) return null;
-    return { status: r.status, comment: r.comment, services: (r.formData as { services?: string[] } | null)?.services ?? null, decidedAt: r.decidedAt, late: r.late };
+    return { status: r.status, comment: r.comment, services: servicesOf(r.formData), decidedAt: r.decidedAt, late: r.late };
   }
 
   /** Records a decision made with the link; a refused one (a wrong, dead or late link) is recorded as 'link.refused'. */

@@ -1,4 +1,5 @@
 import { condition } from '@temporalio/workflow';
+import { activities } from '../activities-proxy';
 import { nextEscalation, reminderSkipReason, reminderTimes } from '../calendar/schedule';
 import type { Resubmission } from './run-branch';
 import { msUntil, type BranchContext } from './run-step';
@@ -19,7 +20,7 @@ export async function awaitResubmission(ctx: BranchContext, branch: BranchState,
   let deadline = resubmitBy;
   const acted = () => resubmission.received || controls.extendedTo !== null;
   const remind = (escalation: number) =>
-    ctx.activities.remindResubmission({
+    activities.remindResubmission({
       applicationId: ctx.applicationId,
       key: `${ctx.applicationId}:${scope}:${sentBack.stepId}:${sentBack.round}:${deadline}:${escalation}`,
       unitKey: ctx.unit?.key ?? null,
@@ -54,7 +55,7 @@ export async function awaitResubmission(ctx: BranchContext, branch: BranchState,
       deadline = controls.extendedTo!;
       controls.extendedTo = null;
       setDeadline(deadline);
-      await ctx.activities.recordDeadlineExtended({ applicationId: ctx.applicationId, requestIds: [], previous, deadline, by: controls.by });
+      await activities.recordDeadlineExtended({ applicationId: ctx.applicationId, requestIds: [], previous, deadline, by: controls.by });
     }
   } finally {
     setDeadline(null);

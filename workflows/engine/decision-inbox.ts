@@ -1,5 +1,5 @@
 import { ApplicationFailure, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { activities, decisionActivities } from '../activities-proxy';
 import type { DecidingParty } from '../../activities/record-decision';
 import { decideUpdate, decisionMoment, refusal, type DecideInput } from '../messages';
 import type { StepDefinition } from './definition';
@@ -26,7 +26,7 @@ export interface OpenRequestEntry {
  * is claimed the moment the update is accepted, so a concurrent second one is refused, and is
  * recorded in the database before the approver gets the answer.
  */
-export function installDecisionInbox(activities: Activities, lean: boolean) {
+export function installDecisionInbox(lean: boolean) {
   const open = new Map<string, OpenRequestEntry & { claimed: boolean; recorded: boolean }>();
   const closedBecause = new Map<string, string>();
   // Requests closed after their decision: a late duplicate of it is "already decided", not "closed".
@@ -67,7 +67,7 @@ export function installDecisionInbox(activities: Activities, lean: boolean) {
         decidedAt: new Date(decisionMoment(input.receivedAt, Date.now())).toISOString(),
         late: decisionMoment(input.receivedAt, Date.now()) > Date.parse(entry.deadline),
       };
-      await activities.recordDecision({ applicationId: entry.applicationId, unitKey: entry.unitKey, ...decision, ...(lean ? { sendReceipt: true, party: entry.party } : {}) });
+      await decisionActivities.recordDecision({ applicationId: entry.applicationId, unitKey: entry.unitKey, ...decision, ...(lean ? { party: entry.party } : {}) });
       entry.recorded = true;
       entry.onRecorded(decision);
       if (receiptsEnabled) receipts.push({ applicationId: entry.applicationId, requestId: entry.requestId });

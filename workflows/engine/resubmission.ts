@@ -1,11 +1,11 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { activities } from '../activities-proxy';
 import { refusal, resubmitUpdate, type ResubmitInput } from '../messages';
 import type { Resubmission } from './run-branch';
 import type { BranchState } from './state';
 
 /** The `resubmit` update of a branch: accepted only while the branch waits for changes. */
-export function installResubmission(branch: BranchState, where: { applicationId: string; unitKey: string | null }, activities: Activities): Resubmission {
+export function installResubmission(branch: BranchState, where: { applicationId: string; unitKey: string | null }): Resubmission {
   const resubmission: Resubmission = { received: false };
   setHandler(
     resubmitUpdate,

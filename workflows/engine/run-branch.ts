@@ -1,4 +1,5 @@
 import { condition } from '@temporalio/workflow';
+import { activities } from '../activities-proxy';
 import { effectiveDeadline } from '../calendar/business-calendar';
 import { DEFAULT_REOPEN_WORKING_DAYS, laterOf, workingDaysAfter } from '../calendar/schedule';
 import { awaitResubmission } from './await-resubmission';
@@ -63,7 +64,7 @@ export async function runBranch(
     if (back.awaitResubmission) {
       resubmission.received = false;
       await setStatus('changes-requested');
-      await ctx.activities.notifyChangesRequested({
+      await activities.notifyChangesRequested({
         applicationId: ctx.applicationId,
         requestId: requester.requestId,
         unitKey: ctx.unit?.key ?? null,

@@ -1,6 +1,6 @@
 import { condition } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
 import type { ApplicationInput, UnitInput } from '../../domain/application-input';
+import { activities } from '../activities-proxy';
 import { effectiveDeadline } from '../calendar/business-calendar';
 import { defaultReminderPolicy, nextEscalation, reminderSkipReason, reminderTimes, type ScheduleUnit } from '../calendar/schedule';
 import type { DeadlineControls } from './deadline-controls';
@@ -27,8 +27,6 @@ export interface BranchContext {
   scheduleUnit: ScheduleUnit;
   /** On the lean engine (engine/lean-engine.ts). */
   lean: boolean;
-  /** The activities to call, as engineActivities gives them. */
-  activities: Activities;
 }
 
 /** Reminders, escalation and working-day deadlines came after the first release. */
@@ -105,7 +103,7 @@ export async function runStep(ctx: BranchContext, step: StepDefinition, state: S
   await ctx.report();
   await Promise.all(
     state.parties.map((party) =>
-      ctx.activities.openApprovalRequest({
+      activities.openApprovalRequest({
         requestId: party.requestId,
         applicationId: ctx.applicationId,
         applicationTitle: ctx.applicationTitle,
@@ -134,7 +132,7 @@ export async function runStep(ctx: BranchContext, step: StepDefinition, state: S
   state.status = final;
   for (const party of state.parties) if (party.status === 'pending') party.status = 'closed';
   if (undecided.length) {
-    await ctx.activities.closeApprovalRequests({
+    await activities.closeApprovalRequests({
       applicationId: ctx.applicationId,
       requestIds: undecided,
       status: final === 'expired' ? 'expired' : 'closed',
@@ -180,7 +178,7 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
     controls.extendedTo = null;
     state.status = 'open';
     ctx.inbox.extend(requestIds, state.deadline);
-    await ctx.activities.recordDeadlineExtended({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), previous, deadline: state.deadline, by: controls.by });
+    await activities.recordDeadlineExtended({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), previous, deadline: state.deadline, by: controls.by });
     await ctx.report();
     return true;
   };
@@ -193,7 +191,7 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
       // After a worker outage the timers fire late: a stale reminder (or one past the deadline,
       // whose new link would be dead) is recorded as skipped instead of sent.
       const skipped = reminderSkipReason(at, Date.now(), Date.parse(state.deadline), unit);
-      await ctx.activities.remindParties({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), at: new Date(at).toISOString(), ...(skipped ? { skipped } : {}) });
+      await activities.remindParties({ applicationId: ctx.applicationId, requestIds: pending().map((p) => p.requestId), at: new Date(at).toISOString(), ...(skipped ? { skipped } : {}) });
     }
     await condition(acted, msUntil(state.deadline));
     await settle();
@@ -203,7 +201,7 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
     state.status = 'overdue';
     await ctx.report();
     for (let n = 0; !acted(); n += 1) {
-      await ctx.activities.escalateMissedDeadline({
+      await activities.escalateMissedDeadline({
         applicationId: ctx.applicationId,
         key: `${requestIds[0]}:${state.deadline}:${n}`,
         unitKey: ctx.unit?.key ?? null,
@@ -223,7 +221,7 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
     if (await applyExtension()) continue;
     // The coordinator chose to go on: the audit names them and the parties left out.
     if (patchedOrLean(ctx.lean, PROCEED_AUDIT_PATCH)) {
-      await ctx.activities.recordProceededWithoutMissing({
+      await activities.recordProceededWithoutMissing({
         applicationId: ctx.applicationId,
         stepId: step.id,
         unitKey: ctx.unit?.key ?? null,
