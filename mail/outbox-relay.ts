@@ -166,13 +166,19 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
   }
 
   const loop = (async () => {
+    // An outage fails every look: say so when it starts (or its reason changes) and when it ends, not every second.
+    let failing: string | null = null;
     while (!stopped) {
       woken = false;
       try {
         await drain();
+        if (failing) log('outbox relay: sending again');
+        failing = null;
       } catch (error) {
         // The database is away: the claim lapses or the row stays due, and the next look retries.
-        log(`outbox relay: ${(error as Error).message}`);
+        const message = (error as Error).message;
+        if (message !== failing) log(`outbox relay: ${message}`);
+        failing = message;
       }
       if (stopped || woken) continue;
       await new Promise<void>((resolve) => {

@@ -209,9 +209,9 @@ export async function applicationWorkflow({ applicationId, input, definition, sc
           }),
         )
         .then(
-          (result) => {
+          ({ state: final, ...result }) => {
             finished.set(unit.key, result);
-            if (lean && !removed.has(unit.key)) unitStates.set(unit.key, { ...unitStates.get(unit.key)!, status: result.outcome, declaredServices: result.declaredServices });
+            if (lean && !removed.has(unit.key)) unitStates.set(unit.key, final ?? { ...unitStates.get(unit.key)!, status: result.outcome, declaredServices: result.declaredServices });
           },
           (error: Error) => {
             if (removed.has(unit.key) && isCancellation(error)) finished.set(unit.key, { unitKey: unit.key, name: unit.name, outcome: 'removed', declaredServices: null });

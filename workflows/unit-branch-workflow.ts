@@ -7,7 +7,7 @@ import { installDecisionInbox } from './engine/decision-inbox';
 import type { StageDefinition } from './engine/definition';
 import { installResubmission } from './engine/resubmission';
 import { runBranch } from './engine/run-branch';
-import { waitingUnit, type BranchStatus, type UnitResult, type UnitState } from './engine/state';
+import { waitingUnit, type BranchResult, type BranchStatus, type UnitState } from './engine/state';
 import { unitProgressSignal, unitStateQuery } from './messages';
 
 export interface UnitBranchInput {
@@ -28,7 +28,7 @@ export interface UnitBranchInput {
  * unit's outcome. Never fails for business reasons; the application workflow cancels it when the
  * unit is removed or the application withdrawn.
  */
-export async function unitBranchWorkflow({ applicationId, input, stage, unit, declaredServices, scheduleUnit, lean = false }: UnitBranchInput): Promise<UnitResult> {
+export async function unitBranchWorkflow({ applicationId, input, stage, unit, declaredServices, scheduleUnit, lean = false }: UnitBranchInput): Promise<BranchResult> {
   const state: UnitState = waitingUnit(unit, stage.id);
   setHandler(unitStateQuery, () => state);
   const inbox = installDecisionInbox(lean);
@@ -71,5 +71,6 @@ export async function unitBranchWorkflow({ applicationId, input, stage, unit, de
   await setStatus(outcome);
   await condition(inbox.receiptsSent);
   await condition(allHandlersFinished);
-  return { unitKey: unit.key, name: unit.name, outcome, declaredServices: services };
+  // A lean application keeps its finished units' states: nobody has to ask this workflow again.
+  return { unitKey: unit.key, name: unit.name, outcome, declaredServices: services, ...(lean ? { state } : {}) };
 }

@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
-import type { ApplicationState, UnitState } from '../../workflows/engine/state';
+import { isBranchOutcome, type ApplicationState, type UnitState } from '../../workflows/engine/state';
 import { unitBranchWorkflowId } from '../../workflows/ids';
 import { applicationStateQuery, unitStateQuery } from '../../workflows/messages';
 import { waitingFor } from '../../workflows/waiting-for';
 
 /**
- * An application's live state: its workflow's, with each unit's as that unit's branch workflow
- * holds it. Branches of the lean engine report nothing to their application (each report was a
+ * An application's live state: its workflow's, with each running unit's as that unit's branch
+ * workflow holds it. Branches of the lean engine report nothing to their application (each report was a
  * signal, a workflow task and five history events), so their state is read here, in parallel. A
  * branch that cannot answer keeps the application's own line for it.
  */
@@ -14,7 +14,8 @@ export async function queryApplicationState(temporal: Client, applicationId: str
   const state = await temporal.workflow.getHandle(applicationId).query(applicationStateQuery);
   const units = await Promise.all(
     state.units.map(async (unit): Promise<UnitState> => {
-      if (!unit.stageId || unit.status === 'removed') return unit;
+      // A finished unit's state is the application's own (reported, or returned by its branch).
+      if (!unit.stageId || isBranchOutcome(unit.status)) return unit;
       try {
         return await temporal.workflow.getHandle(unitBranchWorkflowId(applicationId, unit.stageId, unit.unitKey)).query(unitStateQuery);
       } catch {

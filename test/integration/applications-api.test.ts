@@ -67,6 +67,18 @@ describe('GET /api/applications/:id', () => {
     expect(body.record.requests).toHaveLength(2);
   });
 
+  it("keeps a finished unit's steps and decisions in the state once its branch has ended", async () => {
+    const input = makeInput({ units: 2 });
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(input.units[1]!.approver.email), 'reject', 'Not this year');
+    const unitTwo = async () => (await api.getJson(`/api/applications/${id}`)).body.state.units.find((u: { unitKey: string }) => u.unitKey === 'unit-2');
+    await vi.waitFor(async () => expect((await unitTwo()).status).toBe('rejected'), { timeout: 20_000, interval: 100 });
+    const unit = await unitTwo();
+    expect(unit.history).toHaveLength(1);
+    expect(unit.history[0]).toMatchObject({ stepId: 'unit-confirmation', status: 'rejected' });
+    expect(unit.history[0].parties[0]).toMatchObject({ status: 'rejected', comment: 'Not this year' });
+  });
+
   it('answers from the database, naming what is missing, while no worker can answer the state query', async () => {
     const input = makeInput({ units: 1 });
     const id = await api.startOk(input);

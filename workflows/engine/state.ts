@@ -38,7 +38,9 @@ export interface StepState {
 
 export type BranchStatus = 'waiting' | 'in-progress' | 'changes-requested' | BranchOutcome;
 /** How a unit's branch ended; `withdrawn` and `not-reached` (an earlier stage failed) only in application results. */
-export type BranchOutcome = 'succeeded' | 'rejected' | 'declined' | 'expired' | 'removed' | 'withdrawn' | 'not-reached';
+export const branchOutcomes = ['succeeded', 'rejected', 'declined', 'expired', 'removed', 'withdrawn', 'not-reached'] as const;
+export type BranchOutcome = (typeof branchOutcomes)[number];
+export const isBranchOutcome = (status: BranchStatus): status is BranchOutcome => (branchOutcomes as readonly string[]).includes(status);
 
 export interface BranchState {
   status: BranchStatus;
@@ -101,6 +103,11 @@ export interface UnitResult {
   name: string;
   outcome: BranchOutcome;
   declaredServices: string[] | null;
+}
+
+/** What a unit branch returns: its result and, on the lean engine, its final state for the application to keep. */
+export interface BranchResult extends UnitResult {
+  state?: UnitState;
 }
 
 export interface ApplicationResult {
