@@ -1,4 +1,5 @@
 import { issueApprovalToken } from '../auth/approval-token';
+import type { Prisma } from '../generated/prisma/client';
 import { deadlineIcs } from '../mail/ics';
 import type { RenderedEmail } from '../mail/templates';
 import type { ActivityDeps } from './deps';
@@ -16,19 +17,19 @@ export const linkExpiry = (deadline: Date, acceptsLate: boolean) =>
   acceptsLate ? new Date(deadline.getTime() + LATE_LINK_DAYS * 86_400_000) : deadline;
 
 /**
- * Issues a fresh link for a request and revokes the earlier ones: called only when an email
- * carrying it is about to be sent, since only the hash is kept and the link cannot be re-read.
+ * Issues a fresh link for a request and revokes the earlier ones, inside `tx` (the transaction that
+ * writes the email carrying it: enqueueEmail with `issuesLink`): called only when that email is
+ * written, since only the hash is kept and the link cannot be re-read.
  */
 export async function issueApprovalLink(
-  { db, clock, publicUrl }: ActivityDeps,
+  tx: Prisma.TransactionClient,
+  { clock, publicUrl }: Pick<ActivityDeps, 'clock' | 'publicUrl'>,
   request: { id: string; partyEmail: string; deadline: Date; acceptsLate: boolean },
 ): Promise<string> {
   const token = issueApprovalToken();
-  await db.$transaction([
-    db.approvalToken.updateMany({ where: { approvalRequestId: request.id, revokedAt: null }, data: { revokedAt: clock() } }),
-    db.approvalToken.create({
-      data: { id: token.id, approvalRequestId: request.id, secretHash: token.secretHash, approverEmail: request.partyEmail, expiresAt: linkExpiry(request.deadline, request.acceptsLate) },
-    }),
-  ]);
+  await tx.approvalToken.updateMany({ where: { approvalRequestId: request.id, revokedAt: null }, data: { revokedAt: clock() } });
+  await tx.approvalToken.create({
+    data: { id: token.id, approvalRequestId: request.id, secretHash: token.secretHash, approverEmail: request.partyEmail, expiresAt: linkExpiry(request.deadline, request.acceptsLate) },
+  });
   return `${publicUrl}/approvals/${token.token}`;
 }

@@ -32,8 +32,9 @@ export const remindParties =
         applicationId,
         template: 'reminder',
         to: r.partyEmail,
-        render: async () => {
-          const link = await issueApprovalLink(deps, { id: r.id, partyEmail: r.partyEmail, deadline: r.deadline, acceptsLate: r.acceptsLate });
+        issuesLink: true,
+        render: async (tx) => {
+          const link = await issueApprovalLink(tx, deps, { id: r.id, partyEmail: r.partyEmail, deadline: r.deadline, acceptsLate: r.acceptsLate });
           const subject = r.application.units.find((u) => u.unitKey === r.unitKey)?.name ?? r.application.title;
           const email = renderEmail(
             'reminder',

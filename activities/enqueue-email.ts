@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { setLockTimeout } from '../db/prisma-client';
+import type { Prisma } from '../generated/prisma/client';
 import { sealMessage } from '../mail/sealed-message';
 import type { RenderedEmail } from '../mail/templates';
 import type { ActivityDeps } from './deps';
@@ -8,9 +10,19 @@ export interface EmailDelivery {
   applicationId: string;
   template: string;
   to: string;
-  /** Renders the message; called only for the first write of this logical email. */
-  render: () => Promise<RenderedEmail>;
+  /** Renders the message; called only for the first write of this logical email, with the client that writes it. */
+  render: (db: Prisma.TransactionClient) => Promise<RenderedEmail>;
+  /**
+   * Rendering issues an approval link, revoking the request's earlier ones. Then two attempts
+   * racing (a retry while a stalled first attempt still runs) must not both render: the loser's
+   * link would revoke the one in the message that was kept. Such a delivery is written under a
+   * lock on its key, in one transaction with the link.
+   */
+  issuesLink?: boolean;
 }
+
+/** How long a delivery that issues a link waits for another attempt writing the same one. */
+const LINK_LOCK_TIMEOUT_MS = 10_000;
 
 /**
  * Puts one logical email in the outbox, once however often the activity is retried: rendered
@@ -19,17 +31,34 @@ export interface EmailDelivery {
  * second version with another link. Returns whether this call wrote it.
  */
 export async function enqueueEmail(deps: ActivityDeps, delivery: EmailDelivery): Promise<'queued' | 'already-queued'> {
-  const { db, mailer } = deps;
+  const written = delivery.issuesLink ? await deps.db.$transaction((tx) => enqueueEmailIn(tx, deps, delivery), { timeout: 20_000 }) : await writeOnce(deps, deps.db, delivery);
+  if (written === 'queued') deps.wakeOutbox?.();
+  return written;
+}
+
+/**
+ * As enqueueEmail, inside the caller's transaction `tx` (which commits it with the caller's own
+ * writes); the caller wakes the outbox after committing.
+ */
+export async function enqueueEmailIn(tx: Prisma.TransactionClient, deps: ActivityDeps, delivery: EmailDelivery): Promise<'queued' | 'already-queued'> {
+  if (delivery.issuesLink) {
+    // A stalled holder (its connection alive, its attempt abandoned) must not pin a pooled connection per retry.
+    await setLockTimeout(tx, LINK_LOCK_TIMEOUT_MS);
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${delivery.idempotencyKey}, 0))`;
+  }
+  return writeOnce(deps, tx, delivery);
+}
+
+async function writeOnce(deps: ActivityDeps, db: Prisma.TransactionClient, delivery: EmailDelivery): Promise<'queued' | 'already-queued'> {
   const { idempotencyKey, applicationId, template, to } = delivery;
   if (await db.outboxMessage.findUnique({ where: { idempotencyKey }, select: { id: true } })) return 'already-queued';
-  const email = await delivery.render();
+  const email = await delivery.render(db);
   const messageId = stableMessageId(idempotencyKey, deps.publicUrl);
-  const raw = await mailer.compose({ to, messageId, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments });
+  const raw = await deps.mailer.compose({ to, messageId, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments });
   const { count } = await db.outboxMessage.createMany({
     data: [{ idempotencyKey, applicationId, template, toAddress: to, subject: email.subject, messageId, status: 'queued', attempts: 0, sealedMessage: sealMessage(deps.outboxKey, raw) }],
     skipDuplicates: true,
   });
-  deps.wakeOutbox?.();
   return count ? 'queued' : 'already-queued';
 }
 

@@ -1,3 +1,4 @@
+import { applyTransition } from './apply-transition';
 import { closeApplication } from './close-application';
 import { closeApprovalRequests } from './close-requests';
 import { escalateMissedDeadline, recordDeadlineExtended, recordProceededWithoutMissing, remindParties } from './deadlines';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     recordStage: recordStage(deps),
     recordStageCompleted: recordStageCompleted(deps),
     openApprovalRequest: openApprovalRequest(deps),
+    applyTransition: applyTransition(deps),
     recordDecision: recordDecision(deps),
     sendDecisionReceipt: sendDecisionReceipt(deps),
     closeApprovalRequests: closeApprovalRequests(deps),

@@ -17,10 +17,17 @@ export const recordStage =
     });
   };
 
+export interface StageCompletion {
+  applicationId: string;
+  stageId: string;
+  succeeded: boolean;
+  units: Array<{ unitKey: string; outcome: string }>;
+}
+
 /** Records how a stage ended: whether it succeeded and, for a per-unit stage, each unit's outcome. */
 export const recordStageCompleted =
   ({ db, clock }: ActivityDeps) =>
-  async (c: { applicationId: string; stageId: string; succeeded: boolean; units: Array<{ unitKey: string; outcome: string }> }): Promise<void> => {
+  async (c: StageCompletion): Promise<void> => {
     await appendAudit(db, [
       {
         idempotencyKey: `stage-completed:${c.applicationId}:${c.stageId}`,

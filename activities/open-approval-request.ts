@@ -1,7 +1,7 @@
 import { renderEmail } from '../mail/templates';
 import { issueApprovalLink, withDeadlineIcs } from './approval-link';
 import { actor, appendAudit } from './audit';
-import { enqueueEmail } from './enqueue-email';
+import { enqueueEmailIn } from './enqueue-email';
 import type { ActivityDeps } from './deps';
 
 export interface OpenApprovalRequestInput {
@@ -25,9 +25,9 @@ export interface OpenApprovalRequestInput {
 }
 
 /**
- * Records an approval request and emails its party a personal link. The link's token is issued
- * only when the email is really sent; a resend (after a failed attempt) revokes the earlier
- * token, so at most one link per request works at any time.
+ * Records an approval request and emails its party a personal link, in one transaction: the
+ * link's token is issued with the email that carries it, once (a retry finds both written), and
+ * revokes any earlier token, so at most one link per request works at any time.
  */
 export const openApprovalRequest =
   (deps: ActivityDeps) =>
@@ -35,7 +35,7 @@ export const openApprovalRequest =
     const { db, clock } = deps;
     const now = clock();
     const deadline = new Date(req.deadline);
-    await db.$transaction(async (tx) => {
+    const written = await db.$transaction(async (tx) => {
       const { count } = await tx.approvalRequest.createMany({
         data: [
           {
@@ -59,41 +59,44 @@ export const openApprovalRequest =
         ],
         skipDuplicates: true,
       });
-      // Already there (a retry after the first attempt committed): nothing new to record.
-      if (count === 0) return;
-      await appendAudit(tx, [
-        {
-          idempotencyKey: `approval-requested:${req.requestId}`,
-          applicationId: req.applicationId,
-          type: 'approval.requested',
-          actor: actor.system,
-          data: { requestId: req.requestId, unitKey: req.unitKey, step: req.stepId, round: req.round, party: req.partyEmail, role: req.partyRole, deadline: req.deadline },
-          occurredAt: now,
-        },
-      ]);
-    });
-
-    await enqueueEmail(deps, {
-      idempotencyKey: `approval-request:${req.requestId}`,
-      applicationId: req.applicationId,
-      template: 'approval-request',
-      to: req.partyEmail,
-      render: async () => {
-        const link = await issueApprovalLink(deps, { id: req.requestId, partyEmail: req.partyEmail, deadline, acceptsLate: req.acceptsLate });
-        const email = renderEmail(
-          'approval-request',
+      // Not there before (a retry after the first attempt committed finds it): audit it.
+      if (count === 1) {
+        await appendAudit(tx, [
           {
-            partyName: req.partyName,
-            applicationTitle: req.applicationTitle,
-            subject: req.unitName ?? req.applicationTitle,
-            what: req.ask,
-            deadline: req.deadline,
-            link,
-            previousComment: req.previousComment,
+            idempotencyKey: `approval-requested:${req.requestId}`,
+            applicationId: req.applicationId,
+            type: 'approval.requested',
+            actor: actor.system,
+            data: { requestId: req.requestId, unitKey: req.unitKey, step: req.stepId, round: req.round, party: req.partyEmail, role: req.partyRole, deadline: req.deadline },
+            occurredAt: now,
           },
-          req.partyLanguage,
-        );
-        return withDeadlineIcs(email, { id: req.requestId, ask: req.ask, deadline }, clock());
-      },
-    });
+        ]);
+      }
+      // The request, its link and its email commit together (one transaction, not three).
+      return enqueueEmailIn(tx, deps, {
+        idempotencyKey: `approval-request:${req.requestId}`,
+        applicationId: req.applicationId,
+        template: 'approval-request',
+        to: req.partyEmail,
+        issuesLink: true,
+        render: async () => {
+          const link = await issueApprovalLink(tx, deps, { id: req.requestId, partyEmail: req.partyEmail, deadline, acceptsLate: req.acceptsLate });
+          const email = renderEmail(
+            'approval-request',
+            {
+              partyName: req.partyName,
+              applicationTitle: req.applicationTitle,
+              subject: req.unitName ?? req.applicationTitle,
+              what: req.ask,
+              deadline: req.deadline,
+              link,
+              previousComment: req.previousComment,
+            },
+            req.partyLanguage,
+          );
+          return withDeadlineIcs(email, { id: req.requestId, ask: req.ask, deadline }, clock());
+        },
+      });
+    }, { timeout: 20_000 });
+    if (written === 'queued') deps.wakeOutbox?.();
   };

@@ -1,16 +1,9 @@
 import { renderEmail, type TemplateProps } from '../mail/templates';
-import type { RecordedDecision } from '../workflows/engine/state';
+import { decisionStatus, type RecordedDecision } from '../workflows/engine/state';
 import { actor, appendAudit } from './audit';
 import { enqueueEmail } from './enqueue-email';
+import { setLockTimeout, type Db } from '../db/prisma-client';
 import type { ActivityDeps } from './deps';
-
-const statusOf = {
-  approve: 'approved',
-  reject: 'rejected',
-  'request-changes': 'changes-requested',
-  declare: 'declared',
-  decline: 'declined',
-} as const;
 
 /** A decision's form data as stored on its request: the services a declaration chose. */
 export const servicesOf = (formData: unknown): string[] | null => (formData as { services?: string[] } | null)?.services ?? null;
@@ -37,47 +30,66 @@ export type DecisionToRecord = RecordedDecision & {
 };
 
 /**
- * Makes an accepted decision durable: the request's status, form data and an audit record, once.
- * The audit record is written only when the guarded update changed the request: not on a retry
- * after the first attempt committed, and not when the request was closed first (a withdrawal or a
- * removal racing the decision), where the trail holds the 'approval.closed' that did happen.
+ * Makes an accepted decision durable (writeDecision) and, given the party, queues their receipt:
+ * safe to repeat, whoever wrote the decision first.
  */
 export const recordDecision =
   (deps: ActivityDeps) =>
   async (d: DecisionToRecord): Promise<void> => {
     const { db } = deps;
-    const decidedAt = new Date(d.decidedAt);
-    const formData = d.services ? { services: d.services } : undefined;
-    const status = statusOf[d.decision];
-    let written = false;
-    await db.$transaction(async (tx) => {
-      const role = d.party?.role ?? (await tx.approvalRequest.findUniqueOrThrow({ where: { id: d.requestId }, select: { partyRole: true } })).partyRole;
-      const { count } = await tx.approvalRequest.updateMany({
-        where: { id: d.requestId, status: 'pending' },
-        data: { status, comment: d.comment, decidedAt, late: d.late, formData },
-      });
-      if (count === 0) return;
-      written = true;
-      await appendAudit(tx, [
-        {
-          idempotencyKey: `decision:${d.requestId}`,
-          applicationId: d.applicationId,
-          type: d.late ? 'approval.decided-late' : 'approval.decided',
-          actor: actor.party(role, d.partyEmail),
-          data: { requestId: d.requestId, unitKey: d.unitKey, step: d.stepId, round: d.round, decision: d.decision, comment: d.comment, services: d.services, late: d.late },
-          occurredAt: decidedAt,
-        },
-      ]);
-    });
     const p = d.party;
-    if (!p) return;
-    // Written just now: the receipt says what was written. Otherwise (a retry, or a request closed first) the database says whether there is anything to confirm.
-    if (written) {
-      await enqueueReceipt(deps, d.applicationId, d.requestId, d.partyEmail, p.language, {
-        partyName: p.name, applicationTitle: p.applicationTitle, subject: p.concerning, ask: p.ask, decision: status, decidedAt: d.decidedAt, comment: d.comment, services: d.services, late: d.late,
-      });
-    } else await enqueueDecisionReceipt(deps, { applicationId: d.applicationId, requestId: d.requestId });
+    if (!p) {
+      // The earlier engine's: the receipt goes out from its own activity.
+      await writeDecision(db, d, (await db.approvalRequest.findUniqueOrThrow({ where: { id: d.requestId }, select: { partyRole: true } })).partyRole);
+      return;
+    }
+    // On engines that answer first, the server has usually written it already: one read says so.
+    let standing = await requestStanding(db, d.requestId);
+    // Not written by this call: closed (or decided) between the read and the write, so read again.
+    if (standing === 'pending') standing = (await writeDecision(db, d, p.role)) ? 'decided' : await requestStanding(db, d.requestId);
+    if (standing !== 'decided') return; // closed before the decision was written: nothing to confirm
+    await enqueueReceipt(deps, d.applicationId, d.requestId, d.partyEmail, p.language, {
+      partyName: p.name, applicationTitle: p.applicationTitle, subject: p.concerning, ask: p.ask, decision: decisionStatus[d.decision], decidedAt: d.decidedAt, comment: d.comment, services: d.services, late: d.late,
+    });
   };
+
+/**
+ * Writes an accepted decision on its request, with its audit record, once: true when this call
+ * wrote it. The guarded update writes nothing on a retry after an earlier write committed, nor
+ * when the request was closed first (a withdrawal or a removal racing the decision), where the
+ * trail holds the 'approval.closed' that did happen. Used by the workflow's activities and by the
+ * server, which writes what the workflow's `decide` update answered before it shows the approver.
+ */
+export async function writeDecision(db: Db, d: Omit<DecisionToRecord, 'party'>, role: string, { lockTimeoutMs }: { lockTimeoutMs?: number } = {}): Promise<boolean> {
+  const decidedAt = new Date(d.decidedAt);
+  const formData = d.services ? { services: d.services } : undefined;
+  return db.$transaction(async (tx) => {
+    // A caller that must answer a person promptly gives up on a row held by someone else.
+    if (lockTimeoutMs) await setLockTimeout(tx, lockTimeoutMs);
+    const { count } = await tx.approvalRequest.updateMany({
+      where: { id: d.requestId, status: 'pending' },
+      data: { status: decisionStatus[d.decision], comment: d.comment, decidedAt, late: d.late, formData },
+    });
+    if (count === 0) return false;
+    await appendAudit(tx, [
+      {
+        idempotencyKey: `decision:${d.requestId}`,
+        applicationId: d.applicationId,
+        type: d.late ? 'approval.decided-late' : 'approval.decided',
+        actor: actor.party(role, d.partyEmail),
+        data: { requestId: d.requestId, unitKey: d.unitKey, step: d.stepId, round: d.round, decision: d.decision, comment: d.comment, services: d.services, late: d.late },
+        occurredAt: decidedAt,
+      },
+    ]);
+    return true;
+  });
+}
+
+/** Whether the request still waits for its decision, holds one, or was closed without one. */
+async function requestStanding(db: Db, requestId: string): Promise<'pending' | 'decided' | 'closed'> {
+  const r = await db.approvalRequest.findUniqueOrThrow({ where: { id: requestId }, select: { status: true, decidedAt: true } });
+  return r.status === 'pending' ? 'pending' : r.decidedAt ? 'decided' : 'closed';
+}
 
 /** Sends the party who decided a receipt of what was recorded, in their language, once. */
 export const sendDecisionReceipt = (deps: ActivityDeps) => (receipt: { applicationId: string; requestId: string }) => enqueueDecisionReceipt(deps, receipt);

@@ -27,7 +27,7 @@ export interface AuthSettings {
 export const OIDC_PROVIDER_ID = 'office';
 export const AUTH_BASE_PATH = '/api/auth';
 export const API_KEY_PREFIX = 'k2f_';
-const COOKIE_PREFIX = 'k2flow';
+export const COOKIE_PREFIX = 'k2flow';
 /** The session cookie's name (better-auth prefixes it with `__Secure-` under https). */
 export const SESSION_COOKIE = `${COOKIE_PREFIX}.session_token`;
 

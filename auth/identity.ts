@@ -2,7 +2,8 @@ import { fromNodeHeaders } from 'better-auth/node';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Db } from '../db/prisma-client';
 import type { Actor } from '../domain/actor';
-import { SESSION_COOKIE, type Auth } from './create-auth';
+import { getSessionCookie } from 'better-auth/cookies';
+import { COOKIE_PREFIX, type Auth } from './create-auth';
 import { isRole, type Role } from './roles';
 
 /** A signed-in person as one request sees them. */
@@ -47,8 +48,10 @@ export async function resolveIdentity(auth: Auth, db: Db, headers: IncomingHttpH
     if (!isRole(user.role)) return { problem: 'no-role' };
     return { identity: { userId: user.id, name: user.name, email: user.email, role: user.role, office: user.office, via: 'api-key', sessionId: null, apiKeyId: verified.key.id } };
   }
-  if (!hasSessionCookie(headers)) return { problem: 'missing' };
-  const session = await auth.api.getSession({ headers: fromNodeHeaders(headers) }).catch(async (error: unknown) => {
+  const webHeaders = fromNodeHeaders(headers);
+  // No cookie of ours: nothing to look up (better-auth's own reader, so a renamed or __Secure- cookie is found alike).
+  if (!getSessionCookie(webHeaders, { cookiePrefix: COOKIE_PREFIX })) return { problem: 'missing' };
+  const session = await auth.api.getSession({ headers: webHeaders }).catch(async (error: unknown) => {
     await databaseAnswers(db);
     throw error;
   });
@@ -81,11 +84,5 @@ export async function resolveIdentity(auth: Auth, db: Db, headers: IncomingHttpH
 async function databaseAnswers(db: Db): Promise<void> {
   await db.$queryRaw`SELECT 1`;
 }
-
-const hasSessionCookie = (headers: IncomingHttpHeaders) =>
-  (headers.cookie ?? '').split(';').some((c) => {
-    const name = c.trim().split('=')[0];
-    return name === SESSION_COOKIE || name === `__Secure-${SESSION_COOKIE}`;
-  });
 
 export const actorOf = (identity: Identity, requestId: string): Actor => ({ userId: identity.userId, name: identity.name, email: identity.email, via: identity.via, requestId });

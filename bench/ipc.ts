@@ -46,7 +46,7 @@ export interface BenchChild {
 /** Forks `entry` (a .ts file in bench/) under tsx and waits for its `ready` message. */
 export async function startChild(name: string, entry: string, env: Record<string, string>, readyWithinMs = 120_000): Promise<BenchChild> {
   const child = fork(path.resolve(import.meta.dirname, entry), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -109,8 +109,10 @@ function usage(message: string): never {
 }
 
 function formatDuration(seconds: number): string {
-  const m = Math.floor(seconds / 60);
-  return m ? `${m} min ${Math.round(seconds - m * 60)} s` : `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  // Whole seconds first, so 419.6 s reads "7 min 0 s", not "6 min 60 s".
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)} min ${whole % 60} s`;
 }
 
 function loadAverage(): string {

@@ -39,37 +39,62 @@ const flag = (fallback: boolean) =>
     return z.NEVER;
   });
 
-const appConfigSchema = z.object({
-  DATABASE_URL: optional,
+// Each process reads the settings it uses: a bad OIDC_ISSUER stops the server, never a worker.
+const database = { DATABASE_URL: optional };
+const temporal = {
   TEMPORAL_ADDRESS: optional,
   TEMPORAL_NAMESPACE: text('default'),
   TEMPORAL_TASK_QUEUE: text('k2flow'),
-  TEMPORAL_CLI_PATH: optional,
-  TEMPORAL_PORT: port(7233),
-  TEMPORAL_UI_PORT: port(8233),
+};
+/** Signs session cookies and seals the outbox; npm start makes one in the data folder when unset. */
+const secret = { K2FLOW_AUTH_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()) };
+/** Links in emails are built from it, and the server's own address is checked against it. */
+const publicUrl = { PUBLIC_URL: httpUrl('http://localhost:3000').transform((u) => u.replace(/\/+$/, '')) };
+const mail = {
   SMTP_URL: optional,
-  SMTP_PORT: port(2525),
   MAIL_FROM: text('k2flow <no-reply@k2flow.local>'),
-  PUBLIC_URL: httpUrl('http://localhost:3000').transform((u) => u.replace(/\/+$/, '')),
+};
+const http = {
   HOST: text('127.0.0.1'),
   PORT: port(3000),
-  K2FLOW_DATA_DIR: text('.k2flow'),
   K2FLOW_SCHEDULE_UNIT: scheduleUnit,
-  /** Signs session cookies; npm start makes one in the data folder when unset. */
-  K2FLOW_AUTH_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   /** The office's OpenID Connect provider; sign-in through it is offered when all three are set. */
   OIDC_ISSUER: optional.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
   OIDC_CLIENT_ID: optional,
   OIDC_CLIENT_SECRET: optional,
   /** Behind a reverse proxy: take the client's address from X-Forwarded-For (for rate limits). */
   TRUST_PROXY: flag(false),
-});
+};
+/** What `npm start` adds: the embedded parts' ports and folder. */
+const embedded = {
+  TEMPORAL_CLI_PATH: optional,
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  SMTP_PORT: port(2525),
+  K2FLOW_DATA_DIR: text('.k2flow'),
+};
+
+/** `npm run migrate`. */
+export const migrateConfig = z.object(database);
+/** `npm run worker`: workflows, activities and the outbox relay. */
+export const workerConfig = z.object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail });
+/** `npm run server`: the HTTP API and pages. */
+export const serverConfig = z.object({ ...database, ...temporal, ...secret, ...publicUrl, ...http });
+/** `npm start`: everything in one process, with embedded defaults. */
+const appConfigSchema = z.object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail, ...http, ...embedded });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
+export type WorkerConfig = z.infer<typeof workerConfig>;
+export type ServerConfig = z.infer<typeof serverConfig>;
 
-/** Parses the process environment once; a bad value stops start-up with every problem named. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = appConfigSchema.safeParse(env);
+/**
+ * Parses the process environment once, for the settings `schema` names (all of them by default);
+ * a bad value stops start-up with every problem named.
+ */
+export function loadConfig(env?: NodeJS.ProcessEnv): AppConfig;
+export function loadConfig<S extends z.ZodObject>(env: NodeJS.ProcessEnv | undefined, schema: S): z.infer<S>;
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, schema: z.ZodObject = appConfigSchema): unknown {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);

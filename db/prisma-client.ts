@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client';
+import { PrismaClient, type Prisma } from '../generated/prisma/client';
 
 export type Db = PrismaClient;
 
@@ -17,11 +17,19 @@ export interface DbOptions {
 export const DB_CONNECT_TIMEOUT_MS = 3_000;
 
 /**
- * Connections per process. A worker runs up to WORKER_CONCURRENT_ACTIVITIES activities and as many
- * local ones (worker/create-worker.ts) plus its outbox relay; ten connections made them queue
- * for one, and hold transactions open meanwhile.
+ * Connections per process. A worker runs up to WORKER_CONCURRENT_ACTIVITIES activities
+ * (worker/create-worker.ts) plus its outbox relay; ten connections made them queue for one, and
+ * hold transactions open meanwhile.
  */
 export const DEFAULT_POOL_SIZE = 25;
+
+/**
+ * Inside a transaction: wait at most `ms` for a lock (a row another transaction holds, an advisory
+ * lock), then fail, instead of holding a pooled connection for as long as the holder does.
+ */
+export async function setLockTimeout(tx: Prisma.TransactionClient, ms: number): Promise<void> {
+  await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(ms))}`);
+}
 
 /** Builds a Prisma client over node-postgres. Callers own it and must `$disconnect()`. */
 export function createDb(databaseUrl: string, options: DbOptions = {}): Db {

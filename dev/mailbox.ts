@@ -25,6 +25,8 @@ export interface RunningMailbox extends Mailbox {
   smtpUrl: string;
   /** Resolves with the messages to `to` (those matching `which`) once `count` of them have arrived. */
   waitFor(to: string, count?: number, timeoutMs?: number, which?: (mail: ReceivedMail) => boolean): Promise<ReceivedMail[]>;
+  /** Calls `listener` with every message that arrives from now on; returns the way to stop. */
+  onMail(listener: (mail: ReceivedMail) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export interface RunningMailbox extends Mailbox {
 export async function startMailbox({ port = 0, host = '127.0.0.1' } = {}): Promise<RunningMailbox> {
   const received: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
+  const listeners = new Set<(mail: ReceivedMail) => void>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -43,7 +46,7 @@ export async function startMailbox({ port = 0, host = '127.0.0.1' } = {}): Promi
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((mail) => {
-          received.push({
+          const arrived: ReceivedMail = {
             id: randomUUID(),
             messageId: mail.messageId ?? '',
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -53,7 +56,9 @@ export async function startMailbox({ port = 0, host = '127.0.0.1' } = {}): Promi
             html: typeof mail.html === 'string' ? mail.html : '',
             attachments: mail.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content.toString('utf8') })),
             date: new Date(),
-          });
+          };
+          received.push(arrived);
+          listeners.forEach((listener) => listener(arrived));
           waiters.forEach((wake) => wake());
           callback();
         })
@@ -89,6 +94,10 @@ export async function startMailbox({ port = 0, host = '127.0.0.1' } = {}): Promi
         waiters.add(check);
         check();
       });
+    },
+    onMail(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -57,7 +57,7 @@ export interface OutboxRelay {
   wake(): void;
   /** Sends whatever is due until none is left; for tests and for the relay's own loop. */
   drain(): Promise<number>;
-  /** Stops claiming and waits for the messages on the wire. */
+  /** Stops claiming and waits for the messages on the wire (at most CLAIM_MS). */
   stop(): Promise<void>;
 }
 
@@ -81,11 +81,21 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
       RETURNING "id", "idempotencyKey", "applicationId", "template", "toAddress", "subject", "messageId", "attempts", "createdAt", "sealedMessage", "claimedUntil"`;
   }
 
+  /** The composed message; a worker whose K2FLOW_AUTH_SECRET differs cannot open it, and the error says so. */
+  function opened(sealed: Uint8Array): Buffer {
+    try {
+      return openMessage(outboxKey, Buffer.from(sealed));
+    } catch {
+      // Not failed for good: a relay with the right secret may still send it (until GIVE_UP_AFTER_MS).
+      throw new Error('The message cannot be opened with this worker\'s key: it was sealed under another K2FLOW_AUTH_SECRET (give every worker the same one), or its stored bytes were altered.');
+    }
+  }
+
   /** Sends one claimed message and records what came of it. */
   async function deliver(m: Claimed): Promise<boolean> {
     try {
       if (!m.sealedMessage) throw Object.assign(new Error('The message was never composed (written before the outbox kept messages); it cannot be sent.'), { responseCode: 554 });
-      await mailer.sendRaw(m.toAddress, openMessage(outboxKey, Buffer.from(m.sealedMessage)));
+      await mailer.sendRaw(m.toAddress, opened(m.sealedMessage));
     } catch (error) {
       await recordFailure(m, error as Error & { responseCode?: number });
       return false;
@@ -201,8 +211,15 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
     async stop() {
       stopped = true;
       wakeUp?.();
-      await loop;
-      await draining;
+      // The mailer's timeouts end any exchange within a claim's time; should a database call hang
+      // instead, the relay stops anyway: its claims lapse and another relay sends them, as after a crash.
+      let timer: NodeJS.Timeout | undefined;
+      const lapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLAIM_MS)));
+      try {
+        await Promise.race([Promise.all([loop, draining]), lapsed]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

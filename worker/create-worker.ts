@@ -13,7 +13,7 @@ export interface WorkerSettings {
 }
 
 /**
- * Activities (and local activities) a worker runs at once: each holds a database connection for
+ * Activities a worker runs at once: each holds a database connection for
  * milliseconds, and the pool (db/prisma-client.ts, DEFAULT_POOL_SIZE) has room for them and the
  * relay. More would only wait for connections; Temporal keeps the rest queued meanwhile.
  */
@@ -38,7 +38,6 @@ export async function createWorker({ connection, namespace, taskQueue, deps, wor
     activities: createActivities({ ...deps, wakeOutbox }),
     workflowBundle,
     maxConcurrentActivityTaskExecutions: WORKER_CONCURRENT_ACTIVITIES,
-    maxConcurrentLocalActivityExecutions: WORKER_CONCURRENT_ACTIVITIES,
   });
   return {
     temporal,

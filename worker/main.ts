@@ -1,12 +1,12 @@
 // `npm run worker`: a standalone worker against TEMPORAL_ADDRESS, DATABASE_URL and SMTP_URL, running
 // the workflow bundle that `npm run build:workflows` wrote (it refuses to start without a fresh one).
 import { NativeConnection } from '@temporalio/worker';
-import { loadConfig } from '../config/app-config';
+import { loadConfig, workerConfig } from '../config/app-config';
 import { createWorker } from './create-worker';
 import { buildActivityDeps } from './dependencies';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 
-const config = loadConfig();
+const config = loadConfig(process.env, workerConfig);
 const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL', 'K2FLOW_AUTH_SECRET'] as const).filter((k) => !config[k]);
 if (missing.length) {
   console.error(`A standalone worker needs ${missing.join(', ')}. (npm start runs everything with embedded defaults.)`);

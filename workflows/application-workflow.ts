@@ -1,36 +1,21 @@
-import {
-  ApplicationFailure,
-  CancellationScope,
-  allHandlersFinished,
-  condition,
-  executeChild,
-  isCancellation,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, allHandlersFinished, condition, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { StageCompletion } from '../activities/lifecycle';
 import type { Actor } from '../domain/actor';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
 import { activities } from './activities-proxy';
+import { UnitRoster } from './application/unit-roster';
+import { runUnitStage, type RunningUnitStage } from './application/unit-stage';
 import type { ScheduleUnit } from './calendar/schedule';
-import { installDeadlineControls } from './engine/deadline-controls';
-import { installDecisionInbox } from './engine/decision-inbox';
+import { installDeadlineControls, type DeadlineControls } from './engine/deadline-controls';
+import { installDecisionInbox, type DecisionInbox } from './engine/decision-inbox';
 import type { StageDefinition, VariantDefinition } from './engine/definition';
-import { patchedOrLean, startsLean } from './engine/lean-engine';
+import { patchedOrLean, startsLean, startsWithTransitions } from './engine/lean-engine';
 import { installResubmission } from './engine/resubmission';
+import type { Resubmission } from './engine/run-branch';
 import { runBranch } from './engine/run-branch';
-import { waitingUnit, type ApplicationResult, type ApplicationState, type BranchStatus, type UnitResult, type UnitState } from './engine/state';
-import { unitBranchWorkflowId } from './ids';
-import {
-  type ActedBy,
-  addUnitUpdate,
-  applicationStateQuery,
-  refusal,
-  type RemoveUnitInput,
-  removeUnitUpdate,
-  unitProgressSignal,
-  withdrawUpdate,
-} from './messages';
-import { unitBranchWorkflow } from './unit-branch-workflow';
+import { type ApplicationResult, type ApplicationState, type BranchStatus, type UnitResult } from './engine/state';
+import { createTransitions, type Transitions } from './engine/transitions';
+import { type ActedBy, addUnitUpdate, applicationStateQuery, refusal, type RemoveUnitInput, removeUnitUpdate, unitProgressSignal, withdrawUpdate } from './messages';
 import { waitingFor } from './waiting-for';
 
 export interface ApplicationWorkflowInput {
@@ -55,215 +40,242 @@ const refuse = (type: string, message: string): never => {
  * with the application's end status. Query `applicationState` at any time; the coordinator may
  * withdraw it, add or remove units while sign-offs are collected, and resubmit sent-back work.
  */
-export async function applicationWorkflow({ applicationId, input, definition, scheduleUnit = { kind: 'working-day' }, office, startedBy }: ApplicationWorkflowInput): Promise<ApplicationResult> {
-  const lean = startsLean();
-  const units: UnitInput[] = [...input.units];
-  const unitStates = new Map<string, UnitState>(units.map((u) => [u.key, waitingUnit(u)]));
-  const results = new Map<string, UnitResult>();
-  const removed = new Set<string>();
-  const state: ApplicationState = {
-    applicationId,
-    variant: definition.variant,
-    definitionVersion: definition.version,
-    title: input.title,
-    status: 'collecting-sign-offs',
-    stage: null,
-    steps: { status: 'waiting', round: 1, current: null, history: [] },
-    units: [],
-    waitingFor: [],
-  };
-  const snapshot = (): ApplicationState => {
-    const list = units.map((u) => unitStates.get(u.key)!);
-    return { ...state, units: list, waitingFor: waitingFor(state.steps, list) };
-  };
-  let stageIndex = -1;
-  let declaredServices = '';
-  let withdrawal = null as { reason: string; by?: Actor } | null;
-  let unitStage: { add(unit: UnitInput): void; remove(unitKey: string): void } | null = null;
-  // A running per-unit stage must not finish while a unit is being added to it.
-  let unitsBeingAdded = 0;
-  const main = new CancellationScope();
+export async function applicationWorkflow(args: ApplicationWorkflowInput): Promise<ApplicationResult> {
+  return new ApplicationRun(args).run();
+}
 
-  setHandler(applicationStateQuery, snapshot);
-  // Branches of the earlier engine report each change; lean ones are queried by the client instead.
-  setHandler(unitProgressSignal, (unit) => {
-    if (!removed.has(unit.unitKey)) unitStates.set(unit.unitKey, unit);
-  });
-  const inbox = installDecisionInbox(lean);
-  const resubmission = installResubmission(state.steps, { applicationId, unitKey: null });
-  const controls = installDeadlineControls(state.steps, 'The application');
+/** An application's state and handlers, and the steps of its run (the Temporal samples' message-passing style). */
+class ApplicationRun {
+  private readonly applicationId: string;
+  private readonly input: ApplicationInput;
+  private readonly definition: VariantDefinition;
+  private readonly scheduleUnit: ScheduleUnit;
+  /** The engine this application began with (engine/lean-engine.ts); decided first, kept to the end. */
+  private readonly lean = startsLean();
+  private readonly withTransitions = startsWithTransitions(this.lean);
+  private readonly roster: UnitRoster;
+  private readonly state: ApplicationState;
+  private stageIndex = -1;
+  private declaredServices = '';
+  private withdrawal: { reason: string; by?: Actor } | null = null;
+  private unitStage: RunningUnitStage | null = null;
+  private lastStage: StageCompletion | undefined;
+  /** Everything but the withdrawal's own clean-up: a withdrawal cancels it. */
+  private readonly main = new CancellationScope();
+  private readonly inbox: DecisionInbox;
+  private readonly transitions: Transitions | null;
+  private readonly resubmission: Resubmission;
+  private readonly controls: DeadlineControls;
 
-  const assertCollecting = () => {
-    if (state.status !== 'collecting-sign-offs' || withdrawal) refuse(refusal.conflict, `The application is ${withdrawal ? 'being withdrawn' : state.status}.`);
-  };
-  // Units may join or leave until the last per-unit stage has finished.
-  const assertUnitsOpen = () => {
-    assertCollecting();
-    if (!definition.stages.slice(Math.max(stageIndex, 0)).some((s) => s.scope === 'per-unit')) {
-      refuse(refusal.conflict, `Units can no longer change: the application is at stage "${state.stage?.name}".`);
+  constructor(private readonly args: ApplicationWorkflowInput) {
+    const { applicationId, input, definition } = args;
+    this.applicationId = applicationId;
+    this.input = input;
+    this.definition = definition;
+    this.scheduleUnit = args.scheduleUnit ?? { kind: 'working-day' };
+    this.roster = new UnitRoster(input.units);
+    this.state = {
+      applicationId,
+      variant: definition.variant,
+      definitionVersion: definition.version,
+      title: input.title,
+      status: 'collecting-sign-offs',
+      stage: null,
+      steps: { status: 'waiting', round: 1, current: null, history: [] },
+      units: [],
+      waitingFor: [],
+    };
+    // Handlers in the order they always were installed in (patch markers among them).
+    setHandler(applicationStateQuery, () => this.snapshot());
+    // Branches of the earlier engine report each change; lean ones are queried by the client instead.
+    setHandler(unitProgressSignal, (unit) => this.roster.update(unit));
+    this.inbox = installDecisionInbox(this.lean, this.withTransitions);
+    this.transitions = this.withTransitions ? createTransitions({ applicationId, unitKey: null }, this.inbox) : null;
+    this.resubmission = installResubmission(this.state.steps, { applicationId, unitKey: null });
+    this.controls = installDeadlineControls(this.state.steps, 'The application');
+    this.installUnitUpdates();
+  }
+
+  private snapshot(): ApplicationState {
+    const list = this.roster.list();
+    return { ...this.state, units: list, waitingFor: waitingFor(this.state.steps, list) };
+  }
+
+  private assertCollecting(): void {
+    if (this.state.status !== 'collecting-sign-offs' || this.withdrawal) refuse(refusal.conflict, `The application is ${this.withdrawal ? 'being withdrawn' : this.state.status}.`);
+  }
+
+  /** Units may join or leave until the last per-unit stage has finished. */
+  private assertUnitsOpen(): void {
+    this.assertCollecting();
+    if (!this.definition.stages.slice(Math.max(this.stageIndex, 0)).some((s) => s.scope === 'per-unit')) {
+      refuse(refusal.conflict, `Units can no longer change: the application is at stage "${this.state.stage?.name}".`);
     }
-  };
+  }
 
-  setHandler(
-    withdrawUpdate,
-    async ({ reason, by }) => {
-      withdrawal = { reason, by };
-      main.cancel();
-      await condition(() => state.status === 'withdrawn');
-      return snapshot();
-    },
-    { validator: (_input) => assertCollecting() },
-  );
-  setHandler(
-    addUnitUpdate,
-    async (unit, acted) => {
-      units.push(unit);
-      unitStates.set(unit.key, waitingUnit(unit));
-      unitsBeingAdded += 1;
-      try {
-        await activities.recordUnitAdded({ applicationId, unit, by: acted?.by });
-        unitStage?.add(unit);
-      } finally {
-        unitsBeingAdded -= 1;
-      }
-      return snapshot();
-    },
-    {
-      validator: (unit: UnitInput, _acted: ActedBy) => {
-        assertUnitsOpen();
-        if (units.some((u) => u.key === unit.key)) refuse(refusal.conflict, `The application already has a unit "${unit.key}".`);
-        if (definition.variant === 'module-in-existing-projects' && !unit.projectReference) {
-          refuse(refusal.validation, 'A unit in this variant needs the projectReference of its existing project.');
+  /** The coordinator's `withdraw`, `addUnit` and `removeUnit` updates. */
+  private installUnitUpdates(): void {
+    const { applicationId, roster } = this;
+    setHandler(
+      withdrawUpdate,
+      async ({ reason, by }) => {
+        this.withdrawal = { reason, by };
+        this.main.cancel();
+        await condition(() => this.state.status === 'withdrawn');
+        return this.snapshot();
+      },
+      { validator: (_input) => this.assertCollecting() },
+    );
+    setHandler(
+      addUnitUpdate,
+      async (unit, acted) => {
+        roster.add(unit);
+        roster.adding += 1;
+        try {
+          await activities.recordUnitAdded({ applicationId, unit, by: acted?.by });
+          this.unitStage?.add(unit);
+        } finally {
+          roster.adding -= 1;
         }
+        return this.snapshot();
       },
-    },
-  );
-  setHandler(
-    removeUnitUpdate,
-    async ({ unitKey, reason, by }) => {
-      removed.add(unitKey);
-      const unit = unitStates.get(unitKey)!;
-      unitStates.set(unitKey, { ...unit, status: 'removed', current: null });
-      unitStage?.remove(unitKey);
-      await activities.recordUnitRemoved({ applicationId, unitKey, reason, by });
-      return snapshot();
-    },
-    {
-      validator: ({ unitKey }: RemoveUnitInput) => {
-        assertUnitsOpen();
-        const unit = unitStates.get(unitKey);
-        if (!unit || removed.has(unitKey)) refuse(refusal.validation, `The application has no unit "${unitKey}".`);
-        if (results.has(unitKey)) refuse(refusal.conflict, `Unit ${unitKey} has already finished its branch (${results.get(unitKey)!.outcome}).`);
+      {
+        validator: (unit: UnitInput, _acted: ActedBy) => {
+          this.assertUnitsOpen();
+          if (roster.includesKey(unit.key)) refuse(refusal.conflict, `The application already has a unit "${unit.key}".`);
+          if (this.definition.variant === 'module-in-existing-projects' && !unit.projectReference) {
+            refuse(refusal.validation, 'A unit in this variant needs the projectReference of its existing project.');
+          }
+        },
       },
-    },
-  );
+    );
+    setHandler(
+      removeUnitUpdate,
+      async ({ unitKey, reason, by }) => {
+        roster.remove(unitKey);
+        const stage = this.unitStage;
+        stage?.remove(unitKey);
+        // With transitions, the branch records the decisions it accepted before its requests close here.
+        if (this.withTransitions && stage) await condition(() => stage.ended(unitKey));
+        await activities.recordUnitRemoved({ applicationId, unitKey, reason, by });
+        return this.snapshot();
+      },
+      {
+        validator: ({ unitKey }: RemoveUnitInput) => {
+          this.assertUnitsOpen();
+          if (!roster.has(unitKey)) refuse(refusal.validation, `The application has no unit "${unitKey}".`);
+          const result = roster.results.get(unitKey);
+          if (result) refuse(refusal.conflict, `Unit ${unitKey} has already finished its branch (${result.outcome}).`);
+        },
+      },
+    );
+  }
 
-  const setStepsStatus = async (status: BranchStatus) => {
-    state.steps.status = status;
-    await activities.recordBranchStatus({ applicationId, unitKey: null, status, stepId: state.steps.current?.stepId ?? null, round: state.steps.round });
-  };
+  async run(): Promise<ApplicationResult> {
+    const { applicationId, definition, withTransitions, args } = this;
+    // With transitions, the first stage is entered with the start and the last one completed with the close.
+    const [firstStage] = definition.stages;
+    await activities.recordApplicationStarted({
+      applicationId,
+      input: this.input,
+      definitionVersion: definition.version,
+      office: args.office,
+      startedBy: args.startedBy,
+      ...(withTransitions && firstStage ? { firstStage: { stageId: firstStage.id, stageName: firstStage.name } } : {}),
+    });
+    try {
+      await this.main.run(() => this.runStages());
+    } catch (error) {
+      if (!(this.withdrawal && isCancellation(error))) throw error;
+    }
+    if (this.withdrawal) await this.withdraw(this.withdrawal);
+    const units = this.roster.finalResults(!!this.withdrawal);
+    await activities.closeApplication({ applicationId, status: this.state.status, units, ...(this.lastStage ? { lastStage: this.lastStage } : {}) });
+    await condition(this.inbox.receiptsSent);
+    await condition(allHandlersFinished);
+    return { applicationId, status: this.state.status, units };
+  }
+
+  /** The definition's stages in order, until one fails or all succeed. */
+  private async runStages(): Promise<void> {
+    const { applicationId, definition, withTransitions } = this;
+    for (const [index, stage] of definition.stages.entries()) {
+      this.stageIndex = index;
+      this.state.stage = { id: stage.id, name: stage.name, scope: stage.scope };
+      if (!(withTransitions && index === 0)) await activities.recordStage({ applicationId, stageId: stage.id, stageName: stage.name });
+      const succeeded = stage.scope === 'application' ? await this.runApplicationStage(stage) : await this.runUnitStage(stage);
+      const outcomes = stage.scope === 'per-unit' ? [...this.roster.results.values()].map((r) => ({ unitKey: r.unitKey, outcome: r.outcome })) : [];
+      const completion: StageCompletion = { applicationId, stageId: stage.id, succeeded, units: outcomes };
+      const last = !succeeded || index === definition.stages.length - 1;
+      if (withTransitions && last) this.lastStage = completion;
+      // Added after applications were running: their histories have no such activity here.
+      else if (patchedOrLean(this.lean, 'stage-completed-audit')) await activities.recordStageCompleted(completion);
+      if (!succeeded) {
+        this.state.status = stage.onFailure;
+        return;
+      }
+    }
+    this.state.status = definition.onSuccess;
+  }
 
   /** Application-level steps, run here; the stage succeeds when its branch does. */
-  const runApplicationStage = async (stage: StageDefinition): Promise<boolean> => {
+  private async runApplicationStage(stage: StageDefinition): Promise<boolean> {
+    const { applicationId, state, transitions } = this;
+    const setStepsStatus = async (status: BranchStatus) => {
+      state.steps.status = status;
+      const change = { status, stepId: state.steps.current?.stepId ?? null, round: state.steps.round };
+      if (transitions) transitions.stage({ statuses: [change] });
+      else await activities.recordBranchStatus({ applicationId, unitKey: null, ...change });
+    };
     state.steps.round = 1;
     const { outcome } = await runBranch(
       {
         applicationId,
-        applicationTitle: input.title,
-        input,
+        applicationTitle: this.input.title,
+        input: this.input,
         unit: null,
         workflowId: workflowInfo().workflowId,
-        inbox,
+        inbox: this.inbox,
         report: async () => {},
-        declaredServices: () => declaredServices,
+        declaredServices: () => this.declaredServices,
         catalogue: [],
-        controls,
-        scheduleUnit,
-        lean,
+        controls: this.controls,
+        scheduleUnit: this.scheduleUnit,
+        lean: this.lean,
+        transitions,
       },
       stage.steps,
       state.steps,
-      resubmission,
+      this.resubmission,
       setStepsStatus,
     );
     await setStepsStatus(outcome);
+    await transitions?.flush();
     return outcome === 'succeeded';
-  };
+  }
 
-  /** Per-unit steps, one child workflow per unit (units may join or leave while it runs). */
-  const runUnitStage = async (stage: StageDefinition): Promise<boolean> => {
-    const stageScope = CancellationScope.current();
-    const scopes = new Map<string, CancellationScope>();
-    const finished = new Map<string, UnitResult>();
-    let failure: Error | undefined;
-    const start = (unit: UnitInput) => {
-      const scope = new CancellationScope({ cancellable: true, parent: stageScope });
-      scopes.set(unit.key, scope);
-      // A lean branch reports nothing: its entry here only says where to query it.
-      if (lean) unitStates.set(unit.key, waitingUnit(unit, stage.id));
-      scope
-        .run(() =>
-          executeChild(unitBranchWorkflow, {
-            workflowId: unitBranchWorkflowId(applicationId, stage.id, unit.key),
-            args: [{ applicationId, input, stage, unit, declaredServices, scheduleUnit, ...(lean ? { lean } : {}) }],
-          }),
-        )
-        .then(
-          ({ state: final, ...result }) => {
-            finished.set(unit.key, result);
-            if (lean && !removed.has(unit.key)) unitStates.set(unit.key, final ?? { ...unitStates.get(unit.key)!, status: result.outcome, declaredServices: result.declaredServices });
-          },
-          (error: Error) => {
-            if (removed.has(unit.key) && isCancellation(error)) finished.set(unit.key, { unitKey: unit.key, name: unit.name, outcome: 'removed', declaredServices: null });
-            else failure ??= error;
-          },
-        );
-    };
-    unitStage = { add: start, remove: (key) => scopes.get(key)?.cancel() };
-    units.filter((u) => !removed.has(u.key)).forEach(start);
-    await condition(() => failure !== undefined || (unitsBeingAdded === 0 && [...scopes.keys()].every((k) => finished.has(k))));
-    unitStage = null;
-    if (failure) throw failure;
-    for (const [key, result] of finished) results.set(key, result);
-    declaredServices = describeDeclarations(input, [...finished.values()]);
+  /** Per-unit steps, one child workflow per unit (application/unit-stage.ts); succeeds when any unit does. */
+  private async runUnitStage(stage: StageDefinition): Promise<boolean> {
+    const { applicationId, input, scheduleUnit, declaredServices, lean, withTransitions, roster } = this;
+    const finished = await runUnitStage({ applicationId, input, scheduleUnit, declaredServices, lean, withTransitions, roster }, stage, (running) => (this.unitStage = running));
+    for (const [key, result] of finished) roster.results.set(key, result);
+    this.declaredServices = describeDeclarations(input, [...finished.values()]);
     return [...finished.values()].some((r) => r.outcome === 'succeeded');
-  };
+  }
 
-  await activities.recordApplicationStarted({ applicationId, input, definitionVersion: definition.version, office, startedBy });
-  try {
-    await main.run(async () => {
-      for (const [index, stage] of definition.stages.entries()) {
-        stageIndex = index;
-        state.stage = { id: stage.id, name: stage.name, scope: stage.scope };
-        await activities.recordStage({ applicationId, stageId: stage.id, stageName: stage.name });
-        const succeeded = stage.scope === 'application' ? await runApplicationStage(stage) : await runUnitStage(stage);
-        // Added after applications were running: their histories have no such activity here.
-        if (patchedOrLean(lean, 'stage-completed-audit')) {
-          const outcomes = stage.scope === 'per-unit' ? [...results.values()].map((r) => ({ unitKey: r.unitKey, outcome: r.outcome })) : [];
-          await activities.recordStageCompleted({ applicationId, stageId: stage.id, succeeded, units: outcomes });
-        }
-        if (!succeeded) {
-          state.status = stage.onFailure;
-          return;
-        }
-      }
-      state.status = definition.onSuccess;
-    });
-  } catch (error) {
-    if (!(withdrawal && isCancellation(error))) throw error;
+  /** After a withdrawal cancelled the run: its open requests close and their parties are told. */
+  private async withdraw({ reason, by }: { reason: string; by?: Actor }): Promise<void> {
+    const closed = 'This request is closed: the application was withdrawn.';
+    // With transitions, decisions accepted before the withdrawal reach the database before their
+    // requests are closed: this workflow records its own, the units' branches theirs as they end.
+    if (this.transitions) {
+      await this.transitions.salvage(closed);
+      const stage = this.unitStage;
+      if (stage) await condition(() => stage.ended());
+    } else this.inbox.close(this.inbox.openRequestIds(), closed);
+    await activities.withdrawApplication({ applicationId: this.applicationId, reason, by });
+    this.state.status = 'withdrawn';
   }
-  if (withdrawal) {
-    inbox.close(inbox.openRequestIds(), 'This request is closed: the application was withdrawn.');
-    await activities.withdrawApplication({ applicationId, reason: withdrawal.reason, by: withdrawal.by });
-    state.status = 'withdrawn';
-  }
-  const unitResults = units.map(
-    (u): UnitResult => results.get(u.key) ?? { unitKey: u.key, name: u.name, outcome: removed.has(u.key) ? 'removed' : withdrawal ? 'withdrawn' : 'not-reached', declaredServices: null },
-  );
-  await activities.closeApplication({ applicationId, status: state.status, units: unitResults });
-  await condition(inbox.receiptsSent);
-  await condition(allHandlersFinished);
-  return { applicationId, status: state.status, units: unitResults };
 }
 
 function describeDeclarations(input: ApplicationInput, results: UnitResult[]): string {

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
 import { activities } from './activities-proxy';
 import type { ScheduleUnit } from './calendar/schedule';
@@ -7,6 +7,7 @@ import { installDecisionInbox } from './engine/decision-inbox';
 import type { StageDefinition } from './engine/definition';
 import { installResubmission } from './engine/resubmission';
 import { runBranch } from './engine/run-branch';
+import { createTransitions } from './engine/transitions';
 import { waitingUnit, type BranchResult, type BranchStatus, type UnitState } from './engine/state';
 import { unitProgressSignal, unitStateQuery } from './messages';
 
@@ -21,6 +22,8 @@ export interface UnitBranchInput {
   scheduleUnit?: ScheduleUnit;
   /** Set by an application on the lean engine (engine/lean-engine.ts); absent: the earlier engine. */
   lean?: boolean;
+  /** Set by an application whose step transitions are one activity each (engine/transitions.ts). */
+  transitions?: boolean;
 }
 
 /**
@@ -28,10 +31,11 @@ export interface UnitBranchInput {
  * unit's outcome. Never fails for business reasons; the application workflow cancels it when the
  * unit is removed or the application withdrawn.
  */
-export async function unitBranchWorkflow({ applicationId, input, stage, unit, declaredServices, scheduleUnit, lean = false }: UnitBranchInput): Promise<BranchResult> {
+export async function unitBranchWorkflow({ applicationId, input, stage, unit, declaredServices, scheduleUnit, lean = false, transitions: withTransitions = false }: UnitBranchInput): Promise<BranchResult> {
   const state: UnitState = waitingUnit(unit, stage.id);
   setHandler(unitStateQuery, () => state);
-  const inbox = installDecisionInbox(lean);
+  const inbox = installDecisionInbox(lean, withTransitions);
+  const transitions = withTransitions ? createTransitions({ applicationId, unitKey: unit.key }, inbox) : null;
   const resubmission = installResubmission(state, { applicationId, unitKey: unit.key });
   const controls = installDeadlineControls(state, `Unit ${unit.key}`);
 
@@ -42,33 +46,46 @@ export async function unitBranchWorkflow({ applicationId, input, stage, unit, de
   };
   const setStatus = async (status: BranchStatus) => {
     state.status = status;
-    await activities.recordBranchStatus({ applicationId, unitKey: unit.key, status, stepId: state.current?.stepId ?? null, round: state.round });
+    const change = { status, stepId: state.current?.stepId ?? null, round: state.round };
+    if (transitions) return transitions.stage({ statuses: [change] });
+    await activities.recordBranchStatus({ applicationId, unitKey: unit.key, ...change });
     await report();
   };
 
   const catalogue = input.variant === 'dedicated-zit-allocation' ? input.serviceCatalogue.map((s) => s.code) : [];
-  const { outcome, services } = await runBranch(
-    {
-      applicationId,
-      applicationTitle: input.title,
-      input,
-      unit,
-      workflowId: workflowInfo().workflowId,
-      inbox,
-      report,
-      declaredServices: () => declaredServices,
-      catalogue,
-      controls,
-      scheduleUnit: scheduleUnit ?? { kind: 'working-day' },
-      lean,
-    },
-    stage.steps,
-    state,
-    resubmission,
-    setStatus,
-  );
-  state.declaredServices = services;
-  await setStatus(outcome);
+  const run = async () => {
+    const ended = await runBranch(
+      {
+        applicationId,
+        applicationTitle: input.title,
+        input,
+        unit,
+        workflowId: workflowInfo().workflowId,
+        inbox,
+        report,
+        declaredServices: () => declaredServices,
+        catalogue,
+        controls,
+        scheduleUnit: scheduleUnit ?? { kind: 'working-day' },
+        lean,
+        transitions,
+      },
+      stage.steps,
+      state,
+      resubmission,
+      setStatus,
+    );
+    state.declaredServices = ended.services;
+    await setStatus(ended.outcome);
+    await transitions?.flush();
+    return ended;
+  };
+  const { outcome, services } = await run().catch(async (error: unknown) => {
+    // Removed or withdrawn: no decision is taken any more, and those accepted reach the database
+    // before the application closes the unit's requests (it waits for this workflow to end).
+    if (transitions && isCancellation(error)) await transitions.salvage('This request is closed: its unit is no longer part of the application.');
+    throw error;
+  });
   await condition(inbox.receiptsSent);
   await condition(allHandlersFinished);
   // A lean application keeps its finished units' states: nobody has to ask this workflow again.

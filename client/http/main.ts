@@ -1,11 +1,11 @@
 // `npm run server`: the HTTP server alone, against TEMPORAL_ADDRESS and DATABASE_URL.
-import { loadConfig } from '../../config/app-config';
+import { loadConfig, serverConfig } from '../../config/app-config';
 import { createDb } from '../../db/prisma-client';
 import { connectTemporalClient } from '../services/temporal-connection';
 import { authFromConfig } from './auth-from-config';
 import { createHttpServer } from './server';
 
-const config = loadConfig();
+const config = loadConfig(process.env, serverConfig);
 const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL', 'K2FLOW_AUTH_SECRET'] as const).filter((k) => !config[k]);
 if (missing.length) {
   console.error(`The standalone server needs ${missing.join(', ')}. (npm start runs everything with embedded defaults.)`);

@@ -11,7 +11,11 @@ import { waitingFor } from '../../workflows/waiting-for';
  * branch that cannot answer keeps the application's own line for it.
  */
 export async function queryApplicationState(temporal: Client, applicationId: string): Promise<ApplicationState> {
-  const state = await temporal.workflow.getHandle(applicationId).query(applicationStateQuery);
+  return withLiveUnits(temporal, applicationId, await temporal.workflow.getHandle(applicationId).query(applicationStateQuery));
+}
+
+/** `state` as the application workflow gave it (a query's or an update's answer), with its running units' own states. */
+export async function withLiveUnits(temporal: Client, applicationId: string, state: ApplicationState): Promise<ApplicationState> {
   const units = await Promise.all(
     state.units.map(async (unit): Promise<UnitState> => {
       // A finished unit's state is the application's own (reported, or returned by its branch).

@@ -22,7 +22,7 @@ import {
   withdrawUpdate,
 } from '../../workflows/messages';
 import { appendAudit, userFields } from '../../activities/audit';
-import { queryApplicationState } from './application-state';
+import { queryApplicationState, withLiveUnits } from './application-state';
 import { updatePromptly } from './temporal-connection';
 import { explainUpdateFailure, isCompletedWorkflowError, isTemporalUnavailable, isWorkflowNotFound } from './temporal-errors';
 
@@ -220,15 +220,16 @@ export function createApplicationService({
   const proceedWithoutMissing = (id: string, unitKey: string | undefined, by: Actor) =>
     onBranch(id, unitKey, (h) => updatePromptly(h, proceedWithoutMissingUpdate, [{ by }]));
 
-  const withdraw = (id: string, reason: string, by: Actor) => onApplication(id, (h) => updatePromptly(h, withdrawUpdate, [{ reason, by }]));
+  // The application answers these with its own view of its units; running ones are asked for theirs.
+  const withdraw = (id: string, reason: string, by: Actor) => onApplication(id, async (h) => withLiveUnits(temporal, id, await updatePromptly(h, withdrawUpdate, [{ reason, by }])));
 
   const addUnit = (id: string, raw: unknown, by: Actor) => {
     const unit = parseOrThrow(unitInput, raw, 'The unit is invalid');
-    return onApplication(id, (h) => updatePromptly(h, addUnitUpdate, [unit, { by }]));
+    return onApplication(id, async (h) => withLiveUnits(temporal, id, await updatePromptly(h, addUnitUpdate, [unit, { by }])));
   };
 
   const removeUnit = (id: string, unitKey: string, reason: string, by: Actor) =>
-    onApplication(id, (h) => updatePromptly(h, removeUnitUpdate, [{ unitKey, reason, by }]));
+    onApplication(id, async (h) => withLiveUnits(temporal, id, await updatePromptly(h, removeUnitUpdate, [{ unitKey, reason, by }])));
 
   /** Every email of the application with its delivery status: what was sent to whom and when. */
   async function messages(id: string) {

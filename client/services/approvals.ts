@@ -1,14 +1,14 @@
 import type { Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { servicesOf } from '../../activities/record-decision';
+import { servicesOf, writeDecision } from '../../activities/record-decision';
 import { parseApprovalToken, secretMatches } from '../../auth/approval-token';
 import type { Db } from '../../db/prisma-client';
 import type { Lang } from '../../mail/html';
 import { DomainError, parseOrThrow } from '../../domain/domain-error';
-import type { RecordedDecision } from '../../workflows/engine/state';
+import { decidedStatuses, type RecordedDecision } from '../../workflows/engine/state';
 import { commentRequired } from '../../workflows/engine/verdict';
-import { decideUpdate } from '../../workflows/messages';
+import { decideUpdate, type DecideInput } from '../../workflows/messages';
 import { createLinkAudit, type LinkClient, type LinkRefusal, type LinkSubject } from './link-audit';
 import { updateWithin } from './temporal-connection';
 import { explainUpdateFailure } from './temporal-errors';
@@ -18,6 +18,7 @@ export interface ApprovalLinkView {
   requestId: string;
   workflowId: string;
   applicationId: string;
+  unitKey: string | null;
   applicationTitle: string;
   concerning: string;
   kind: 'sign-off' | 'declaration';
@@ -36,9 +37,6 @@ export interface ApprovalLinkView {
   /** What a declaration may choose from. */
   catalogue: Array<{ code: string; name: string }>;
 }
-
-/** Decided requests show their decision; closed ones explain why they no longer accept one. */
-const decidedStatuses = ['approved', 'rejected', 'changes-requested', 'declared', 'declined'];
 
 const decisionForm = z
   .object({
@@ -65,6 +63,7 @@ interface LinkRow {
   id: string;
   workflowId: string;
   applicationId: string;
+  unitKey: string | null;
   kind: string;
   ask: string;
   round: number;
@@ -88,6 +87,7 @@ interface LinkRow {
 /** What a presented link resolves to: its request's view, or why it is refused (and, when its id was found, whose it is). */
 type Inspection = { view: ApprovalLinkView; subject: LinkSubject } | { error: DomainError; refused?: LinkRefusal };
 
+const closedRequest = () => new DomainError('REQUEST_CLOSED', 'This request is closed and no longer accepts decisions.');
 const unknownLink = () => new DomainError('LINK_UNKNOWN', 'This approval link is not valid. Check that it was copied whole.');
 
 /**
@@ -104,7 +104,7 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
     // One statement on every approval page and decision (the hot path): Prisma would load each relation with a query of its own.
     const [row] = await db.$queryRaw<LinkRow[]>`
       SELECT t."secretHash", t."expiresAt", t."revokedAt",
-             r."id", r."workflowId", r."applicationId", r."kind", r."ask", r."round", r."partyName", r."partyRole", r."partyEmail", r."partyLanguage",
+             r."id", r."workflowId", r."applicationId", r."unitKey", r."kind", r."ask", r."round", r."partyName", r."partyRole", r."partyEmail", r."partyLanguage",
              r."deadline", r."acceptsLate", r."status", r."comment", r."formData", r."decidedAt", r."late", r."closedReason",
              a."title" AS "applicationTitle", u."name" AS "unitName",
              CASE WHEN a."variant" = 'dedicated-zit-allocation' THEN a."input" -> 'serviceCatalogue' END AS "catalogue"
@@ -134,6 +134,7 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
       requestId: r.id,
       workflowId: r.workflowId,
       applicationId: r.applicationId,
+      unitKey: r.unitKey,
       applicationTitle: r.applicationTitle,
       concerning: r.unitName ?? r.applicationTitle,
       kind: r.kind as ApprovalLinkView['kind'],
@@ -183,6 +184,23 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
     return { status: r.status, comment: r.comment, services: servicesOf(r.formData), decidedAt: r.decidedAt, late: r.late };
   }
 
+  /**
+   * Writes the decision the workflow answered with, within `withinMs`, so the approver who reloads
+   * the page sees it: 'written' by this call, 'not-written' (there already, from the workflow, or
+   * the request closed first), or 'failed' (the page then says it is being recorded). The
+   * workflow records it as well (engine/decision-inbox.ts), so a failure here loses nothing.
+   */
+  async function writeAnswered(view: ApprovalLinkView, decision: RecordedDecision, withinMs: number): Promise<'written' | 'not-written' | 'failed'> {
+    const d = { applicationId: view.applicationId, unitKey: view.unitKey, ...decision };
+    return writeDecision(db, d, view.partyRole, { lockTimeoutMs: Math.max(withinMs, 500) }).then(
+      (written) => (written ? 'written' : 'not-written'),
+      (error: Error) => {
+        log(`The server could not write a decision on request ${view.requestId} (its workflow holds it and records it): ${error.message.split('\n')[0]}`);
+        return 'failed';
+      },
+    );
+  }
+
   /** Records a decision made with the link; a refused one (a wrong, dead or late link) is recorded as 'link.refused'. */
   async function decide(token: string, form: unknown, client: LinkClient): Promise<DecisionResult> {
     // Stamped on arrival: the workflow judges lateness by it, not by when it gets to the decision.
@@ -195,30 +213,45 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
     const { view, subject } = found;
     if (view.status !== 'pending') return { outcome: 'already-recorded', view };
     const { decision, comment, services } = parseOrThrow(decisionForm, form, 'The decision is incomplete');
+    const started = Date.now();
+    let answer: Awaited<ReturnType<typeof updateWithin<RecordedDecision, [DecideInput]>>>;
     try {
-      const answer = await updateWithin(temporal.workflow.getHandle(view.workflowId), decideUpdate, [{ requestId: view.requestId, decision, comment, services, receivedAt }], DECISION_RESULT_MS);
-      return answer.settled ? { outcome: 'recorded', decision: answer.result, view } : { outcome: 'being-recorded', view };
+      answer = await updateWithin(temporal.workflow.getHandle(view.workflowId), decideUpdate, [{ requestId: view.requestId, decision, comment, services, receivedAt }], DECISION_RESULT_MS);
     } catch (error) {
-      const refusal = explainUpdateFailure(error, new DomainError('REQUEST_CLOSED', 'This request is closed and no longer accepts decisions.'));
-      // A concurrent click won (its decision is written within moments), and may since have closed
-      // the step or ended the workflow: whatever the refusal, a recorded decision is shown, as for any repeat.
-      // A click the workflow could not take (UNAVAILABLE) may also have lost to one it took.
-      if (refusal.code === 'ALREADY_DECIDED' || refusal.code === 'REQUEST_CLOSED' || refusal.code === 'UNAVAILABLE') {
-        const until = Date.now() + (refusal.code === 'ALREADY_DECIDED' ? DECISION_RESULT_MS : 0);
-        for (;;) {
-          const decided = await recordedDecision(view.requestId).catch(() => null);
-          if (decided) return { outcome: 'already-recorded', view: { ...view, ...decided } };
-          if (Date.now() >= until) break;
-          await sleep(200);
-        }
-        // Still being written (a slow or restarting worker): the same answer the winning click got.
-        if (refusal.code === 'ALREADY_DECIDED') return { outcome: 'being-recorded', view };
-      }
-      if (refusal.code === 'DEADLINE_PASSED' || refusal.code === 'REQUEST_CLOSED') {
-        await linkAudit.refused({ ...subject, reason: refusal.code === 'DEADLINE_PASSED' ? 'deadline-passed' : 'request-closed' }, client, 'decide');
-      }
-      throw refusal;
+      return answerRefusal(explainUpdateFailure(error, closedRequest()), view, subject, client);
     }
+    if (!answer.settled) return { outcome: 'being-recorded', view };
+    const written = await writeAnswered(view, answer.result, DECISION_RESULT_MS - (Date.now() - started));
+    if (written === 'failed') return { outcome: 'being-recorded', view };
+    if (written === 'not-written' && !(await recordedDecision(view.requestId))) {
+      // Taken by the workflow, but the request closed before it was stored (the unit removed, the application withdrawn).
+      const now = await inspect(token);
+      await linkAudit.refused({ ...subject, reason: 'request-closed' }, client, 'decide');
+      throw 'error' in now ? now.error : closedRequest();
+    }
+    return { outcome: 'recorded', decision: answer.result, view };
+  }
+
+  /** The answer to a decision the workflow refused or could not take. */
+  async function answerRefusal(refusal: DomainError, view: ApprovalLinkView, subject: LinkSubject, client: LinkClient): Promise<DecisionResult> {
+    // A concurrent click won (its decision is written within moments), and may since have closed
+    // the step or ended the workflow: whatever the refusal, a recorded decision is shown, as for any repeat.
+    // A click the workflow could not take (UNAVAILABLE) may also have lost to one it took.
+    if (refusal.code === 'ALREADY_DECIDED' || refusal.code === 'REQUEST_CLOSED' || refusal.code === 'UNAVAILABLE') {
+      const until = Date.now() + (refusal.code === 'ALREADY_DECIDED' ? DECISION_RESULT_MS : 0);
+      for (;;) {
+        const decided = await recordedDecision(view.requestId).catch(() => null);
+        if (decided) return { outcome: 'already-recorded', view: { ...view, ...decided } };
+        if (Date.now() >= until) break;
+        await sleep(200);
+      }
+      // Still being written (a slow or restarting worker): the same answer the winning click got.
+      if (refusal.code === 'ALREADY_DECIDED') return { outcome: 'being-recorded', view };
+    }
+    if (refusal.code === 'DEADLINE_PASSED' || refusal.code === 'REQUEST_CLOSED') {
+      await linkAudit.refused({ ...subject, reason: refusal.code === 'DEADLINE_PASSED' ? 'deadline-passed' : 'request-closed' }, client, 'decide');
+    }
+    throw refusal;
   }
 
   return { openLink, showLink, decide };

@@ -8,6 +8,8 @@ import type { OpenApprovalRequestInput } from '../../activities/open-approval-re
 import { freePort } from '../../dev/free-port';
 import { createSmtpMailer, type Mailer } from '../../mail/mailer';
 import { startOutboxRelay } from '../../mail/outbox-relay';
+import { outboxKeyFrom } from '../../mail/sealed-message';
+import { linkIn } from '../support/api';
 import { makeInput } from '../support/application-input';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -45,8 +47,8 @@ async function newApplication() {
 }
 
 /** A relay of the test's own, run until the outbox has nothing due for it, then stopped. */
-async function runRelayOnce({ mailer = h.deps.mailer, clock }: { mailer?: Mailer; clock?: () => Date }) {
-  const relay = startOutboxRelay({ db: h.db, mailer, outboxKey: h.deps.outboxKey, clock, pollMs: 60_000 });
+async function runRelayOnce({ mailer = h.deps.mailer, clock, outboxKey = h.deps.outboxKey }: { mailer?: Mailer; clock?: () => Date; outboxKey?: Buffer }) {
+  const relay = startOutboxRelay({ db: h.db, mailer, outboxKey, clock, pollMs: 60_000 });
   await relay.drain();
   await relay.stop();
 }
@@ -75,6 +77,15 @@ describe('activities retried with the same input', () => {
     expect(await h.db.approvalToken.count({ where: { approvalRequestId: request.requestId, revokedAt: null } })).toBe(1);
     expect(await count(applicationId, 'approval.requested')).toBe(1);
     expect(await count(applicationId, 'email.sent')).toBe(1);
+  });
+
+  it('issue one link, the one emailed, when two attempts open a request at the same moment', async () => {
+    const { request } = await newApplication();
+    // A retry racing a stalled first attempt: both find no email written yet.
+    await Promise.all([createActivities(h.deps).openApprovalRequest(request), createActivities(h.deps).openApprovalRequest(request)]);
+    const [mail] = await h.mailbox.waitFor(request.partyEmail, 1);
+    const tokenId = linkIn(mail!).split('/approvals/')[1]!.split('.')[0]!;
+    expect(await h.db.approvalToken.findMany({ where: { approvalRequestId: request.requestId }, select: { id: true, revokedAt: true } })).toEqual([{ id: tokenId, revokedAt: null }]);
   });
 
   it('keep a failed delivery as retrying with its next attempt, then send the very same message once', async () => {
@@ -111,6 +122,20 @@ describe('activities retried with the same input', () => {
     } finally {
       await h.resumeWorker();
     }
+  });
+
+  it('leave a message sealed under another secret to a relay that can open it, saying why', async () => {
+    const { request } = await newApplication();
+    await createActivities(h.deps).openApprovalRequest(request);
+    const key = `approval-request:${request.requestId}`;
+    await runRelayOnce({ outboxKey: outboxKeyFrom('a worker configured with some other K2FLOW_AUTH_SECRET') });
+    const row = await h.db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: key } });
+    expect(row.status).toBe('retrying');
+    expect(row.lastError).toContain('K2FLOW_AUTH_SECRET');
+    await h.db.outboxMessage.update({ where: { idempotencyKey: key }, data: { nextAttemptAt: new Date() } });
+    await runRelayOnce({});
+    expect((await h.db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: key } })).status).toBe('sent');
+    await h.mailbox.waitFor(request.partyEmail, 1);
   });
 
   it('fail a message the SMTP server refuses for good, and say so in the audit', async () => {

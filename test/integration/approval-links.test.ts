@@ -2,7 +2,7 @@ import protos from '@temporalio/proto';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { issueApprovalLink } from '../../activities/approval-link';
-import { unitStateQuery } from '../../workflows/messages';
+import { decideUpdate, unitStateQuery } from '../../workflows/messages';
 import { apiOf, linkIn } from '../support/api';
 import { makeInput } from '../support/application-input';
 import { useHarness, type Harness } from '../support/harness';
@@ -39,7 +39,7 @@ function partsOf(link: string) {
 const linkEvents = (applicationId: string, type: 'link.opened' | 'link.refused') =>
   h.db.auditEvent.findMany({ where: { applicationId, type }, select: { actor: true, data: true }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
 const theRequest = (applicationId: string) =>
-  h.db.approvalRequest.findFirstOrThrow({ where: { applicationId }, select: { id: true, partyRole: true, partyEmail: true, deadline: true, acceptsLate: true } });
+  h.db.approvalRequest.findFirstOrThrow({ where: { applicationId }, select: { id: true, workflowId: true, partyRole: true, partyEmail: true, deadline: true, acceptsLate: true } });
 const openAs = (link: string, userAgent: string, method: 'GET' | 'HEAD' = 'GET') => fetch(link, { method, headers: { 'user-agent': userAgent } }).then((res) => res.status);
 
 describe('approval links', () => {
@@ -183,7 +183,7 @@ describe('approval links', () => {
 
     expect(await openAs(tampered, 'Guesser/1.0')).toBe(403);
     expect((await api.decide(tampered, 'approve')).status).toBe(403);
-    const fresh = await issueApprovalLink(h.deps, { id: request.id, partyEmail: request.partyEmail, deadline: request.deadline, acceptsLate: request.acceptsLate });
+    const fresh = await issueApprovalLink(h.db, h.deps, { id: request.id, partyEmail: request.partyEmail, deadline: request.deadline, acceptsLate: request.acceptsLate });
     expect(await openAs(link, 'Firefox/140.0')).toBe(410);
     expect(await openAs(fresh, 'Firefox/140.0')).toBe(200);
 
@@ -277,6 +277,17 @@ describe('approval links', () => {
     const later = await api.decide(link, 'reject', 'Changed my mind');
     expect(later.status).toBe(409);
     expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'approval.decided' } })).toBe(1);
+  });
+
+  it('have the workflow record a decision it answered when nobody else wrote it, with its receipt', async () => {
+    const { id, input } = await oneUnitApplication();
+    const request = await theRequest(id);
+    // As if the server died the moment the workflow answered: only the workflow can record it now.
+    const answered = await h.temporal.workflow.getHandle(request.workflowId).executeUpdate(decideUpdate, { args: [{ requestId: request.id, decision: 'approve' }] });
+    expect(answered).toMatchObject({ requestId: request.id, decision: 'approve' });
+    await expect.poll(() => requestStatus(id), { timeout: 20_000 }).toBe('approved');
+    expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'approval.decided' } })).toBe(1);
+    await h.mailbox.waitFor(input.units[0]!.approver.email, 2); // the invitation, then the receipt
   });
 
   it('never write a token into the server log, nor its secret into the audit trail', async () => {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it, vi } from 'vitest';
 import { apiOf } from '../support/api';
 import { makeAllocationInput, makeInput } from '../support/application-input';
 import { useHarness, type Harness } from '../support/harness';
@@ -68,6 +69,10 @@ describe('coordinator lifecycle operations', () => {
     const answer = await api.postJson(`/api/applications/${id}/units/unit-2/remove`, { reason: 'The school merged with unit 1' });
     expect(answer.status).toBe(200);
     expect(answer.body.state.units.find((u: { unitKey: string }) => u.unitKey === 'unit-2').status).toBe('removed');
+    // The unit still running answers for itself: the step it waits in, not a bare placeholder.
+    const running = answer.body.state.units.find((u: { unitKey: string }) => u.unitKey === 'unit-1');
+    expect(running).toMatchObject({ status: 'in-progress', current: { stepId: 'unit-confirmation', status: 'open' } });
+    expect(answer.body.state.waitingFor.join(' ')).toContain(input.units[0]!.approver.email);
     expect((await api.mail(input.units[1]!.approver.email, /^No longer needed/)).text).toContain('The school merged with unit 1');
     expect((await api.decide(removedLink, 'approve')).status).toBe(410);
 
@@ -80,6 +85,47 @@ describe('coordinator lifecycle operations', () => {
       ['unit-2', 'removed'],
     ]);
     expect((await api.postJson(`/api/applications/${id}/units/unit-1/remove`, { reason: 'too late' })).status).toBe(409);
+  });
+
+  it('keep a decision the workflow took but could not yet write when its unit is removed', async () => {
+    // The HTTP path end to end; the race this guards against (a write retried after the unit's requests closed) is proven in worker-crash.test.ts.
+    const input = makeInput({ units: 2 });
+    const id = await api.startOk(input);
+    const link = await api.linkFor(input.units[1]!.approver.email);
+    const request = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, unitKey: 'unit-2' }, select: { id: true } });
+    // Another session holds the request's row: the server's write and the workflow's both wait.
+    const blocker = new pg.Client({ connectionString: h.databaseUrl });
+    await blocker.connect();
+    let removal: ReturnType<typeof api.postJson> | undefined;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT id FROM "ApprovalRequest" WHERE id = $1 FOR UPDATE', [request.id]);
+      expect((await api.decide(link, 'approve')).status).toBe(202);
+      removal = api.postJson(`/api/applications/${id}/units/unit-2/remove`, { reason: 'The school left the partnership' });
+      // Whatever would close or record the request is queued behind the held row.
+      await vi.waitUntil(
+        async () => (await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).rows[0].n > 0,
+        { timeout: 20_000, interval: 100 },
+      );
+      await blocker.query('ROLLBACK');
+    } finally {
+      await blocker.end();
+    }
+    expect((await removal).status).toBe(200);
+    // The decision taken before the removal stands; nothing claims the request closed without one.
+    expect(await h.db.approvalRequest.findUniqueOrThrow({ where: { id: request.id }, select: { status: true } })).toEqual({ status: 'approved' });
+    const decided = await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'approval.decided' }, select: { data: true } });
+    expect(decided.filter((e) => (e.data as { requestId: string }).requestId === request.id)).toHaveLength(1);
+    const closed = await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'approval.closed' }, select: { data: true } });
+    expect(closed.filter((e) => (e.data as { requestId: string }).requestId === request.id)).toHaveLength(0);
+
+    await api.decide(await api.linkFor(input.units[0]!.approver.email), 'approve');
+    await api.decide(await api.linkFor(input.coordinator.email, 1, (m) => m.text.includes(input.units[0]!.name)), 'approve');
+    const result = await api.result(id);
+    expect(result.units.map((u) => [u.unitKey, u.outcome])).toEqual([
+      ['unit-1', 'succeeded'],
+      ['unit-2', 'removed'],
+    ]);
   });
 
   it('refuse to add a unit once the per-unit stage is over, and refuse a reason-less withdrawal', async () => {

@@ -1,13 +1,16 @@
 import { Client, Connection } from '@temporalio/client';
+import protos from '@temporalio/proto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { createApplicationService } from '../../client/services/applications';
 import { createDb } from '../../db/prisma-client';
+import { decideUpdate, removeUnitUpdate } from '../../workflows/messages';
 import { makeInput } from '../support/application-input';
 
 /**
@@ -154,6 +157,62 @@ describe('a worker killed the moment the SMTP server accepted an invitation', ()
       const stored = await db.outboxMessage.findFirstOrThrow({ where: { applicationId: id }, select: { sealedMessage: true } });
       expect(Buffer.from(stored.sealedMessage!).toString('latin1')).not.toContain('/approvals/');
     } finally {
+      await connection.close();
+      await db.$disconnect();
+      await smtp.close();
+    }
+  }, 150_000);
+});
+
+describe('a worker killed while writing a decision it took, then the unit removed', () => {
+  it("records the decision before the unit's requests close, not after they were closed without it", async () => {
+    const smtp = await startAcceptingSmtp(() => {});
+    const taskQueue = `removal-${randomUUID()}`;
+    const env = workerEnv(smtp.url, taskQueue);
+    const db = createDb(inject('databaseUrl'));
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    const temporal = new Client({ connection });
+    const blocker = new pg.Client({ connectionString: inject('databaseUrl') });
+    await blocker.connect();
+    const lockWaiters = async () =>
+      (await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ApprovalRequest%'`)).rows[0].n as number;
+    try {
+      const applications = createApplicationService({ db, temporal, taskQueue });
+      const first = startWorker(env);
+      const by = { userId: 'removal-test', name: 'Removal test', email: 'removal@k2flow.test', via: 'api-key' as const, requestId: 'removal-test' };
+      const { id } = await applications.start(makeInput({ units: 2 }), undefined, { office: 'k2', by });
+      const request = await vi.waitFor(() => db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, unitKey: 'unit-2' }, select: { id: true, workflowId: true } }), { timeout: 60_000, interval: 100 });
+
+      // The workflow takes the decision; writing it waits behind a row another session holds...
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT id FROM "ApprovalRequest" WHERE id = $1 FOR UPDATE', [request.id]);
+      await temporal.workflow.getHandle(request.workflowId).executeUpdate(decideUpdate, { args: [{ requestId: request.id, decision: 'approve' }] });
+      await vi.waitUntil(async () => (await lockWaiters()) > 0, { timeout: 30_000, interval: 100 });
+      // ...and its worker dies: the write is lost with it, and retried only once its attempt times out.
+      first.kill('SIGKILL');
+      startWorker(env);
+
+      // Sent straight to Temporal: the new worker takes over the application's tasks only once the dead one's sticky queue times out.
+      const removal = temporal.workflow.getHandle(id).executeUpdate(removeUnitUpdate, { args: [{ unitKey: 'unit-2', reason: 'The school left the partnership', by }] });
+      // The application has taken the removal; whatever it closes at once is queued behind the held row.
+      const { EventType } = protos.temporal.api.enums.v1;
+      await vi.waitUntil(
+        async () => {
+          const events = (await temporal.workflow.getHandle(id).fetchHistory()).events ?? [];
+          if (!events.some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)) return false;
+          const closing = events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordUnitRemoved');
+          return !closing || (await lockWaiters()) > 0;
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      await blocker.query('ROLLBACK');
+      await removal;
+
+      expect(await db.approvalRequest.findUniqueOrThrow({ where: { id: request.id }, select: { status: true } })).toEqual({ status: 'approved' });
+      const trail = await db.auditEvent.findMany({ where: { applicationId: id, type: { in: ['approval.decided', 'approval.closed'] } }, select: { type: true, data: true } });
+      expect(trail.filter((e) => (e.data as { requestId: string }).requestId === request.id).map((e) => e.type)).toEqual(['approval.decided']);
+    } finally {
+      await blocker.end();
       await connection.close();
       await db.$disconnect();
       await smtp.close();

@@ -35,9 +35,9 @@ export function apiOf(h: Harness, as: keyof Harness['people'] = 'coordinator') {
       const res = await fetch(url(path), { method: 'POST', headers: { 'content-type': 'application/json', ...bearer }, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as any };
     },
-    /** The approval link in the `nth` (1-based) email carrying one to `email`. */
-    async linkFor(email: string, nth = 1): Promise<string> {
-      const mails = await h.mailbox.waitFor(email, nth, undefined, hasLink);
+    /** The approval link in the `nth` (1-based) email carrying one to `email` (among those matching `which`). */
+    async linkFor(email: string, nth = 1, which: (mail: ReceivedMail) => boolean = () => true): Promise<string> {
+      const mails = await h.mailbox.waitFor(email, nth, undefined, (m) => hasLink(m) && which(m));
       return linkIn(mails[nth - 1]!);
     },
     /** The `nth` email of a kind (by subject) to `email`. */

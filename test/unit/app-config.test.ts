@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/app-config';
+import { loadConfig, migrateConfig, serverConfig, workerConfig } from '../../config/app-config';
 
 describe('configuration', () => {
   it('falls back to embedded defaults when nothing is set', () => {
@@ -26,5 +26,15 @@ describe('configuration', () => {
     const attempt = () => loadConfig({ PORT: 'eighty', PUBLIC_URL: 'ftp://x' });
     expect(attempt).toThrow(/PORT: must be a port number \(0-65535\), got "eighty"/);
     expect(attempt).toThrow(/PUBLIC_URL: must be an http\(s\) URL/);
+  });
+
+  it('reads per process only the settings that process uses', () => {
+    const env = { OIDC_ISSUER: 'not a url', PORT: 'eighty', SMTP_URL: 'smtp://mail.example.pl:587', TEMPORAL_ADDRESS: 'temporal:7233' };
+    // The worker runs no web server and signs nobody in: their settings cannot stop it.
+    expect(loadConfig(env, workerConfig)).toMatchObject({ SMTP_URL: 'smtp://mail.example.pl:587', TEMPORAL_ADDRESS: 'temporal:7233' });
+    expect(loadConfig(env, workerConfig)).not.toHaveProperty('PORT');
+    expect(() => loadConfig(env, serverConfig)).toThrow(/OIDC_ISSUER: must be an http\(s\) URL/);
+    expect(() => loadConfig(env, serverConfig)).toThrow(/PORT: must be a port number/);
+    expect(loadConfig({ ...env, DATABASE_URL: 'postgresql://db/k2flow' }, migrateConfig)).toEqual({ DATABASE_URL: 'postgresql://db/k2flow' });
   });
 });

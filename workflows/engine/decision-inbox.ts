@@ -1,6 +1,6 @@
-import { ApplicationFailure, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { activities, decisionActivities } from '../activities-proxy';
-import type { DecidingParty } from '../../activities/record-decision';
+import type { DecidingParty, DecisionToRecord } from '../../activities/record-decision';
 import { decideUpdate, decisionMoment, refusal, type DecideInput } from '../messages';
 import type { StepDefinition } from './definition';
 import type { RecordedDecision } from './state';
@@ -19,14 +19,20 @@ export interface OpenRequestEntry {
   /** Service codes a declaration may choose from. */
   catalogue: string[];
   onRecorded(decision: RecordedDecision): void;
+  /** Whether the step's verdict is clear: then its closing transition records the decisions that made it. */
+  stepDecided(): boolean;
 }
 
 /**
  * The `decide` update of one workflow: which requests are open, which closed and why. A decision
- * is claimed the moment the update is accepted, so a concurrent second one is refused, and is
- * recorded in the database before the approver gets the answer.
+ * is claimed the moment the update is accepted, so a concurrent second one is refused.
+ *
+ * Engines before 'one-activity-per-transition' record the decision in the database (an activity)
+ * before answering. Later ones answer at once, the decision durable in the workflow's history: the
+ * server writes it from the answer before the approver sees it, and the workflow records it too,
+ * with the transition that closes its step or, while the step waits for other parties, straight away.
  */
-export function installDecisionInbox(lean: boolean) {
+export function installDecisionInbox(lean: boolean, transitions: boolean) {
   const open = new Map<string, OpenRequestEntry & { claimed: boolean; recorded: boolean }>();
   const closedBecause = new Map<string, string>();
   // Requests closed after their decision: a late duplicate of it is "already decided", not "closed".
@@ -34,6 +40,9 @@ export function installDecisionInbox(lean: boolean) {
   // Receipts go out from their own loop, so an SMTP outage never holds up the decider's answer.
   const receipts: Array<{ applicationId: string; requestId: string }> = [];
   let sending = false;
+  // Accepted, not yet recorded by the workflow ('one-activity-per-transition'); and those being recorded.
+  const unrecorded = new Map<string, DecisionToRecord>();
+  const recording = new Set<string>();
   // The lean engine's decision activity queues the receipt itself; the earlier one sends it from here.
   const receiptsEnabled = !lean && patched('decision-receipts');
   if (receiptsEnabled) {
@@ -47,6 +56,25 @@ export function installDecisionInbox(lean: boolean) {
       }
     })().catch((error: unknown) => {
       // A cancelled workflow (unit removed, application withdrawn) simply stops sending receipts.
+      if (!isCancellation(error)) throw error;
+    });
+  }
+
+  if (transitions) {
+    // A decision that leaves its step waiting for others is recorded now, not when the step closes (maybe weeks later).
+    const recordable = () => [...unrecorded.values()].filter((d) => open.get(d.requestId)?.stepDecided() === false);
+    void (async () => {
+      for (;;) {
+        await condition(() => recordable().length > 0);
+        const batch = recordable();
+        for (const d of batch) {
+          unrecorded.delete(d.requestId);
+          recording.add(d.requestId);
+        }
+        await CancellationScope.nonCancellable(() => Promise.all(batch.map((d) => activities.recordDecision(d))));
+        for (const d of batch) recording.delete(d.requestId);
+      }
+    })().catch((error: unknown) => {
       if (!isCancellation(error)) throw error;
     });
   }
@@ -67,6 +95,12 @@ export function installDecisionInbox(lean: boolean) {
         decidedAt: new Date(decisionMoment(input.receivedAt, Date.now())).toISOString(),
         late: decisionMoment(input.receivedAt, Date.now()) > Date.parse(entry.deadline),
       };
+      if (transitions) {
+        entry.recorded = true;
+        entry.onRecorded(decision);
+        unrecorded.set(entry.requestId, { applicationId: entry.applicationId, unitKey: entry.unitKey, ...decision, party: entry.party });
+        return decision;
+      }
       await decisionActivities.recordDecision({ applicationId: entry.applicationId, unitKey: entry.unitKey, ...decision, ...(lean ? { party: entry.party } : {}) });
       entry.recorded = true;
       entry.onRecorded(decision);
@@ -110,8 +144,16 @@ export function installDecisionInbox(lean: boolean) {
     settled(requestIds: string[]): boolean {
       return requestIds.every((id) => {
         const e = open.get(id);
-        return !e || !e.claimed || e.recorded;
+        return !recording.has(id) && (!e || !e.claimed || e.recorded);
       });
+    },
+    /** True while no decision is being recorded by the recorder loop. */
+    idle: (): boolean => recording.size === 0,
+    /** Accepted decisions the workflow has not recorded yet, among `requestIds` (all without), handed to the caller to record. */
+    takeUnrecorded(requestIds?: string[]): DecisionToRecord[] {
+      const taken = [...unrecorded.values()].filter((d) => !requestIds || requestIds.includes(d.requestId));
+      for (const d of taken) unrecorded.delete(d.requestId);
+      return taken;
     },
     /** Closes requests, remembering why for late-comers; returns those that had no decision. */
     close(requestIds: string[], reason: string): string[] {

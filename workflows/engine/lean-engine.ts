@@ -14,3 +14,11 @@ export const startsLean = (): boolean => patched(LEAN_ENGINE_PATCH);
 
 /** A patch every lean execution has by construction: it records no marker for it. */
 export const patchedOrLean = (lean: boolean, patchId: string): boolean => lean || patched(patchId);
+
+/**
+ * One activity per step transition (engine/transitions.ts) and a `decide` update that answers
+ * without waiting for an activity. Decided once, right after startsLean, by lean applications
+ * only; their unit branches follow them (UnitBranchInput.transitions).
+ */
+const TRANSITIONS_PATCH = 'one-activity-per-transition';
+export const startsWithTransitions = (lean: boolean): boolean => lean && patched(TRANSITIONS_PATCH);

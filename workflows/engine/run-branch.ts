@@ -28,6 +28,7 @@ export async function runBranch(
   steps: StepDefinition[],
   branch: BranchState,
   resubmission: Resubmission,
+  /** Records the branch's new status; with transitions (BranchContext.transitions), stages it for the next one. */
   setStatus: (status: BranchStatus) => Promise<void>,
 ): Promise<{ outcome: BranchOutcome; services: string[] | null }> {
   // Branches begun before this change keep their first behaviour (see the replay corpus).
@@ -64,7 +65,7 @@ export async function runBranch(
     if (back.awaitResubmission) {
       resubmission.received = false;
       await setStatus('changes-requested');
-      await activities.notifyChangesRequested({
+      const notice = {
         applicationId: ctx.applicationId,
         requestId: requester.requestId,
         unitKey: ctx.unit?.key ?? null,
@@ -74,7 +75,9 @@ export async function runBranch(
         coordinator: ctx.input.coordinator,
         requestedBy: `${requester.name} <${requester.email}>`,
         comment: requester.comment ?? '',
-      });
+      };
+      if (ctx.transitions) await ctx.transitions.flush({ changesRequested: notice });
+      else await activities.notifyChangesRequested(notice);
       if (reopening) {
         const resubmitBy = reopenedDeadline(ctx, steps.find((s) => s.id === back.restartAt)!, state.deadline, undefined)!;
         await awaitResubmission(ctx, branch, state, resubmission, resubmitBy, requester.comment ?? '');

@@ -1,4 +1,5 @@
 import { condition } from '@temporalio/workflow';
+import type { OpenApprovalRequestInput } from '../../activities/open-approval-request';
 import type { ApplicationInput, UnitInput } from '../../domain/application-input';
 import { activities } from '../activities-proxy';
 import { effectiveDeadline } from '../calendar/business-calendar';
@@ -8,7 +9,8 @@ import type { DecisionInbox } from './decision-inbox';
 import type { StepDefinition } from './definition';
 import { patchedOrLean } from './lean-engine';
 import { fillAsk, partiesFor } from './parties';
-import type { PartyStatus, StepState, StepVerdict } from './state';
+import { decisionStatus, type StepState, type StepVerdict } from './state';
+import type { Transitions } from './transitions';
 import { stepVerdict } from './verdict';
 
 export interface BranchContext {
@@ -27,20 +29,14 @@ export interface BranchContext {
   scheduleUnit: ScheduleUnit;
   /** On the lean engine (engine/lean-engine.ts). */
   lean: boolean;
+  /** On engines with one activity per step transition (engine/transitions.ts); null before them. */
+  transitions: Transitions | null;
 }
 
 /** Reminders, escalation and working-day deadlines came after the first release. */
 const SCHEDULES_PATCH = 'deadline-reminders-escalation';
 // Histories from before it go on without the missing parties unaudited.
 const PROCEED_AUDIT_PATCH = 'audit-proceed-without-missing';
-
-const partyStatusOf: Record<string, PartyStatus> = {
-  approve: 'approved',
-  reject: 'rejected',
-  'request-changes': 'changes-requested',
-  declare: 'declared',
-  decline: 'declined',
-};
 
 /** Builds the state of a step about to open: every party pending; `deadline` overrides the input's (a reopened step). */
 export function openingState(ctx: BranchContext, step: StepDefinition, round: number, reopenedDeadline?: string): StepState {
@@ -83,6 +79,7 @@ export function openingState(ctx: BranchContext, step: StepDefinition, round: nu
  */
 export async function runStep(ctx: BranchContext, step: StepDefinition, state: StepState, previousComment: string | null): Promise<StepVerdict> {
   const requestIds = state.parties.map((p) => p.requestId);
+  const stepDecided = () => stepVerdict(step, state.parties) !== 'pending';
   // Requests open before their emails go out: a party may click the moment the email arrives.
   for (const party of state.parties) {
     ctx.inbox.open({
@@ -96,34 +93,33 @@ export async function runStep(ctx: BranchContext, step: StepDefinition, state: S
       party: { role: party.role, name: party.name, language: party.language, ask: party.ask, applicationTitle: ctx.applicationTitle, concerning: ctx.unit?.name ?? ctx.applicationTitle },
       catalogue: ctx.catalogue,
       onRecorded(d) {
-        Object.assign(party, { status: partyStatusOf[d.decision], comment: d.comment, decidedAt: d.decidedAt, late: d.late, services: d.services });
+        Object.assign(party, { status: decisionStatus[d.decision], comment: d.comment, decidedAt: d.decidedAt, late: d.late, services: d.services });
       },
+      stepDecided,
     });
   }
   await ctx.report();
-  await Promise.all(
-    state.parties.map((party) =>
-      activities.openApprovalRequest({
-        requestId: party.requestId,
-        applicationId: ctx.applicationId,
-        applicationTitle: ctx.applicationTitle,
-        unitKey: ctx.unit?.key ?? null,
-        unitName: ctx.unit?.name ?? null,
-        stepId: step.id,
-        kind: step.kind,
-        ask: party.ask,
-        round: state.round,
-        workflowId: ctx.workflowId,
-        partyRole: party.role,
-        partyName: party.name,
-        partyEmail: party.email,
-        partyLanguage: party.language,
-        deadline: state.deadline,
-        acceptsLate: step.lateDecisions === 'accept',
-        previousComment: previousComment ?? undefined,
-      }),
-    ),
-  );
+  const requests = state.parties.map((party): OpenApprovalRequestInput => ({
+    requestId: party.requestId,
+    applicationId: ctx.applicationId,
+    applicationTitle: ctx.applicationTitle,
+    unitKey: ctx.unit?.key ?? null,
+    unitName: ctx.unit?.name ?? null,
+    stepId: step.id,
+    kind: step.kind,
+    ask: party.ask,
+    round: state.round,
+    workflowId: ctx.workflowId,
+    partyRole: party.role,
+    partyName: party.name,
+    partyEmail: party.email,
+    partyLanguage: party.language,
+    deadline: state.deadline,
+    acceptsLate: step.lateDecisions === 'accept',
+    previousComment: previousComment ?? undefined,
+  }));
+  if (ctx.transitions) await ctx.transitions.flush({ open: requests });
+  else await Promise.all(requests.map((r) => activities.openApprovalRequest(r)));
 
   const result = patchedOrLean(ctx.lean, SCHEDULES_PATCH) ? await awaitVerdict(ctx, step, state) : await awaitVerdictUntilDeadline(ctx, step, state);
   const final: StepVerdict = result === 'pending' ? 'expired' : result;
@@ -131,14 +127,10 @@ export async function runStep(ctx: BranchContext, step: StepDefinition, state: S
   const undecided = ctx.inbox.close(requestIds, `This request is closed. ${reason}`);
   state.status = final;
   for (const party of state.parties) if (party.status === 'pending') party.status = 'closed';
-  if (undecided.length) {
-    await activities.closeApprovalRequests({
-      applicationId: ctx.applicationId,
-      requestIds: undecided,
-      status: final === 'expired' ? 'expired' : 'closed',
-      reason,
-    });
-  }
+  const close = undecided.length ? { requestIds: undecided, status: final === 'expired' ? ('expired' as const) : ('closed' as const), reason } : null;
+  // The decisions that closed the step, and its other requests, go with the branch's next move.
+  if (ctx.transitions) ctx.transitions.stage({ decisions: ctx.inbox.takeUnrecorded(requestIds), close });
+  else if (close) await activities.closeApprovalRequests({ applicationId: ctx.applicationId, ...close });
   return final;
 }
 

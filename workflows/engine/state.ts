@@ -5,7 +5,19 @@ export const signOffDecisions = ['approve', 'reject', 'request-changes'] as cons
 export const declarationDecisions = ['declare', 'decline'] as const;
 export type Decision = (typeof signOffDecisions)[number] | (typeof declarationDecisions)[number];
 
-export type PartyStatus = 'pending' | 'approved' | 'rejected' | 'changes-requested' | 'declared' | 'declined' | 'closed';
+/** What a party's decision makes of its request: the one map from decisions to statuses. */
+export const decisionStatus = {
+  approve: 'approved',
+  reject: 'rejected',
+  'request-changes': 'changes-requested',
+  declare: 'declared',
+  decline: 'declined',
+} as const satisfies Record<Decision, string>;
+export type DecidedStatus = (typeof decisionStatus)[Decision];
+/** Statuses of a request that holds a decision (others are pending, or closed without one). */
+export const decidedStatuses: readonly string[] = Object.values(decisionStatus);
+
+export type PartyStatus = 'pending' | DecidedStatus | 'closed';
 
 export interface PartyState {
   requestId: string;
