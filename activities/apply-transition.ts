@@ -6,14 +6,20 @@ import { notifyChangesRequested, type ChangesRequestedNotice } from './notify-ch
 import { openApprovalRequest, type OpenApprovalRequestInput } from './open-approval-request';
 import { recordDecision, type DecisionToRecord } from './record-decision';
 
+interface CloseGroup {
+  requestIds: string[];
+  status: 'expired' | 'closed';
+  reason: string;
+}
+
 /** Everything a branch does at one step boundary, in the order it is done. */
 export interface Transition {
   applicationId: string;
   unitKey: string | null;
   /** Decisions the workflow accepted and has not yet recorded (the server may have written them already). */
   decisions: DecisionToRecord[];
-  /** The closing step's requests that got no decision. */
-  close: { requestIds: string[]; status: 'expired' | 'closed'; reason: string } | null;
+  /** The closing step's requests that got no decision (several groups when two steps' leftovers meet in one flush). */
+  close: CloseGroup | CloseGroup[] | null;
   statuses: Array<{ status: BranchStatus; stepId: string | null; round: number }>;
   changesRequested: ChangesRequestedNotice | null;
   /** The next step's requests, each emailed its party's link. */
@@ -36,7 +42,7 @@ export const applyTransition = (deps: ActivityDeps) => {
   return async (t: Transition): Promise<void> => {
     const { applicationId, unitKey } = t;
     for (const d of t.decisions) await record(d);
-    if (t.close?.requestIds.length) await close({ applicationId, ...t.close });
+    for (const group of [t.close ?? []].flat()) if (group.requestIds.length) await close({ applicationId, ...group });
     for (const s of t.statuses) await setStatus({ applicationId, unitKey, ...s });
     if (t.changesRequested) await notify(t.changesRequested);
     // One at a time: a step of many parties must not take as many pooled connections at once.

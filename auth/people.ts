@@ -99,12 +99,13 @@ export function createPeopleService({ auth, db }: { auth: Auth; db: Db }) {
    */
   async function revokeKey(keyId: string, by: Actor & { role: Role }) {
     const owned = roleMay(by.role, 'manage') ? {} : { referenceId: by.userId };
-    const { count } = await db.apikey.updateMany({ where: { id: keyId, ...owned }, data: { enabled: false } });
-    if (count === 0) {
+    // One statement revokes and reads back; only a refusal asks which refusal it is.
+    const [row] = await db.apikey.updateManyAndReturn({ where: { id: keyId, ...owned }, data: { enabled: false }, select: keyFields });
+    if (!row) {
       const exists = await db.apikey.findUnique({ where: { id: keyId }, select: { id: true } });
       throw exists ? new DomainError('FORBIDDEN', 'Only an admin may revoke someone else’s key.') : new DomainError('NOT_FOUND', `No API key with id ${keyId}.`);
     }
-    const revoked = keyView(await db.apikey.findUniqueOrThrow({ where: { id: keyId }, select: keyFields }));
+    const revoked = keyView(row);
     await record('key.revoked', by, `key:${keyId}`, { userId: revoked.userId, name: revoked.name });
     return revoked;
   }

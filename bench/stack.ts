@@ -13,12 +13,14 @@ import { freePort } from '../dev/free-port';
 import { startMailbox } from '../dev/mailbox';
 import { resolveTemporalCli } from '../dev/temporal-cli';
 import { startTemporalDevServer } from '../dev/temporal-dev-server';
+import { createIsolatedDatabase, serverUrl } from '../test/setup/test-database';
 import { buildWorkflowBundle, ensureWorkflowBundle } from '../worker/workflow-bundle';
 import { startChild } from './ipc';
 import { watchApprovalLinks } from './mail-links';
 
 /** One "working day" of k2flow's reminders and escalations: an hour, so none fires during a run. */
 const SCHEDULE_UNIT_MS = 60 * 60_000;
+/** The prefix of the fresh database a run makes (its name adds the time and process). */
 export const BENCH_DATABASE = 'k2flow_bench';
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
@@ -88,30 +90,18 @@ async function temporalServer(log: (line: string) => void) {
 }
 
 /**
- * BENCH_DATABASE_URL: that database as it is (migrated). Otherwise a fresh `k2flow_bench` on the
+ * BENCH_DATABASE_URL: that database as it is (migrated). Otherwise a fresh `k2flow_bench_…` on the
  * PostgreSQL server at DATABASE_URL (as for the tests) or this machine's, dropped at the end.
  */
 async function benchDatabase(log: (line: string) => void) {
   const given = process.env.BENCH_DATABASE_URL?.trim();
-  const serverUrl = process.env.DATABASE_URL?.trim() || 'postgresql://postgres@127.0.0.1:5432/postgres';
-  let url = given ?? '';
-  let drop = async () => {};
-  if (!given) {
-    const u = new URL(serverUrl);
-    u.pathname = `/${BENCH_DATABASE}`;
-    url = u.toString();
-    await onDatabase(serverUrl, async (c) => {
-      await c.query(`DROP DATABASE IF EXISTS "${BENCH_DATABASE}" WITH (FORCE)`);
-      await c.query(`CREATE DATABASE "${BENCH_DATABASE}"`);
-    });
-    drop = async () => {
-      await onDatabase(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${BENCH_DATABASE}" WITH (FORCE)`));
-    };
-  }
+  const fresh = given ? null : await createIsolatedDatabase(BENCH_DATABASE);
+  const url = given ?? fresh!.url;
+  const drop = async () => fresh?.drop();
   await migrate(url);
   const version = await onDatabase(url, async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v);
   const statementsOnServer = await pgStatStatements(url, !given, log);
-  const description = given ? 'BENCH_DATABASE_URL' : `${BENCH_DATABASE} (fresh, on ${serverUrl.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@')})`;
+  const description = given ? 'BENCH_DATABASE_URL' : `${new URL(url).pathname.slice(1)} (fresh, on ${serverUrl().replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@')})`;
   return { url, drop, version, statementsOnServer, description };
 }
 

@@ -1,3 +1,4 @@
+import { isInProgress } from '../../domain/action-in-progress';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
@@ -61,7 +62,9 @@ async function main(argv: string[]): Promise<number> {
   const baseUrl = (process.env.K2FLOW_URL?.trim() || 'http://localhost:3000').replace(/\/+$/, '');
   if (command === 'users') return usersCommand(args, values);
   const api = createApiClient(baseUrl, process.env.K2FLOW_API_KEY?.trim() || (await storedKey(baseUrl)));
-  const print = (answer: unknown, human: () => string) => console.log(values.json ? JSON.stringify(answer, null, 2) : human());
+  // An action accepted and still being carried out (HTTP 202) says so, rather than what it will have done.
+  const print = (answer: unknown, human: () => string) =>
+    console.log(values.json ? JSON.stringify(answer, null, 2) : isInProgress(answer) ? answer.message : human());
   const need = (n: number, what: string, optional = 0) => {
     if (args.length < n || args.length > n + optional) throw new UsageError(`${command} needs ${what}.`);
     return args;

@@ -1,6 +1,7 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../../auth/identity';
+import { isInProgress } from '../../domain/action-in-progress';
 import type { ApplicationService } from '../services/applications';
 import { identityOf } from './guard';
 import type { HttpApp } from './server';
@@ -30,6 +31,9 @@ const perCaller = { max: 600, timeWindow: '1 minute', hook: 'preHandler' as cons
 export function addApiRoutes(app: HttpApp, applications: ApplicationService): void {
   const by = (request: FastifyRequest) => actorOf(identityOf(request), request.id);
   const reach = (request: FastifyRequest, id: string) => applications.authorize(identityOf(request), id);
+  /** An action's answer: `done(result)` once it is carried out, 202 with a sentence while it still is. */
+  const answered = <T>(reply: FastifyReply, result: T, done: (r: Exclude<T, { inProgress: true }>) => unknown) =>
+    isInProgress(result) ? reply.code(202).send(result) : done(result as Exclude<T, { inProgress: true }>);
 
   app.get('/api/applications', { config: { access: 'read', rateLimit: perCaller }, schema: { summary: 'Recent applications you may see.', tags } }, async (request) => ({
     applications: await applications.list(identityOf(request)),
@@ -73,19 +77,17 @@ export function addApiRoutes(app: HttpApp, applications: ApplicationService): vo
   app.post(
     '/api/applications/:id/resubmit',
     { config: { access: 'act', rateLimit: perCaller, invalid: 'The resubmission is invalid' }, schema: { summary: "Resubmit the application's own work after changes were requested.", tags, params: onApplication, body: resubmitBody.optional() } },
-    async (request) => {
+    async (request, reply) => {
       await reach(request, request.params.id);
-      await applications.resubmit(request.params.id, undefined, request.body ?? {}, by(request));
-      return { resubmitted: true };
+      return answered(reply, await applications.resubmit(request.params.id, undefined, request.body ?? {}, by(request)), () => ({ resubmitted: true }));
     },
   );
   app.post(
     '/api/applications/:id/units/:unitKey/resubmit',
     { config: { access: 'act', rateLimit: perCaller, invalid: 'The resubmission is invalid' }, schema: { summary: "Resubmit a unit's work after changes were requested.", tags, params: onUnit, body: resubmitBody.optional() } },
-    async (request) => {
+    async (request, reply) => {
       await reach(request, request.params.id);
-      await applications.resubmit(request.params.id, request.params.unitKey, request.body ?? {}, by(request));
-      return { resubmitted: true };
+      return answered(reply, await applications.resubmit(request.params.id, request.params.unitKey, request.body ?? {}, by(request)), () => ({ resubmitted: true }));
     },
   );
 
@@ -97,20 +99,19 @@ export function addApiRoutes(app: HttpApp, applications: ApplicationService): vo
     app.post(
       `${prefix}/extend-deadline`,
       { config: { access: 'act', rateLimit: perCaller, invalid: 'The new deadline is invalid' }, schema: { summary: 'Extend the deadline of the step now waiting.', tags, params, body: deadlineBody } },
-      async (request) => {
+      async (request, reply) => {
         const { id, unitKey } = request.params as { id: string; unitKey?: string };
         await reach(request, id);
-        return applications.extendDeadline(id, unitKey, request.body.deadline, by(request));
+        return answered(reply, await applications.extendDeadline(id, unitKey, request.body.deadline, by(request)), (extended) => extended);
       },
     );
     app.post(
       `${prefix}/proceed`,
       { config: { access: 'act', rateLimit: perCaller }, schema: { summary: 'After a missed deadline, go on without the missing parties.', tags, params, body: emptyBody } },
-      async (request) => {
+      async (request, reply) => {
         const { id, unitKey } = request.params as { id: string; unitKey?: string };
         await reach(request, id);
-        await applications.proceedWithoutMissing(id, unitKey, by(request));
-        return { proceeding: true };
+        return answered(reply, await applications.proceedWithoutMissing(id, unitKey, by(request)), () => ({ proceeding: true }));
       },
     );
   }
@@ -118,27 +119,27 @@ export function addApiRoutes(app: HttpApp, applications: ApplicationService): vo
   app.post(
     '/api/applications/:id/withdraw',
     { config: { access: 'act', rateLimit: perCaller, invalid: 'The withdrawal is invalid' }, schema: { summary: 'Withdraw the application; pending links stop working.', tags, params: onApplication, body: reasonBody } },
-    async (request) => {
+    async (request, reply) => {
       await reach(request, request.params.id);
-      return { state: await applications.withdraw(request.params.id, request.body.reason, by(request)) };
+      return answered(reply, await applications.withdraw(request.params.id, request.body.reason, by(request)), (state) => ({ state }));
     },
   );
 
   app.post(
     '/api/applications/:id/units',
     { config: { access: 'act', rateLimit: perCaller, invalid: 'The unit is invalid' }, schema: { summary: 'Add a unit while sign-offs are being collected.', tags, params: onApplication, body: anyJson.describe('A unit, as in the application input.') } },
-    async (request) => {
+    async (request, reply) => {
       await reach(request, request.params.id);
-      return { state: await applications.addUnit(request.params.id, request.body, by(request)) };
+      return answered(reply, await applications.addUnit(request.params.id, request.body, by(request)), (state) => ({ state }));
     },
   );
 
   app.post(
     '/api/applications/:id/units/:unitKey/remove',
     { config: { access: 'act', rateLimit: perCaller, invalid: 'The removal is invalid' }, schema: { summary: 'Remove a unit; its pending links stop working.', tags, params: onUnit, body: reasonBody } },
-    async (request) => {
+    async (request, reply) => {
       await reach(request, request.params.id);
-      return { state: await applications.removeUnit(request.params.id, request.params.unitKey, request.body.reason, by(request)) };
+      return answered(reply, await applications.removeUnit(request.params.id, request.params.unitKey, request.body.reason, by(request)), (state) => ({ state }));
     },
   );
 }

@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import protos from '@temporalio/proto';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Identity } from '../../auth/identity';
@@ -7,6 +8,7 @@ import type { Db } from '../../db/prisma-client';
 import type { Actor } from '../../domain/actor';
 import { definitionOf, latestDefinition } from '../../definitions';
 import { parseApplicationInput, unitInput } from '../../domain/application-input';
+import { isInProgress, type ActionInProgress } from '../../domain/action-in-progress';
 import { DomainError, parseOrThrow } from '../../domain/domain-error';
 import type { applicationWorkflow } from '../../workflows/application-workflow';
 import type { ApplicationState } from '../../workflows/engine/state';
@@ -23,11 +25,18 @@ import {
 } from '../../workflows/messages';
 import { appendAudit, userFields } from '../../activities/audit';
 import { queryApplicationState, withLiveUnits } from './application-state';
-import { updatePromptly } from './temporal-connection';
+import { updateWithin } from './temporal-connection';
 import { explainUpdateFailure, isCompletedWorkflowError, isTemporalUnavailable, isWorkflowNotFound } from './temporal-errors';
 
 /** How long reading an application waits for Temporal's part (description, then the state query). */
 const LIVE_STATE_MS = 2_000;
+
+/**
+ * How long a coordinator's action is awaited once the workflow accepted it. Past that the workflow
+ * owns it (it runs to its end across worker restarts and database outages), and the caller is
+ * answered that it is being carried out rather than held while, say, the database is away.
+ */
+export const ACTION_RESULT_MS = 10_000;
 
 export interface StartedApplication {
   id: string;
@@ -206,30 +215,48 @@ export function createApplicationService({
     }
   }
 
+  /** Runs a coordinator's action: its result, or, once accepted and not done within ACTION_RESULT_MS, ActionInProgress. */
+  async function carryOut<Ret, Args extends [unknown, ...unknown[]]>(
+    handle: ReturnType<Client['workflow']['getHandle']>,
+    update: UpdateDefinition<Ret, Args>,
+    args: Args,
+    what: string,
+  ): Promise<Ret | ActionInProgress> {
+    const answer = await updateWithin(handle, update, args, ACTION_RESULT_MS);
+    if (answer.settled) return answer.result;
+    return { inProgress: true, message: `${what} was accepted and is being carried out; the application's state shows when it is done.` };
+  }
+
+  /** As carryOut, for the application's own updates, which answer with its view of its units: running ones are asked for theirs. */
+  const carryOutWithUnits = async <Args extends [unknown, ...unknown[]]>(id: string, update: UpdateDefinition<ApplicationState, Args>, args: Args, what: string) =>
+    onApplication(id, async (h) => {
+      const answer = await carryOut(h, update, args, what);
+      return isInProgress(answer) ? answer : withLiveUnits(temporal, id, answer);
+    });
+
   // Each action carries `by`, the signed-in person who asked for it, into the audit trail.
 
   /** Resubmits work sent back with changes requested. */
   const resubmit = (id: string, unitKey: string | undefined, { note, deadline }: { note?: string; deadline?: string }, by: Actor) =>
-    onBranch(id, unitKey, (h) => updatePromptly(h, resubmitUpdate, [{ note, deadline, by }]));
+    onBranch(id, unitKey, (h) => carryOut(h, resubmitUpdate, [{ note, deadline, by }], 'The resubmission'));
 
   /** Extends the deadline of the step now waiting; reminders are rescheduled from the new one. */
   const extendDeadline = (id: string, unitKey: string | undefined, deadline: string, by: Actor) =>
-    onBranch(id, unitKey, (h) => updatePromptly(h, extendDeadlineUpdate, [{ deadline, by }]));
+    onBranch(id, unitKey, (h) => carryOut(h, extendDeadlineUpdate, [{ deadline, by }], 'The extension'));
 
   /** After a missed deadline, goes on without the parties who did not decide (where the step allows). */
   const proceedWithoutMissing = (id: string, unitKey: string | undefined, by: Actor) =>
-    onBranch(id, unitKey, (h) => updatePromptly(h, proceedWithoutMissingUpdate, [{ by }]));
+    onBranch(id, unitKey, (h) => carryOut(h, proceedWithoutMissingUpdate, [{ by }], 'Going on without the missing parties'));
 
-  // The application answers these with its own view of its units; running ones are asked for theirs.
-  const withdraw = (id: string, reason: string, by: Actor) => onApplication(id, async (h) => withLiveUnits(temporal, id, await updatePromptly(h, withdrawUpdate, [{ reason, by }])));
+  const withdraw = (id: string, reason: string, by: Actor) => carryOutWithUnits(id, withdrawUpdate, [{ reason, by }], 'The withdrawal');
 
   const addUnit = (id: string, raw: unknown, by: Actor) => {
     const unit = parseOrThrow(unitInput, raw, 'The unit is invalid');
-    return onApplication(id, async (h) => withLiveUnits(temporal, id, await updatePromptly(h, addUnitUpdate, [unit, { by }])));
+    return carryOutWithUnits(id, addUnitUpdate, [unit, { by }], `Adding unit ${unit.key}`);
   };
 
   const removeUnit = (id: string, unitKey: string, reason: string, by: Actor) =>
-    onApplication(id, async (h) => withLiveUnits(temporal, id, await updatePromptly(h, removeUnitUpdate, [{ unitKey, reason, by }])));
+    carryOutWithUnits(id, removeUnitUpdate, [{ unitKey, reason, by }], `Removing unit ${unitKey}`);
 
   /** Every email of the application with its delivery status: what was sent to whom and when. */
   async function messages(id: string) {

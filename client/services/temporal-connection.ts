@@ -13,7 +13,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 export const TEMPORAL_CALL_ATTEMPTS = 3;
 /** The deadline of a call that sets none, except the long polls below. */
 export const TEMPORAL_CALL_DEADLINE_MS = 5_000;
-/** How long an update may take to be accepted by the workflow (see updatePromptly). */
+/** How long an update may take to be accepted by the workflow (see updateWithin). */
 export const TEMPORAL_UPDATE_ACCEPT_MS = 8_000;
 
 // Calls that legitimately wait for something to happen (an update being decided by the worker,
@@ -58,26 +58,17 @@ export async function connectTemporalClient({ address, namespace }: { address: s
   return { connection, client: new Client({ connection, namespace }) };
 }
 
-/**
- * Runs an update the way a waiting person needs it: getting it accepted by the workflow (its
- * validator passed; the decision or action is now the workflow's) must happen within
- * TEMPORAL_UPDATE_ACCEPT_MS, or the call fails as Temporal being unavailable (DEADLINE_EXCEEDED);
- * once accepted, its outcome is awaited without a deadline, since the handler may be waiting on an
- * activity. The SDK's executeUpdate would wait without bound on a frozen server.
- * A missed deadline means the update was not accepted then; one the server had already admitted
- * may still be accepted when a slow worker gets to it, and a retry then finds it recorded.
- */
-export async function updatePromptly<Ret, Args extends [unknown, ...unknown[]]>(handle: WorkflowHandle, update: UpdateDefinition<Ret, Args>, args: Args): Promise<Ret> {
-  return (await acceptPromptly(handle, update, args)).result();
-}
-
 /** Sends an update and waits, at most TEMPORAL_UPDATE_ACCEPT_MS, for the workflow to accept it. */
 const acceptPromptly = <Ret, Args extends [unknown, ...unknown[]]>(handle: WorkflowHandle, update: UpdateDefinition<Ret, Args>, args: Args) =>
   handle.client.connection.withDeadline(Date.now() + TEMPORAL_UPDATE_ACCEPT_MS, () => handle.startUpdate(update, { args, waitForStage: WorkflowUpdateStage.ACCEPTED }));
 
 /**
- * As updatePromptly, but waits for the outcome only `resultWithinMs` once the update is accepted:
- * after that the workflow owns it (a decision is claimed and will be recorded, even across a
+ * Runs an update the way a waiting person needs it. Getting it accepted by the workflow (its
+ * validator passed; the decision or action is now the workflow's) must happen within
+ * TEMPORAL_UPDATE_ACCEPT_MS, or the call fails as Temporal being unavailable (DEADLINE_EXCEEDED);
+ * a missed deadline means the update was not accepted then (one the server had already admitted
+ * may still be accepted when a slow worker gets to it, and a retry then finds it done). Once
+ * accepted, its outcome is awaited only `resultWithinMs`: after that the workflow owns it (a decision is claimed and will be recorded, even across a
  * worker crash), and the caller answers the person that it is on its way instead of holding them.
  */
 export async function updateWithin<Ret, Args extends [unknown, ...unknown[]]>(

@@ -128,6 +128,30 @@ describe('coordinator lifecycle operations', () => {
     ]);
   });
 
+  it('answer a removal the database holds up with 202 within its wait, and carry it out once the row is free', async () => {
+    const input = makeInput({ units: 2 });
+    const id = await api.startOk(input);
+    await api.linkFor(input.units[1]!.approver.email);
+    const request = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, unitKey: 'unit-2' }, select: { id: true } });
+    const blocker = new pg.Client({ connectionString: h.databaseUrl });
+    await blocker.connect();
+    try {
+      // Closing the unit's request waits behind this row for as long as it is held.
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT id FROM "ApprovalRequest" WHERE id = $1 FOR UPDATE', [request.id]);
+      const removal = await api.postJson(`/api/applications/${id}/units/unit-2/remove`, { reason: 'The school left the partnership' });
+      expect(removal.status).toBe(202);
+      expect(removal.body).toEqual({ inProgress: true, message: expect.stringContaining('Removing unit unit-2 was accepted and is being carried out') });
+      expect(await h.db.approvalRequest.findUniqueOrThrow({ where: { id: request.id }, select: { status: true } })).toEqual({ status: 'pending' });
+      await blocker.query('ROLLBACK');
+    } finally {
+      await blocker.end();
+    }
+    await vi.waitFor(async () => expect(await h.db.approvalRequest.findUniqueOrThrow({ where: { id: request.id }, select: { status: true } })).toEqual({ status: 'removed' }), { timeout: 30_000, interval: 200 });
+    const unit = (await api.getJson(`/api/applications/${id}`)).body.state.units.find((u: { unitKey: string }) => u.unitKey === 'unit-2');
+    expect(unit.status).toBe('removed');
+  }, 60_000);
+
   it('refuse to add a unit once the per-unit stage is over, and refuse a reason-less withdrawal', async () => {
     const input = makeAllocationInput({ units: 1, boardMembers: 1 });
     const id = await api.startOk(input);

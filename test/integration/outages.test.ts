@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { issueApprovalToken } from '../../auth/approval-token';
 import { createHttpServer, type HttpApp } from '../../client/http/server';
 import { connectTemporalClient, promptConnectionOptions, type TemporalClientHandle } from '../../client/services/temporal-connection';
@@ -95,15 +95,6 @@ async function timed(url: string, init?: RequestInit) {
 const decide = (link: string, headers: Record<string, string> = {}) =>
   timed(link, { method: 'POST', headers, body: new URLSearchParams({ decision: 'request-changes', comment: 'Proszę poprawić <budżet>.' }) });
 
-/** Polls a condition that the system reaches by itself (a server coming back); fails after `ms`. */
-async function until(what: string, condition: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${ms / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const readyz = async (baseUrl: string) => {
   const { res, json } = await timed(`${baseUrl}/readyz`);
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: json() };
@@ -156,7 +147,7 @@ describe('while PostgreSQL is down', () => {
     if (pg.kind === 'postgresql') {
       // A query in flight when the operator stops the server fails as an outage, not as our fault.
       const inFlight = s.db.$queryRaw`SELECT pg_sleep(30)`.then(() => null, (error: unknown) => error);
-      await until('the query is running', async () => (await s.db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*)::bigint AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'`)[0]!.n > 0n);
+      await vi.waitFor(async () => expect((await s.db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*)::bigint AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'`)[0]!.n).toBeGreaterThan(0n), { timeout: 60_000, interval: 100 });
       await pg.stop();
       const cut = await inFlight;
       expect(cut).not.toBeNull();
@@ -202,7 +193,7 @@ describe('while PostgreSQL is down', () => {
     expect(s.logLines.filter((l) => l.startsWith('error in'))).toEqual([]);
 
     await pg.start();
-    await until('/readyz is 200 again', async () => (await readyz(s.baseUrl)).status === 200);
+    await vi.waitFor(async () => expect((await readyz(s.baseUrl)).status).toBe(200), { timeout: 60_000, interval: 100 }); // back by itself
     expect((await timed(`${s.baseUrl}/api/applications`, { headers: bearer })).res.status).toBe(200);
     expect((await timed(`${s.baseUrl}/api/session`, { headers: { cookie } })).res.status).toBe(200);
     expect((await timed(link)).res.status).toBe(200);
@@ -288,7 +279,7 @@ describe('while Temporal is down', () => {
 
     // The same address comes back (an in-memory server: a fresh one); the client reconnects by itself.
     devServer = await startTemporalDevServer({ cliPath, port });
-    await until('/readyz is 200 again', async () => (await readyz(s.baseUrl)).status === 200);
+    await vi.waitFor(async () => expect((await readyz(s.baseUrl)).status).toBe(200), { timeout: 60_000, interval: 100 }); // back by itself
     const recovered = await timed(`${s.baseUrl}/api/applications`, { method: 'POST', headers: bearer, body: JSON.stringify(makeInput()) });
     expect(recovered.res.status, recovered.text).toBe(201);
   });

@@ -51,9 +51,12 @@ async function startStallingSmtp() {
 
 const root = path.resolve(import.meta.dirname, '../..');
 const workers: ChildProcess[] = [];
+/** The end of what the test's workers wrote to stderr, shown when a wait times out. */
+let workerErrors = '';
 /** `npm run worker`: it loads dist/workflow-bundle.js, which global setup has made fresh, so it starts without bundling. */
 function startWorker(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr.on('data', (chunk: Buffer) => (workerErrors = (workerErrors + chunk.toString()).slice(-4000)));
   workers.push(child);
   return child;
 }
@@ -174,8 +177,10 @@ describe('a worker killed while writing a decision it took, then the unit remove
     const temporal = new Client({ connection });
     const blocker = new pg.Client({ connectionString: inject('databaseUrl') });
     await blocker.connect();
+    const blockerPid = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+    // Whatever statement waits (the update itself, or a row that refers to the request), it waits on the blocker.
     const lockWaiters = async () =>
-      (await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ApprovalRequest%'`)).rows[0].n as number;
+      (await blocker.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [blockerPid])).rows[0].n as number;
     try {
       const applications = createApplicationService({ db, temporal, taskQueue });
       const first = startWorker(env);
@@ -187,7 +192,17 @@ describe('a worker killed while writing a decision it took, then the unit remove
       await blocker.query('BEGIN');
       await blocker.query('SELECT id FROM "ApprovalRequest" WHERE id = $1 FOR UPDATE', [request.id]);
       await temporal.workflow.getHandle(request.workflowId).executeUpdate(decideUpdate, { args: [{ requestId: request.id, decision: 'approve' }] });
-      await vi.waitUntil(async () => (await lockWaiters()) > 0, { timeout: 30_000, interval: 100 });
+      await vi.waitUntil(async () => (await lockWaiters()) > 0, { timeout: 60_000, interval: 100 }).catch(async (error: unknown) => {
+        // Once seen in CI and never here: say what the database and the workflows were doing.
+        const sessions = await blocker.query("SELECT state, wait_event_type, wait_event, left(query, 160) AS query FROM pg_stat_activity WHERE datname = current_database()");
+        console.log('[worker-crash] sessions', JSON.stringify(sessions.rows));
+        console.log('[worker-crash] worker stderr', workerErrors);
+        for (const workflowId of [request.workflowId, id]) {
+          const events = (await temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+          console.log(`[worker-crash] ${workflowId}`, events.map((e) => `${e.eventId} ${protos.temporal.api.enums.v1.EventType[e.eventType!]} ${e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''}`).join(', '));
+        }
+        throw error;
+      });
       // ...and its worker dies: the write is lost with it, and retried only once its attempt times out.
       first.kill('SIGKILL');
       startWorker(env);

@@ -9,13 +9,14 @@ const none = (): Effects => ({ decisions: [], close: null, statuses: [], changes
 
 function merge(into: Effects, part: Partial<Effects>): void {
   into.decisions.push(...(part.decisions ?? []));
-  into.close = part.close ?? into.close;
+  // Two steps' leftovers meeting in one flush are both closed, never one instead of the other.
+  into.close = into.close && part.close ? [into.close, part.close].flat() : (part.close ?? into.close);
   into.statuses.push(...(part.statuses ?? []));
   into.changesRequested = part.changesRequested ?? into.changesRequested;
   into.open.push(...(part.open ?? []));
 }
 
-const isEmpty = (t: Effects): boolean => !t.decisions.length && !t.close?.requestIds.length && !t.statuses.length && !t.changesRequested && !t.open.length;
+const isEmpty = (t: Effects): boolean => !t.decisions.length && ![t.close ?? []].flat().some((c) => c.requestIds.length) && !t.statuses.length && !t.changesRequested && !t.open.length;
 
 /**
  * A branch's step boundaries, each carried out by one activity (applyTransition) on engines with
