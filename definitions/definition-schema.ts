@@ -21,6 +21,7 @@ const step = z
     proceedWithoutMissing: z.boolean().optional(),
     reminders: z.object({ workingDaysBefore: z.array(z.number().int().min(1).max(30)).max(10), onDeadlineMorning: z.boolean() }).strict().optional(),
     reopenWithinWorkingDays: z.number().int().min(1).max(60).optional(),
+    partiesSeeNames: z.boolean().optional(),
   })
   .strict();
 const stage = z

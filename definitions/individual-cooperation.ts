@@ -26,6 +26,7 @@ export const individualCooperationV1: VariantDefinition = {
           deadline: 'agreements',
           onRequestChanges: { restartAt: 'agreement', awaitResubmission: true },
           lateDecisions: 'accept',
+          partiesSeeNames: true,
         },
       ],
     },

@@ -1,24 +1,19 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, isDomainError } from '../../domain/domain-error';
-import type { ApprovalService } from '../services/approvals';
+import { DomainError, isDomainError, type FieldProblem } from '../../domain/domain-error';
+import { isLang, messagesFor, type Messages } from '../../i18n/messages';
+import { formatDeadline, type Lang } from '../../mail/html';
+import { LinkError, UNKNOWN_SERVICES, type ApprovalService, type RefusedBecause } from '../services/approvals';
 import type { LinkClient } from '../services/link-audit';
 import { explain, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
-import { approvalPage, decisionAcceptedPage, recordedPage } from './pages/approval-page';
-import { messagePage } from './pages/layout';
+import { approvalPage, decisionAcceptedPage, linkErrorPage, recordedPage } from './pages/approval-page';
 import { approvalOutagePage, decisionBeingRecordedPage, preferredLanguage, type OutageMoment } from './pages/outage-page';
 import type { HttpApp } from './server';
 
-const linkTitles: Partial<Record<DomainError['code'], string>> = {
-  LINK_UNKNOWN: 'Unknown link',
-  LINK_INVALID: 'Invalid link',
-  LINK_EXPIRED: 'Link expired',
-  REQUEST_CLOSED: 'Request closed',
-  DEADLINE_PASSED: 'Deadline passed',
-};
-
 // Any string is looked up by its shape first (auth/approval-token.ts); this only bounds it.
 const onLink = z.object({ token: z.string().max(200) });
+/** `?lang=pl|en` switches the page's language; anything else is ignored, never refused. */
+const withLanguage = z.object({ lang: z.string().max(10).optional() });
 const tags = ['approvals'];
 /** A person opens their link a few times; a scanner or a guesser opens hundreds. */
 const perAddress = { max: 120, timeWindow: '1 minute' };
@@ -32,12 +27,13 @@ const sendPage = (reply: FastifyReply, status: number, html: string) => reply.co
 export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): void {
   app.get(
     '/approvals/:token',
-    { config: { access: 'approval-link', rateLimit: perAddress }, schema: { summary: 'The approval page of one request (changes nothing).', tags, params: onLink } },
+    { config: { access: 'approval-link', rateLimit: perAddress }, schema: { summary: 'The approval page of one request (changes nothing).', tags, params: onLink, querystring: withLanguage } },
     async (request, reply) => {
       try {
         // HEAD (link checkers, prefetchers) shows the same and records nothing; GET records the open.
         const client = request.method === 'HEAD' ? null : clientOf(request);
-        return sendPage(reply, 200, approvalPage(await approvals.showLink(request.params.token, client)));
+        const view = await approvals.showLink(request.params.token, client);
+        return sendPage(reply, 200, approvalPage(view, await approvals.context(view), pageLanguage(request, view.partyLanguage)));
       } catch (error) {
         return sendLinkError(request, reply, error, 'open');
       }
@@ -49,7 +45,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
     {
       config: { access: 'approval-link', rateLimit: perAddress },
       bodyLimit: 32_000,
-      schema: { summary: 'Record the decision made with the buttons of the approval page.', tags, params: onLink },
+      schema: { summary: 'Record the decision made with the buttons of the approval page.', tags, params: onLink, querystring: withLanguage },
     },
     async (request, reply) => {
       const { token } = request.params;
@@ -57,19 +53,59 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
       try {
         if (!form) throw new DomainError('VALIDATION', 'Submit the decision with the form on the approval page.');
         const result = await approvals.decide(token, form, clientOf(request));
-        if (result.outcome === 'already-recorded') return sendPage(reply, 409, recordedPage(result.view));
-        if (result.outcome === 'being-recorded') return sendPage(reply, 202, decisionBeingRecordedPage(result.view.partyLanguage));
-        return sendPage(reply, 200, decisionAcceptedPage(result.view, result.decision));
+        const lang = pageLanguage(request, result.view.partyLanguage);
+        if (result.outcome === 'already-recorded') return sendPage(reply, 409, recordedPage(result.view, lang));
+        if (result.outcome === 'being-recorded') return sendPage(reply, 202, decisionBeingRecordedPage(lang));
+        return sendPage(reply, 200, decisionAcceptedPage(result.view, result.decision, lang));
       } catch (error) {
         if (isDomainError(error) && error.code === 'VALIDATION') {
           // Show the form again with the reason, keeping what the approver typed.
           const view = await approvals.openLink(token).catch(() => null);
-          if (view) return sendPage(reply, 400, approvalPage(view, error.problems[0]?.message ?? error.message, { comment: String(form?.comment ?? '') }));
+          if (view) {
+            const lang = pageLanguage(request, view.partyLanguage);
+            const context = await approvals.context(view).catch(() => null);
+            return sendPage(reply, 400, approvalPage(view, context, lang, formProblem(error.problems, messagesFor(lang)), { comment: String(form?.comment ?? '') }));
+          }
         }
         return sendLinkError(request, reply, error, 'decide', String(form?.comment ?? ''));
       }
     },
   );
+}
+
+/** The page's language: the one the reader chose (?lang=), else the party's, else the browser's, else Polish. */
+function pageLanguage(request: FastifyRequest, partyLanguage: Lang | null): Lang {
+  const chosen = (request.query as { lang?: string } | undefined)?.lang;
+  return isLang(chosen) ? chosen : (partyLanguage ?? preferredLanguage(request.headers['accept-language']) ?? 'pl');
+}
+
+/** An incomplete form's first problem, said in the page's language. */
+function formProblem(problems: FieldProblem[], t: Messages): string {
+  const [first] = problems;
+  if (first?.path === 'decision') return t.linkError.pressButton;
+  if (first?.path === 'comment') return first.message.includes('at most') ? t.linkError.commentTooLong : t.linkError.commentNeeded;
+  if (first?.path === 'services') return first.message.startsWith(UNKNOWN_SERVICES) ? t.linkError.unknownServices(first.message.slice(UNKNOWN_SERVICES.length)) : t.linkError.chooseService;
+  return t.linkError.useTheForm;
+}
+
+/** Why a link or a decision was refused, in the page's language. */
+function refusalText(because: RefusedBecause, t: Messages, lang: Lang): string {
+  switch (because.kind) {
+    case 'unknown':
+      return t.linkError.unknownBody;
+    case 'invalid':
+      return t.linkError.invalidBody;
+    case 'replaced':
+      return t.linkError.replacedBody;
+    case 'expired':
+      return t.linkError.expiredBody(formatDeadline(because.at.toISOString(), lang));
+    case 'deadline-passed':
+      return t.linkError.deadlinePassedBody(formatDeadline(because.at.toISOString(), lang));
+    case 'closed':
+      return (t.linkError.closedBecause as Record<string, string>)[because.status ?? ''] ?? t.linkError.closedBody;
+    case 'other':
+      return t.linkError.closedBody;
+  }
 }
 
 /** Who presented a link, for the audit trail: the client address and the user agent (shortened there). */
@@ -88,11 +124,16 @@ function sendLinkError(request: FastifyRequest, reply: FastifyReply, error: unkn
   // The database or Temporal is down: say in both languages that nothing was recorded (the
   // approver's own language is in the database), keeping what they wrote.
   if (explain(error)?.code === 'UNAVAILABLE') {
-    const first = preferredLanguage(request.headers['accept-language']) ?? 'pl';
+    const chosen = (request.query as { lang?: string } | undefined)?.lang;
+    const first = isLang(chosen) ? chosen : (preferredLanguage(request.headers['accept-language']) ?? 'pl');
     void reply.header('retry-after', String(RETRY_AFTER_UNAVAILABLE));
     return sendPage(reply, 503, approvalOutagePage({ moment, first, comment }));
   }
   // Faults go to the server's error handler, which answers approvers with a page too.
   if (!isDomainError(error)) throw error;
-  return sendPage(reply, statusOf[error.code], messagePage(linkTitles[error.code] ?? 'Cannot record the decision', error.message));
+  const lang = pageLanguage(request, error instanceof LinkError ? error.language : null);
+  const t = messagesFor(lang);
+  const title = (t.linkError as Record<string, unknown>)[error.code];
+  const body = error instanceof LinkError ? refusalText(error.because, t, lang) : error.code === 'VALIDATION' ? formProblem(error.problems, t) : error.message;
+  return sendPage(reply, statusOf[error.code], linkErrorPage(typeof title === 'string' ? title : t.linkError.other, body, lang));
 }

@@ -23,7 +23,10 @@ import { errorBody, explain, rateLimitSettings, RETRY_AFTER_UNAVAILABLE, statusO
 import { csrfBinding, installGuard, type RouteAccess } from './guard';
 import { addMailboxRoutes } from './mailbox-routes';
 import { addOpenApiRoutes } from './openapi-routes';
+import { isLang } from '../../i18n/messages';
+import { approverFaultPage } from './pages/approval-page';
 import { page, messagePage } from './pages/layout';
+import { approvalOutagePage, preferredLanguage } from './pages/outage-page';
 import { addPeopleRoutes } from './people-routes';
 import { addSignInRoutes } from './sign-in-routes';
 
@@ -134,6 +137,12 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_UNAVAILABLE));
     if (explained?.code === 'RATE_LIMITED' && !reply.getHeader('retry-after')) void reply.header('retry-after', '60');
     void reply.code(status);
+    if (request.routeOptions.url?.startsWith('/approvals/')) {
+      const chosen = (request.query as { lang?: string } | undefined)?.lang;
+      const lang = isLang(chosen) ? chosen : (preferredLanguage(request.headers['accept-language']) ?? 'pl');
+      const html = status === 503 ? approvalOutagePage({ moment: request.method === 'POST' ? 'decide' : 'open', first: lang }) : approverFaultPage(status, request.id, lang);
+      return reply.type('text/html; charset=utf-8').send(html);
+    }
     if (wantsPage(request)) {
       const title = explained ? { 503: 'Try again shortly', 429: 'Too many requests', 401: 'Sign in' }[status] ?? 'Cannot do that' : 'Something went wrong';
       return reply.type('text/html; charset=utf-8').send(messagePage(title, explained?.message ?? `Something went wrong on our side; it has been logged (request ${request.id}).`));

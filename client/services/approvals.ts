@@ -9,6 +9,7 @@ import { DomainError, parseOrThrow } from '../../domain/domain-error';
 import { decidedStatuses, type RecordedDecision } from '../../workflows/engine/state';
 import { commentRequired } from '../../workflows/engine/verdict';
 import { decideUpdate, type DecideInput } from '../../workflows/messages';
+import { loadApprovalContext } from './approval-context';
 import { createLinkAudit, type LinkClient, type LinkRefusal, type LinkSubject } from './link-audit';
 import { updateWithin } from './temporal-connection';
 import { explainUpdateFailure } from './temporal-errors';
@@ -19,6 +20,8 @@ export interface ApprovalLinkView {
   workflowId: string;
   applicationId: string;
   unitKey: string | null;
+  /** The step of the definition the request belongs to. */
+  stepId: string;
   applicationTitle: string;
   concerning: string;
   kind: 'sign-off' | 'declaration';
@@ -53,6 +56,9 @@ export type DecisionResult =
   /** Accepted by the workflow but not yet written (a slow or restarting worker): it will be, once. */
   | { outcome: 'being-recorded'; view: ApprovalLinkView };
 
+/** How a form's unknown service codes are named in its problem (the page says it in the party's language). */
+export const UNKNOWN_SERVICES = 'Unknown services: ';
+
 /** How long an approver's POST waits for an accepted decision to be written before the page says it is on its way. */
 const DECISION_RESULT_MS = 4_000;
 
@@ -64,6 +70,7 @@ interface LinkRow {
   workflowId: string;
   applicationId: string;
   unitKey: string | null;
+  step: string;
   kind: string;
   ask: string;
   round: number;
@@ -87,8 +94,34 @@ interface LinkRow {
 /** What a presented link resolves to: its request's view, or why it is refused (and, when its id was found, whose it is). */
 type Inspection = { view: ApprovalLinkView; subject: LinkSubject } | { error: DomainError; refused?: LinkRefusal };
 
-const closedRequest = () => new DomainError('REQUEST_CLOSED', 'This request is closed and no longer accepts decisions.');
-const unknownLink = () => new DomainError('LINK_UNKNOWN', 'This approval link is not valid. Check that it was copied whole.');
+/** Why a link or a decision made with it is refused: what its page says, in the reader's language. */
+export type RefusedBecause =
+  | { kind: 'unknown' }
+  | { kind: 'invalid' }
+  | { kind: 'replaced' }
+  | { kind: 'expired'; at: Date }
+  | { kind: 'closed'; status: string | null }
+  | { kind: 'deadline-passed'; at: Date }
+  | { kind: 'other' };
+
+/**
+ * A refused link, or a decision refused on it. `language` is its party's, once the link proved
+ * to be theirs (its secret matched); the page speaks it unless the reader chose another.
+ */
+export class LinkError extends DomainError {
+  constructor(
+    code: DomainError['code'],
+    message: string,
+    readonly because: RefusedBecause,
+    readonly language: Lang | null = null,
+  ) {
+    super(code, message);
+    this.name = 'LinkError';
+  }
+}
+
+const closedRequest = (language: Lang | null = null) => new LinkError('REQUEST_CLOSED', 'This request is closed and no longer accepts decisions.', { kind: 'closed', status: null }, language);
+const unknownLink = () => new LinkError('LINK_UNKNOWN', 'This approval link is not valid. Check that it was copied whole.', { kind: 'unknown' });
 
 /**
  * Approval links: reading what is asked (no effect on the request) and recording a decision (an
@@ -104,7 +137,7 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
     // One statement on every approval page and decision (the hot path): Prisma would load each relation with a query of its own.
     const [row] = await db.$queryRaw<LinkRow[]>`
       SELECT t."secretHash", t."expiresAt", t."revokedAt",
-             r."id", r."workflowId", r."applicationId", r."unitKey", r."kind", r."ask", r."round", r."partyName", r."partyRole", r."partyEmail", r."partyLanguage",
+             r."id", r."workflowId", r."applicationId", r."unitKey", r."step", r."kind", r."ask", r."round", r."partyName", r."partyRole", r."partyEmail", r."partyLanguage",
              r."deadline", r."acceptsLate", r."status", r."comment", r."formData", r."decidedAt", r."late", r."closedReason",
              a."title" AS "applicationTitle", u."name" AS "unitName",
              CASE WHEN a."variant" = 'dedicated-zit-allocation' THEN a."input" -> 'serviceCatalogue' END AS "catalogue"
@@ -117,31 +150,38 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
     if (!row) return { error: unknownLink() };
     const r = row;
     const subject: LinkSubject = { applicationId: r.applicationId, requestId: r.id, tokenId: parsed.id, partyRole: r.partyRole, partyEmail: r.partyEmail };
-    if (!secretMatches(parsed.secret, row.secretHash)) return { error: new DomainError('LINK_INVALID', 'This approval link is not valid.'), refused: { ...subject, reason: 'secret-mismatch' } };
+    if (!secretMatches(parsed.secret, row.secretHash)) return { error: new LinkError('LINK_INVALID', 'This approval link is not valid.', { kind: 'invalid' }), refused: { ...subject, reason: 'secret-mismatch' } };
+    const language: Lang = r.partyLanguage === 'en' ? 'en' : 'pl';
     if (row.revokedAt) {
-      return { error: new DomainError('LINK_EXPIRED', 'This approval link is no longer valid: a newer link was sent for the same request.'), refused: { ...subject, reason: 'link-replaced' } };
+      return {
+        error: new LinkError('LINK_EXPIRED', 'This approval link is no longer valid: a newer link was sent for the same request.', { kind: 'replaced' }, language),
+        refused: { ...subject, reason: 'link-replaced' },
+      };
     }
     // Why the request closed (deadline, withdrawal, removal) tells the approver more than the link's expiry.
     if (r.status !== 'pending' && !decidedStatuses.includes(r.status)) {
       return {
-        error: new DomainError('REQUEST_CLOSED', r.closedReason ?? 'This request is closed and no longer accepts decisions.'),
+        error: new LinkError('REQUEST_CLOSED', r.closedReason ?? 'This request is closed and no longer accepts decisions.', { kind: 'closed', status: r.status }, language),
         refused: { ...subject, reason: 'request-closed', requestStatus: r.status },
       };
     }
-    if (row.expiresAt <= clock()) return { error: new DomainError('LINK_EXPIRED', `This approval link expired on ${row.expiresAt.toISOString()}.`), refused: { ...subject, reason: 'link-expired' } };
+    if (row.expiresAt <= clock()) {
+      return { error: new LinkError('LINK_EXPIRED', `This approval link expired on ${row.expiresAt.toISOString()}.`, { kind: 'expired', at: row.expiresAt }, language), refused: { ...subject, reason: 'link-expired' } };
+    }
     const view: ApprovalLinkView = {
       tokenId: parsed.id,
       requestId: r.id,
       workflowId: r.workflowId,
       applicationId: r.applicationId,
       unitKey: r.unitKey,
+      stepId: r.step,
       applicationTitle: r.applicationTitle,
       concerning: r.unitName ?? r.applicationTitle,
       kind: r.kind as ApprovalLinkView['kind'],
       ask: r.ask,
       partyName: r.partyName,
       partyRole: r.partyRole,
-      partyLanguage: r.partyLanguage === 'en' ? 'en' : 'pl',
+      partyLanguage: language,
       round: r.round,
       deadline: r.deadline,
       acceptsLate: r.acceptsLate,
@@ -213,6 +253,8 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
     const { view, subject } = found;
     if (view.status !== 'pending') return { outcome: 'already-recorded', view };
     const { decision, comment, services } = parseOrThrow(decisionForm, form, 'The decision is incomplete');
+    const unknown = decision === 'declare' ? (services ?? []).filter((code) => !view.catalogue.some((s) => s.code === code)) : [];
+    if (unknown.length) throw new DomainError('VALIDATION', 'The decision is incomplete', [{ path: 'services', message: `${UNKNOWN_SERVICES}${unknown.join(', ')}` }]);
     const started = Date.now();
     let answer: Awaited<ReturnType<typeof updateWithin<RecordedDecision, [DecideInput]>>>;
     try {
@@ -227,7 +269,7 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
       // Taken by the workflow, but the request closed before it was stored (the unit removed, the application withdrawn).
       const now = await inspect(token);
       await linkAudit.refused({ ...subject, reason: 'request-closed' }, client, 'decide');
-      throw 'error' in now ? now.error : closedRequest();
+      throw 'error' in now ? now.error : closedRequest(view.partyLanguage);
     }
     return { outcome: 'recorded', decision: answer.result, view };
   }
@@ -251,10 +293,17 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
     if (refusal.code === 'DEADLINE_PASSED' || refusal.code === 'REQUEST_CLOSED') {
       await linkAudit.refused({ ...subject, reason: refusal.code === 'DEADLINE_PASSED' ? 'deadline-passed' : 'request-closed' }, client, 'decide');
     }
-    throw refusal;
+    // Bad input goes back to the form; outages to the outage page.
+    if (refusal instanceof LinkError || refusal.code === 'UNAVAILABLE' || refusal.code === 'VALIDATION') throw refusal;
+    const because: RefusedBecause =
+      refusal.code === 'DEADLINE_PASSED' ? { kind: 'deadline-passed', at: view.deadline } : refusal.code === 'REQUEST_CLOSED' ? { kind: 'closed', status: null } : { kind: 'other' };
+    throw new LinkError(refusal.code, refusal.message, because, view.partyLanguage);
   }
 
-  return { openLink, showLink, decide };
+  /** What the approver's page shows beside the request (GET only: never on the decision's path). */
+  const context = (view: ApprovalLinkView) => loadApprovalContext(db, view);
+
+  return { openLink, showLink, decide, context };
 }
 
 export type ApprovalService = ReturnType<typeof createApprovalService>;

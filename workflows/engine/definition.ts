@@ -40,6 +40,12 @@ export interface StepDefinition {
    * the same bound applies to waiting for the coordinator's resubmission before it.
    */
   reopenWithinWorkingDays?: number;
+  /**
+   * Whether a party's page names the step's other parties beside their decisions (parties who sign
+   * one agreement together), or only counts how many have decided (the default: a board's vote).
+   * Display only: the workflow never reads it.
+   */
+  partiesSeeNames?: boolean;
 }
 
 export interface StageDefinition {

@@ -1,72 +1,153 @@
-import { escapeHtml, formatDeadline } from '../../../mail/html';
+import { messagesFor, roleName, statusName, type Messages } from '../../../i18n/messages';
+import { escapeHtml, formatDeadline, type Lang } from '../../../mail/html';
+import { allowedDecisions } from '../../../workflows/engine/verdict';
 import type { RecordedDecision } from '../../../workflows/engine/state';
+import type { ApprovalContext } from '../../services/approval-context';
 import type { ApprovalLinkView } from '../../services/approvals';
+import { consequenceOf } from './consequences';
 import { page } from './layout';
 
-const label: Record<string, string> = {
-  approved: 'Approved',
-  rejected: 'Rejected',
-  'changes-requested': 'Changes requested',
-  declared: 'Services declared',
-  declined: 'Declined',
-  approve: 'Approved',
-  reject: 'Rejected',
-  'request-changes': 'Changes requested',
-  declare: 'Services declared',
-  decline: 'Declined',
-};
+// The approver's pages, in the language of the link's party unless they switch (?lang=): what is
+// decided and in what context, what each decision does, and the form. No scripts; GET changes nothing.
 
-const serviceNames = (v: ApprovalLinkView, codes: string[] | null) =>
-  (codes ?? []).map((c) => v.catalogue.find((s) => s.code === c)?.name ?? c).join(', ');
+const moment = (at: Date | string, lang: Lang) => formatDeadline(typeof at === 'string' ? at : at.toISOString(), lang);
 
-function summary(v: ApprovalLinkView): string {
-  const late = v.acceptsLate ? ' (decisions after it are still accepted, marked late)' : '';
-  return `<dl><dt>Application</dt><dd>${escapeHtml(v.applicationTitle)}</dd>
-<dt>Concerning</dt><dd>${escapeHtml(v.concerning)}</dd>
-<dt>You are asked to</dt><dd>${escapeHtml(v.ask)}</dd>
-<dt>Asked of</dt><dd>${escapeHtml(v.partyName)} (${escapeHtml(v.partyRole)}), round ${v.round}</dd>
-<dt>Deadline</dt><dd>${escapeHtml(formatDeadline(v.deadline.toISOString()))}${late}</dd></dl>`;
+/** Links to this same page in each language, the current one marked. */
+export function languageSwitch(lang: Lang): string {
+  const link = (l: Lang) =>
+    l === lang
+      ? `<strong lang="${l}" aria-current="true">${escapeHtml(messagesFor(l).language.name)}</strong>`
+      : `<a href="?lang=${l}" hreflang="${l}" lang="${l}" title="${escapeHtml(messagesFor(l).language.switchTo)}">${escapeHtml(messagesFor(l).language.name)}</a>`;
+  return `<nav class="lang" aria-label="Język / Language">${link('pl')} · ${link('en')}</nav>`;
 }
 
-function buttons(v: ApprovalLinkView): string {
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+const serviceNames = (v: ApprovalLinkView, codes: string[] | null) => (codes ?? []).map((c) => v.catalogue.find((s) => s.code === c)?.name ?? c).join(', ');
+
+const row = (term: string, detail: string) => `<dt>${escapeHtml(term)}</dt><dd>${detail}</dd>`;
+
+/** What is decided: the application, the unit and its project, the ask, who is asked, the round and the deadline. */
+function summary(v: ApprovalLinkView, ctx: ApprovalContext | null, t: Messages, lang: Lang): string {
+  const late = v.acceptsLate ? ` <span class="muted">(${escapeHtml(t.page.lateAccepted)})</span>` : '';
+  return `<dl>${[
+    row(t.page.application, escapeHtml(v.applicationTitle)),
+    v.unitKey ? row(t.page.unit, escapeHtml(v.concerning)) : '',
+    ctx?.projectReference ? row(t.page.projectReference, escapeHtml(ctx.projectReference)) : '',
+    row(t.page.asked, escapeHtml(v.ask)),
+    row(t.page.askedOf, `${escapeHtml(v.partyName)} (${escapeHtml(roleName(v.partyRole, lang))})`),
+    row(t.page.round, String(v.round)),
+    row(t.page.deadline, escapeHtml(moment(v.deadline, lang)) + late),
+  ].join('')}</dl>`;
+}
+
+/** The application's own people and offer, for steps that decide on the whole application (a board's, a promoter's). */
+function applicationContext(v: ApprovalLinkView, ctx: ApprovalContext, t: Messages, lang: Lang): string {
+  if (v.unitKey) return '';
+  const parts: string[] = [];
+  if (ctx.promoter) parts.push(row(t.page.promoter, escapeHtml(ctx.promoter)));
+  if (ctx.units.length) parts.push(row(t.page.units, escapeHtml(ctx.units.join(', '))));
+  if (v.catalogue.length && v.kind !== 'declaration') parts.push(row(t.page.catalogue, escapeHtml(v.catalogue.map((s) => s.name).join(', '))));
+  const declared = ctx.declarations
+    ? `<h2>${escapeHtml(t.page.declaredByUnit)}</h2>${
+        ctx.declarations.length
+          ? `<table><tbody>${ctx.declarations.map((d) => `<tr><th scope="row">${escapeHtml(d.unit)}</th><td>${escapeHtml(d.status === 'declared' ? serviceNames(v, d.services) : statusName(d.status, lang))}</td></tr>`).join('')}</tbody></table>`
+          : `<p>${escapeHtml(t.page.noDeclarations)}</p>`
+      }`
+    : '';
+  return (parts.length ? `<dl>${parts.join('')}</dl>` : '') + declared;
+}
+
+/** From round 2 on: the request for changes that started the round, and the coordinator's note. */
+function whatChanged(ctx: ApprovalContext, t: Messages): string {
+  const parts = [
+    ctx.changesAsked ? row(t.page.changesAsked, `<q>${escapeHtml(ctx.changesAsked)}</q>`) : '',
+    ctx.coordinatorNote ? row(t.page.coordinatorNote, `<q>${escapeHtml(ctx.coordinatorNote)}</q>`) : '',
+  ].join('');
+  return parts ? `<h2>${escapeHtml(t.page.whatChanged)}</h2><dl>${parts}</dl>` : '';
+}
+
+/** The step's other parties: by name where the definition allows it, otherwise how many have decided. */
+function otherParties(ctx: ApprovalContext, t: Messages, lang: Lang): string {
+  if (!ctx.others.length) return `<p class="muted">${escapeHtml(t.page.noOtherParties)}</p>`;
+  const decided = ctx.others.filter((o) => o.status !== 'pending').length;
+  const body = ctx.step?.partiesSeeNames
+    ? `<ul>${ctx.others.map((o) => `<li>${escapeHtml(o.name)} (${escapeHtml(roleName(o.role, lang))}): ${escapeHtml(statusName(o.status, lang))}</li>`).join('')}</ul>`
+    : `<p>${escapeHtml(t.page.othersCounted(decided, ctx.others.length))}</p>`;
+  return `<h2>${escapeHtml(t.page.otherParties)}</h2>${body}`;
+}
+
+function buttons(v: ApprovalLinkView, decisions: string[], t: Messages): string {
+  const button = (d: string) => `<button type="submit" name="decision" value="${escapeHtml(d)}">${escapeHtml((t.decision as Record<string, string>)[d] ?? d)}</button>`;
   if (v.kind === 'declaration') {
-    const boxes = v.catalogue
-      .map((s) => `<label><input type="checkbox" name="services" value="${escapeHtml(s.code)}"> ${escapeHtml(s.name)}</label><br>`)
-      .join('\n');
-    return `<fieldset><legend>Services you want</legend>${boxes}</fieldset>
-<button type="submit" name="decision" value="declare">Declare the chosen services</button>
-<button type="submit" name="decision" value="decline">Decline: we want none</button>`;
+    const boxes = v.catalogue.map((s) => `<label><input type="checkbox" name="services" value="${escapeHtml(s.code)}"> ${escapeHtml(s.name)}</label><br>`).join('\n');
+    return `<fieldset><legend>${escapeHtml(t.page.servicesLegend)}</legend>${boxes}</fieldset>${decisions.map(button).join('\n')}`;
   }
-  return `<button type="submit" name="decision" value="approve">Approve</button>
-<button type="submit" name="decision" value="request-changes">Request changes</button>
-<button type="submit" name="decision" value="reject">Reject</button>`;
+  return decisions.map(button).join('\n');
+}
+
+/** One sentence per decision saying what it does, from the step's definition. */
+function consequences(decisions: string[], ctx: ApprovalContext | null, t: Messages): string {
+  if (!ctx?.step || !ctx.stage) return '';
+  const { step, stage } = ctx;
+  const othersPending = ctx.others.some((o) => o.status === 'pending');
+  const items = decisions.flatMap((d) => {
+    const key = consequenceOf(d, step, stage, { othersPending });
+    return key ? [`<li><strong>${escapeHtml((t.decision as Record<string, string>)[d] ?? d)}</strong>: ${escapeHtml(t.consequence[key])}</li>`] : [];
+  });
+  return items.length ? `<h2>${escapeHtml(t.page.consequences)}</h2><ul class="consequences">${items.join('')}</ul>` : '';
 }
 
 /**
  * What an approval link shows. Opening it changes nothing; the decision is an explicit button
  * press that POSTs back to the same address (never a self-submitting form).
  */
-export function approvalPage(v: ApprovalLinkView, error?: string, values: { comment?: string } = {}): string {
-  if (v.status !== 'pending') return recordedPage(v);
+export function approvalPage(v: ApprovalLinkView, ctx: ApprovalContext | null, lang: Lang, error?: string, values: { comment?: string } = {}): string {
+  if (v.status !== 'pending') return recordedPage(v, lang, ctx);
+  const t = messagesFor(lang);
+  const decisions = ctx?.step ? allowedDecisions(ctx.step) : v.kind === 'declaration' ? ['declare', 'decline'] : ['approve', 'request-changes', 'reject'];
   const form = `<form method="post">
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-<label for="comment">Comment${v.kind === 'sign-off' ? ' (required to reject or request changes)' : ''}</label>
+<label for="comment">${escapeHtml(v.kind === 'sign-off' ? t.page.commentRequired : t.page.comment)}</label>
 <textarea id="comment" name="comment" maxlength="4000">${escapeHtml(values.comment ?? '')}</textarea>
-${buttons(v)}
+${buttons(v, decisions, t)}
+<p class="muted">${escapeHtml(t.page.noScripts)}</p>
 </form>`;
-  return page(v.kind === 'declaration' ? 'Declaration requested' : 'Sign-off requested', summary(v) + form);
+  const context = ctx ? applicationContext(v, ctx, t, lang) + whatChanged(ctx, t) + otherParties(ctx, t, lang) : '';
+  const title = v.kind === 'declaration' ? t.page.declarationTitle : t.page.signOffTitle;
+  return page(title, languageSwitch(lang) + summary(v, ctx, t, lang) + context + consequences(decisions, ctx, t) + form, lang);
 }
 
-export function recordedPage(v: ApprovalLinkView): string {
-  const when = v.decidedAt ? ` on ${escapeHtml(v.decidedAt.toISOString())}${v.late ? ' (after the deadline)' : ''}` : '';
-  const services = v.services ? `<p>Services: ${escapeHtml(serviceNames(v, v.services))}</p>` : '';
-  const comment = v.comment ? `<p>Comment: <em>${escapeHtml(v.comment)}</em></p>` : '';
-  return page('Decision already recorded', `<p><strong>${escapeHtml(label[v.status] ?? v.status)}</strong>${when}. Nothing more is needed from this link.</p>${services}${comment}${summary(v)}`);
+/** The decision a request already holds (a second visit, a second click). */
+export function recordedPage(v: ApprovalLinkView, lang: Lang, ctx: ApprovalContext | null = null): string {
+  const t = messagesFor(lang);
+  const when = v.decidedAt ? moment(v.decidedAt, lang) + (v.late ? ` (${t.recorded.late})` : '') : '';
+  const services = v.services ? `<p>${escapeHtml(t.recorded.services)}: ${escapeHtml(serviceNames(v, v.services))}</p>` : '';
+  const comment = v.comment ? `<p>${escapeHtml(t.recorded.comment)}: <q>${escapeHtml(v.comment)}</q></p>` : '';
+  return page(t.recorded.alreadyTitle, `${languageSwitch(lang)}<p><strong>${escapeHtml(t.recorded.already(capitalized(statusName(v.status, lang)), when))}</strong></p>${services}${comment}${summary(v, ctx, t, lang)}`, lang);
 }
 
-export function decisionAcceptedPage(v: ApprovalLinkView, d: RecordedDecision): string {
-  const services = d.services ? `<p>Services: ${escapeHtml(serviceNames(v, d.services))}</p>` : '';
-  const comment = d.comment ? `<p>Comment: <em>${escapeHtml(d.comment)}</em></p>` : '';
-  const late = d.late ? ' It came after the deadline and is recorded as late.' : '';
-  return page('Decision recorded', `<p>Thank you. Your decision <strong>${escapeHtml(label[d.decision] ?? d.decision)}</strong> was recorded at ${escapeHtml(d.decidedAt)}.${late}</p>${services}${comment}${summary(v)}`);
+/** The answer to the button press that recorded the decision. */
+export function decisionAcceptedPage(v: ApprovalLinkView, d: RecordedDecision, lang: Lang): string {
+  const t = messagesFor(lang);
+  const services = d.services ? `<p>${escapeHtml(t.recorded.services)}: ${escapeHtml(serviceNames(v, d.services))}</p>` : '';
+  const comment = d.comment ? `<p>${escapeHtml(t.recorded.comment)}: <q>${escapeHtml(d.comment)}</q></p>` : '';
+  const late = d.late ? ` ${t.recorded.acceptedLate}` : '';
+  const decided = (t.decision as Record<string, string>)[d.decision] ?? d.decision;
+  return page(
+    t.recorded.acceptedTitle,
+    `${languageSwitch(lang)}<p><strong>${escapeHtml(t.recorded.accepted(decided, moment(d.decidedAt, lang)) + late)}</strong></p><p>${escapeHtml(t.recorded.receipt)}</p>${services}${comment}${summary(v, null, t, lang)}`,
+    lang,
+  );
+}
+
+/** A refused link or decision, in the reader's language. */
+export const linkErrorPage = (title: string, body: string, lang: Lang) => page(title, `${languageSwitch(lang)}<p>${escapeHtml(body)}</p>`, lang);
+
+/** An approval route's fault (too many attempts, a malformed link, our own error), in the reader's language. */
+export function approverFaultPage(status: number, requestId: string, lang: Lang): string {
+  const t = messagesFor(lang);
+  if (status === 429) return linkErrorPage(t.fault.tooManyTitle, t.fault.tooMany, lang);
+  if (status >= 500) return linkErrorPage(t.fault.wrongTitle, t.fault.wrong(requestId), lang);
+  return linkErrorPage(t.linkError.LINK_UNKNOWN, t.linkError.unknownBody, lang);
 }

@@ -1,0 +1,98 @@
+import type { Db } from '../../db/prisma-client';
+import { Prisma } from '../../generated/prisma/client';
+import { definitionOf } from '../../definitions';
+import type { StageDefinition, StepDefinition } from '../../workflows/engine/definition';
+import { servicesOf } from '../../activities/record-decision';
+import type { ApprovalLinkView } from './approvals';
+
+/** Another party of the same step and round, as the approver's page may show them. */
+export interface OtherParty {
+  name: string;
+  role: string;
+  status: string;
+}
+
+/**
+ * What an approver needs beside the ask to decide: the step as its definition says (for what each
+ * decision does), the unit's project reference, the application's people and catalogue, the
+ * declarations a promoter signs for, what changed since the last round, and the step's other
+ * parties. Read for the page only (GET), never on the decision's hot path.
+ */
+export interface ApprovalContext {
+  step: StepDefinition | null;
+  stage: StageDefinition | null;
+  /** Whether this is the stage's last step (approving it ends the stage). */
+  lastOfStage: boolean;
+  projectReference: string | null;
+  promoter: string | null;
+  units: string[];
+  /** For steps after the declarations (the promoter's, the final approval): each unit's answer. */
+  declarations: Array<{ unit: string; status: string; services: string[] }> | null;
+  /** From round 2 on: the request for changes that started this round, and the coordinator's note. */
+  changesAsked: string | null;
+  coordinatorNote: string | null;
+  others: OtherParty[];
+}
+
+interface InputPeople {
+  promoter?: { name: string };
+  units?: Array<{ key: string; name: string }>;
+}
+
+export async function loadApprovalContext(db: Db, view: ApprovalLinkView): Promise<ApprovalContext> {
+  const branch = { applicationId: view.applicationId, unitKey: view.unitKey };
+  const [application, unit, others, asked, note] = await Promise.all([
+    db.application.findUniqueOrThrow({ where: { id: view.applicationId }, select: { variant: true, definitionVersion: true, input: true } }),
+    view.unitKey ? db.applicationUnit.findUnique({ where: { applicationId_unitKey: { applicationId: view.applicationId, unitKey: view.unitKey } }, select: { projectReference: true } }) : null,
+    db.approvalRequest.findMany({
+      where: { ...branch, step: view.stepId, round: view.round, id: { not: view.requestId } },
+      select: { partyName: true, partyRole: true, status: true },
+      orderBy: { createdAt: 'asc' },
+    }),
+    view.round > 1
+      ? db.approvalRequest.findFirst({ where: { ...branch, round: view.round - 1, status: 'changes-requested' }, select: { comment: true }, orderBy: { decidedAt: 'desc' } })
+      : null,
+    view.round > 1
+      ? db.auditEvent.findFirst({
+          where: { applicationId: view.applicationId, type: 'resubmitted', AND: [{ data: { path: ['round'], equals: view.round } }, { data: { path: ['unitKey'], equals: view.unitKey ?? Prisma.JsonNull } }] },
+          select: { data: true },
+        })
+      : null,
+  ]);
+  const definition = definitionOf(application.variant, application.definitionVersion);
+  const stage = definition?.stages.find((s) => s.steps.some((st) => st.id === view.stepId)) ?? null;
+  const step = stage?.steps.find((st) => st.id === view.stepId) ?? null;
+  const input = application.input as InputPeople;
+  const units = (input.units ?? []).map((u) => u.name);
+  // A sign-off after a declaration stage covers what the units declared: show it.
+  const stageIndex = definition && stage ? definition.stages.indexOf(stage) : -1;
+  const declarationStep = definition?.stages.slice(0, Math.max(stageIndex, 0)).flatMap((s) => s.steps).find((st) => st.kind === 'declaration');
+  const declarations = declarationStep ? await declarationsOf(db, view.applicationId, declarationStep.id, input) : null;
+  return {
+    step,
+    stage,
+    lastOfStage: !!stage && stage.steps.at(-1)?.id === view.stepId,
+    projectReference: unit?.projectReference ?? null,
+    promoter: input.promoter?.name ?? null,
+    units,
+    declarations,
+    changesAsked: asked?.comment ?? null,
+    coordinatorNote: ((note?.data ?? null) as { note?: string | null } | null)?.note ?? null,
+    others: others.map((o) => ({ name: o.partyName, role: o.partyRole, status: o.status })),
+  };
+}
+
+/** Each unit's latest answer to the declaration step. */
+async function declarationsOf(db: Db, applicationId: string, stepId: string, input: InputPeople) {
+  const rows = await db.approvalRequest.findMany({
+    where: { applicationId, step: stepId, status: { in: ['declared', 'declined'] } },
+    select: { unitKey: true, status: true, formData: true },
+    orderBy: { round: 'asc' },
+  });
+  const latest = new Map(rows.map((r) => [r.unitKey, r]));
+  return [...latest.values()].map((r) => ({
+    unit: input.units?.find((u) => u.key === r.unitKey)?.name ?? r.unitKey ?? '',
+    status: r.status,
+    services: servicesOf(r.formData) ?? [],
+  }));
+}

@@ -1,0 +1,18 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+/**
+ * Debian's Chromium (`apt-get install chromium`), or CHROMIUM_PATH: Playwright's own browser
+ * download is blocked on the machines k2flow is built on, so the tests drive the system's.
+ */
+export const chromiumPath = (): string => process.env.CHROMIUM_PATH?.trim() || '/usr/bin/chromium';
+
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = chromiumPath();
+  if (!existsSync(executablePath)) {
+    throw new Error(`The browser tests need Chromium at ${executablePath}: run \`apt-get install chromium\` (as .ci/run does), or set CHROMIUM_PATH to a Chromium or Chrome binary.`);
+  }
+  // Chromium's sandbox refuses to start as root, which is how CI and containers run it.
+  const asRoot = process.getuid?.() === 0;
+  return chromium.launch({ executablePath, headless: true, args: asRoot ? ['--no-sandbox'] : [] });
+}
