@@ -1,6 +1,7 @@
 import type { Prisma } from '../generated/prisma/client';
 import type { Db } from '../db/prisma-client';
 import type { Actor } from '../domain/actor';
+import { hashRecord } from '../domain/audit-chain';
 
 export interface AuditInput {
   /** Names the logical event, so a retried activity writes it once. */
@@ -15,9 +16,75 @@ export interface AuditInput {
   occurredAt: Date;
 }
 
-/** Appends audit events; ones already written under the same key are skipped, not duplicated. */
+/**
+ * Appends audit events to their applications' hash chains (domain/audit-chain.ts); ones already
+ * written under the same key are skipped, not duplicated. Given a transaction, the records commit
+ * with it; given the client, in one of their own. Appends to one application's chain are
+ * serialised by a transaction-scoped advisory lock, taken here, as late in the caller's
+ * transaction as it can be, so it is held briefly.
+ */
 export async function appendAudit(db: Db | Prisma.TransactionClient, events: AuditInput[]): Promise<void> {
-  await db.auditEvent.createMany({ data: events, skipDuplicates: true });
+  if (!events.length) return;
+  // A transaction client has $transaction too (Prisma's proxy), but no $connect.
+  if (typeof (db as Partial<Db>).$connect === 'function') {
+    await (db as Db).$transaction((tx) => appendChained(tx, events));
+    return;
+  }
+  await appendChained(db, events);
+}
+
+/** Holds an application's chain until the transaction ends: appends to it happen one after another. */
+const lockChain = (tx: Prisma.TransactionClient, applicationId: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`k2flow-audit:${applicationId}`}, 0))`;
+
+async function appendChained(tx: Prisma.TransactionClient, events: AuditInput[]): Promise<void> {
+  const byApplication = new Map<string, AuditInput[]>();
+  for (const e of events) byApplication.set(e.applicationId, [...(byApplication.get(e.applicationId) ?? []), e]);
+  // In a fixed order, so two transactions appending to the same applications cannot deadlock.
+  for (const applicationId of [...byApplication.keys()].sort()) {
+    const batch = byApplication.get(applicationId)!;
+    await lockChain(tx, applicationId);
+    const [found] = await tx.$queryRaw<Array<{ seq: number | null; hash: string | null; unsealed: boolean; existing: string[] }>>`
+      SELECT (SELECT "seq" FROM "AuditEvent" WHERE "applicationId" = ${applicationId} AND "seq" IS NOT NULL ORDER BY "seq" DESC LIMIT 1) AS "seq",
+             (SELECT "hash" FROM "AuditEvent" WHERE "applicationId" = ${applicationId} AND "seq" IS NOT NULL ORDER BY "seq" DESC LIMIT 1) AS "hash",
+             EXISTS (SELECT 1 FROM "AuditEvent" WHERE "applicationId" = ${applicationId} AND "seq" IS NULL) AS "unsealed",
+             ARRAY(SELECT "idempotencyKey" FROM "AuditEvent" WHERE "idempotencyKey" = ANY(${batch.map((e) => e.idempotencyKey)})) AS "existing"`;
+    let head = { seq: found?.seq ?? 0, hash: found?.hash ?? null };
+    if (found?.unsealed) head = await sealUnchained(tx, applicationId, head);
+    const existing = new Set(found?.existing ?? []);
+    const fresh = batch.filter((e, i) => !existing.has(e.idempotencyKey) && batch.findIndex((o) => o.idempotencyKey === e.idempotencyKey) === i);
+    const rows = fresh.map((e) => {
+      const seq = head.seq + 1;
+      const hash = hashRecord(head.hash, { ...e, seq, occurredAt: e.occurredAt.toISOString() });
+      const row = { ...e, seq, prevHash: head.hash, hash };
+      head = { seq, hash };
+      return row;
+    });
+    if (rows.length) await tx.auditEvent.createMany({ data: rows });
+  }
+}
+
+/** Chains whatever an application's trail holds unchained (see sealUnchained), under its chain lock; before an export or a check. */
+export async function sealTrail(db: Db, applicationId: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await lockChain(tx, applicationId);
+    const last = await tx.auditEvent.findFirst({ where: { applicationId, seq: { not: null } }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+    await sealUnchained(tx, applicationId, { seq: last?.seq ?? 0, hash: last?.hash ?? null });
+  });
+}
+
+/**
+ * Chains an application's records written before the chain existed, in the order they happened,
+ * after its chain's head; returns the new head. Run under the application's chain lock.
+ */
+async function sealUnchained(tx: Prisma.TransactionClient, applicationId: string, head: { seq: number; hash: string | null }) {
+  const loose = await tx.auditEvent.findMany({ where: { applicationId, seq: null }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
+  for (const r of loose) {
+    const seq = head.seq + 1;
+    const hash = hashRecord(head.hash, { ...r, seq, occurredAt: r.occurredAt.toISOString() });
+    await tx.auditEvent.update({ where: { id: r.id }, data: { seq, prevHash: head.hash, hash } });
+    head = { seq, hash };
+  }
+  return head;
 }
 
 /** The audit actor for the coordinator of an application (the one who can act on it). */

@@ -59,21 +59,8 @@ export const openApprovalRequest =
         ],
         skipDuplicates: true,
       });
-      // Not there before (a retry after the first attempt committed finds it): audit it.
-      if (count === 1) {
-        await appendAudit(tx, [
-          {
-            idempotencyKey: `approval-requested:${req.requestId}`,
-            applicationId: req.applicationId,
-            type: 'approval.requested',
-            actor: actor.system,
-            data: { requestId: req.requestId, unitKey: req.unitKey, step: req.stepId, round: req.round, party: req.partyEmail, role: req.partyRole, deadline: req.deadline },
-            occurredAt: now,
-          },
-        ]);
-      }
       // The request, its link and its email commit together (one transaction, not three).
-      return enqueueEmailIn(tx, deps, {
+      const queued = await enqueueEmailIn(tx, deps, {
         idempotencyKey: `approval-request:${req.requestId}`,
         applicationId: req.applicationId,
         template: 'approval-request',
@@ -97,6 +84,21 @@ export const openApprovalRequest =
           return withDeadlineIcs(email, { id: req.requestId, ask: req.ask, deadline }, clock());
         },
       });
+      // Not there before (a retry after the first attempt committed finds it): audit it, last, so the
+      // application's chain lock (appendAudit) is held only until the commit.
+      if (count === 1) {
+        await appendAudit(tx, [
+          {
+            idempotencyKey: `approval-requested:${req.requestId}`,
+            applicationId: req.applicationId,
+            type: 'approval.requested',
+            actor: actor.system,
+            data: { requestId: req.requestId, unitKey: req.unitKey, step: req.stepId, round: req.round, party: req.partyEmail, role: req.partyRole, deadline: req.deadline },
+            occurredAt: now,
+          },
+        ]);
+      }
+      return queued;
     }, { timeout: 20_000 });
     if (written === 'queued') deps.wakeOutbox?.();
   };

@@ -47,6 +47,8 @@ export function createApiClient(baseUrl: string, credential: string | null) {
       }
     }
     const text = await response.text();
+    // Downloads (the audit trail as CSV) come as they are.
+    if (response.ok && !(response.headers.get('content-type') ?? '').includes('json')) return text as T;
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : {};
@@ -78,6 +80,10 @@ export function createApiClient(baseUrl: string, credential: string | null) {
     removeUnit: (id: string, unitKey: string, reason: string) =>
       call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}/units/${enc(unitKey)}/remove`, { reason }),
     list: () => call<{ applications: Array<Record<string, unknown>> }>('GET', '/api/applications'),
+    evidence: (id: string) => call<Record<string, unknown>>('GET', `/api/applications/${enc(id)}/evidence.json`),
+    auditCsv: (id: string) => call<string>('GET', `/api/applications/${enc(id)}/evidence.csv`),
+    verifyTrail: (id: string) =>
+      call<{ intact: boolean; length: number; head: string | null; brokenAt?: number; reason?: string }>('GET', `/api/applications/${enc(id)}/audit/verify`),
     signIn: (email: string, password: string) => call<{ signedIn: true }>('POST', '/sign-in', { email, password }),
     /** Ends the session, or revokes the API key this client sends. */
     signOut: (headers: Record<string, string> = {}) => call<Record<string, unknown>>('POST', '/sign-out', {}, headers),

@@ -1,14 +1,15 @@
 import { isInProgress } from '../../domain/action-in-progress';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { evidenceExport, verifyChain, type ChainVerdict } from '../../domain/audit-chain';
 import { isDomainError } from '../../domain/domain-error';
 import { ApiError, createApiClient, MissingKeyError, UnreachableError } from './api-client';
 import { storedKey, storeKey } from './credentials';
 import { formatHistory, formatStatus } from './format';
 
-/** Exit codes: 0 done, 1 refused by k2flow (bad input, wrong state), 2 usage, 3 k2flow unreachable or failing. */
+/** Exit codes: 0 done, 1 refused by k2flow (bad input, wrong state), 2 usage, 3 k2flow unreachable or failing, 4 evidence altered. */
 const usage = `Usage: k2flow <command> [options]
 
   start <file.json> [--idempotency-key KEY]   start an application from an input file
@@ -23,6 +24,9 @@ const usage = `Usage: k2flow <command> [options]
   add-unit <id> <unit.json>                   add a unit while sign-offs are being collected
   remove-unit <id> <unit-key> --reason TEXT   remove a unit; its pending links stop working
   list                                        list recent applications
+  export <id> [--out FILE] [--csv]            admins, auditors: save the evidence (JSON; --csv: the audit trail)
+  verify <export.json>                        check an evidence export's audit trail against its hashes (offline)
+  verify --application <id>                   check the database's audit trail of an application
 
   login --email EMAIL                         sign in (password from K2FLOW_PASSWORD or a prompt) and keep an API key
   logout                                      forget (and revoke) the API key kept for this address
@@ -51,6 +55,9 @@ async function main(argv: string[]): Promise<number> {
       email: { type: 'string' },
       name: { type: 'string' },
       office: { type: 'string' },
+      out: { type: 'string' },
+      csv: { type: 'boolean' },
+      application: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -141,6 +148,32 @@ async function main(argv: string[]): Promise<number> {
       print(answer, () => `Removed unit ${unitKey} from ${id}; its pending links stop working.`);
       return 0;
     }
+    case 'export': {
+      const [id] = need(1, 'an application id');
+      const out = values.out ?? `${id}-${values.csv ? 'audit.csv' : 'evidence.json'}`;
+      const content = values.csv ? await api.auditCsv(id!) : `${JSON.stringify(await api.evidence(id!), null, 2)}\n`;
+      await writeFile(out, content, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(error.code === 'EEXIST' ? `${out} already exists; choose another --out.` : `Cannot write ${out}: ${error.code ?? error.message}.`);
+      });
+      print({ written: out }, () => `Saved the ${values.csv ? 'audit trail' : 'evidence'} of ${id} to ${out}.`);
+      return 0;
+    }
+    case 'verify': {
+      if (values.application) {
+        need(0, 'either an export file or --application <id>, not both');
+        const verdict = await api.verifyTrail(values.application);
+        print(verdict, () => verdictLine(verdict, `The database's audit trail of ${values.application}`));
+        return verdict.intact ? 0 : 4;
+      }
+      const [file] = need(1, 'an evidence export file, or --application <id>');
+      const parsed = evidenceExport.safeParse(await readInputFile(file!));
+      if (!parsed.success) throw new UsageError(`${file} is not an evidence export k2flow can check: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'the file'} ${i.message}`).join('; ')}.`);
+      const { audit, chain } = parsed.data;
+      const verdict = verifyChain(audit, chain.head);
+      const counted = verdict.intact && chain.length !== audit.length ? { ...verdict, intact: false as const, brokenAt: audit.length, reason: `it states ${chain.length} records and holds ${audit.length}` } : verdict;
+      print(counted, () => verdictLine(counted, `The audit trail in ${file}`));
+      return counted.intact ? 0 : 4;
+    }
     case 'list': {
       const { applications } = await api.list();
       print(applications, () => applications.map((a) => `${a.id}  ${String(a.status).padEnd(22)} ${a.title}`).join('\n') || 'No applications yet.');
@@ -184,6 +217,13 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }
+}
+
+/** A chain check in one sentence. */
+function verdictLine(v: Pick<ChainVerdict, 'intact' | 'length' | 'head'> & { reason?: string }, what: string): string {
+  return v.intact
+    ? `${what} is intact: ${v.length} records, chain head ${v.head ?? '(empty)'}.`
+    : `${what} was altered: ${v.reason}. Chain head ${v.head ?? '(empty)'}, ${v.length} records.`;
 }
 
 /** The password from K2FLOW_PASSWORD, or typed at a prompt (not echoed). */

@@ -16,8 +16,10 @@ import type { Mailbox } from '../../dev/mailbox';
 import type { ScheduleUnit } from '../../workflows/calendar/schedule';
 import { createApplicationService } from '../services/applications';
 import { createApprovalService } from '../services/approvals';
+import { createEvidenceService } from '../services/evidence';
 import { createReadinessCheck } from '../services/readiness';
 import { addApiRoutes } from './api-routes';
+import { addEvidenceRoutes } from './evidence-routes';
 import { addApprovalRoutes } from './approval-routes';
 import { errorBody, explain, rateLimitSettings, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
 import { csrfBinding, installGuard, type RouteAccess } from './guard';
@@ -182,6 +184,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   );
   addSignInRoutes(app, { auth, people, oidcEnabled: deps.oidcEnabled ?? false });
   addApiRoutes(app, applications);
+  addEvidenceRoutes(app, applications, createEvidenceService({ db, applications }), clock);
   addPeopleRoutes(app, people);
   addApprovalRoutes(app, approvals);
   addOpenApiRoutes(app);

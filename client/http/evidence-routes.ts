@@ -1,0 +1,48 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { ApplicationService } from '../services/applications';
+import type { EvidenceService } from '../services/evidence';
+import { identityOf } from './guard';
+import type { HttpApp } from './server';
+
+const onApplication = z.object({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'is not an application id') });
+const tags = ['evidence'];
+
+/** Admins' and auditors' evidence of one application: exports and the check of its audit trail. */
+export function addEvidenceRoutes(app: HttpApp, applications: ApplicationService, evidence: EvidenceService, clock: () => Date): void {
+  const reach = (request: FastifyRequest, id: string) => applications.authorize(identityOf(request), id);
+  const who = (request: FastifyRequest) => {
+    const identity = identityOf(request);
+    return `${identity.name} <${identity.email}> (${identity.role}, ${identity.userId})`;
+  };
+
+  app.get(
+    '/api/applications/:id/evidence.json',
+    { config: { access: 'audit' }, schema: { summary: 'Everything about the application, with its audit trail and the chain head that seals it.', tags, params: onApplication } },
+    async (request, reply) => {
+      await reach(request, request.params.id);
+      const body = await evidence.exportJson(request.params.id, who(request), clock());
+      void reply.header('content-disposition', `attachment; filename="${request.params.id}-evidence.json"`);
+      return body;
+    },
+  );
+
+  app.get(
+    '/api/applications/:id/evidence.csv',
+    { config: { access: 'audit' }, schema: { summary: 'The audit trail as CSV, with each record’s place in the chain and its hashes.', tags, params: onApplication } },
+    async (request, reply) => {
+      await reach(request, request.params.id);
+      const csv = await evidence.exportCsv(request.params.id);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${request.params.id}-audit.csv"`).send(csv);
+    },
+  );
+
+  app.get(
+    '/api/applications/:id/audit/verify',
+    { config: { access: 'audit' }, schema: { summary: "Whether the database's audit trail of the application still matches its hash chain.", tags, params: onApplication } },
+    async (request) => {
+      await reach(request, request.params.id);
+      return evidence.verify(request.params.id);
+    },
+  );
+}

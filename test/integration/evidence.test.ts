@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appendAudit } from '../../activities/audit';
+import { verifyChain, type ChainedRecord } from '../../domain/audit-chain';
+import { apiOf } from '../support/api';
+import { makeInput } from '../support/application-input';
+import { useHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+let api: ReturnType<typeof apiOf>;
+useHarness((started) => ({ h, api } = started));
+
+const bin = path.resolve(import.meta.dirname, '../../bin/k2flow.mjs');
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'k2flow-evidence-'));
+});
+
+function k2flow(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: { ...process.env, K2FLOW_URL: h.baseUrl, K2FLOW_CONFIG_DIR: dir, K2FLOW_API_KEY: h.people.auditor.key } }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** An application with a decision and a withdrawal on its trail. */
+async function decidedApplication() {
+  const input = makeInput({ units: 1 });
+  const id = await api.startOk(input);
+  expect((await api.decide(await api.linkFor(input.units[0]!.approver.email), 'approve')).status).toBe(200);
+  await api.linkFor(input.coordinator.email);
+  expect((await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Evidence test over' })).status).toBe(200);
+  return id;
+}
+
+describe('evidence of an application', () => {
+  it('exports everything with a hash-chained audit trail that the database and the export both verify', async () => {
+    const id = await decidedApplication();
+    const auditor = api.as('auditor');
+
+    const exported = await auditor.getJson(`/api/applications/${id}/evidence.json`);
+    expect(exported.status).toBe(200);
+    const evidence = exported.body;
+    expect(evidence.format).toBe('k2flow-evidence/1');
+    expect(evidence.application.id).toBe(id);
+    expect(evidence.requests.map((r: { status: string }) => r.status)).toContain('approved');
+    expect(evidence.messages.length).toBeGreaterThan(0);
+    expect(JSON.stringify(evidence.messages)).not.toContain('/approvals/'); // links are credentials
+    expect(evidence.temporal[0].workflowId).toBe(id);
+    const types = evidence.audit.map((r: ChainedRecord) => r.type);
+    expect(types).toEqual(expect.arrayContaining(['application.started', 'approval.requested', 'approval.decided', 'application.withdrawn']));
+    expect(evidence.audit.map((r: ChainedRecord) => r.seq)).toEqual(evidence.audit.map((_: unknown, i: number) => i + 1));
+    expect(verifyChain(evidence.audit, evidence.chain.head)).toMatchObject({ intact: true, length: evidence.audit.length });
+    expect(evidence.chain).toMatchObject({ intact: true, length: evidence.audit.length, head: evidence.audit.at(-1).hash });
+
+    const csv = await fetch(`${h.baseUrl}/api/applications/${id}/evidence.csv`, { headers: { authorization: `Bearer ${h.people.auditor.key}` } });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('seq,occurredAt,type,actor,actorName,authMethod,requestId,data,prevHash,hash');
+    // The workflow may still be closing the application: records written since only extend the chain.
+    expect(lines.length - 1).toBeGreaterThanOrEqual(evidence.audit.length);
+
+    expect((await auditor.getJson(`/api/applications/${id}/audit/verify`)).body).toMatchObject({ intact: true });
+    // Coordinators act on applications; evidence is for admins and auditors.
+    expect((await api.getJson(`/api/applications/${id}/evidence.json`)).status).toBe(403);
+
+    // The CLI saves an export and checks it offline...
+    const file = path.join(dir, `${id}.json`);
+    expect(await k2flow(['export', id, '--out', file])).toMatchObject({ code: 0 });
+    const intact = await k2flow(['verify', file]);
+    expect(intact.code).toBe(0);
+    expect(intact.stdout).toContain('is intact');
+
+    // ...and says which record was altered in a copy someone edited.
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    const decided = saved.audit.find((r: ChainedRecord) => r.type === 'approval.decided');
+    decided.data.decision = 'reject';
+    const edited = path.join(dir, `${id}-edited.json`);
+    await writeFile(edited, JSON.stringify(saved));
+    const altered = await k2flow(['verify', edited]);
+    expect(altered.code).toBe(4);
+    expect(altered.stdout).toContain(`record ${decided.seq} (approval.decided) was altered`);
+
+    const notEvidence = path.join(dir, 'not-evidence.json');
+    await writeFile(notEvidence, JSON.stringify({ hello: 'world' }));
+    const refused = await k2flow(['verify', notEvidence]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('is not an evidence export k2flow can check');
+  });
+
+  it("finds a record altered in the database, on the API and in the CLI", async () => {
+    const id = await decidedApplication();
+    const auditor = api.as('auditor');
+    expect((await auditor.getJson(`/api/applications/${id}/audit/verify`)).body).toMatchObject({ intact: true });
+    const target = await h.db.auditEvent.findFirstOrThrow({ where: { applicationId: id, type: 'approval.decided' }, select: { seq: true } });
+    // Someone with database access rewrites a decision.
+    await h.db.$executeRaw`UPDATE "AuditEvent" SET "data" = jsonb_set("data", '{decision}', '"reject"') WHERE "applicationId" = ${id} AND "seq" = ${target.seq}`;
+
+    const verdict = (await auditor.getJson(`/api/applications/${id}/audit/verify`)).body;
+    expect(verdict).toMatchObject({ intact: false, brokenAt: target.seq });
+    expect(verdict.reason).toContain('was altered');
+    const cli = await k2flow(['verify', '--application', id]);
+    expect(cli.code).toBe(4);
+    expect(cli.stdout).toContain(`record ${target.seq} (approval.decided) was altered`);
+  });
+
+  it('keeps one unbroken chain when many writers append to one application at once', async () => {
+    const id = await decidedApplication();
+    const before = await h.db.auditEvent.count({ where: { applicationId: id } });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        appendAudit(h.db, [{ idempotencyKey: `concurrent:${id}:${i}:${randomUUID()}`, applicationId: id, type: 'test.concurrent', actor: 'system', data: { i }, occurredAt: new Date() }]),
+      ),
+    );
+    const records = await h.db.auditEvent.findMany({ where: { applicationId: id }, orderBy: { seq: 'asc' } });
+    expect(records).toHaveLength(before + 20);
+    expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
+    const chained = records.map((r) => ({ ...r, seq: r.seq!, hash: r.hash!, occurredAt: r.occurredAt.toISOString() }));
+    expect(verifyChain(chained)).toMatchObject({ intact: true });
+  });
+});
