@@ -7,6 +7,7 @@ import { migrate } from '../db/migrate';
 import { createWorker } from '../worker/create-worker';
 import { buildActivityDeps } from '../worker/dependencies';
 import { authFromConfig } from '../client/http/auth-from-config';
+import { ensureSearchAttributes } from '../client/services/search-attributes';
 import { connectTemporalClient } from '../client/services/temporal-connection';
 import { lockDataDir } from './data-dir-lock';
 import { devAuthSecret, signInLines } from './dev-admin';
@@ -70,6 +71,7 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
     // The worker above keeps the SDK's patient retries; the server's client gives up within seconds.
     const { client: temporal, connection } = await connectTemporalClient({ address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE });
     stops.unshift(() => connection.close());
+    await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, log);
     const signIn = await authFromConfig(config, deps.db, secret);
     const adminLines = await signInLines({ db: deps.db, auth: signIn.auth, dataDir, publicUrl: config.PUBLIC_URL, embedded: !!embeddedDb });
     const server = await createHttpServer({

@@ -1,6 +1,19 @@
 import { Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { SearchAttributeType } from '@temporalio/common';
+import { k2SearchAttributeKeys } from '../workflows/search-attributes';
 import { assertPortFree } from './free-port';
+
+/** How `temporal server start-dev --search-attribute` names each type. */
+const cliTypeName: Record<SearchAttributeType, string> = {
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.DOUBLE]: 'Double',
+  [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+};
 
 export interface DevServerOptions {
   /** The CLI binary; null lets the Temporal SDK download it (where the internet is reachable). */
@@ -29,6 +42,8 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
   if (dbFilename) args.push('--db-filename', dbFilename);
+  // k2flow's search attributes (workflows/search-attributes.ts), as an operator registers them on a cluster.
+  for (const key of k2SearchAttributeKeys) args.push('--search-attribute', `${key.name}=${cliTypeName[key.type]}`);
   const child = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
@@ -83,7 +98,7 @@ async function startDownloadedDevServer({ port, uiPort, dbFilename, log = () => 
   log('No Temporal CLI and no Go: letting the Temporal SDK download the CLI.');
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { ip: '127.0.0.1', port, ui: !!uiPort, uiPort, dbFilename, executable: { type: 'cached-download' } },
+    server: { ip: '127.0.0.1', port, ui: !!uiPort, uiPort, dbFilename, executable: { type: 'cached-download' }, searchAttributes: k2SearchAttributeKeys },
   });
   return { address: env.address, uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null, stop: () => env.teardown() };
 }

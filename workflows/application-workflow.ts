@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, allHandlersFinished, condition, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, allHandlersFinished, condition, isCancellation, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { StageCompletion } from '../activities/lifecycle';
 import type { Actor } from '../domain/actor';
 import type { ApplicationInput, UnitInput } from '../domain/application-input';
@@ -16,6 +16,7 @@ import { runBranch } from './engine/run-branch';
 import { type ApplicationResult, type ApplicationState, type BranchStatus, type UnitResult } from './engine/state';
 import { createTransitions, type Transitions } from './engine/transitions';
 import { type ActedBy, addUnitUpdate, applicationStateQuery, refusal, type RemoveUnitInput, removeUnitUpdate, unitProgressSignal, withdrawUpdate } from './messages';
+import { K2_DEADLINE, K2_STATUS, K2_VARIANT, stageDeadline } from './search-attributes';
 import { waitingFor } from './waiting-for';
 
 export interface ApplicationWorkflowInput {
@@ -53,6 +54,11 @@ class ApplicationRun {
   /** The engine this application began with (engine/lean-engine.ts); decided first, kept to the end. */
   private readonly lean = startsLean();
   private readonly withTransitions = startsWithTransitions(this.lean);
+  /**
+   * Started with k2flow's search attributes (the server sets them since they exist): this
+   * application keeps its status and deadline in them. Read from the start event, so no marker.
+   */
+  private readonly searchable = workflowInfo().typedSearchAttributes.get(K2_VARIANT) !== undefined;
   private readonly roster: UnitRoster;
   private readonly state: ApplicationState;
   private stageIndex = -1;
@@ -190,6 +196,8 @@ class ApplicationRun {
     }
     if (this.withdrawal) await this.withdraw(this.withdrawal);
     const units = this.roster.finalResults(!!this.withdrawal);
+    // Ended: its status is final and it waits on no deadline.
+    if (this.searchable) upsertSearchAttributes([{ key: K2_STATUS, value: this.state.status }, { key: K2_DEADLINE, value: null }]);
     await activities.closeApplication({ applicationId, status: this.state.status, units, ...(this.lastStage ? { lastStage: this.lastStage } : {}) });
     await condition(this.inbox.receiptsSent);
     await condition(allHandlersFinished);
@@ -202,6 +210,8 @@ class ApplicationRun {
     for (const [index, stage] of definition.stages.entries()) {
       this.stageIndex = index;
       this.state.stage = { id: stage.id, name: stage.name, scope: stage.scope };
+      // The first stage's deadline was set with the start.
+      if (this.searchable && index > 0) upsertSearchAttributes([{ key: K2_DEADLINE, value: stageDeadline(stage, this.input) }]);
       if (!(withTransitions && index === 0)) await activities.recordStage({ applicationId, stageId: stage.id, stageName: stage.name });
       const succeeded = stage.scope === 'application' ? await this.runApplicationStage(stage) : await this.runUnitStage(stage);
       const outcomes = stage.scope === 'per-unit' ? [...this.roster.results.values()].map((r) => ({ unitKey: r.unitKey, outcome: r.outcome })) : [];

@@ -1,6 +1,7 @@
 // `npm run server`: the HTTP server alone, against TEMPORAL_ADDRESS and DATABASE_URL.
 import { loadConfig, serverConfig } from '../../config/app-config';
 import { createDb } from '../../db/prisma-client';
+import { ensureSearchAttributes } from '../services/search-attributes';
 import { connectTemporalClient } from '../services/temporal-connection';
 import { authFromConfig } from './auth-from-config';
 import { createHttpServer } from './server';
@@ -13,6 +14,10 @@ if (missing.length) {
 }
 const db = createDb(config.DATABASE_URL!);
 const { client: temporal, connection } = await connectTemporalClient({ address: config.TEMPORAL_ADDRESS!, namespace: config.TEMPORAL_NAMESPACE });
+await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, (line) => console.log(`[k2flow] ${line}`)).catch((error: Error) => {
+  console.error(`[k2flow] could not start: ${error.message}`);
+  process.exit(1);
+});
 const server = await createHttpServer({
   db,
   temporal,

@@ -13,6 +13,7 @@ import { DomainError, parseOrThrow } from '../../domain/domain-error';
 import type { applicationWorkflow } from '../../workflows/application-workflow';
 import type { ApplicationState } from '../../workflows/engine/state';
 import { unitBranchWorkflowId } from '../../workflows/ids';
+import { startingSearchAttributes } from '../../workflows/search-attributes';
 import type { ScheduleUnit } from '../../workflows/calendar/schedule';
 import {
   addUnitUpdate,
@@ -62,11 +63,13 @@ export function createApplicationService({
     // With an idempotency key, a retried request maps to the same workflow id and so to one application.
     const id = idempotencyKey ? `app-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}` : `app-${randomUUID()}`;
     try {
+      const definition = latestDefinition(input.variant);
       await temporal.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
         taskQueue,
         workflowId: id,
         // The definition travels in the input: the application keeps this version to its end.
-        args: [{ applicationId: id, input, definition: latestDefinition(input.variant), scheduleUnit, office: starter.office, startedBy: starter.by }],
+        args: [{ applicationId: id, input, definition, scheduleUnit, office: starter.office, startedBy: starter.by }],
+        typedSearchAttributes: startingSearchAttributes(input, definition.stages[0], starter.office),
         // The office is in the memo too, so access can be checked before the first activity has written the row.
         memo: { office: starter.office },
         workflowIdConflictPolicy: 'FAIL',
