@@ -77,7 +77,7 @@ export async function writeDecision(db: Db, d: Omit<DecisionToRecord, 'party'>, 
         applicationId: d.applicationId,
         type: d.late ? 'approval.decided-late' : 'approval.decided',
         actor: actor.party(role, d.partyEmail),
-        data: { requestId: d.requestId, unitKey: d.unitKey, step: d.stepId, round: d.round, decision: d.decision, comment: d.comment, services: d.services, late: d.late },
+        data: { requestId: d.requestId, unitKey: d.unitKey, step: d.stepId, round: d.round, decision: d.decision, comment: d.comment, services: d.services, late: d.late, ...(d.via ? { via: { ...d.via } } : {}) },
         occurredAt: decidedAt,
       },
     ]);

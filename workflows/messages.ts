@@ -16,6 +16,15 @@ export interface DecideInput {
    * workflow's own clock. Decisions sent before stamping existed carry none.
    */
   receivedAt?: string;
+  /** Through which link and from which address the decision came (recorded with it, for the evidence); absent before it was kept. */
+  via?: DecisionVia;
+}
+
+/** The link a decision was made with and the client that sent it. */
+export interface DecisionVia {
+  tokenId: string;
+  address: string;
+  userAgent: string | null;
 }
 
 /** How far before the workflow's handling a server's stamp is believed (a longer wait is not load). */

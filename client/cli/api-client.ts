@@ -46,9 +46,10 @@ export function createApiClient(baseUrl: string, credential: string | null) {
         jar.set(pair!.slice(0, at).trim(), pair!.slice(at + 1));
       }
     }
+    // Downloads come as they are: the audit trail as CSV text, the evidence PDF as bytes.
+    const type = response.headers.get('content-type') ?? '';
+    if (response.ok && !type.includes('json')) return (type.includes('pdf') ? Buffer.from(await response.arrayBuffer()) : await response.text()) as T;
     const text = await response.text();
-    // Downloads (the audit trail as CSV) come as they are.
-    if (response.ok && !(response.headers.get('content-type') ?? '').includes('json')) return text as T;
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : {};
@@ -82,6 +83,7 @@ export function createApiClient(baseUrl: string, credential: string | null) {
     list: () => call<{ applications: Array<Record<string, unknown>> }>('GET', '/api/applications'),
     evidence: (id: string) => call<Record<string, unknown>>('GET', `/api/applications/${enc(id)}/evidence.json`),
     auditCsv: (id: string) => call<string>('GET', `/api/applications/${enc(id)}/evidence.csv`),
+    evidencePdf: (id: string, lang: 'pl' | 'en') => call<Buffer>('GET', `/api/applications/${enc(id)}/evidence.pdf?lang=${lang}`),
     verifyTrail: (id: string) =>
       call<{ intact: boolean; length: number; head: string | null; brokenAt?: number; reason?: string }>('GET', `/api/applications/${enc(id)}/audit/verify`),
     signIn: (email: string, password: string) => call<{ signedIn: true }>('POST', '/sign-in', { email, password }),

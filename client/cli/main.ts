@@ -24,7 +24,9 @@ const usage = `Usage: k2flow <command> [options]
   add-unit <id> <unit.json>                   add a unit while sign-offs are being collected
   remove-unit <id> <unit-key> --reason TEXT   remove a unit; its pending links stop working
   list                                        list recent applications
-  export <id> [--out FILE] [--csv]            admins, auditors: save the evidence (JSON; --csv: the audit trail)
+  export <id> [--out FILE] [--csv | --pdf [--lang en]]
+                                             admins, auditors: save the evidence (JSON; --csv: the audit
+                                             trail; --pdf: a document to file, in Polish or English)
   verify <export.json>                        check an evidence export's audit trail against its hashes (offline)
   verify --application <id>                   check the database's audit trail of an application
 
@@ -57,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
       office: { type: 'string' },
       out: { type: 'string' },
       csv: { type: 'boolean' },
+      pdf: { type: 'boolean' },
+      lang: { type: 'string' },
       application: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -150,8 +154,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'export': {
       const [id] = need(1, 'an application id');
-      const out = values.out ?? `${id}-${values.csv ? 'audit.csv' : 'evidence.json'}`;
-      const content = values.csv ? await api.auditCsv(id!) : `${JSON.stringify(await api.evidence(id!), null, 2)}\n`;
+      if (values.csv && values.pdf) throw new UsageError('export takes --csv or --pdf, not both.');
+      const kind = values.csv ? 'audit.csv' : values.pdf ? 'evidence.pdf' : 'evidence.json';
+      const out = values.out ?? `${id}-${kind}`;
+      const content = values.csv ? await api.auditCsv(id!) : values.pdf ? await api.evidencePdf(id!, values.lang === 'en' ? 'en' : 'pl') : `${JSON.stringify(await api.evidence(id!), null, 2)}\n`;
       await writeFile(out, content, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
         throw new UsageError(error.code === 'EEXIST' ? `${out} already exists; choose another --out.` : `Cannot write ${out}: ${error.code ?? error.message}.`);
       });

@@ -7,6 +7,8 @@ import type { HttpApp } from './server';
 
 const onApplication = z.object({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'is not an application id') });
 const tags = ['evidence'];
+/** The PDF's language: Polish unless asked for English. */
+const withLanguage = z.object({ lang: z.enum(['pl', 'en']).optional() });
 
 /** Admins' and auditors' evidence of one application: exports and the check of its audit trail. */
 export function addEvidenceRoutes(app: HttpApp, applications: ApplicationService, evidence: EvidenceService, clock: () => Date): void {
@@ -24,6 +26,20 @@ export function addEvidenceRoutes(app: HttpApp, applications: ApplicationService
       const body = await evidence.exportJson(request.params.id, who(request), clock());
       void reply.header('content-disposition', `attachment; filename="${request.params.id}-evidence.json"`);
       return body;
+    },
+  );
+
+  app.get(
+    '/api/applications/:id/evidence.pdf',
+    {
+      config: { access: 'audit' },
+      schema: { summary: 'The evidence as a PDF to file: decisions with who, when, which link and address; emails; the chain head.', tags, params: onApplication, querystring: withLanguage },
+    },
+    async (request, reply) => {
+      await reach(request, request.params.id);
+      const lang = request.query.lang ?? 'pl';
+      const pdf = await evidence.exportPdf(request.params.id, who(request), clock(), lang);
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="${request.params.id}-evidence.pdf"`).send(pdf);
     },
   );
 

@@ -258,7 +258,9 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
     const started = Date.now();
     let answer: Awaited<ReturnType<typeof updateWithin<RecordedDecision, [DecideInput]>>>;
     try {
-      answer = await updateWithin(temporal.workflow.getHandle(view.workflowId), decideUpdate, [{ requestId: view.requestId, decision, comment, services, receivedAt }], DECISION_RESULT_MS);
+      // Through which link and from which address: kept with the decision, for the evidence.
+      const via = { tokenId: view.tokenId, address: client.address, userAgent: client.userAgent?.slice(0, 300) ?? null };
+      answer = await updateWithin(temporal.workflow.getHandle(view.workflowId), decideUpdate, [{ requestId: view.requestId, decision, comment, services, receivedAt, via }], DECISION_RESULT_MS);
     } catch (error) {
       return answerRefusal(explainUpdateFailure(error, closedRequest()), view, subject, client);
     }

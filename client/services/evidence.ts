@@ -2,7 +2,9 @@ import { sealTrail } from '../../activities/audit';
 import type { Db } from '../../db/prisma-client';
 import { CHAIN_ALGORITHM, EVIDENCE_FORMAT, verifyChain, type ChainedRecord } from '../../domain/audit-chain';
 import { DomainError } from '../../domain/domain-error';
+import type { Lang } from '../../mail/html';
 import type { ApplicationService } from './applications';
+import { renderEvidencePdf } from './evidence-pdf';
 
 /**
  * Evidence of one application for people who answer for the process: everything as JSON (the
@@ -98,10 +100,14 @@ export function createEvidenceService({ db, applications }: { db: Db; applicatio
     return [header.join(','), ...lines].join('\r\n') + '\r\n';
   }
 
-  return { verify, exportJson, exportCsv };
+  /** The evidence as a PDF a person would file, in Polish or English. */
+  const exportPdf = async (id: string, exportedBy: string, now: Date, lang: Lang) => renderEvidencePdf(await exportJson(id, exportedBy, now), lang);
+
+  return { verify, exportJson, exportCsv, exportPdf };
 }
 
 export type EvidenceService = ReturnType<typeof createEvidenceService>;
+export type EvidenceExport = Awaited<ReturnType<EvidenceService['exportJson']>>;
 
 const countBy = (values: string[]) => Object.fromEntries([...new Set(values)].map((v) => [v, values.filter((x) => x === v).length]));
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../../activities/audit';
 import { verifyChain, type ChainedRecord } from '../../domain/audit-chain';
@@ -26,6 +27,17 @@ function k2flow(args: string[]): Promise<{ code: number; stdout: string; stderr:
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
+}
+
+/** The text of a PDF, page after page, as a reader would copy it out. */
+async function pdfText(bytes: Uint8Array): Promise<string> {
+  const pdf = await getDocument({ data: bytes, useSystemFonts: false }).promise;
+  const pages: string[] = [];
+  for (let n = 1; n <= pdf.numPages; n++) {
+    const content = await (await pdf.getPage(n)).getTextContent();
+    pages.push(content.items.map((i) => ('str' in i ? i.str : '')).join(' '));
+  }
+  return pages.join('\n').replace(/\s+/g, ' ');
 }
 
 /** An application with a decision and a withdrawal on its trail. */
@@ -91,6 +103,36 @@ describe('evidence of an application', () => {
     const refused = await k2flow(['verify', notEvidence]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('is not an evidence export k2flow can check');
+  });
+
+  it('prints the evidence as a PDF to file, in Polish by default: who decided, when, through which link and from where', async () => {
+    const id = await decidedApplication();
+    const res = await fetch(`${h.baseUrl}/api/applications/${id}/evidence.pdf`, { headers: { authorization: `Bearer ${h.people.auditor.key}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(Buffer.from(bytes.subarray(0, 5)).toString()).toBe('%PDF-');
+    const text = await pdfText(bytes);
+    const decided = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, status: 'approved' }, select: { partyName: true, partyEmail: true } });
+    const decision = await h.db.auditEvent.findFirstOrThrow({ where: { applicationId: id, type: 'approval.decided' }, select: { data: true } });
+    const via = (decision.data as { via: { tokenId: string; address: string } }).via;
+    expect(text).toContain('Dowód przebiegu wniosku');
+    expect(text).toContain(id);
+    expect(text).toContain(`${decided.partyName} (dyrektor jednostki) <${decided.partyEmail}>: zaakceptowano`);
+    expect(text).toContain(`przez link ${via.tokenId}, z adresu ${via.address}`);
+    expect(text).toContain('(czasu warszawskiego)');
+    expect(text).toContain('Łańcuch jest nienaruszony.');
+    const verdict = (await api.as('auditor').getJson(`/api/applications/${id}/audit/verify`)).body;
+    expect(text).toContain(verdict.head.slice(0, 16));
+
+    const english = await fetch(`${h.baseUrl}/api/applications/${id}/evidence.pdf?lang=en`, { headers: { authorization: `Bearer ${h.people.auditor.key}` } });
+    const englishText = await pdfText(new Uint8Array(await english.arrayBuffer()));
+    expect(englishText).toContain('Evidence of an application');
+    expect(englishText).toContain(`through link ${via.tokenId}, from address ${via.address}`);
+
+    const file = path.join(dir, `${id}.pdf`);
+    expect(await k2flow(['export', id, '--pdf', '--out', file])).toMatchObject({ code: 0 });
+    expect(await pdfText(new Uint8Array(await readFile(file)))).toContain('Dowód przebiegu wniosku');
   });
 
   it("finds a record altered in the database, on the API and in the CLI", async () => {

@@ -94,6 +94,7 @@ export function installDecisionInbox(lean: boolean, transitions: boolean) {
         partyEmail: entry.partyEmail,
         decidedAt: new Date(decisionMoment(input.receivedAt, Date.now())).toISOString(),
         late: decisionMoment(input.receivedAt, Date.now()) > Date.parse(entry.deadline),
+        ...(input.via ? { via: input.via } : {}),
       };
       if (transitions) {
         entry.recorded = true;

@@ -1,3 +1,4 @@
+import type { DecisionVia } from '../messages';
 // What the engine reports through queries: plain JSON, also read by the client.
 import type { Quorum, StepKind } from './definition';
 
@@ -108,6 +109,8 @@ export interface RecordedDecision {
   partyEmail: string;
   decidedAt: string;
   late: boolean;
+  /** The link and client it came through (messages.ts DecideInput.via), where the server passed them. */
+  via?: DecisionVia | null;
 }
 
 export interface UnitResult {
