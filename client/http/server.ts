@@ -19,6 +19,8 @@ import { createApprovalService } from '../services/approvals';
 import { createEvidenceService } from '../services/evidence';
 import { createReadinessCheck } from '../services/readiness';
 import { addApiRoutes } from './api-routes';
+import { addPageRoutes } from './page-routes';
+import { createApplicationSearch } from '../services/application-search';
 import { addEvidenceRoutes } from './evidence-routes';
 import { addApprovalRoutes } from './approval-routes';
 import { errorBody, explain, rateLimitSettings, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
@@ -145,6 +147,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
       const html = status === 503 ? approvalOutagePage({ moment: request.method === 'POST' ? 'decide' : 'open', first: lang }) : approverFaultPage(status, request.id, lang);
       return reply.type('text/html; charset=utf-8').send(html);
     }
+    // A person's browser without a session is sent to sign in, then back.
+    if (status === 401 && wantsPage(request) && request.method === 'GET') return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
     if (wantsPage(request)) {
       const title = explained ? { 503: 'Try again shortly', 429: 'Too many requests', 401: 'Sign in' }[status] ?? 'Cannot do that' : 'Something went wrong';
       return reply.type('text/html; charset=utf-8').send(messagePage(title, explained?.message ?? `Something went wrong on our side; it has been logged (request ${request.id}).`));
@@ -178,12 +182,13 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
       .send(
         page(
           'k2flow',
-          `<p>Joint funding applications, run on Temporal.</p><ul><li><a href="/sign-in">Sign in</a></li><li><a href="/api/applications">Applications (JSON)</a></li><li><a href="/api/reference">API reference</a></li>${mailbox ? '<li><a href="/dev/mailbox">Development mailbox</a> (admins)</li>' : ''}</ul>`,
+          `<p>Joint funding applications, run on Temporal.</p><ul><li><a href="/sign-in">Sign in</a></li><li><a href="/applications">Applications</a> (search and filters)</li><li><a href="/api/applications">Applications (JSON)</a></li><li><a href="/api/reference">API reference</a></li>${mailbox ? '<li><a href="/dev/mailbox">Development mailbox</a> (admins)</li>' : ''}</ul>`,
         ),
       ),
   );
   addSignInRoutes(app, { auth, people, oidcEnabled: deps.oidcEnabled ?? false });
   addApiRoutes(app, applications);
+  addPageRoutes(app, { search: createApplicationSearch({ db, clock }) });
   addEvidenceRoutes(app, applications, createEvidenceService({ db, applications }), clock);
   addPeopleRoutes(app, people);
   addApprovalRoutes(app, approvals);

@@ -17,7 +17,11 @@ const credentials = z.object({
   email: z.email('must be an email address').trim().toLowerCase().max(254),
   password: z.string().min(1, 'is required').max(256),
   _csrf: z.string().optional(),
+  next: z.string().max(2000).optional(),
 });
+
+/** Where to go after signing in: a path of this site only (never another origin: no open redirect). */
+const localPath = (next: string | undefined): string => (next && /^\/(?![/\\])/.test(next) ? next : '/');
 
 const sessionAnswer = z.object({
   user: z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.string(), office: z.string().nullable() }),
@@ -44,13 +48,13 @@ const oidcRefusal = (code: string) =>
 
 const isForm = (request: FastifyRequest) => (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
 
-function signInPage(csrfToken: string, oidcEnabled: boolean, error?: string): string {
+function signInPage(csrfToken: string, oidcEnabled: boolean, error?: string, next = '/'): string {
   const oidc = oidcEnabled
     ? `<form method="post" action="/sign-in/oidc"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}"><button>Sign in with your office account</button></form><p class="muted">or with a k2flow password:</p>`
     : '';
   return page(
     'Sign in',
-    `${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}${oidc}<form method="post" action="/sign-in"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}">
+    `${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}${oidc}<form method="post" action="/sign-in"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}"><input type="hidden" name="next" value="${escapeHtml(next)}">
 <p><label>Email<br><input name="email" type="email" autocomplete="username" required></label></p>
 <p><label>Password<br><input name="password" type="password" autocomplete="current-password" required></label></p>
 <button>Sign in</button></form>`,
@@ -63,8 +67,11 @@ function signInPage(csrfToken: string, oidcEnabled: boolean, error?: string): st
  */
 export function addSignInRoutes(app: HttpApp, { auth, people, oidcEnabled }: { auth: Auth; people: PeopleService; oidcEnabled: boolean }): void {
   // The identity provider's refusals come back here as `?error=<code>` (better-auth's redirect).
-  app.get('/sign-in', { config: { access: 'public' }, schema: { hide: true, querystring: z.object({ error: z.string().max(100).optional() }) } }, async (request, reply) =>
-    reply.type('text/html; charset=utf-8').send(signInPage(csrfTokenFor(request, reply), oidcEnabled, request.query.error && oidcRefusal(request.query.error))),
+  app.get(
+    '/sign-in',
+    { config: { access: 'public' }, schema: { hide: true, querystring: z.object({ error: z.string().max(100).optional(), next: z.string().max(2000).optional() }) } },
+    async (request, reply) =>
+      reply.type('text/html; charset=utf-8').send(signInPage(csrfTokenFor(request, reply), oidcEnabled, request.query.error && oidcRefusal(request.query.error), localPath(request.query.next))),
   );
 
   // Per address before the body is read, then per account once it is: a guesser is stopped on
@@ -95,12 +102,12 @@ export function addSignInRoutes(app: HttpApp, { auth, people, oidcEnabled }: { a
         const response = await auth.api.signInEmail({ body: { email, password }, headers: fromNodeHeaders(request.headers), asResponse: true });
         if (response.status === 401 || response.status === 403) {
           const message = 'The email or password is not right.';
-          if (isForm(request)) return reply.code(401).type('text/html; charset=utf-8').send(signInPage(csrfTokenFor(request, reply), oidcEnabled, message));
+          if (isForm(request)) return reply.code(401).type('text/html; charset=utf-8').send(signInPage(csrfTokenFor(request, reply), oidcEnabled, message, localPath(request.body.next)));
           throw new DomainError('UNAUTHENTICATED', message);
         }
         if (!response.ok) return relay(reply, response);
         void reply.header('set-cookie', response.headers.getSetCookie());
-        if (isForm(request)) return reply.redirect('/', 303);
+        if (isForm(request)) return reply.redirect(localPath(request.body.next), 303);
         // better-auth's answer carries the session token; it belongs in the HttpOnly cookie only.
         const { user } = (await response.json()) as { user: { id: string; name: string; email: string; role?: string | null; office?: string | null } };
         return { signedIn: true, user: { id: user.id, name: user.name, email: user.email, role: user.role ?? null, office: user.office ?? null } };

@@ -1,8 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { apiOf } from '../support/api';
 import { makeAllocationInput, makeCooperationInput, makeInput } from '../support/application-input';
-import { launchChromium } from '../support/chromium';
+import { useChromium } from '../support/chromium';
 import { useHarness, type Harness } from '../support/harness';
 
 // The approver's pages as a Polish school director, a partner and a board member see them: in a
@@ -12,15 +12,11 @@ let h: Harness;
 let api: ReturnType<typeof apiOf>;
 useHarness((started) => ({ h, api } = started));
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
+const browser = useChromium();
 
 /** A fresh browser as a person in Poland would have it: no scripts, Polish preferred, Warsaw time. */
 async function polishBrowser(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'pl-PL', timezoneId: 'Europe/Warsaw' });
+  const context = await browser().newContext({ javaScriptEnabled: false, locale: 'pl-PL', timezoneId: 'Europe/Warsaw' });
   return { context, page: await context.newPage() };
 }
 

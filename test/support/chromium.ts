@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
  * Debian's Chromium (`apt-get install chromium`), or CHROMIUM_PATH: Playwright's own browser
@@ -15,4 +16,14 @@ export async function launchChromium(): Promise<Browser> {
   // Chromium's sandbox refuses to start as root, which is how CI and containers run it.
   const asRoot = process.getuid?.() === 0;
   return chromium.launch({ executablePath, headless: true, args: asRoot ? ['--no-sandbox'] : [] });
+}
+
+/** Chromium for one test file: launched before its tests, closed after them. */
+export function useChromium(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(() => browser?.close());
+  return () => browser!;
 }

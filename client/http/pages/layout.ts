@@ -1,15 +1,15 @@
 import { escapeHtml, type Lang } from '../../../mail/html';
 
 /** The shared shell of every HTML page; no scripts anywhere (mail scanners run them). */
-export function page(title: string, body: string, lang: Lang = 'en'): string {
+export function page(title: string, body: string, lang: Lang = 'en', { wide = false }: { wide?: boolean } = {}): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${escapeHtml(title)} · k2flow</title>
 <style>body{font-family:system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#222}
 dt{font-weight:600}dd{margin:0 0 .6rem 0}textarea{width:100%;min-height:6rem}
 button{margin:.4rem .4rem 0 0;padding:.5rem 1rem;font-size:1rem}.error{color:#a00}.muted{color:#666}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
-nav.lang{text-align:right;font-size:.9rem}h2{font-size:1.1rem;margin-top:1.5rem}.consequences li{margin:.3rem 0}</style></head>
-<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+nav.lang{text-align:right;font-size:.9rem}body.wide{max-width:1200px}h2{font-size:1.1rem;margin-top:1.5rem}.consequences li{margin:.3rem 0}</style></head>
+<body${wide ? ' class="wide"' : ''}><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
 export const messagePage = (title: string, message: string) => page(title, `<p>${escapeHtml(message)}</p>`);

@@ -1,0 +1,111 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { apiOf } from '../support/api';
+import { makeAllocationInput, makeInput } from '../support/application-input';
+import { useChromium } from '../support/chromium';
+import { useHarness, type Harness } from '../support/harness';
+import { PASSWORD } from '../support/people';
+
+// The list of applications as an admin and a coordinator use it: signed in through the page, in a
+// real browser with scripts off, searching, filtering and paging.
+
+let h: Harness;
+let api: ReturnType<typeof apiOf>;
+useHarness((started) => ({ h, api } = started));
+
+const browser = useChromium();
+
+/** Opens `path` as `who`, signing in through the page it is sent to first. */
+async function signedIn(who: 'admin' | 'otherCoordinator', path: string): Promise<Page> {
+  const context = await browser().newContext({ javaScriptEnabled: false, locale: 'pl-PL', timezoneId: 'Europe/Warsaw' });
+  const page = await context.newPage();
+  await page.goto(`${h.baseUrl}${path}`);
+  expect(new URL(page.url()).pathname).toBe('/sign-in');
+  await page.fill('input[name="email"]', h.people[who].email);
+  await page.fill('input[name="password"]', PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/sign-in"] button')]);
+  return page;
+}
+
+const rowTitles = (page: Page) => page.locator('tbody tr td:first-child a').allTextContents();
+
+describe('the list of applications in a real browser', () => {
+  it('lets an admin search, filter and page through every office’s applications, in Polish', async () => {
+    const tag = `lista-${Date.now().toString(36)}`;
+    const modules = await Promise.all([1, 2, 3, 4].map((n) => api.startOk({ ...makeInput({ units: 1 }), title: `${tag} moduł ${n}` })));
+    const allocation = { ...makeAllocationInput({ units: 1, boardMembers: 1 }), title: `${tag} alokacja` };
+    await api.startOk(allocation);
+    // Overdue: a unit confirmation due in a second.
+    const late = { ...makeInput({ units: 1, confirmWithinSeconds: 1, reviewWithinSeconds: 600 }), title: `${tag} spóźniony` };
+    const lateId = await api.startOk(late);
+    await api.linkFor(late.units[0]!.approver.email);
+    await expect.poll(() => Date.now() > Date.parse(late.deadlines.unitConfirmation), { timeout: 10_000, interval: 100 }).toBe(true);
+
+    const page = await signedIn('admin', `/applications?q=${tag}`);
+    try {
+      // Signed in and sent back to the list with the search it asked for.
+      expect(new URL(page.url()).pathname).toBe('/applications');
+      expect(await page.textContent('h1')).toBe('Wnioski');
+      expect(await page.textContent('.counts')).toContain('Znaleziono wniosków: 6');
+      expect(await page.textContent('.counts')).toContain('zbieranie akceptacji: 6');
+
+      // Filter by variant with the form, as a person would.
+      await page.selectOption('#variant', 'dedicated-zit-allocation');
+      await Promise.all([page.waitForNavigation(), page.click('form.filters button[type="submit"]')]);
+      expect(await rowTitles(page)).toEqual([allocation.title]);
+      expect(await page.textContent('tbody')).toContain('Wyodrębniona alokacja ZIT z promotorem');
+
+      // Search by a person's email finds their application.
+      await page.goto(`${h.baseUrl}/applications?q=${encodeURIComponent(late.units[0]!.approver.email)}`);
+      expect(await rowTitles(page)).toEqual([late.title]);
+
+      // Overdue: only the one whose deadline passed, marked so.
+      await page.goto(`${h.baseUrl}/applications?q=${tag}&waiting=overdue`);
+      expect(await rowTitles(page)).toEqual([late.title]);
+      expect(await page.textContent('tbody')).toContain('(po terminie)');
+
+      // Paging keeps the search and the page size.
+      await page.goto(`${h.baseUrl}/applications?q=${tag}&size=5`);
+      expect(await rowTitles(page)).toHaveLength(5);
+      expect(await page.textContent('.paging')).toContain('Strona 1 z 2');
+      await Promise.all([page.waitForNavigation(), page.click('a[rel="next"]')]);
+      expect(await rowTitles(page)).toHaveLength(1);
+      expect(await page.textContent('.paging')).toContain('Strona 2 z 2');
+
+      // English, keeping the search.
+      await Promise.all([page.waitForNavigation(), page.click('a[hreflang="en"]')]);
+      expect(await page.textContent('h1')).toBe('Applications');
+      expect(await page.textContent('.counts')).toContain('Applications found: 6');
+    } finally {
+      await page.context().close();
+      for (const id of [...modules, lateId]) await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+    }
+  });
+
+  it("shows a coordinator only their office's applications", async () => {
+    const input = { ...makeInput({ units: 1 }), title: `inne-biuro-${Date.now().toString(36)}` };
+    const id = await api.startOk(input); // started in office k2
+    const page = await signedIn('otherCoordinator', `/applications?q=${input.title}`);
+    try {
+      expect(await page.textContent('.counts')).toContain('Znaleziono wniosków: 0');
+      expect(await page.textContent('body')).toContain('Żaden wniosek nie pasuje do tych filtrów.');
+    } finally {
+      await page.context().close();
+      await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+    }
+  });
+
+  it('refuses to send a browser to another site after signing in', async () => {
+    const csrf = await fetch(`${h.baseUrl}/sign-in`);
+    const cookie = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const token = /name="_csrf" value="([^"]+)"/.exec(await csrf.text())![1]!;
+    const res = await fetch(`${h.baseUrl}/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ _csrf: token, email: h.people.admin.email, password: PASSWORD, next: '//evil.example/phish' }),
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/');
+  });
+});
