@@ -26,9 +26,9 @@ export function emailDocument(title: string, bodyHtml: string, lang: Lang = 'en'
     `<p style="color:#666;font-size:12px">${footer[lang]}</p></body></html>`;
 }
 
-/** A moment in Warsaw time, short, as a table cell shows it ("24.12.2026, 09:00"). */
-export const formatShortMoment = (iso: string, lang: Lang = 'en'): string =>
-  new Date(iso).toLocaleString(lang === 'pl' ? 'pl-PL' : 'en-GB', { timeZone: 'Europe/Warsaw', dateStyle: 'short', timeStyle: 'short' });
+/** A moment in Warsaw time, short, as a table cell shows it ("24.12.2026, 09:00"; with seconds for a timeline). */
+export const formatShortMoment = (iso: string, lang: Lang = 'en', { seconds = false }: { seconds?: boolean } = {}): string =>
+  new Date(iso).toLocaleString(lang === 'pl' ? 'pl-PL' : 'en-GB', { timeZone: 'Europe/Warsaw', dateStyle: 'short', timeStyle: seconds ? 'medium' : 'short' });
 
 export const formatDeadline = (iso: string, lang: Lang = 'en'): string =>
   new Date(iso).toLocaleString(lang === 'pl' ? 'pl-PL' : 'en-GB', { timeZone: 'Europe/Warsaw', dateStyle: 'full', timeStyle: 'short' }) +

@@ -1,9 +1,15 @@
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { actorOf } from '../../auth/identity';
+import { roleMay } from '../../auth/roles';
 import { isLang } from '../../i18n/messages';
 import type { Lang } from '../../mail/html';
-import { applicationFilters, createApplicationSearch } from '../services/application-search';
+import { applicationFilters, type createApplicationSearch } from '../services/application-search';
+import type { ApplicationService } from '../services/applications';
+import type { createHistoryView } from '../services/history-view';
 import { identityOf } from './guard';
 import { applicationsPage } from './pages/applications-page';
+import { historyPage } from './pages/history-page';
 import { preferredLanguage } from './pages/outage-page';
 import type { HttpApp } from './server';
 
@@ -14,7 +20,10 @@ const languageOf = (request: FastifyRequest): Lang => {
 };
 
 /** Pages for people who sign in (coordinators, admins, auditors), from the same services as the API. */
-export function addPageRoutes(app: HttpApp, { search }: { search: ReturnType<typeof createApplicationSearch> }): void {
+export function addPageRoutes(
+  app: HttpApp,
+  { search, historyView, applications }: { search: ReturnType<typeof createApplicationSearch>; historyView: ReturnType<typeof createHistoryView>; applications: ApplicationService },
+): void {
   app.get(
     '/applications',
     { config: { access: 'read', invalid: 'The filters are invalid' }, schema: { hide: true, querystring: applicationFilters } },
@@ -23,6 +32,20 @@ export function addPageRoutes(app: HttpApp, { search }: { search: ReturnType<typ
       const lang = languageOf(request);
       const found = await search(identity, request.query);
       return reply.type('text/html; charset=utf-8').send(applicationsPage(found, request.query, lang, { name: identity.name, role: identity.role }));
+    },
+  );
+
+  app.get(
+    '/applications/:id',
+    { config: { access: 'read' }, schema: { hide: true, params: z.object({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'is not an application id') }), querystring: z.object({ lang: z.string().max(10).optional() }) } },
+    async (request, reply) => {
+      const identity = identityOf(request);
+      const { id } = request.params;
+      await applications.authorize(identity, id);
+      const view = await historyView(id, { withChain: roleMay(identity.role, 'audit') });
+      // Reading an application's history is on its trail too, as through the API.
+      await applications.recordHistoryRead(id, actorOf(identity, request.id));
+      return reply.type('text/html; charset=utf-8').send(historyPage(view, languageOf(request)));
     },
   );
 }

@@ -21,6 +21,7 @@ import { createReadinessCheck } from '../services/readiness';
 import { addApiRoutes } from './api-routes';
 import { addPageRoutes } from './page-routes';
 import { createApplicationSearch } from '../services/application-search';
+import { createHistoryView } from '../services/history-view';
 import { addEvidenceRoutes } from './evidence-routes';
 import { addApprovalRoutes } from './approval-routes';
 import { errorBody, explain, rateLimitSettings, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
@@ -187,9 +188,10 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
       ),
   );
   addSignInRoutes(app, { auth, people, oidcEnabled: deps.oidcEnabled ?? false });
+  const evidence = createEvidenceService({ db, applications });
   addApiRoutes(app, applications);
-  addPageRoutes(app, { search: createApplicationSearch({ db, clock }) });
-  addEvidenceRoutes(app, applications, createEvidenceService({ db, applications }), clock);
+  addPageRoutes(app, { search: createApplicationSearch({ db, clock }), historyView: createHistoryView({ db, applications, evidence }), applications });
+  addEvidenceRoutes(app, applications, evidence, clock);
   addPeopleRoutes(app, people);
   addApprovalRoutes(app, approvals);
   addOpenApiRoutes(app);

@@ -26,6 +26,7 @@ import {
 } from '../../workflows/messages';
 import { appendAudit, userFields } from '../../activities/audit';
 import { queryApplicationState, withLiveUnits } from './application-state';
+import { eventAttributes, eventSubject } from './history-event';
 import { updateWithin } from './temporal-connection';
 import { explainUpdateFailure, isCompletedWorkflowError, isTemporalUnavailable, isWorkflowNotFound } from './temporal-errors';
 
@@ -162,19 +163,24 @@ export function createApplicationService({
   }
 
   /** The domain audit trail and the Temporal event histories (application and unit workflows). */
-  async function history(id: string) {
+  /** The audit trail and the Temporal histories of the application and its unit workflows; `withAttributes`: each event's details too (the history page). */
+  async function history(id: string, { withAttributes = false }: { withAttributes?: boolean } = {}) {
     const [audit, app] = await Promise.all([
-      db.auditEvent.findMany({ where: { applicationId: id }, select: { type: true, actor: true, data: true, occurredAt: true }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }),
+      db.auditEvent.findMany({
+        where: { applicationId: id },
+        select: { type: true, actor: true, actorName: true, data: true, occurredAt: true, seq: true },
+        orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+      }),
       db.application.findUnique({ where: { id }, select: { variant: true, definitionVersion: true, units: { select: { unitKey: true }, orderBy: { unitKey: 'asc' } } } }),
     ]);
     const unitStages = (app && definitionOf(app.variant, app.definitionVersion)?.stages.filter((s) => s.scope === 'per-unit')) ?? [];
     const workflowIds = [id, ...unitStages.flatMap((s) => (app?.units ?? []).map((u) => unitBranchWorkflowId(id, s.id, u.unitKey)))];
-    const workflows = (await Promise.all(workflowIds.map(eventsOf))).filter((w) => w !== null);
+    const workflows = (await Promise.all(workflowIds.map((w) => eventsOf(w, withAttributes)))).filter((w) => w !== null);
     if (!audit.length && !workflows.length) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
     return { id, audit, workflows };
   }
 
-  async function eventsOf(workflowId: string) {
+  async function eventsOf(workflowId: string, withAttributes = false) {
     try {
       const { events } = await temporal.workflow.getHandle(workflowId).fetchHistory();
       return {
@@ -183,6 +189,8 @@ export function createApplicationService({
           eventId: Number(e.eventId),
           eventTime: e.eventTime?.seconds != null ? new Date(Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6)).toISOString() : null,
           eventType: eventTypeName(e.eventType),
+          subject: eventSubject(e),
+          ...(withAttributes ? { attributes: eventAttributes(e) } : {}),
         })),
       };
     } catch (error) {

@@ -95,6 +95,43 @@ describe('the list of applications in a real browser', () => {
     }
   });
 
+  it("opens an application's history on one timeline: audit records and Temporal events, emails, the chain's verdict", async () => {
+    const input = { ...makeInput({ units: 1 }), title: `historia-${Date.now().toString(36)}` };
+    const id = await api.startOk(input);
+    const link = await api.linkFor(input.units[0]!.approver.email);
+    await api.open(link); // the director opens the page first, as people do
+    await api.decide(link, 'approve', 'Zgoda dyrektora');
+    await api.linkFor(input.coordinator.email);
+    const page = await signedIn('admin', `/applications?q=${input.title}`);
+    try {
+      await Promise.all([page.waitForNavigation(), page.click(`a:has-text("${input.title}")`)]);
+      expect(new URL(page.url()).pathname).toBe(`/applications/${id}`);
+      expect(await page.textContent('h1')).toBe(input.title);
+      expect(await page.textContent('.chain')).toContain('Ślad audytu jest nienaruszony');
+      const timeline = (await page.textContent('.timeline'))!;
+      expect(timeline).toContain('approval.decided');
+      expect(timeline).toContain('WORKFLOW_EXECUTION_UPDATE_ACCEPTED — decide');
+      expect(timeline).toContain('ACTIVITY_TASK_SCHEDULED — applyTransition');
+      // An entry opens to its details without scripts.
+      const decided = page.locator('li.audit details', { hasText: 'approval.decided' }).first();
+      expect(await decided.locator('pre').isVisible()).toBe(false);
+      await decided.locator('summary').click();
+      expect(await decided.locator('pre').textContent()).toContain('Zgoda dyrektora');
+      expect(await page.textContent('body')).toContain(input.units[0]!.approver.email); // the invitation in the emails table
+      expect(await page.textContent('body')).toContain('link.opened');
+      // The read itself is on the trail.
+      expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'history.read' } })).toBeGreaterThan(0);
+
+      // Someone rewrites a decision in the database: the page says so.
+      await h.db.$executeRaw`UPDATE "AuditEvent" SET "data" = jsonb_set("data", '{comment}', '"Sprzeciw"') WHERE "applicationId" = ${id} AND "type" = 'approval.decided'`;
+      await page.reload();
+      expect(await page.textContent('.chain')).toContain('UWAGA: ślad audytu został zmieniony');
+    } finally {
+      await page.context().close();
+      await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+    }
+  });
+
   it('refuses to send a browser to another site after signing in', async () => {
     const csrf = await fetch(`${h.baseUrl}/sign-in`);
     const cookie = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');

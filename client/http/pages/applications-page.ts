@@ -65,7 +65,7 @@ export function applicationsPage(found: Found, f: ApplicationFilters, lang: Lang
   }</p>`;
   const rows = found.rows
     .map(
-      (r) => `<tr><td><a href="/api/applications/${escapeHtml(encodeURIComponent(r.id))}">${escapeHtml(r.title)}</a><br><small class="muted">${escapeHtml(r.id)}</small></td>
+      (r) => `<tr><td><a href="/applications/${escapeHtml(encodeURIComponent(r.id))}?lang=${lang}">${escapeHtml(r.title)}</a><br><small class="muted">${escapeHtml(r.id)}</small></td>
 <td>${escapeHtml(word(t.variant, r.variant))}</td><td>${escapeHtml(word(t.applicationStatus, r.status))}</td><td>${escapeHtml(r.office ?? '—')}</td>
 <td>${r.nextDeadline ? `${escapeHtml(formatShortMoment(r.nextDeadline.toISOString(), lang))}${r.overdue ? ` <strong class="error">(${escapeHtml(l.overdue)})</strong>` : ''}` : '—'}</td>
 <td>${escapeHtml(formatShortMoment(r.createdAt.toISOString(), lang))}</td></tr>`,
