@@ -163,6 +163,18 @@ export const en: Messages = {
     next: 'Next →',
     signedInAs: (name: string, role: string) => `Signed in as ${name} (${role})`,
   },
+  dashboard: {
+    title: "Coordinator's dashboard",
+    overdue: (n: number) => `Overdue: ${n}`,
+    dueSoon: (n: number) => `Due within 7 days: ${n}`,
+    running: (n: number) => `Applications in progress: ${n}`,
+    waitsFor: 'Waiting for',
+    nothingWaiting: 'Waiting for nobody (moving on to the next step).',
+    none: 'No application of your office is in progress.',
+    all: 'All applications (search and filters)',
+    daysLeft: (n: number) => (n === 0 ? 'today' : n === 1 ? 'tomorrow' : `in ${n} days`),
+    daysLate: (n: number) => (n <= 1 ? 'overdue since today' : `overdue for ${n} days`),
+  },
   history: {
     back: '← All applications',
     timeline: 'Timeline',

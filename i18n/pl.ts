@@ -164,6 +164,18 @@ export const pl = {
     next: 'Następna →',
     signedInAs: (name: string, role: string) => `Zalogowano jako ${name} (${role})`,
   },
+  dashboard: {
+    title: 'Pulpit koordynatora',
+    overdue: (n: number) => `Po terminie: ${n}`,
+    dueSoon: (n: number) => `Termin w ciągu 7 dni: ${n}`,
+    running: (n: number) => `Wnioski w toku: ${n}`,
+    waitsFor: 'Czeka na',
+    nothingWaiting: 'Nie czeka na nikogo (trwa przejście do następnego kroku).',
+    none: 'Żaden wniosek Twojego biura nie jest w toku.',
+    all: 'Wszystkie wnioski (wyszukiwanie i filtry)',
+    daysLeft: (n: number) => (n === 0 ? 'dziś' : n === 1 ? 'jutro' : `za ${n} dni`),
+    daysLate: (n: number) => (n <= 1 ? 'po terminie od dziś' : `po terminie od ${n} dni`),
+  },
   history: {
     back: '← Wszystkie wnioski',
     timeline: 'Przebieg',

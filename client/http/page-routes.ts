@@ -6,9 +6,11 @@ import { isLang } from '../../i18n/messages';
 import type { Lang } from '../../mail/html';
 import { applicationFilters, type createApplicationSearch } from '../services/application-search';
 import type { ApplicationService } from '../services/applications';
+import type { createDashboard } from '../services/dashboard';
 import type { createHistoryView } from '../services/history-view';
 import { identityOf } from './guard';
 import { applicationsPage } from './pages/applications-page';
+import { dashboardPage } from './pages/dashboard-page';
 import { historyPage } from './pages/history-page';
 import { preferredLanguage } from './pages/outage-page';
 import type { HttpApp } from './server';
@@ -22,8 +24,18 @@ const languageOf = (request: FastifyRequest): Lang => {
 /** Pages for people who sign in (coordinators, admins, auditors), from the same services as the API. */
 export function addPageRoutes(
   app: HttpApp,
-  { search, historyView, applications }: { search: ReturnType<typeof createApplicationSearch>; historyView: ReturnType<typeof createHistoryView>; applications: ApplicationService },
+  {
+    search,
+    historyView,
+    applications,
+    dashboard,
+  }: { search: ReturnType<typeof createApplicationSearch>; historyView: ReturnType<typeof createHistoryView>; applications: ApplicationService; dashboard: ReturnType<typeof createDashboard> },
 ): void {
+  app.get('/dashboard', { config: { access: 'read' }, schema: { hide: true, querystring: z.object({ lang: z.string().max(10).optional() }) } }, async (request, reply) => {
+    const identity = identityOf(request);
+    return reply.type('text/html; charset=utf-8').send(dashboardPage(await dashboard(identity), languageOf(request), { name: identity.name, role: identity.role }));
+  });
+
   app.get(
     '/applications',
     { config: { access: 'read', invalid: 'The filters are invalid' }, schema: { hide: true, querystring: applicationFilters } },

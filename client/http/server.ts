@@ -22,6 +22,7 @@ import { addApiRoutes } from './api-routes';
 import { addPageRoutes } from './page-routes';
 import { createApplicationSearch } from '../services/application-search';
 import { createHistoryView } from '../services/history-view';
+import { createDashboard } from '../services/dashboard';
 import { addEvidenceRoutes } from './evidence-routes';
 import { addApprovalRoutes } from './approval-routes';
 import { errorBody, explain, rateLimitSettings, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
@@ -183,14 +184,14 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
       .send(
         page(
           'k2flow',
-          `<p>Joint funding applications, run on Temporal.</p><ul><li><a href="/sign-in">Sign in</a></li><li><a href="/applications">Applications</a> (search and filters)</li><li><a href="/api/applications">Applications (JSON)</a></li><li><a href="/api/reference">API reference</a></li>${mailbox ? '<li><a href="/dev/mailbox">Development mailbox</a> (admins)</li>' : ''}</ul>`,
+          `<p>Joint funding applications, run on Temporal.</p><ul><li><a href="/sign-in">Sign in</a></li><li><a href="/dashboard">Coordinator's dashboard</a></li><li><a href="/applications">Applications</a> (search and filters)</li><li><a href="/api/applications">Applications (JSON)</a></li><li><a href="/api/reference">API reference</a></li>${mailbox ? '<li><a href="/dev/mailbox">Development mailbox</a> (admins)</li>' : ''}</ul>`,
         ),
       ),
   );
   addSignInRoutes(app, { auth, people, oidcEnabled: deps.oidcEnabled ?? false });
   const evidence = createEvidenceService({ db, applications });
   addApiRoutes(app, applications);
-  addPageRoutes(app, { search: createApplicationSearch({ db, clock }), historyView: createHistoryView({ db, applications, evidence }), applications });
+  addPageRoutes(app, { search: createApplicationSearch({ db, clock }), historyView: createHistoryView({ db, applications, evidence }), applications, dashboard: createDashboard({ db, clock }) });
   addEvidenceRoutes(app, applications, evidence, clock);
   addPeopleRoutes(app, people);
   addApprovalRoutes(app, approvals);

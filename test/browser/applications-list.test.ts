@@ -16,7 +16,7 @@ useHarness((started) => ({ h, api } = started));
 const browser = useChromium();
 
 /** Opens `path` as `who`, signing in through the page it is sent to first. */
-async function signedIn(who: 'admin' | 'otherCoordinator', path: string): Promise<Page> {
+async function signedIn(who: 'admin' | 'coordinator' | 'otherCoordinator', path: string): Promise<Page> {
   const context = await browser().newContext({ javaScriptEnabled: false, locale: 'pl-PL', timezoneId: 'Europe/Warsaw' });
   const page = await context.newPage();
   await page.goto(`${h.baseUrl}${path}`);
@@ -129,6 +129,30 @@ describe('the list of applications in a real browser', () => {
     } finally {
       await page.context().close();
       await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+    }
+  });
+
+  it("shows a coordinator's dashboard: whom each application waits for, missed deadlines first", async () => {
+    const tag = `pulpit-${Date.now().toString(36)}`;
+    const calm = { ...makeInput({ units: 1 }), title: `${tag} spokojny` };
+    const late = { ...makeInput({ units: 1, confirmWithinSeconds: 1, reviewWithinSeconds: 600 }), title: `${tag} spóźniony` };
+    const ids = [await api.startOk(calm), await api.startOk(late)];
+    await Promise.all([api.linkFor(calm.units[0]!.approver.email), api.linkFor(late.units[0]!.approver.email)]);
+    await expect.poll(() => Date.now() > Date.parse(late.deadlines.unitConfirmation), { timeout: 10_000, interval: 100 }).toBe(true);
+    const page = await signedIn('coordinator', '/dashboard');
+    try {
+      expect(await page.textContent('h1')).toBe('Pulpit koordynatora');
+      const titles = await page.locator('section.application h2').allTextContents();
+      // The missed deadline comes before the one a month away.
+      expect(titles.indexOf(late.title)).toBeGreaterThanOrEqual(0);
+      expect(titles.indexOf(late.title)).toBeLessThan(titles.indexOf(calm.title));
+      const lateSection = page.locator('section.application', { hasText: late.title });
+      expect(await lateSection.textContent()).toContain(`${late.units[0]!.approver.name} (dyrektor jednostki) — ${late.units[0]!.name} — unit-confirmation`);
+      expect(await lateSection.textContent()).toContain('po terminie');
+      expect(await page.textContent('.counts')).toMatch(/Po terminie: [1-9]/);
+    } finally {
+      await page.context().close();
+      for (const id of ids) await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
     }
   });
 
