@@ -2,13 +2,18 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../../auth/identity';
 import { roleMay } from '../../auth/roles';
-import { isLang } from '../../i18n/messages';
+import { isInProgress } from '../../domain/action-in-progress';
+import type { Actor } from '../../domain/actor';
+import { isDomainError, parseOrThrow } from '../../domain/domain-error';
+import { isLang, messagesFor, type Messages } from '../../i18n/messages';
+import { fromWarsaw } from '../../workflows/calendar/warsaw-time';
 import type { Lang } from '../../mail/html';
 import { applicationFilters, type createApplicationSearch } from '../services/application-search';
 import type { ApplicationService } from '../services/applications';
 import type { createDashboard } from '../services/dashboard';
 import type { createHistoryView } from '../services/history-view';
-import { identityOf } from './guard';
+import { statusOf } from './errors';
+import { csrfTokenFor, identityOf } from './guard';
 import { applicationsPage } from './pages/applications-page';
 import { dashboardPage } from './pages/dashboard-page';
 import { historyPage } from './pages/history-page';
@@ -47,17 +52,77 @@ export function addPageRoutes(
     },
   );
 
+  const onApplication = z.object({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'is not an application id') });
+  const withLanguage = z.object({ lang: z.string().max(10).optional() });
+  const optionalUnit = z.string().regex(/^[A-Za-z0-9._-]{0,80}$/, 'is not a unit key').optional();
+  const reasonField = z.string().trim().min(3, 'must say why, in at least 3 characters').max(4000);
+  const confirmed = z.literal('yes', { message: 'must be ticked: this cannot be undone' });
+  const form = <T extends z.ZodRawShape>(shape: T) => z.object({ _csrf: z.string().optional(), ...shape });
+  // A form's datetime-local is a wall-clock time in Warsaw, as the page says.
+  const warsawLocal = z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'must be a date and time')
+    .transform((v) => {
+      const [date, time] = v.split('T') as [string, string];
+      const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+      const [hour, minute] = time.split(':').map(Number) as [number, number];
+      return new Date(fromWarsaw({ year, month, day, hour, minute })).toISOString();
+    });
+
+  /**
+   * A coordinator's action from the application's page: carried out through the same service as
+   * the API, then back to the page (303) saying what happened; a refusal shows the page again with why.
+   */
+  function pageAction<S extends z.ZodRawShape>(name: Exclude<keyof Messages['actions']['done'], 'accepted'>, shape: S, run: (id: string, body: z.infer<z.ZodObject<S>>, by: Actor) => Promise<unknown>) {
+    app.post(
+      `/applications/:id/actions/${name}`,
+      // The body is checked in the handler, so a refusal is shown on the page beside the form.
+      { config: { access: 'act' }, schema: { hide: true, params: onApplication, querystring: withLanguage, body: z.record(z.string(), z.unknown()) } },
+      async (request, reply) => {
+        const identity = identityOf(request);
+        const { id } = request.params;
+        const lang = languageOf(request);
+        await applications.authorize(identity, id);
+        try {
+          const body = parseOrThrow(form(shape), request.body, 'The form is incomplete') as z.infer<z.ZodObject<S>>;
+          const answer = await run(id, body, actorOf(identity, request.id));
+          return reply.redirect(`/applications/${encodeURIComponent(id)}?lang=${lang}&done=${isInProgress(answer) ? 'accepted' : name}`, 303);
+        } catch (error) {
+          if (!isDomainError(error) || error.code === 'UNAVAILABLE') throw error;
+          const view = await historyView(id, { withChain: roleMay(identity.role, 'audit') });
+          const t = messagesFor(lang).actions;
+          const text = error.problems.length ? error.problems.map((p) => (p.path === 'confirm' ? t.confirmNeeded : `${p.path}: ${p.message}`)).join('; ') : error.message;
+          return reply
+            .code(statusOf[error.code])
+            .type('text/html; charset=utf-8')
+            .send(historyPage(view, lang, { csrf: csrfTokenFor(request, reply), notice: { ok: false, text } }));
+        }
+      },
+    );
+  }
+
+  pageAction('resubmit', { unitKey: optionalUnit, note: z.string().trim().max(4000).optional() }, (id, b, by) => applications.resubmit(id, b.unitKey || undefined, { note: b.note || undefined }, by));
+  pageAction('extend', { unitKey: optionalUnit, deadline: warsawLocal }, (id, b, by) => applications.extendDeadline(id, b.unitKey || undefined, b.deadline, by));
+  pageAction('proceed', { unitKey: optionalUnit }, (id, b, by) => applications.proceedWithoutMissing(id, b.unitKey || undefined, by));
+  pageAction('remove-unit', { unitKey: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'is not a unit key'), reason: reasonField, confirm: confirmed }, (id, b, by) =>
+    applications.removeUnit(id, b.unitKey, b.reason, by),
+  );
+  pageAction('withdraw', { reason: reasonField, confirm: confirmed }, (id, b, by) => applications.withdraw(id, b.reason, by));
+
   app.get(
     '/applications/:id',
-    { config: { access: 'read' }, schema: { hide: true, params: z.object({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'is not an application id') }), querystring: z.object({ lang: z.string().max(10).optional() }) } },
+    { config: { access: 'read' }, schema: { hide: true, params: onApplication, querystring: withLanguage.extend({ done: z.string().max(20).optional() }) } },
     async (request, reply) => {
       const identity = identityOf(request);
       const { id } = request.params;
+      const lang = languageOf(request);
       await applications.authorize(identity, id);
       const view = await historyView(id, { withChain: roleMay(identity.role, 'audit') });
       // Reading an application's history is on its trail too, as through the API.
       await applications.recordHistoryRead(id, actorOf(identity, request.id));
-      return reply.type('text/html; charset=utf-8').send(historyPage(view, languageOf(request)));
+      const done = (messagesFor(lang).actions.done as Record<string, string>)[request.query.done ?? ''];
+      const actions = roleMay(identity.role, 'act') ? { csrf: csrfTokenFor(request, reply), ...(done ? { notice: { ok: true, text: done } } : {}) } : null;
+      return reply.type('text/html; charset=utf-8').send(historyPage(view, lang, actions));
     },
   );
 }

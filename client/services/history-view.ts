@@ -12,7 +12,7 @@ import { isTemporalUnavailable } from './temporal-errors';
  */
 export function createHistoryView({ db, applications, evidence }: { db: Db; applications: ApplicationService; evidence: EvidenceService }) {
   return async function historyView(id: string, { withChain }: { withChain: boolean }): Promise<HistoryView> {
-    const application = await db.application.findUnique({ where: { id }, select: { id: true, title: true, variant: true, status: true, office: true } });
+    const application = await db.application.findUnique({ where: { id }, select: { id: true, title: true, variant: true, status: true, office: true, units: { select: { unitKey: true, name: true, status: true }, orderBy: { unitKey: 'asc' } } } });
     if (!application) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
     const [history, messages, chain] = await Promise.all([
       applications.history(id, { withAttributes: true }).catch((error: unknown) => {

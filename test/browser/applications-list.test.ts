@@ -16,7 +16,7 @@ useHarness((started) => ({ h, api } = started));
 const browser = useChromium();
 
 /** Opens `path` as `who`, signing in through the page it is sent to first. */
-async function signedIn(who: 'admin' | 'coordinator' | 'otherCoordinator', path: string): Promise<Page> {
+async function signedIn(who: 'admin' | 'coordinator' | 'otherCoordinator' | 'auditor', path: string): Promise<Page> {
   const context = await browser().newContext({ javaScriptEnabled: false, locale: 'pl-PL', timezoneId: 'Europe/Warsaw' });
   const page = await context.newPage();
   await page.goto(`${h.baseUrl}${path}`);
@@ -153,6 +153,60 @@ describe('the list of applications in a real browser', () => {
     } finally {
       await page.context().close();
       for (const id of ids) await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+    }
+  });
+
+  it("lets a coordinator act from the application's page: extend, remove a unit and withdraw, the last two only once confirmed", async () => {
+    const input = { ...makeInput({ units: 2 }), title: `dzialania-${Date.now().toString(36)}` };
+    const id = await api.startOk(input);
+    await Promise.all(input.units.map((u) => api.linkFor(u.approver.email)));
+    const page = await signedIn('coordinator', `/applications/${id}`);
+    try {
+      expect(await page.textContent('h2:has-text("Działania koordynatora")')).toBeTruthy();
+
+      // Extend unit 1's deadline to a Warsaw wall-clock time.
+      const extend = page.locator('form.extend');
+      await extend.locator('select[name="unitKey"]').selectOption('unit-1');
+      await extend.locator('input[name="deadline"]').fill('2027-02-15T14:30');
+      await Promise.all([page.waitForNavigation(), extend.locator('button').click()]);
+      expect(await page.textContent('[role="status"]')).toContain('Termin przedłużono');
+      const extended = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, unitKey: 'unit-1', status: 'pending' }, select: { deadline: true } });
+      expect(extended.deadline.toISOString()).toBe('2027-02-15T13:30:00.000Z'); // 14:30 in Warsaw, winter time
+
+      // Removing a unit cannot be undone: the form asks for a ticked confirmation, then does it.
+      const remove = page.locator('form.remove-unit');
+      expect(await remove.textContent()).toContain('Nieodwracalne');
+      expect(await remove.locator('input[name="confirm"]').getAttribute('required')).not.toBeNull();
+      await remove.locator('select[name="unitKey"]').selectOption('unit-2');
+      await remove.locator('textarea[name="reason"]').fill('Szkoła wycofała się z partnerstwa');
+      await remove.locator('input[name="confirm"]').check();
+      await Promise.all([page.waitForNavigation(), remove.locator('button').click()]);
+      expect(await page.textContent('[role="status"]')).toContain('Jednostkę usunięto');
+      expect(await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, unitKey: 'unit-2' }, select: { status: true } })).toEqual({ status: 'removed' });
+
+      // Auditors read a running application; they do not act on it.
+      const auditor = await signedIn('auditor', `/applications/${id}`);
+      expect(await auditor.textContent('h1')).toBe(input.title);
+      expect(await auditor.locator('form.action').count()).toBe(0);
+      await auditor.context().close();
+
+      // A withdrawal posted without the confirmation (a tool, not this page) is refused on the page.
+      const csrf = await page.locator('form.withdraw input[name="_csrf"]').getAttribute('value');
+      const refused = await page.request.post(`${h.baseUrl}/applications/${id}/actions/withdraw`, { form: { _csrf: csrf!, reason: 'Bez potwierdzenia' } });
+      expect(refused.status()).toBe(400);
+      expect(await refused.text()).toContain('Zaznacz potwierdzenie: tej czynności nie można cofnąć.');
+      expect((await h.db.application.findUniqueOrThrow({ where: { id }, select: { status: true } })).status).toBe('collecting-sign-offs');
+
+      const withdraw = page.locator('form.withdraw');
+      await withdraw.locator('textarea[name="reason"]').fill('Nabór odwołano');
+      await withdraw.locator('input[name="confirm"]').check();
+      await Promise.all([page.waitForNavigation(), withdraw.locator('button').click()]);
+      expect(await page.textContent('[role="status"]')).toContain('Wniosek wycofano');
+      await expect.poll(async () => (await h.db.application.findUniqueOrThrow({ where: { id }, select: { status: true } })).status, { timeout: 10_000 }).toBe('withdrawn');
+      await page.reload();
+      expect(await page.locator('form.withdraw').count()).toBe(0); // nothing left to do
+    } finally {
+      await page.context().close();
     }
   });
 

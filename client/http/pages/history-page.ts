@@ -1,10 +1,11 @@
 import { messagesFor } from '../../../i18n/messages';
 import { escapeHtml, formatShortMoment, type Lang } from '../../../mail/html';
 import type { ChainVerdict } from '../../../domain/audit-chain';
+import { isBranchOutcome, type BranchStatus } from '../../../workflows/engine/state';
 import { page } from './layout';
 
 export interface HistoryView {
-  application: { id: string; title: string; variant: string; status: string; office: string | null };
+  application: { id: string; title: string; variant: string; status: string; office: string | null; units: Array<{ unitKey: string; name: string; status: string }> };
   audit: Array<{ type: string; actor: string; actorName: string | null; data: unknown; occurredAt: Date; seq: number | null }>;
   /** Null when Temporal could not be reached. */
   workflows: Array<{ workflowId: string; events: Array<{ eventId: number; eventTime: string | null; eventType: string; subject: string | null; attributes?: unknown }> }> | null;
@@ -28,7 +29,41 @@ const details = (value: unknown) => `<pre>${escapeHtml(JSON.stringify(value, nul
  * workflows side by side, in order of time, each a `<details>` that opens to what it holds (no
  * scripts needed); every email with its delivery; link opens and refusals; the chain's verdict.
  */
-export function historyPage(v: HistoryView, lang: Lang): string {
+/** What the page offers a person who may act: the forms' CSRF token, and what the last action did. */
+export interface PageActions {
+  csrf: string;
+  notice?: { ok: boolean; text: string };
+}
+
+const field = (label: string, input: string) => `<p><label>${escapeHtml(label)}<br>${input}</label></p>`;
+
+/**
+ * The coordinator's actions on a running application, each a plain form (no scripts) that posts
+ * to the page's own routes; withdrawing and removing a unit need a ticked confirmation.
+ */
+function actionForms(v: HistoryView, a: PageActions, lang: Lang): string {
+  const t = messagesFor(lang).actions;
+  const app = v.application;
+  if (app.status !== 'collecting-sign-offs') return '';
+  const base = `/applications/${encodeURIComponent(app.id)}/actions`;
+  const csrf = `<input type="hidden" name="_csrf" value="${escapeHtml(a.csrf)}">`;
+  const running = app.units.filter((u) => !isBranchOutcome(u.status as BranchStatus));
+  const unitOptions = (withApplication: boolean) =>
+    `<select name="unitKey">${withApplication ? `<option value="">${escapeHtml(t.applicationLevel)}</option>` : ''}${running.map((u) => `<option value="${escapeHtml(u.unitKey)}">${escapeHtml(u.name)} (${escapeHtml(u.unitKey)})</option>`).join('')}</select>`;
+  const confirm = `<p><label><input type="checkbox" name="confirm" value="yes" required> ${escapeHtml(t.confirm)}</label></p>`;
+  const form = (action: string, title: string, body: string, irreversible = false) =>
+    `<form method="post" action="${escapeHtml(`${base}/${action}?lang=${lang}`)}" class="action ${action}"><fieldset><legend>${escapeHtml(title)}${irreversible ? ` <strong class="error">(${escapeHtml(t.irreversible)})</strong>` : ''}</legend>${csrf}${body}<button type="submit">${escapeHtml(title)}</button></fieldset></form>`;
+  const reason = field(t.reason, '<textarea name="reason" required minlength="3" maxlength="4000"></textarea>');
+  const notice = a.notice ? `<p class="${a.notice.ok ? 'notice' : 'error'}" role="${a.notice.ok ? 'status' : 'alert'}"><strong>${escapeHtml(a.notice.ok ? a.notice.text : `${t.refused}: ${a.notice.text}`)}</strong></p>` : '';
+  return `<h2>${escapeHtml(t.title)}</h2>${notice}
+${form('resubmit', t.resubmit, field(t.unit, unitOptions(true)) + field(t.note, '<textarea name="note" maxlength="4000"></textarea>'))}
+${form('extend', t.extend, field(t.unit, unitOptions(true)) + field(t.newDeadline, '<input type="datetime-local" name="deadline" required>'))}
+${form('proceed', t.proceed, field(t.unit, unitOptions(true)))}
+${running.length ? form('remove-unit', t.removeUnit, field(t.unit, unitOptions(false)) + reason + confirm, true) : ''}
+${form('withdraw', t.withdraw, reason + confirm, true)}`;
+}
+
+export function historyPage(v: HistoryView, lang: Lang, actions: PageActions | null = null): string {
   const t = messagesFor(lang);
   const h = t.history;
   const app = v.application;
@@ -67,7 +102,7 @@ export function historyPage(v: HistoryView, lang: Lang): string {
   const summary = `<p>${escapeHtml(app.id)} · ${escapeHtml((t.variant as Record<string, string>)[app.variant] ?? app.variant)} · ${escapeHtml((t.applicationStatus as Record<string, string>)[app.status] ?? app.status)} · ${escapeHtml(app.office ?? '—')}</p>`;
   return page(
     app.title,
-    `${nav}${summary}${chain}${v.workflows ? '' : `<p class="error">${escapeHtml(h.unavailable)}</p>`}<h2>${escapeHtml(h.timeline)}</h2><p class="muted">${escapeHtml(h.timelineNote)}</p><ol class="timeline">${timeline}</ol><h2>${escapeHtml(h.emails)}</h2>${emails}<h2>${escapeHtml(h.linkActivity)}</h2>${linkList}`,
+    `${nav}${summary}${actions?.notice && app.status !== 'collecting-sign-offs' ? `<p class="${actions.notice.ok ? 'notice' : 'error'}" role="status"><strong>${escapeHtml(actions.notice.text)}</strong></p>` : ''}${chain}${v.workflows ? '' : `<p class="error">${escapeHtml(h.unavailable)}</p>`}${actions ? actionForms(v, actions, lang) : ''}<h2>${escapeHtml(h.timeline)}</h2><p class="muted">${escapeHtml(h.timelineNote)}</p><ol class="timeline">${timeline}</ol><h2>${escapeHtml(h.emails)}</h2>${emails}<h2>${escapeHtml(h.linkActivity)}</h2>${linkList}`,
     lang,
     { wide: true },
   );
