@@ -10,7 +10,8 @@ import { validateDefinition } from './definition-schema';
 import { individualCooperationV1, individualCooperationV2 } from './individual-cooperation';
 import { moduleInExistingProjectsV1, moduleInExistingProjectsV2 } from './module-in-existing-projects';
 
-const deadlineKeys: Record<Variant, readonly string[]> = {
+/** The deadlines each variant's input names, in the order its steps run. */
+export const deadlineKeys: Record<Variant, readonly string[]> = {
   'module-in-existing-projects': moduleInExistingProjectsInput.shape.deadlines.keyof().options,
   'dedicated-zit-allocation': dedicatedZitAllocationInput.shape.deadlines.keyof().options,
   'individual-cooperation': individualCooperationInput.shape.deadlines.keyof().options,

@@ -1,10 +1,13 @@
 import type { FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { actorOf } from '../../auth/identity';
 import { roleMay } from '../../auth/roles';
 import { isInProgress } from '../../domain/action-in-progress';
 import type { Actor } from '../../domain/actor';
-import { isDomainError, parseOrThrow } from '../../domain/domain-error';
+import { parseApplicationInput, variants } from '../../domain/application-input';
+import { isDomainError, parseOrThrow, type FieldProblem } from '../../domain/domain-error';
+import { deadlineKeys } from '../../definitions';
 import { isLang, messagesFor, type Messages } from '../../i18n/messages';
 import { fromWarsaw } from '../../workflows/calendar/warsaw-time';
 import type { Lang } from '../../mail/html';
@@ -17,8 +20,13 @@ import { csrfTokenFor, identityOf } from './guard';
 import { applicationsPage } from './pages/applications-page';
 import { dashboardPage } from './pages/dashboard-page';
 import { historyPage } from './pages/history-page';
+import { inputFromForm, problemsOnForm } from './pages/start-form';
+import { chooseVariantPage, startPage } from './pages/start-page';
 import { preferredLanguage } from './pages/outage-page';
 import type { HttpApp } from './server';
+
+/** How long starting from the form waits for the application's record before showing its page. */
+const START_RECORD_WAIT_MS = 5_000;
 
 /** A signed-in person's page language: the one chosen (?lang=), else the browser's, else Polish. */
 const languageOf = (request: FastifyRequest): Lang => {
@@ -108,6 +116,51 @@ export function addPageRoutes(
     applications.removeUnit(id, b.unitKey, b.reason, by),
   );
   pageAction('withdraw', { reason: reasonField, confirm: confirmed }, (id, b, by) => applications.withdraw(id, b.reason, by));
+
+  // Starting an application through the form: GET shows it (or the variant chooser), POST adds a
+  // row, checks, or starts; a refusal shows the form again with each problem beside its field.
+  const startQuery = withLanguage.extend({ variant: z.enum(variants).optional() });
+  app.get('/applications/new', { config: { access: 'act' }, schema: { hide: true, querystring: startQuery } }, async (request, reply) => {
+    const lang = languageOf(request);
+    const { variant } = request.query;
+    const html = variant
+      ? startPage({ variant, values: {}, problems: [], csrf: csrfTokenFor(request, reply), nonce: randomUUID(), deadlineKeys: deadlineKeys[variant] }, lang)
+      : chooseVariantPage(lang);
+    return reply.type('text/html; charset=utf-8').send(html);
+  });
+  app.post(
+    '/applications/new',
+    { config: { access: 'act' }, schema: { hide: true, querystring: startQuery.required({ variant: true }), body: z.record(z.string().max(200), z.string().max(4000)) } },
+    async (request, reply) => {
+      const identity = identityOf(request);
+      const lang = languageOf(request);
+      const { variant } = request.query;
+      const values = request.body;
+      const nonce = /^[0-9a-f-]{36}$/.test(values._nonce ?? '') ? values._nonce! : randomUUID();
+      const show = (status: number, problems: FieldProblem[], checked = false) =>
+        reply
+          .code(status)
+          .type('text/html; charset=utf-8')
+          .send(startPage({ variant, values, problems, checked, csrf: csrfTokenFor(request, reply), nonce, deadlineKeys: deadlineKeys[variant] }, lang));
+      if (values._more) return show(200, []);
+      const { input, rowsOf } = inputFromForm(variant, values, deadlineKeys[variant]);
+      try {
+        if (values._intent !== 'start') {
+          parseApplicationInput(input);
+          return show(200, [], true);
+        }
+        // One application per form, however often its button is pressed.
+        const started = await applications.start(input, `start-form:${identity.userId}:${nonce}`, { office: identity.office, by: actorOf(identity, request.id) });
+        // Its page reads the record the workflow's first activity writes, within moments; should a
+        // busy worker take longer, the dashboard shows it once it is there.
+        const recorded = await applications.waitForRecord(started.id, START_RECORD_WAIT_MS);
+        return reply.redirect(recorded ? `/applications/${encodeURIComponent(started.id)}?lang=${lang}` : `/dashboard?lang=${lang}`, 303);
+      } catch (error) {
+        if (!isDomainError(error) || error.code !== 'VALIDATION') throw error;
+        return show(400, problemsOnForm(error.problems, rowsOf));
+      }
+    },
+  );
 
   app.get(
     '/applications/:id',

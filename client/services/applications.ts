@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { UpdateDefinition } from '@temporalio/common';
 import protos from '@temporalio/proto';
 import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Identity } from '../../auth/identity';
 import { seesEveryOffice } from '../../auth/roles';
 import type { Db } from '../../db/prisma-client';
@@ -292,13 +293,23 @@ export function createApplicationService({
     });
   }
 
+  /** Whether the application's record is written (by its workflow's first activity) within `ms`. */
+  async function waitForRecord(id: string, ms: number): Promise<boolean> {
+    const until = Date.now() + ms;
+    for (;;) {
+      if (await db.application.findUnique({ where: { id }, select: { id: true } })) return true;
+      if (Date.now() >= until) return false;
+      await sleep(100);
+    }
+  }
+
   /** Records that a person read an application's history (admins' and auditors' reads are evidence too). */
   async function recordHistoryRead(id: string, by: Actor) {
     if (!(await db.application.findUnique({ where: { id }, select: { id: true } }))) return;
     await appendAudit(db, [{ idempotencyKey: `history-read:${by.requestId}`, applicationId: id, type: 'history.read', ...userFields(by), data: {}, occurredAt: new Date() }]);
   }
 
-  return { start, authorize, recordHistoryRead, get, history, messages, resubmit, extendDeadline, proceedWithoutMissing, withdraw, addUnit, removeUnit, list };
+  return { start, waitForRecord, authorize, recordHistoryRead, get, history, messages, resubmit, extendDeadline, proceedWithoutMissing, withdraw, addUnit, removeUnit, list };
 }
 
 export type ApplicationService = ReturnType<typeof createApplicationService>;

@@ -210,6 +210,56 @@ describe('the list of applications in a real browser', () => {
     }
   });
 
+  it('starts an application from the form: rows added without scripts, each problem beside its field, holidays shown', async () => {
+    const tag = Date.now().toString(36);
+    const page = await signedIn('coordinator', '/applications/new');
+    try {
+      await Promise.all([page.waitForNavigation(), page.click('a[href*="variant=module-in-existing-projects"]')]);
+      const title = `Formularz ${tag}`;
+      await page.fill('input[name="title"]', title);
+      await page.fill('input[name="coordinator.name"]', 'Anna Koordynator');
+      await page.fill('input[name="coordinator.email"]', `koordynator-${tag}@zit.example.pl`);
+      // 25 December 2027 is a Saturday and Christmas: the calendar moves it to Monday the 27th.
+      await page.fill('input[name="deadlines.unitConfirmation"]', '2027-12-25T15:00');
+      await page.fill('input[name="deadlines.coordinatorReview"]', '2028-01-14T15:00');
+      // Three rows to start with; a fourth without scripts.
+      expect(await page.locator('div.row.units').count()).toBe(3);
+      await Promise.all([page.waitForNavigation(), page.click('button[name="_more"][value="units"]')]);
+      expect(await page.locator('div.row.units').count()).toBe(4);
+      expect(await page.inputValue('input[name="title"]')).toBe(title); // kept
+      // Rows 1 and 4 filled (2 and 3 stay empty and are left out); row 4's email is wrong.
+      for (const [row, n] of [[0, 1], [3, 2]] as const) {
+        await page.fill(`input[name="units.${row}.key"]`, `zs-${n}`);
+        await page.fill(`input[name="units.${row}.name"]`, `Zespół Szkół nr ${n}`);
+        await page.fill(`input[name="units.${row}.projectReference"]`, `RPSL.11.02.01-24-000${n}/16`);
+        await page.fill(`input[name="units.${row}.approver.name"]`, `Dyrektor ${n}`);
+        await page.fill(`input[name="units.${row}.approver.email"]`, n === 2 ? 'nie-email' : `dyrektor-${n}-${tag}@szkola.example.pl`);
+      }
+      const checked = await Promise.all([page.waitForNavigation(), page.click('button[value="check"]')]).then(([r]) => r);
+      expect(checked?.status()).toBe(400);
+      expect(await page.textContent('[id="units.3.approver.email-error"]')).toBe('must be an email address');
+      expect(await page.getAttribute('input[name="units.3.approver.email"]', 'aria-invalid')).toBe('true');
+      expect(await page.textContent('.holiday')).toContain('zostanie przesunięty na poniedziałek, 27 grudnia 2027');
+
+      await page.fill('input[name="units.3.approver.email"]', `dyrektor-2-${tag}@szkola.example.pl`);
+      await Promise.all([page.waitForNavigation(), page.click('button[value="check"]')]);
+      expect(await page.textContent('[role="status"]')).toContain('Wszystko się zgadza');
+      expect(await h.db.application.count({ where: { title } })).toBe(0); // checking starts nothing
+
+      await Promise.all([page.waitForNavigation(), page.click('button[value="start"]')]);
+      const id = decodeURIComponent(new URL(page.url()).pathname.split('/')[2]!);
+      expect(await page.textContent('h1')).toBe(title);
+      // The application runs: both directors are invited (Polish, the default).
+      const invitation = await api.mail(`dyrektor-2-${tag}@szkola.example.pl`, /^Prośba o akceptację/);
+      expect(invitation.text).toContain('Zespół Szkół nr 2');
+      const started = await h.db.application.findUniqueOrThrow({ where: { id }, select: { office: true, units: { select: { unitKey: true }, orderBy: { unitKey: 'asc' } } } });
+      expect(started).toEqual({ office: 'k2', units: [{ unitKey: 'zs-1' }, { unitKey: 'zs-2' }] });
+      await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('refuses to send a browser to another site after signing in', async () => {
     const csrf = await fetch(`${h.baseUrl}/sign-in`);
     const cookie = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');

@@ -8,7 +8,7 @@ export function page(title: string, body: string, lang: Lang = 'en', { wide = fa
 dt{font-weight:600}dd{margin:0 0 .6rem 0}textarea{width:100%;min-height:6rem}
 button{margin:.4rem .4rem 0 0;padding:.5rem 1rem;font-size:1rem}.error{color:#a00}.muted{color:#666}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
-nav.lang{text-align:right;font-size:.9rem}body.wide{max-width:1200px}h2{font-size:1.1rem;margin-top:1.5rem}.consequences li{margin:.3rem 0}</style></head>
+nav.lang{text-align:right;font-size:.9rem}body.wide{max-width:1200px}form.start label{display:inline-block;margin:0 .8rem .5rem 0;vertical-align:top}.row{display:flex;flex-wrap:wrap;align-items:flex-start;border-bottom:1px solid #eee;padding:.4rem 0}.notice{color:#075}fieldset{margin:.8rem 0}h2{font-size:1.1rem;margin-top:1.5rem}.consequences li{margin:.3rem 0}</style></head>
 <body${wide ? ' class="wide"' : ''}><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 

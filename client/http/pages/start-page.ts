@@ -1,0 +1,108 @@
+import { variants, type Variant } from '../../../domain/application-input';
+import type { FieldProblem } from '../../../domain/domain-error';
+import { messagesFor, type Messages } from '../../../i18n/messages';
+import { escapeHtml, formatDeadline, type Lang } from '../../../mail/html';
+import { effectiveDeadline } from '../../../workflows/calendar/business-calendar';
+import { page } from './layout';
+import { peopleOf, rowCounts, rowGroups, warsawInstant, type FormValues } from './start-form';
+
+// Starting an application through a form: plain HTML that works without scripts. "Add a row"
+// is a submit button that shows the form again with one more row; "check" validates and shows
+// where the working-day calendar moves each deadline, without starting anything.
+
+export interface StartFormState {
+  variant: Variant;
+  values: FormValues;
+  problems: FieldProblem[];
+  /** Set after a check that found nothing wrong. */
+  checked?: boolean;
+  csrf: string;
+  /** Makes a repeated press of "start" start one application. */
+  nonce: string;
+  deadlineKeys: readonly string[];
+}
+
+/** The variant chooser: each variant a link to its form. */
+export function chooseVariantPage(lang: Lang): string {
+  const t = messagesFor(lang);
+  const links = variants.map((v) => `<li><a href="/applications/new?variant=${v}&lang=${lang}">${escapeHtml((t.variant as Record<string, string>)[v] ?? v)}</a></li>`).join('');
+  return page(t.startForm.title, `<h2>${escapeHtml(t.startForm.chooseVariant)}</h2><ul>${links}</ul>`, lang);
+}
+
+export function startPage(s: StartFormState, lang: Lang): string {
+  const t = messagesFor(lang);
+  const f = t.startForm;
+  const value = (name: string) => escapeHtml(s.values[name] ?? '');
+  const problemOf = (name: string) => s.problems.find((p) => p.path === name);
+  const error = (name: string) => {
+    const p = problemOf(name);
+    return p ? `<br><span class="error" id="${escapeHtml(name)}-error">${escapeHtml(p.message)}</span>` : '';
+  };
+  const invalid = (name: string) => (problemOf(name) ? ` aria-invalid="true" aria-describedby="${escapeHtml(name)}-error"` : '');
+  const input = (name: string, label: string, type = 'text') =>
+    `<label>${escapeHtml(label)}<br><input name="${escapeHtml(name)}" type="${type}" value="${value(name)}"${invalid(name)}>${error(name)}</label>`;
+  const language = (name: string) =>
+    `<label>${escapeHtml(f.language)}<br><select name="${escapeHtml(name)}"><option value="">${escapeHtml(f.languageDefault)}</option><option value="en"${s.values[name] === 'en' ? ' selected' : ''}>${escapeHtml(f.languageEnglish)}</option></select></label>`;
+  const person = (prefix: string, legend: string) =>
+    `<fieldset><legend>${escapeHtml(legend)}</legend><p>${input(`${prefix}.name`, f.name)} ${input(`${prefix}.email`, f.email, 'email')} ${language(`${prefix}.language`)}</p></fieldset>`;
+
+  const deadlines = s.deadlineKeys
+    .map((k) => {
+      const name = `deadlines.${k}`;
+      return `<p>${input(name, (f.deadline as Record<string, string>)[k] ?? k, 'datetime-local')}${holidayHint(s.values[name], f, lang)}</p>`;
+    })
+    .join('');
+
+  const counts = rowCounts(s.variant, s.values);
+  const labels: Record<string, string> = {
+    key: f.unitKey,
+    name: f.unitName,
+    projectReference: f.projectReference,
+    'approver.name': f.approver,
+    'approver.email': f.approverEmail,
+    email: f.email,
+    code: f.serviceCode,
+  };
+  const groupTitle: Record<string, string> = { units: f.units, 'board.members': f.board, serviceCatalogue: f.catalogue };
+  const groups = rowGroups[s.variant]
+    .map(({ group, fields }) => {
+      const rows = Array.from({ length: counts[group]! }, (_, i) => {
+        const cells = fields.map((field) => {
+          const name = `${group}.${i}.${field}`;
+          if (field.endsWith('language')) return language(name);
+          const label = group === 'serviceCatalogue' && field === 'name' ? f.serviceName : group === 'board.members' && field === 'name' ? f.name : (labels[field] ?? field);
+          return input(name, label, field.endsWith('email') ? 'email' : 'text');
+        });
+        return `<div class="row ${escapeHtml(group)}">${cells.join(' ')}</div>`;
+      }).join('');
+      return `<fieldset><legend>${escapeHtml(groupTitle[group] ?? group)}</legend><input type="hidden" name="_rows.${escapeHtml(group)}" value="${counts[group]}">${rows}${error(group)}
+<button type="submit" name="_more" value="${escapeHtml(group)}">${escapeHtml(f.moreRows)}</button></fieldset>`;
+    })
+    .join('');
+
+  const people = peopleOf[s.variant].map((p) => person(p, p === 'promoter' ? f.promoter : `${f.partners}: ${p.endsWith('ksse') ? 'KSSE' : 'Landster'}`)).join('');
+  const summary = s.problems.length
+    ? `<div class="error" role="alert"><p><strong>${escapeHtml(f.invalid)}</strong></p><ul>${s.problems.map((p) => `<li>${escapeHtml(p.path)}: ${escapeHtml(p.message)}</li>`).join('')}</ul></div>`
+    : s.checked
+      ? `<p class="notice" role="status"><strong>${escapeHtml(f.checked)}</strong></p>`
+      : '';
+  const body = `${summary}<form method="post" action="/applications/new?variant=${s.variant}&lang=${lang}" class="start" novalidate>
+<input type="hidden" name="_csrf" value="${escapeHtml(s.csrf)}"><input type="hidden" name="_nonce" value="${escapeHtml(s.nonce)}">
+<p class="muted">${escapeHtml((t.variant as Record<string, string>)[s.variant] ?? s.variant)}</p>
+<p>${input('title', f.applicationTitle)}</p>
+${person('coordinator', f.coordinator)}
+<fieldset><legend>${escapeHtml(f.deadlines)}</legend>${deadlines}</fieldset>
+${people}${groups}
+<p><button type="submit" name="_intent" value="check">${escapeHtml(f.check)}</button> <button type="submit" name="_intent" value="start">${escapeHtml(f.start)}</button></p>
+</form>`;
+  return page(f.title, body, lang, { wide: true });
+}
+
+/** Where the working-day calendar moves a deadline that falls on a weekend or a Polish holiday. */
+function holidayHint(local: string | undefined, f: Messages['startForm'], lang: Lang): string {
+  const iso = local ? warsawInstant(local) : '';
+  const at = Date.parse(iso);
+  if (!Number.isFinite(at)) return '';
+  const moved = effectiveDeadline(at);
+  return moved === at ? '' : ` <span class="notice holiday">${escapeHtml(f.holiday(formatDeadline(new Date(moved).toISOString(), lang)))}</span>`;
+}
