@@ -1,6 +1,7 @@
 import type { Db } from '../../db/prisma-client';
 import { DomainError } from '../../domain/domain-error';
-import type { HistoryView } from '../http/pages/history-page';
+import { definitionOf } from '../../definitions';
+import type { HistoryView, TimelinePlan } from '../http/pages/history-page';
 import type { ApplicationService } from './applications';
 import type { EvidenceService } from './evidence';
 import { isTemporalUnavailable } from './temporal-errors';
@@ -12,8 +13,15 @@ import { isTemporalUnavailable } from './temporal-errors';
  */
 export function createHistoryView({ db, applications, evidence }: { db: Db; applications: ApplicationService; evidence: EvidenceService }) {
   return async function historyView(id: string, { withChain }: { withChain: boolean }): Promise<HistoryView> {
-    const application = await db.application.findUnique({ where: { id }, select: { id: true, title: true, variant: true, status: true, office: true, units: { select: { unitKey: true, name: true, status: true }, orderBy: { unitKey: 'asc' } } } });
-    if (!application) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
+    const found = await db.application.findUnique({
+      where: { id },
+      select: {
+        id: true, title: true, variant: true, status: true, office: true, input: true, definitionVersion: true, createdAt: true, closedAt: true, stage: true,
+        units: { select: { unitKey: true, name: true, status: true }, orderBy: { unitKey: 'asc' } },
+      },
+    });
+    if (!found) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
+    const { input, definitionVersion, createdAt, closedAt, stage, ...application } = found;
     const [history, messages, chain] = await Promise.all([
       applications.history(id, { withAttributes: true }).catch((error: unknown) => {
         if (isTemporalUnavailable(error)) return null;
@@ -25,6 +33,18 @@ export function createHistoryView({ db, applications, evidence }: { db: Db; appl
     const audit =
       history?.audit ??
       (await db.auditEvent.findMany({ where: { applicationId: id }, select: { type: true, actor: true, actorName: true, data: true, occurredAt: true, seq: true }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }));
-    return { application, audit, workflows: history?.workflows ?? null, messages: messages.messages, chain };
+    return { application, plan: planOf(input, application.variant, definitionVersion, createdAt, closedAt, stage), audit, workflows: history?.workflows ?? null, messages: messages.messages, chain };
   };
+}
+
+/** The application's stages and their deadlines as its input set them, for the timeline's picture. */
+function planOf(input: unknown, variant: string, version: number, startedAt: Date, closedAt: Date | null, currentStage: string | null): TimelinePlan {
+  const deadlines = (input as { deadlines?: Record<string, string> } | null)?.deadlines ?? {};
+  const stages = (definitionOf(variant, version)?.stages ?? []).map((stage) => ({
+    id: stage.id,
+    name: stage.name,
+    current: stage.id === currentStage,
+    deadlines: [...new Set(stage.steps.map((s) => s.deadline))].flatMap((key) => (deadlines[key] ? [{ key, at: new Date(deadlines[key]) }] : [])),
+  }));
+  return { startedAt, closedAt, stages };
 }

@@ -108,6 +108,10 @@ describe('the list of applications in a real browser', () => {
       expect(new URL(page.url()).pathname).toBe(`/applications/${id}`);
       expect(await page.textContent('h1')).toBe(input.title);
       expect(await page.textContent('.chain')).toContain('Ślad audytu jest nienaruszony');
+      // The picture of the timeline: the stage's deadlines on a time axis, and today.
+      const picture = (await page.textContent('figure.timeline-picture svg'))!;
+      expect(picture).toContain('Potwierdzenie przez jednostki');
+      expect(picture).toContain('Przegląd koordynatora');
       const timeline = (await page.textContent('.timeline'))!;
       expect(timeline).toContain('approval.decided');
       expect(timeline).toContain('WORKFLOW_EXECUTION_UPDATE_ACCEPTED — decide');
@@ -165,6 +169,7 @@ describe('the list of applications in a real browser', () => {
       expect(await page.textContent('h2:has-text("Działania koordynatora")')).toBeTruthy();
 
       // Extend unit 1's deadline to a Warsaw wall-clock time.
+      await page.click('details.extend > summary');
       const extend = page.locator('form.extend');
       await extend.locator('select[name="unitKey"]').selectOption('unit-1');
       await extend.locator('input[name="deadline"]').fill('2027-02-15T14:30');
@@ -174,6 +179,7 @@ describe('the list of applications in a real browser', () => {
       expect(extended.deadline.toISOString()).toBe('2027-02-15T13:30:00.000Z'); // 14:30 in Warsaw, winter time
 
       // Removing a unit cannot be undone: the form asks for a ticked confirmation, then does it.
+      await page.click('details.remove-unit > summary');
       const remove = page.locator('form.remove-unit');
       expect(await remove.textContent()).toContain('Nieodwracalne');
       expect(await remove.locator('input[name="confirm"]').getAttribute('required')).not.toBeNull();
@@ -187,7 +193,7 @@ describe('the list of applications in a real browser', () => {
       // Auditors read a running application; they do not act on it.
       const auditor = await signedIn('auditor', `/applications/${id}`);
       expect(await auditor.textContent('h1')).toBe(input.title);
-      expect(await auditor.locator('form.action').count()).toBe(0);
+      expect(await auditor.locator('details.action').count()).toBe(0);
       await auditor.context().close();
 
       // A withdrawal posted without the confirmation (a tool, not this page) is refused on the page.
@@ -197,6 +203,7 @@ describe('the list of applications in a real browser', () => {
       expect(await refused.text()).toContain('Zaznacz potwierdzenie: tej czynności nie można cofnąć.');
       expect((await h.db.application.findUniqueOrThrow({ where: { id }, select: { status: true } })).status).toBe('collecting-sign-offs');
 
+      await page.click('details.withdraw > summary');
       const withdraw = page.locator('form.withdraw');
       await withdraw.locator('textarea[name="reason"]').fill('Nabór odwołano');
       await withdraw.locator('input[name="confirm"]').check();
@@ -204,7 +211,7 @@ describe('the list of applications in a real browser', () => {
       expect(await page.textContent('[role="status"]')).toContain('Wniosek wycofano');
       await expect.poll(async () => (await h.db.application.findUniqueOrThrow({ where: { id }, select: { status: true } })).status, { timeout: 10_000 }).toBe('withdrawn');
       await page.reload();
-      expect(await page.locator('form.withdraw').count()).toBe(0); // nothing left to do
+      expect(await page.locator('details.withdraw').count()).toBe(0); // nothing left to do
     } finally {
       await page.context().close();
     }

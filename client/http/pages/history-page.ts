@@ -4,7 +4,15 @@ import type { ChainVerdict } from '../../../domain/audit-chain';
 import { isBranchOutcome, type BranchStatus } from '../../../workflows/engine/state';
 import { page } from './layout';
 
+/** The application's stages and their deadlines (as the input set them), drawn on a time axis. */
+export interface TimelinePlan {
+  startedAt: Date;
+  closedAt: Date | null;
+  stages: Array<{ id: string; name: string; current: boolean; deadlines: Array<{ key: string; at: Date }> }>;
+}
+
 export interface HistoryView {
+  plan: TimelinePlan;
   application: { id: string; title: string; variant: string; status: string; office: string | null; units: Array<{ unitKey: string; name: string; status: string }> };
   audit: Array<{ type: string; actor: string; actorName: string | null; data: unknown; occurredAt: Date; seq: number | null }>;
   /** Null when Temporal could not be reached. */
@@ -29,6 +37,42 @@ const details = (value: unknown) => `<pre>${escapeHtml(JSON.stringify(value, nul
  * workflows side by side, in order of time, each a `<details>` that opens to what it holds (no
  * scripts needed); every email with its delivery; link opens and refusals; the chain's verdict.
  */
+/**
+ * The timeline as a picture (inline SVG, no scripts): a time axis from the start to the last
+ * deadline, each deadline a mark labelled with its step's deadline name and date, the stage it
+ * belongs to as a band (the current one highlighted), and today.
+ */
+function timelinePicture(plan: TimelinePlan, now: Date, lang: Lang): string {
+  const t = messagesFor(lang);
+  const marks = plan.stages.flatMap((stage, i) => stage.deadlines.map((d) => ({ ...d, stage, index: i })));
+  if (!marks.length) return '';
+  const from = plan.startedAt.getTime();
+  const to = Math.max(...marks.map((m) => m.at.getTime()), (plan.closedAt ?? now).getTime(), from + 86_400_000);
+  const width = 1000;
+  const x = (ms: number) => 20 + ((ms - from) / (to - from)) * (width - 40);
+  const day = (d: Date) => formatShortMoment(d.toISOString(), lang).split(',')[0]!;
+  // Labels near an edge grow inwards, so none is cut off.
+  const anchor = (at: number) => (at < 200 ? 'start' : at > width - 200 ? 'end' : 'middle');
+  let previous = from;
+  const bands = plan.stages
+    .filter((stage) => stage.deadlines.length)
+    .map((stage, i) => {
+      const end = Math.max(...stage.deadlines.map((d) => d.at.getTime()));
+      const band = `<rect x="${x(previous).toFixed(1)}" y="40" width="${Math.max(2, x(end) - x(previous)).toFixed(1)}" height="16" fill="${stage.current ? '#8bc34a' : i % 2 ? '#cfd8dc' : '#eceff1'}"><title>${escapeHtml(stage.name)}</title></rect>`;
+      previous = end;
+      return band;
+    })
+    .join('');
+  const ticks = marks
+    .map(
+      (m, i) =>
+        `<line x1="${x(m.at.getTime()).toFixed(1)}" y1="34" x2="${x(m.at.getTime()).toFixed(1)}" y2="62" stroke="#333"/><text x="${x(m.at.getTime()).toFixed(1)}" y="${i % 2 ? 84 : 26}" text-anchor="${anchor(x(m.at.getTime()))}" font-size="12">${escapeHtml((t.startForm.deadline as Record<string, string>)[m.key] ?? m.key)} · ${escapeHtml(day(m.at))}</text>`,
+    )
+    .join('');
+  const today = now.getTime() <= to ? `<line x1="${x(now.getTime()).toFixed(1)}" y1="30" x2="${x(now.getTime()).toFixed(1)}" y2="66" stroke="#c00" stroke-width="2"><title>${escapeHtml(day(now))}</title></line>` : '';
+  return `<figure class="timeline-picture"><svg role="img" aria-label="${escapeHtml(t.history.timeline)}" viewBox="0 0 ${width} 96" width="100%" xmlns="http://www.w3.org/2000/svg"><line x1="20" y1="48" x2="${width - 20}" y2="48" stroke="#999"/>${bands}${ticks}${today}<text x="20" y="94" font-size="11">${escapeHtml(day(plan.startedAt))}</text></svg></figure>`;
+}
+
 /** What the page offers a person who may act: the forms' CSRF token, and what the last action did. */
 export interface PageActions {
   csrf: string;
@@ -51,8 +95,11 @@ function actionForms(v: HistoryView, a: PageActions, lang: Lang): string {
   const unitOptions = (withApplication: boolean) =>
     `<select name="unitKey">${withApplication ? `<option value="">${escapeHtml(t.applicationLevel)}</option>` : ''}${running.map((u) => `<option value="${escapeHtml(u.unitKey)}">${escapeHtml(u.name)} (${escapeHtml(u.unitKey)})</option>`).join('')}</select>`;
   const confirm = `<p><label><input type="checkbox" name="confirm" value="yes" required> ${escapeHtml(t.confirm)}</label></p>`;
-  const form = (action: string, title: string, body: string, irreversible = false) =>
-    `<form method="post" action="${escapeHtml(`${base}/${action}?lang=${lang}`)}" class="action ${action}"><fieldset><legend>${escapeHtml(title)}${irreversible ? ` <strong class="error">(${escapeHtml(t.irreversible)})</strong>` : ''}</legend>${csrf}${body}<button type="submit">${escapeHtml(title)}</button></fieldset></form>`;
+  // Each action folded away until opened (no scripts): the page stays readable.
+  const form = (action: string, title: string, body: string, irreversible = false) => {
+    const heading = `${escapeHtml(title)}${irreversible ? ` <strong class="error">(${escapeHtml(t.irreversible)})</strong>` : ''}`;
+    return `<details class="action ${action}"><summary>${heading}</summary><form method="post" action="${escapeHtml(`${base}/${action}?lang=${lang}`)}" class="action ${action}"><fieldset><legend>${heading}</legend>${csrf}${body}<button type="submit">${escapeHtml(title)}</button></fieldset></form></details>`;
+  };
   const reason = field(t.reason, '<textarea name="reason" required minlength="3" maxlength="4000"></textarea>');
   const notice = a.notice ? `<p class="${a.notice.ok ? 'notice' : 'error'}" role="${a.notice.ok ? 'status' : 'alert'}"><strong>${escapeHtml(a.notice.ok ? a.notice.text : `${t.refused}: ${a.notice.text}`)}</strong></p>` : '';
   return `<h2>${escapeHtml(t.title)}</h2>${notice}
@@ -102,7 +149,7 @@ export function historyPage(v: HistoryView, lang: Lang, actions: PageActions | n
   const summary = `<p>${escapeHtml(app.id)} · ${escapeHtml((t.variant as Record<string, string>)[app.variant] ?? app.variant)} · ${escapeHtml((t.applicationStatus as Record<string, string>)[app.status] ?? app.status)} · ${escapeHtml(app.office ?? '—')}</p>`;
   return page(
     app.title,
-    `${nav}${summary}${actions?.notice && app.status !== 'collecting-sign-offs' ? `<p class="${actions.notice.ok ? 'notice' : 'error'}" role="status"><strong>${escapeHtml(actions.notice.text)}</strong></p>` : ''}${chain}${v.workflows ? '' : `<p class="error">${escapeHtml(h.unavailable)}</p>`}${actions ? actionForms(v, actions, lang) : ''}<h2>${escapeHtml(h.timeline)}</h2><p class="muted">${escapeHtml(h.timelineNote)}</p><ol class="timeline">${timeline}</ol><h2>${escapeHtml(h.emails)}</h2>${emails}<h2>${escapeHtml(h.linkActivity)}</h2>${linkList}`,
+    `${nav}${summary}${actions?.notice && app.status !== 'collecting-sign-offs' ? `<p class="${actions.notice.ok ? 'notice' : 'error'}" role="status"><strong>${escapeHtml(actions.notice.text)}</strong></p>` : ''}${chain}${v.workflows ? '' : `<p class="error">${escapeHtml(h.unavailable)}</p>`}${timelinePicture(v.plan, new Date(), lang)}${actions ? actionForms(v, actions, lang) : ''}<h2>${escapeHtml(h.timeline)}</h2><p class="muted">${escapeHtml(h.timelineNote)}</p><ol class="timeline">${timeline}</ol><h2>${escapeHtml(h.emails)}</h2>${emails}<h2>${escapeHtml(h.linkActivity)}</h2>${linkList}`,
     lang,
     { wide: true },
   );
