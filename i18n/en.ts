@@ -239,6 +239,18 @@ export const en: Messages = {
     partners: 'Partners',
     holiday: (moved: string) => `This deadline falls on a day off; it will move to ${moved}.`,
   },
+  verifyPage: {
+    title: 'Check an evidence export',
+    intro: 'Choose an export file (JSON) to check whether its audit trail was altered, and to compare it with the database.',
+    file: 'Export file (JSON)',
+    check: 'Check',
+    intact: (length: number, head: string) => `The audit trail in the export is intact: ${length} records, chain head ${head}.`,
+    altered: (reason: string) => `The audit trail in the export was altered: ${reason}.`,
+    matches: (now: number) => `It matches the trail in the database (which now holds ${now} records).`,
+    differs: 'It does NOT match the trail in the database: records were changed in the database or in the export.',
+    unknownApplication: 'This application is not in the database (or not yours to see): only the export itself was checked.',
+    notExport: (why: string) => `This is not a k2flow evidence export: ${why}`,
+  },
   history: {
     back: '← All applications',
     timeline: 'Timeline',

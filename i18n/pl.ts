@@ -240,6 +240,18 @@ export const pl = {
     partners: 'Partnerzy',
     holiday: (moved: string) => `Ten termin wypada w dzień wolny od pracy; zostanie przesunięty na ${moved}.`,
   },
+  verifyPage: {
+    title: 'Sprawdzenie eksportu dowodowego',
+    intro: 'Wskaż plik eksportu (JSON), aby sprawdzić, czy jego ślad audytu nie został zmieniony, i porównać go z bazą danych.',
+    file: 'Plik eksportu (JSON)',
+    check: 'Sprawdź',
+    intact: (length: number, head: string) => `Ślad audytu w eksporcie jest nienaruszony: ${length} wpisów, głowa łańcucha ${head}.`,
+    altered: (reason: string) => `Ślad audytu w eksporcie został zmieniony: ${reason}.`,
+    matches: (now: number) => `Zgadza się ze śladem w bazie danych (który ma teraz ${now} wpisów).`,
+    differs: 'NIE zgadza się ze śladem w bazie danych: w bazie lub w eksporcie zmieniono wpisy.',
+    unknownApplication: 'Tego wniosku nie ma w bazie danych (lub nie masz do niego dostępu): sprawdzono tylko sam eksport.',
+    notExport: (why: string) => `To nie jest eksport dowodowy k2flow: ${why}`,
+  },
   history: {
     back: '← Wszystkie wnioski',
     timeline: 'Przebieg',

@@ -1,13 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, isDomainError, type FieldProblem } from '../../domain/domain-error';
-import { isLang, messagesFor, type Messages } from '../../i18n/messages';
+import { messagesFor, type Messages } from '../../i18n/messages';
 import { formatDeadline, type Lang } from '../../mail/html';
 import { LinkError, UNKNOWN_SERVICES, type ApprovalService, type RefusedBecause } from '../services/approvals';
 import type { LinkClient } from '../services/link-audit';
 import { explain, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
 import { approvalPage, decisionAcceptedPage, linkErrorPage, recordedPage } from './pages/approval-page';
-import { approvalOutagePage, decisionBeingRecordedPage, preferredLanguage, type OutageMoment } from './pages/outage-page';
+import { pageLanguage } from './page-language';
+import { approvalOutagePage, decisionBeingRecordedPage, type OutageMoment } from './pages/outage-page';
 import type { HttpApp } from './server';
 
 // Any string is looked up by its shape first (auth/approval-token.ts); this only bounds it.
@@ -73,11 +74,6 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
   );
 }
 
-/** The page's language: the one the reader chose (?lang=), else the party's, else the browser's, else Polish. */
-function pageLanguage(request: FastifyRequest, partyLanguage: Lang | null): Lang {
-  const chosen = (request.query as { lang?: string } | undefined)?.lang;
-  return isLang(chosen) ? chosen : (partyLanguage ?? preferredLanguage(request.headers['accept-language']) ?? 'pl');
-}
 
 /** An incomplete form's first problem, said in the page's language. */
 function formProblem(problems: FieldProblem[], t: Messages): string {
@@ -124,8 +120,7 @@ function sendLinkError(request: FastifyRequest, reply: FastifyReply, error: unkn
   // The database or Temporal is down: say in both languages that nothing was recorded (the
   // approver's own language is in the database), keeping what they wrote.
   if (explain(error)?.code === 'UNAVAILABLE') {
-    const chosen = (request.query as { lang?: string } | undefined)?.lang;
-    const first = isLang(chosen) ? chosen : (preferredLanguage(request.headers['accept-language']) ?? 'pl');
+    const first = pageLanguage(request);
     void reply.header('retry-after', String(RETRY_AFTER_UNAVAILABLE));
     return sendPage(reply, 503, approvalOutagePage({ moment, first, comment }));
   }

@@ -2,7 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ApplicationService } from '../services/applications';
 import type { EvidenceService } from '../services/evidence';
-import { identityOf } from './guard';
+import multipart from '@fastify/multipart';
+import { evidenceExport, verifyChain } from '../../domain/audit-chain';
+import { csrfTokenFor, identityOf } from './guard';
+import { pageLanguage } from './page-language';
+import { verifyPage, type ExportCheck } from './pages/verify-page';
 import type { HttpApp } from './server';
 
 const onApplication = z.object({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'is not an application id') });
@@ -61,4 +65,42 @@ export function addEvidenceRoutes(app: HttpApp, applications: ApplicationService
       return evidence.verify(request.params.id);
     },
   );
+
+  // Checking an uploaded export: multipart in this route's own scope only, one JSON file.
+  app.register(async (scope) => {
+    await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 1, fields: 4, fileSize: MAX_EXPORT_BYTES } });
+    scope.get('/evidence/verify', { config: { access: 'audit' }, schema: { hide: true } }, async (request, reply) =>
+      reply.type('text/html; charset=utf-8').send(verifyPage(pageLanguage(request), csrfTokenFor(request, reply))),
+    );
+    scope.post('/evidence/verify', { config: { access: 'audit' }, schema: { hide: true } }, async (request, reply) => {
+      const lang = pageLanguage(request);
+      const file = (request.body as { export?: unknown } | undefined)?.export;
+      const result = await checkExport(file, identityOf(request));
+      return reply.code(result.kind === 'not-export' ? 400 : 200).type('text/html; charset=utf-8').send(verifyPage(lang, csrfTokenFor(request, reply), result));
+    });
+  });
+
+  /** The export's own chain, and whether it is a beginning of the database's trail of its application. */
+  async function checkExport(file: unknown, identity: ReturnType<typeof identityOf>): Promise<ExportCheck> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(Buffer.isBuffer(file) ? file.toString('utf8') : String(file ?? ''));
+    } catch (error) {
+      return { kind: 'not-export', why: `JSON: ${(error as Error).message}` };
+    }
+    const parsed = evidenceExport.safeParse(raw);
+    if (!parsed.success) return { kind: 'not-export', why: parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'} ${i.message}`).join('; ') };
+    const { application, audit, chain } = parsed.data;
+    const verdict = verifyChain(audit, chain.head);
+    const counted = verdict.intact && chain.length !== audit.length ? { ...verdict, intact: false as const, reason: `it states ${chain.length} records and holds ${audit.length}` } : verdict;
+    const reachable = await applications.authorize(identity, application.id).then(
+      () => true,
+      () => false,
+    );
+    const database = reachable ? await evidence.matchesDatabase(application.id, audit.length, chain.head) : null;
+    return { kind: 'checked', applicationId: application.id, intact: counted.intact, length: audit.length, head: verdict.head, reason: 'reason' in counted ? counted.reason : undefined, database };
+  }
 }
+
+/** An evidence export larger than this is not one k2flow made (thousands of records fit in a few MB). */
+const MAX_EXPORT_BYTES = 20 * 1024 * 1024;

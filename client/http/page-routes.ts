@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { actorOf } from '../../auth/identity';
@@ -8,31 +7,25 @@ import type { Actor } from '../../domain/actor';
 import { parseApplicationInput, variants } from '../../domain/application-input';
 import { isDomainError, parseOrThrow, type FieldProblem } from '../../domain/domain-error';
 import { deadlineKeys } from '../../definitions';
-import { isLang, messagesFor, type Messages } from '../../i18n/messages';
+import { messagesFor, type Messages } from '../../i18n/messages';
 import { fromWarsaw } from '../../workflows/calendar/warsaw-time';
-import type { Lang } from '../../mail/html';
 import { applicationFilters, type createApplicationSearch } from '../services/application-search';
 import type { ApplicationService } from '../services/applications';
 import type { createDashboard } from '../services/dashboard';
 import type { createHistoryView } from '../services/history-view';
 import { statusOf } from './errors';
+import { pageLanguage } from './page-language';
 import { csrfTokenFor, identityOf } from './guard';
 import { applicationsPage } from './pages/applications-page';
 import { dashboardPage } from './pages/dashboard-page';
 import { historyPage } from './pages/history-page';
 import { inputFromForm, problemsOnForm } from './pages/start-form';
 import { chooseVariantPage, startPage } from './pages/start-page';
-import { preferredLanguage } from './pages/outage-page';
 import type { HttpApp } from './server';
 
 /** How long starting from the form waits for the application's record before showing its page. */
 const START_RECORD_WAIT_MS = 5_000;
 
-/** A signed-in person's page language: the one chosen (?lang=), else the browser's, else Polish. */
-const languageOf = (request: FastifyRequest): Lang => {
-  const chosen = (request.query as { lang?: string } | undefined)?.lang;
-  return isLang(chosen) ? chosen : (preferredLanguage(request.headers['accept-language']) ?? 'pl');
-};
 
 /** Pages for people who sign in (coordinators, admins, auditors), from the same services as the API. */
 export function addPageRoutes(
@@ -46,7 +39,7 @@ export function addPageRoutes(
 ): void {
   app.get('/dashboard', { config: { access: 'read' }, schema: { hide: true, querystring: z.object({ lang: z.string().max(10).optional() }) } }, async (request, reply) => {
     const identity = identityOf(request);
-    return reply.type('text/html; charset=utf-8').send(dashboardPage(await dashboard(identity), languageOf(request), { name: identity.name, role: identity.role }));
+    return reply.type('text/html; charset=utf-8').send(dashboardPage(await dashboard(identity), pageLanguage(request), { name: identity.name, role: identity.role }));
   });
 
   app.get(
@@ -54,7 +47,7 @@ export function addPageRoutes(
     { config: { access: 'read', invalid: 'The filters are invalid' }, schema: { hide: true, querystring: applicationFilters } },
     async (request, reply) => {
       const identity = identityOf(request);
-      const lang = languageOf(request);
+      const lang = pageLanguage(request);
       const found = await search(identity, request.query);
       return reply.type('text/html; charset=utf-8').send(applicationsPage(found, request.query, lang, { name: identity.name, role: identity.role }));
     },
@@ -89,7 +82,7 @@ export function addPageRoutes(
       async (request, reply) => {
         const identity = identityOf(request);
         const { id } = request.params;
-        const lang = languageOf(request);
+        const lang = pageLanguage(request);
         await applications.authorize(identity, id);
         try {
           const body = parseOrThrow(form(shape), request.body, 'The form is incomplete') as z.infer<z.ZodObject<S>>;
@@ -121,7 +114,7 @@ export function addPageRoutes(
   // row, checks, or starts; a refusal shows the form again with each problem beside its field.
   const startQuery = withLanguage.extend({ variant: z.enum(variants).optional() });
   app.get('/applications/new', { config: { access: 'act' }, schema: { hide: true, querystring: startQuery } }, async (request, reply) => {
-    const lang = languageOf(request);
+    const lang = pageLanguage(request);
     const { variant } = request.query;
     const html = variant
       ? startPage({ variant, values: {}, problems: [], csrf: csrfTokenFor(request, reply), nonce: randomUUID(), deadlineKeys: deadlineKeys[variant] }, lang)
@@ -133,7 +126,7 @@ export function addPageRoutes(
     { config: { access: 'act' }, schema: { hide: true, querystring: startQuery.required({ variant: true }), body: z.record(z.string().max(200), z.string().max(4000)) } },
     async (request, reply) => {
       const identity = identityOf(request);
-      const lang = languageOf(request);
+      const lang = pageLanguage(request);
       const { variant } = request.query;
       const values = request.body;
       const nonce = /^[0-9a-f-]{36}$/.test(values._nonce ?? '') ? values._nonce! : randomUUID();
@@ -168,7 +161,7 @@ export function addPageRoutes(
     async (request, reply) => {
       const identity = identityOf(request);
       const { id } = request.params;
-      const lang = languageOf(request);
+      const lang = pageLanguage(request);
       await applications.authorize(identity, id);
       const view = await historyView(id, { withChain: roleMay(identity.role, 'audit') });
       // Reading an application's history is on its trail too, as through the API.

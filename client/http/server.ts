@@ -29,10 +29,10 @@ import { errorBody, explain, rateLimitSettings, RETRY_AFTER_UNAVAILABLE, statusO
 import { csrfBinding, installGuard, type RouteAccess } from './guard';
 import { addMailboxRoutes } from './mailbox-routes';
 import { addOpenApiRoutes } from './openapi-routes';
-import { isLang } from '../../i18n/messages';
 import { approverFaultPage } from './pages/approval-page';
 import { page, messagePage } from './pages/layout';
-import { approvalOutagePage, preferredLanguage } from './pages/outage-page';
+import { pageLanguage } from './page-language';
+import { approvalOutagePage } from './pages/outage-page';
 import { addPeopleRoutes } from './people-routes';
 import { addSignInRoutes } from './sign-in-routes';
 
@@ -144,8 +144,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     if (explained?.code === 'RATE_LIMITED' && !reply.getHeader('retry-after')) void reply.header('retry-after', '60');
     void reply.code(status);
     if (request.routeOptions.url?.startsWith('/approvals/')) {
-      const chosen = (request.query as { lang?: string } | undefined)?.lang;
-      const lang = isLang(chosen) ? chosen : (preferredLanguage(request.headers['accept-language']) ?? 'pl');
+      const lang = pageLanguage(request);
       const html = status === 503 ? approvalOutagePage({ moment: request.method === 'POST' ? 'decide' : 'open', first: lang }) : approverFaultPage(status, request.id, lang);
       return reply.type('text/html; charset=utf-8').send(html);
     }

@@ -100,10 +100,22 @@ export function createEvidenceService({ db, applications }: { db: Db; applicatio
     return [header.join(','), ...lines].join('\r\n') + '\r\n';
   }
 
+  /**
+   * Whether an export's trail (its length and head) is a beginning of the database's trail: the
+   * database's record at that place carries the same hash. Null when the application is unknown.
+   */
+  async function matchesDatabase(id: string, length: number, head: string | null): Promise<{ matches: boolean; length: number } | null> {
+    if (!(await db.application.findUnique({ where: { id }, select: { id: true } }))) return null;
+    const database = verifyChain(await trail(id));
+    if (length === 0) return { matches: true, length: database.length };
+    const record = await db.auditEvent.findFirst({ where: { applicationId: id, seq: length }, select: { hash: true } });
+    return { matches: database.intact && record?.hash === head, length: database.length };
+  }
+
   /** The evidence as a PDF a person would file, in Polish or English. */
   const exportPdf = async (id: string, exportedBy: string, now: Date, lang: Lang) => renderEvidencePdf(await exportJson(id, exportedBy, now), lang);
 
-  return { verify, exportJson, exportCsv, exportPdf };
+  return { verify, exportJson, exportCsv, exportPdf, matchesDatabase };
 }
 
 export type EvidenceService = ReturnType<typeof createEvidenceService>;

@@ -267,6 +267,43 @@ describe('the list of applications in a real browser', () => {
     }
   });
 
+  it('checks an uploaded evidence export against its own hashes and against the database', async () => {
+    const input = { ...makeInput({ units: 1 }), title: `eksport-${Date.now().toString(36)}` };
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(input.units[0]!.approver.email), 'approve', 'Zgoda');
+    await api.linkFor(input.coordinator.email);
+    const exported = (await api.as('auditor').getJson(`/api/applications/${id}/evidence.json`)).body;
+    const upload = (name: string, content: unknown) => ({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(content)) });
+    const page = await signedIn('auditor', '/evidence/verify');
+    const check = async (file: ReturnType<typeof upload>) => {
+      await page.goto(`${h.baseUrl}/evidence/verify`);
+      await page.setInputFiles('input[name="export"]', file);
+      await Promise.all([page.waitForNavigation(), page.click('form button[type="submit"]')]);
+      return (await page.textContent('body'))!;
+    };
+    try {
+      expect(await page.textContent('h1')).toBe('Sprawdzenie eksportu dowodowego');
+      const intact = await check(upload('evidence.json', exported));
+      expect(intact).toContain('Ślad audytu w eksporcie jest nienaruszony');
+      expect(intact).toContain('Zgadza się ze śladem w bazie danych');
+
+      const edited = structuredClone(exported);
+      edited.audit.find((r: { type: string }) => r.type === 'approval.decided').data.comment = 'Sprzeciw';
+      expect(await check(upload('edited.json', edited))).toContain('Ślad audytu w eksporcie został zmieniony');
+
+      expect(await check(upload('other.json', { hello: 'world' }))).toContain('To nie jest eksport dowodowy k2flow');
+
+      // The export untouched, the database altered: the export no longer matches it.
+      await h.db.$executeRaw`UPDATE "AuditEvent" SET "data" = jsonb_set("data", '{comment}', '"Sprzeciw"') WHERE "applicationId" = ${id} AND "type" = 'approval.decided'`;
+      const afterDb = await check(upload('evidence.json', exported));
+      expect(afterDb).toContain('Ślad audytu w eksporcie jest nienaruszony');
+      expect(afterDb).toContain('NIE zgadza się ze śladem w bazie danych');
+    } finally {
+      await page.context().close();
+      await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+    }
+  });
+
   it('refuses to send a browser to another site after signing in', async () => {
     const csrf = await fetch(`${h.baseUrl}/sign-in`);
     const cookie = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
