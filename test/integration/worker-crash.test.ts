@@ -192,14 +192,21 @@ describe('a worker killed while writing a decision it took, then the unit remove
       await blocker.query('BEGIN');
       await blocker.query('SELECT id FROM "ApprovalRequest" WHERE id = $1 FOR UPDATE', [request.id]);
       await temporal.workflow.getHandle(request.workflowId).executeUpdate(decideUpdate, { args: [{ requestId: request.id, decision: 'approve' }] });
-      await vi.waitUntil(async () => (await lockWaiters()) > 0, { timeout: 60_000, interval: 100 }).catch(async (error: unknown) => {
-        // Once seen in CI and never here: say what the database and the workflows were doing.
+      // Its transition (recording the decision) is scheduled, and cannot complete while the row is held.
+      const { EventType } = protos.temporal.api.enums.v1;
+      const transitionScheduled = async () => {
+        const events = (await temporal.workflow.getHandle(request.workflowId).fetchHistory()).events ?? [];
+        const answered = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
+        return answered >= 0 && events.slice(answered).some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'applyTransition');
+      };
+      await vi.waitUntil(transitionScheduled, { timeout: 60_000, interval: 100 }).catch(async (error: unknown) => {
+        // Should it not happen: say what the database and the workflows were doing.
         const sessions = await blocker.query("SELECT state, wait_event_type, wait_event, left(query, 160) AS query FROM pg_stat_activity WHERE datname = current_database()");
         console.log('[worker-crash] sessions', JSON.stringify(sessions.rows));
         console.log('[worker-crash] worker stderr', workerErrors);
         for (const workflowId of [request.workflowId, id]) {
           const events = (await temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-          console.log(`[worker-crash] ${workflowId}`, events.map((e) => `${e.eventId} ${protos.temporal.api.enums.v1.EventType[e.eventType!]} ${e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''}`).join(', '));
+          console.log(`[worker-crash] ${workflowId}`, events.map((e) => `${e.eventId} ${EventType[e.eventType!]} ${e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''}`).join(', '));
         }
         throw error;
       });
@@ -210,7 +217,6 @@ describe('a worker killed while writing a decision it took, then the unit remove
       // Sent straight to Temporal: the new worker takes over the application's tasks only once the dead one's sticky queue times out.
       const removal = temporal.workflow.getHandle(id).executeUpdate(removeUnitUpdate, { args: [{ unitKey: 'unit-2', reason: 'The school left the partnership', by }] });
       // The application has taken the removal; whatever it closes at once is queued behind the held row.
-      const { EventType } = protos.temporal.api.enums.v1;
       await vi.waitUntil(
         async () => {
           const events = (await temporal.workflow.getHandle(id).fetchHistory()).events ?? [];
