@@ -27,7 +27,9 @@ export async function appendAudit(db: Db | Prisma.TransactionClient, events: Aud
   if (!events.length) return;
   // A transaction client has $transaction too (Prisma's proxy), but no $connect.
   if (typeof (db as Partial<Db>).$connect === 'function') {
-    await (db as Db).$transaction((tx) => appendChained(tx, events));
+    // Patient: a chain's lock is held for milliseconds, but under load many appends queue for it,
+    // and a caller such as the outbox relay must not fail (and send again) for a busy chain.
+    await (db as Db).$transaction((tx) => appendChained(tx, events), { maxWait: 10_000, timeout: 20_000 });
     return;
   }
   await appendChained(db, events);
