@@ -12,8 +12,19 @@ export const messagesFor = (lang: Lang): Messages => catalogues[lang];
 
 export const isLang = (value: unknown): value is Lang => value === 'pl' || value === 'en';
 
-/** A role id in words (`unit-approver` → "dyrektor jednostki"); an id the catalogue does not know is shown as it is. */
-export const roleName = (role: string, lang: Lang): string => (messagesFor(lang).role as Record<string, string>)[role] ?? role;
+/** The catalogue's groups that name a vocabulary's values (roles, statuses, variants, stages, steps, decisions). */
+export type Vocabulary = 'role' | 'requestStatus' | 'unitStatus' | 'applicationStatus' | 'deliveryStatus' | 'variant' | 'stage' | 'step' | 'decision';
+
+/** A value of a vocabulary in words; a value the catalogue does not know (a newer one) is shown as `fallback`. */
+export const wordFor = (vocabulary: Vocabulary, value: string, lang: Lang, fallback = value): string =>
+  (messagesFor(lang)[vocabulary] as Record<string, string>)[value] ?? fallback;
+
+/** A role id in words (`unit-approver` → "dyrektor jednostki"). */
+export const roleName = (role: string, lang: Lang): string => wordFor('role', role, lang);
 
 /** A request status in words, as its party or another party of the step reads it. */
-export const statusName = (status: string, lang: Lang): string => (messagesFor(lang).requestStatus as Record<string, string>)[status] ?? status;
+export const statusName = (status: string, lang: Lang): string => wordFor('requestStatus', status, lang);
+
+/** A stage or step of a definition in words; an id the catalogue does not know (a newer definition) as `fallback`. */
+export const stageName = (id: string, lang: Lang, fallback = id): string => wordFor('stage', id, lang, fallback);
+export const stepName = (id: string, lang: Lang): string => wordFor('step', id, lang);

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { evidenceExport, verifyChain, type ChainVerdict } from '../../domain/audit-chain';
+import type { ChainVerdict } from '../../domain/audit-chain';
 import { isDomainError } from '../../domain/domain-error';
 import { ApiError, createApiClient, MissingKeyError, UnreachableError } from './api-client';
 import { storedKey, storeKey } from './credentials';
+import { checkEvidenceFile } from '../services/evidence-file';
 import { formatHistory, formatStatus } from './format';
 
 /** Exit codes: 0 done, 1 refused by k2flow (bad input, wrong state), 2 usage, 3 k2flow unreachable or failing, 4 evidence altered. */
@@ -27,7 +28,7 @@ const usage = `Usage: k2flow <command> [options]
   export <id> [--out FILE] [--csv | --pdf [--lang en]]
                                              admins, auditors: save the evidence (JSON; --csv: the audit
                                              trail; --pdf: a document to file, in Polish or English)
-  verify <export.json>                        check an evidence export's audit trail against its hashes (offline)
+  verify <export.json | evidence.pdf>         check an evidence export's audit trail against its hashes (offline)
   verify --application <id>                   check the database's audit trail of an application
 
   login --email EMAIL                         sign in (password from K2FLOW_PASSWORD or a prompt) and keep an API key
@@ -171,14 +172,11 @@ async function main(argv: string[]): Promise<number> {
         print(verdict, () => verdictLine(verdict, `The database's audit trail of ${values.application}`));
         return verdict.intact ? 0 : 4;
       }
-      const [file] = need(1, 'an evidence export file, or --application <id>');
-      const parsed = evidenceExport.safeParse(await readInputFile(file!));
-      if (!parsed.success) throw new UsageError(`${file} is not an evidence export k2flow can check: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'the file'} ${i.message}`).join('; ')}.`);
-      const { audit, chain } = parsed.data;
-      const verdict = verifyChain(audit, chain.head);
-      const counted = verdict.intact && chain.length !== audit.length ? { ...verdict, intact: false as const, brokenAt: audit.length, reason: `it states ${chain.length} records and holds ${audit.length}` } : verdict;
-      print(counted, () => verdictLine(counted, `The audit trail in ${file}`));
-      return counted.intact ? 0 : 4;
+      const [file] = need(1, 'an evidence export file (JSON or PDF), or --application <id>');
+      const checked = await checkEvidenceFile(await readFileBytes(file!));
+      if (checked.kind === 'not-export') throw new UsageError(`${file} is not an evidence export k2flow can check: ${checked.why}.`);
+      print(checked, () => verdictLine(checked, `The audit trail in ${file}`));
+      return checked.intact ? 0 : 4;
     }
     case 'list': {
       const { applications } = await api.list();
@@ -284,13 +282,16 @@ async function usersCommand(args: string[], values: { email?: string; name?: str
   }
 }
 
-async function readInputFile(file: string): Promise<unknown> {
-  let text: string;
+async function readFileBytes(file: string): Promise<Buffer> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file);
   } catch (error) {
     throw new UsageError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
   }
+}
+
+async function readInputFile(file: string): Promise<unknown> {
+  const text = (await readFileBytes(file)).toString('utf8');
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApplicationService } from '../services/applications';
 import type { EvidenceService } from '../services/evidence';
 import multipart from '@fastify/multipart';
-import { evidenceExport, verifyChain } from '../../domain/audit-chain';
+import { checkEvidenceFile } from '../services/evidence-file';
 import { csrfTokenFor, identityOf } from './guard';
 import { pageLanguage } from './page-language';
 import { verifyPage, type ExportCheck } from './pages/verify-page';
@@ -66,7 +66,7 @@ export function addEvidenceRoutes(app: HttpApp, applications: ApplicationService
     },
   );
 
-  // Checking an uploaded export: multipart in this route's own scope only, one JSON file.
+  // Checking an uploaded export: multipart in this route's own scope only, one JSON or PDF file.
   app.register(async (scope) => {
     await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 1, fields: 4, fileSize: MAX_EXPORT_BYTES } });
     scope.get('/evidence/verify', { config: { access: 'audit' }, schema: { hide: true } }, async (request, reply) =>
@@ -82,23 +82,14 @@ export function addEvidenceRoutes(app: HttpApp, applications: ApplicationService
 
   /** The export's own chain, and whether it is a beginning of the database's trail of its application. */
   async function checkExport(file: unknown, identity: ReturnType<typeof identityOf>): Promise<ExportCheck> {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(Buffer.isBuffer(file) ? file.toString('utf8') : String(file ?? ''));
-    } catch (error) {
-      return { kind: 'not-export', why: `JSON: ${(error as Error).message}` };
-    }
-    const parsed = evidenceExport.safeParse(raw);
-    if (!parsed.success) return { kind: 'not-export', why: parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'} ${i.message}`).join('; ') };
-    const { application, audit, chain } = parsed.data;
-    const verdict = verifyChain(audit, chain.head);
-    const counted = verdict.intact && chain.length !== audit.length ? { ...verdict, intact: false as const, reason: `it states ${chain.length} records and holds ${audit.length}` } : verdict;
-    const reachable = await applications.authorize(identity, application.id).then(
+    const checked = await checkEvidenceFile(Buffer.isBuffer(file) ? file : Buffer.from(String(file ?? '')));
+    if (checked.kind === 'not-export') return checked;
+    const reachable = await applications.authorize(identity, checked.applicationId).then(
       () => true,
       () => false,
     );
-    const database = reachable ? await evidence.matchesDatabase(application.id, audit.length, chain.head) : null;
-    return { kind: 'checked', applicationId: application.id, intact: counted.intact, length: audit.length, head: verdict.head, reason: 'reason' in counted ? counted.reason : undefined, database };
+    const database = reachable ? await evidence.matchesDatabase(checked.applicationId, checked.length, checked.head) : null;
+    return { ...checked, database };
   }
 }
 

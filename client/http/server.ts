@@ -190,7 +190,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   addSignInRoutes(app, { auth, people, oidcEnabled: deps.oidcEnabled ?? false });
   const evidence = createEvidenceService({ db, applications });
   addApiRoutes(app, applications);
-  addPageRoutes(app, { search: createApplicationSearch({ db, clock }), historyView: createHistoryView({ db, applications, evidence }), applications, dashboard: createDashboard({ db, clock }) });
+  addPageRoutes(app, { search: createApplicationSearch({ db, clock }), historyView: createHistoryView({ db, applications, evidence, scheduleUnit, clock }), applications, dashboard: createDashboard({ db, clock }) });
   addEvidenceRoutes(app, applications, evidence, clock);
   addPeopleRoutes(app, people);
   addApprovalRoutes(app, approvals);

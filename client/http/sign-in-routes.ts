@@ -5,12 +5,14 @@ import { AUTH_BASE_PATH, OIDC_PROVIDER_ID, type Auth } from '../../auth/create-a
 import { actorOf } from '../../auth/identity';
 import type { PeopleService } from '../../auth/people';
 import { DomainError } from '../../domain/domain-error';
-import { escapeHtml } from '../../mail/html';
+import { messagesFor, type Messages } from '../../i18n/messages';
+import { escapeHtml, type Lang } from '../../mail/html';
 import rateLimit from '@fastify/rate-limit';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { rateLimitSettings } from './errors';
 import { checkCsrf, csrfTokenFor, identityOf } from './guard';
-import { page } from './pages/layout';
+import { pageLanguage } from './page-language';
+import { languageSwitch, page } from './pages/layout';
 import type { HttpApp } from './server';
 
 const credentials = z.object({
@@ -18,6 +20,8 @@ const credentials = z.object({
   password: z.string().min(1, 'is required').max(256),
   _csrf: z.string().optional(),
   next: z.string().max(2000).optional(),
+  /** The sign-in page's language, for the page that answers a wrong password. */
+  lang: z.enum(['pl', 'en']).optional(),
 });
 
 /** Where to go after signing in: a path of this site only (never another origin: no open redirect). */
@@ -40,24 +44,22 @@ async function relay(reply: FastifyReply, response: Response): Promise<FastifyRe
   return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : null);
 }
 
-/** Why the office's provider sign-in did not end in a session, for the person who tried. */
-const oidcRefusal = (code: string) =>
-  code === 'signup_disabled'
-    ? 'Your office account has no k2flow account yet. Ask a k2flow admin to add you with the same email address.'
-    : 'Signing in with your office account did not succeed. Try again, or sign in with your k2flow password.';
-
 const isForm = (request: FastifyRequest) => (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
 
-function signInPage(csrfToken: string, oidcEnabled: boolean, error?: string, next = '/'): string {
+/** The sign-in page in the reader's language; `refusal` is why the last attempt did not sign them in. */
+function signInPage(lang: Lang, csrfToken: string, oidcEnabled: boolean, refusal?: keyof Messages['signIn']['refused'], next = '/'): string {
+  const t = messagesFor(lang).signIn;
   const oidc = oidcEnabled
-    ? `<form method="post" action="/sign-in/oidc"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}"><button>Sign in with your office account</button></form><p class="muted">or with a k2flow password:</p>`
+    ? `<form method="post" action="/sign-in/oidc"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}"><button>${escapeHtml(t.withOffice)}</button></form><p class="muted">${escapeHtml(t.orPassword)}</p>`
     : '';
+  const switchTo = (l: Lang) => `/sign-in?${new URLSearchParams({ ...(next !== '/' ? { next } : {}), lang: l })}`;
   return page(
-    'Sign in',
-    `${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}${oidc}<form method="post" action="/sign-in"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}"><input type="hidden" name="next" value="${escapeHtml(next)}">
-<p><label>Email<br><input name="email" type="email" autocomplete="username" required></label></p>
-<p><label>Password<br><input name="password" type="password" autocomplete="current-password" required></label></p>
-<button>Sign in</button></form>`,
+    t.title,
+    `${languageSwitch(lang, switchTo)}${refusal ? `<p class="error" role="alert">${escapeHtml(t.refused[refusal])}</p>` : ''}${oidc}<form method="post" action="/sign-in"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}"><input type="hidden" name="next" value="${escapeHtml(next)}"><input type="hidden" name="lang" value="${lang}">
+<p><label>${escapeHtml(t.email)}<br><input name="email" type="email" autocomplete="username" required></label></p>
+<p><label>${escapeHtml(t.password)}<br><input name="password" type="password" autocomplete="current-password" required></label></p>
+<button>${escapeHtml(t.submit)}</button></form>`,
+    lang,
   );
 }
 
@@ -69,9 +71,12 @@ export function addSignInRoutes(app: HttpApp, { auth, people, oidcEnabled }: { a
   // The identity provider's refusals come back here as `?error=<code>` (better-auth's redirect).
   app.get(
     '/sign-in',
-    { config: { access: 'public' }, schema: { hide: true, querystring: z.object({ error: z.string().max(100).optional(), next: z.string().max(2000).optional() }) } },
-    async (request, reply) =>
-      reply.type('text/html; charset=utf-8').send(signInPage(csrfTokenFor(request, reply), oidcEnabled, request.query.error && oidcRefusal(request.query.error), localPath(request.query.next))),
+    { config: { access: 'public' }, schema: { hide: true, querystring: z.object({ error: z.string().max(100).optional(), next: z.string().max(2000).optional(), lang: z.enum(['pl', 'en']).optional() }) } },
+    async (request, reply) => {
+      // better-auth's code for an office account with no k2flow person behind it; anything else failed.
+      const refusal = request.query.error ? (request.query.error === 'signup_disabled' ? 'noAccount' : 'failed') : undefined;
+      return reply.type('text/html; charset=utf-8').send(signInPage(pageLanguage(request), csrfTokenFor(request, reply), oidcEnabled, refusal, localPath(request.query.next)));
+    },
   );
 
   // Per address before the body is read, then per account once it is: a guesser is stopped on
@@ -101,9 +106,8 @@ export function addSignInRoutes(app: HttpApp, { auth, people, oidcEnabled }: { a
         const { email, password } = request.body;
         const response = await auth.api.signInEmail({ body: { email, password }, headers: fromNodeHeaders(request.headers), asResponse: true });
         if (response.status === 401 || response.status === 403) {
-          const message = 'The email or password is not right.';
-          if (isForm(request)) return reply.code(401).type('text/html; charset=utf-8').send(signInPage(csrfTokenFor(request, reply), oidcEnabled, message, localPath(request.body.next)));
-          throw new DomainError('UNAUTHENTICATED', message);
+          if (isForm(request)) return reply.code(401).type('text/html; charset=utf-8').send(signInPage(request.body.lang ?? pageLanguage(request), csrfTokenFor(request, reply), oidcEnabled, 'wrong', localPath(request.body.next)));
+          throw new DomainError('UNAUTHENTICATED', messagesFor('en').signIn.refused.wrong);
         }
         if (!response.ok) return relay(reply, response);
         void reply.header('set-cookie', response.headers.getSetCookie());

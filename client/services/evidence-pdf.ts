@@ -1,13 +1,14 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
-import { messagesFor, roleName, statusName } from '../../i18n/messages';
+import { messagesFor, roleName, statusName, stepName, wordFor } from '../../i18n/messages';
 import { formatDeadline, type Lang } from '../../mail/html';
 import type { EvidenceExport } from './evidence';
+import { EVIDENCE_ATTACHMENT } from './evidence-file';
 
 // The evidence a person files: the application, every decision with who, when, through which link
 // and from which address, the requests closed without one, every email, the Temporal history in
-// summary and the audit chain's head. pdfkit (a maintained PDF writer) with DejaVu Sans embedded
+// summary and the audit chain's head, with the JSON export attached. pdfkit (a maintained PDF writer) with DejaVu Sans embedded
 // from npm, so Polish letters print on any machine.
 
 const fonts = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
@@ -37,8 +38,8 @@ export function renderEvidencePdf(evidence: EvidenceExport, lang: Lang): Promise
 
   doc.font('bold').fontSize(18).text(t.title).fontSize(12).text(app.title).moveDown(0.5).font('text').fontSize(10);
   line(t.id, app.id);
-  line(t.variant, app.variant);
-  line(t.status, app.status);
+  line(t.variant, wordFor('variant', app.variant, lang));
+  line(t.status, wordFor('applicationStatus', app.status, lang));
   line(t.office, app.office ?? '—');
   line(t.coordinator, `${app.coordinatorName} <${app.coordinatorEmail}>`);
   line(t.started, when(app.createdAt));
@@ -46,7 +47,7 @@ export function renderEvidencePdf(evidence: EvidenceExport, lang: Lang): Promise
   doc.moveDown(0.3).text(t.exported(when(evidence.exportedAt), evidence.exportedBy));
 
   heading(t.units);
-  for (const u of app.units) item(`${u.name}${u.projectReference ? ` (${u.projectReference})` : ''} — ${u.approverName} <${u.approverEmail}> — ${u.status}`);
+  for (const u of app.units) item(`${u.name}${u.projectReference ? ` (${u.projectReference})` : ''} — ${u.approverName} <${u.approverEmail}> — ${wordFor('unitStatus', u.status, lang)}`);
 
   // Through which link and from which address: the decision's own audit record says.
   const via = new Map<string, DecidedVia>();
@@ -60,7 +61,7 @@ export function renderEvidencePdf(evidence: EvidenceExport, lang: Lang): Promise
   for (const r of decided) {
     const v = via.get(r.id);
     doc.font('bold').text(`${r.partyName} (${roleName(r.partyRole, lang)}) <${r.partyEmail}>: ${statusName(r.status, lang)}`).font('text');
-    doc.text(`${when(r.decidedAt)}${r.late ? ` (${t.late})` : ''}; ${r.step}, ${t.round(r.round)}; ${v ? t.through(v.tokenId, v.address) : t.throughUnknown}`, { indent: 8 });
+    doc.text(`${when(r.decidedAt)}${r.late ? ` (${t.late})` : ''}; ${stepName(r.step, lang)}, ${t.round(r.round)}; ${v ? t.through(v.tokenId, v.address) : t.throughUnknown}`, { indent: 8 });
     const services = (r.formData as { services?: string[] } | null)?.services;
     if (services?.length) doc.text(`${t.services}: ${services.join(', ')}`, { indent: 8 });
     if (r.comment) doc.text(`${t.comment}: „${r.comment}”`, { indent: 8 });
@@ -69,12 +70,12 @@ export function renderEvidencePdf(evidence: EvidenceExport, lang: Lang): Promise
   const undecided = evidence.requests.filter((r) => !r.decidedAt && r.status !== 'pending');
   if (undecided.length) {
     heading(t.undecided);
-    for (const r of undecided) item(`${r.partyName} (${roleName(r.partyRole, lang)}), ${r.step}, ${t.round(r.round)}: ${statusName(r.status, lang)}${r.closedReason ? ` — ${r.closedReason}` : ''}`);
+    for (const r of undecided) item(`${r.partyName} (${roleName(r.partyRole, lang)}), ${stepName(r.step, lang)}, ${t.round(r.round)}: ${statusName(r.status, lang)}${r.closedReason ? ` — ${r.closedReason}` : ''}`);
   }
 
   heading(t.emails);
   if (!evidence.messages.length) doc.text(t.noEmails);
-  for (const m of evidence.messages) item(`${when(m.sentAt ?? m.createdAt)} — ${m.toAddress} — ${m.subject} — ${m.status}${m.attempts > 1 ? ` (×${m.attempts})` : ''}`);
+  for (const m of evidence.messages) item(`${when(m.sentAt ?? m.createdAt)} — ${m.toAddress} — ${m.subject} — ${wordFor('deliveryStatus', m.status, lang)}${m.attempts > 1 ? ` (×${m.attempts})` : ''}`);
 
   heading(t.temporal);
   for (const w of evidence.temporal) item(`${w.workflowId}: ${t.events(w.events, when(w.first), when(w.last))}`);
@@ -85,6 +86,8 @@ export function renderEvidencePdf(evidence: EvidenceExport, lang: Lang): Promise
   doc.fontSize(8);
   for (const r of evidence.audit) doc.text(`${r.seq}. ${when(r.occurredAt)} — ${r.type} — ${r.actor} — ${r.hash.slice(0, 16)}…`);
   doc.fontSize(9).moveDown(0.5).text(t.howToVerify);
+  // The whole JSON export rides along, so `k2flow verify` can check the filed PDF itself.
+  doc.file(Buffer.from(`${JSON.stringify(evidence, null, 2)}\n`), { name: EVIDENCE_ATTACHMENT, type: 'application/json', description: t.attachment, creationDate: new Date(evidence.exportedAt) });
   doc.end();
   return done;
 }

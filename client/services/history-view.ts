@@ -5,13 +5,22 @@ import type { HistoryView, TimelinePlan } from '../http/pages/history-page';
 import type { ApplicationService } from './applications';
 import type { EvidenceService } from './evidence';
 import { isTemporalUnavailable } from './temporal-errors';
+import { defaultReminderPolicy, reminderTimes, type ReminderPolicy, type ScheduleUnit } from '../../workflows/calendar/schedule';
 
 /**
  * What the history page of one application shows, from the services the API uses: the audit
- * trail and Temporal histories (the trail alone while Temporal is away), the emails, and for
+ * trail and Temporal histories (the trail alone while Temporal is away), every party's request
+ * with its decision and the reminders planned, the emails, and for
  * people who may audit, the check of the audit chain.
  */
-export function createHistoryView({ db, applications, evidence }: { db: Db; applications: ApplicationService; evidence: EvidenceService }) {
+export function createHistoryView({ db, applications, evidence, scheduleUnit = { kind: 'working-day' }, clock = () => new Date() }: {
+  db: Db;
+  applications: ApplicationService;
+  evidence: EvidenceService;
+  /** The unit the workflows count reminders in (the worker's and this server's K2FLOW_SCHEDULE_UNIT). */
+  scheduleUnit?: ScheduleUnit;
+  clock?: () => Date;
+}) {
   return async function historyView(id: string, { withChain }: { withChain: boolean }): Promise<HistoryView> {
     const found = await db.application.findUnique({
       where: { id },
@@ -22,18 +31,31 @@ export function createHistoryView({ db, applications, evidence }: { db: Db; appl
     });
     if (!found) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
     const { input, definitionVersion, createdAt, closedAt, stage, ...application } = found;
-    const [history, messages, chain] = await Promise.all([
+    const [history, messages, chain, requests] = await Promise.all([
       applications.history(id, { withAttributes: true }).catch((error: unknown) => {
         if (isTemporalUnavailable(error)) return null;
         throw error;
       }),
       applications.messages(id),
       withChain ? evidence.verify(id) : null,
+      db.approvalRequest.findMany({
+        where: { applicationId: id },
+        select: { unitKey: true, step: true, round: true, partyName: true, partyRole: true, status: true, comment: true, decidedAt: true, late: true, deadline: true, formData: true },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }),
     ]);
+    // The reminders still ahead for each pending party: the same schedule the workflow keeps.
+    const policy = (input as { reminders?: ReminderPolicy } | null)?.reminders ?? defaultReminderPolicy;
+    const now = clock().getTime();
+    const parties = requests.map(({ formData, ...r }) => ({
+      ...r,
+      services: (formData as { services?: string[] } | null)?.services ?? null,
+      reminders: r.status === 'pending' ? reminderTimes(r.deadline.getTime(), policy, now, scheduleUnit).map((at) => new Date(at)) : [],
+    }));
     const audit =
       history?.audit ??
       (await db.auditEvent.findMany({ where: { applicationId: id }, select: { type: true, actor: true, actorName: true, data: true, occurredAt: true, seq: true }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }));
-    return { application, plan: planOf(input, application.variant, definitionVersion, createdAt, closedAt, stage), audit, workflows: history?.workflows ?? null, messages: messages.messages, chain };
+    return { application, plan: planOf(input, application.variant, definitionVersion, createdAt, closedAt, stage), parties, audit, workflows: history?.workflows ?? null, messages: messages.messages, chain };
   };
 }
 
@@ -43,6 +65,8 @@ function planOf(input: unknown, variant: string, version: number, startedAt: Dat
   const stages = (definitionOf(variant, version)?.stages ?? []).map((stage) => ({
     id: stage.id,
     name: stage.name,
+    scope: stage.scope,
+    steps: stage.steps.map((s) => s.id),
     current: stage.id === currentStage,
     deadlines: [...new Set(stage.steps.map((s) => s.deadline))].flatMap((key) => (deadlines[key] ? [{ key, at: new Date(deadlines[key]) }] : [])),
   }));

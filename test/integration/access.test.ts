@@ -195,7 +195,7 @@ describe('sessions, keys and CSRF', () => {
     const html = await signInPage.response.text();
     const wrong = await browser.submit(signInPage.url, html, /^\/sign-in$/, { email: h.people.admin.email, password: 'not the password' });
     expect(wrong.response.status).toBe(401);
-    expect(await wrong.response.text()).toContain('The email or password is not right.');
+    expect(await wrong.response.text()).toContain('Adres e-mail lub hasło są nieprawidłowe.'); // the page speaks Polish by default
     const landed = await browser.submit(signInPage.url, html, /^\/sign-in$/, { email: h.people.admin.email, password: PASSWORD });
     expect(landed.url.pathname).toBe('/');
     expect((await browser.send(`${h.baseUrl}/api/session`)).status).toBe(200);

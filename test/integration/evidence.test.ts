@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import PDFDocument from 'pdfkit';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../../activities/audit';
+import { renderEvidencePdf } from '../../client/services/evidence-pdf';
 import { verifyChain, type ChainedRecord } from '../../domain/audit-chain';
 import { apiOf } from '../support/api';
 import { makeInput } from '../support/application-input';
@@ -38,6 +40,18 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
     pages.push(content.items.map((i) => ('str' in i ? i.str : '')).join(' '));
   }
   return pages.join('\n').replace(/\s+/g, ' ');
+}
+
+/** A PDF that prints `text`, with `attached` as its evidence.json when given. */
+function pdfWith(text: string, attached?: unknown): Promise<Buffer> {
+  const doc = new PDFDocument();
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  doc.text(text);
+  if (attached) doc.file(Buffer.from(JSON.stringify(attached)), { name: 'evidence.json', type: 'application/json' });
+  doc.end();
+  return done;
 }
 
 /** An application with a decision and a withdrawal on its trail. */
@@ -133,6 +147,40 @@ describe('evidence of an application', () => {
     const file = path.join(dir, `${id}.pdf`);
     expect(await k2flow(['export', id, '--pdf', '--out', file])).toMatchObject({ code: 0 });
     expect(await pdfText(new Uint8Array(await readFile(file)))).toContain('Dowód przebiegu wniosku');
+  });
+
+  it('checks a filed PDF by the export it carries and the chain head it prints', async () => {
+    const id = await decidedApplication();
+    const file = path.join(dir, `${id}.pdf`);
+    expect(await k2flow(['export', id, '--pdf', '--out', file])).toMatchObject({ code: 0 });
+    const intact = await k2flow(['verify', file]);
+    expect(intact).toMatchObject({ code: 0 });
+    expect(intact.stdout).toContain('is intact');
+
+    // A PDF printed from an export someone edited: the attached trail no longer fits its hashes.
+    const evidence = (await api.as('auditor').getJson(`/api/applications/${id}/evidence.json`)).body;
+    const edited = structuredClone(evidence);
+    const decided = edited.audit.find((r: ChainedRecord) => r.type === 'approval.decided');
+    decided.data.decision = 'reject';
+    const forged = path.join(dir, `${id}-forged.pdf`);
+    await writeFile(forged, await renderEvidencePdf(edited, 'pl'));
+    const altered = await k2flow(['verify', forged]);
+    expect(altered.code).toBe(4);
+    expect(altered.stdout).toContain(`record ${decided.seq} (approval.decided) was altered`);
+
+    // Pages that say something else than the export attached to them.
+    const other = path.join(dir, `${id}-other-pages.pdf`);
+    await writeFile(other, await pdfWith('Dowód przebiegu wniosku: głowa łańcucha 0000', evidence));
+    const mismatch = await k2flow(['verify', other]);
+    expect(mismatch.code).toBe(4);
+    expect(mismatch.stdout).toContain("the PDF's pages do not print the head of the chain attached to it");
+
+    // Any other PDF is not evidence.
+    const plain = path.join(dir, 'plain.pdf');
+    await writeFile(plain, await pdfWith('Faktura'));
+    const refused = await k2flow(['verify', plain]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('the PDF carries no evidence.json attachment');
   });
 
   it("finds a record altered in the database, on the API and in the CLI", async () => {

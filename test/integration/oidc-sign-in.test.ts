@@ -67,7 +67,7 @@ describe("sign-in through the office's OpenID Connect provider", () => {
     const { browser, landed } = await signInThroughOffice('stranger');
     expect(landed.url.pathname).toBe('/sign-in');
     expect(landed.response.status).toBe(200);
-    expect(await landed.response.text()).toContain('no k2flow account');
+    expect(await landed.response.text()).toContain('nie ma jeszcze konta w k2flow');
     expect(await h.db.user.findFirst({ where: { email } })).toBeNull();
     expect((await browser.send(`${h.baseUrl}/api/session`)).status).toBe(401);
   });

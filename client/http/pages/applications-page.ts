@@ -2,7 +2,7 @@ import { messagesFor, type Messages } from '../../../i18n/messages';
 import { variants } from '../../../domain/application-input';
 import { escapeHtml, formatShortMoment, type Lang } from '../../../mail/html';
 import type { ApplicationFilters } from '../../services/application-search';
-import { page } from './layout';
+import { languageSwitch, page } from './layout';
 
 interface Found {
   total: number;
@@ -58,8 +58,7 @@ function filtersForm(f: ApplicationFilters, t: Messages, lang: Lang): string {
 export function applicationsPage(found: Found, f: ApplicationFilters, lang: Lang, who: { name: string; role: string }): string {
   const t = messagesFor(lang);
   const l = t.list;
-  const other: Lang = lang === 'pl' ? 'en' : 'pl';
-  const nav = `<nav class="lang"><span>${escapeHtml(l.signedInAs(who.name, who.role))}</span> · <a href="${escapeHtml(linkWith(f, other, {}))}" hreflang="${other}" lang="${other}">${escapeHtml(messagesFor(other).language.name)}</a></nav>`;
+  const nav = languageSwitch(lang, (l) => linkWith(f, l, {}), `<span>${escapeHtml(l.signedInAs(who.name, who.role))}</span>`);
   const counts = `<p class="counts"><strong>${escapeHtml(l.found(found.total))}</strong>${
     found.byStatus.length ? ` — ${found.byStatus.map((s) => `${escapeHtml(word(t.applicationStatus, s.status))}: ${s.count}`).join(', ')}` : ''
   }</p>`;

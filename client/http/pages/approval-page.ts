@@ -1,25 +1,16 @@
-import { messagesFor, roleName, statusName, type Messages } from '../../../i18n/messages';
+import { messagesFor, roleName, statusName, type Messages, wordFor } from '../../../i18n/messages';
 import { escapeHtml, formatDeadline, type Lang } from '../../../mail/html';
 import { allowedDecisions } from '../../../workflows/engine/verdict';
 import type { RecordedDecision } from '../../../workflows/engine/state';
 import type { ApprovalContext } from '../../services/approval-context';
 import type { ApprovalLinkView } from '../../services/approvals';
 import { consequenceOf } from './consequences';
-import { page } from './layout';
+import { languageSwitch, page } from './layout';
 
 // The approver's pages, in the language of the link's party unless they switch (?lang=): what is
 // decided and in what context, what each decision does, and the form. No scripts; GET changes nothing.
 
 const moment = (at: Date | string, lang: Lang) => formatDeadline(typeof at === 'string' ? at : at.toISOString(), lang);
-
-/** Links to this same page in each language, the current one marked. */
-export function languageSwitch(lang: Lang): string {
-  const link = (l: Lang) =>
-    l === lang
-      ? `<strong lang="${l}" aria-current="true">${escapeHtml(messagesFor(l).language.name)}</strong>`
-      : `<a href="?lang=${l}" hreflang="${l}" lang="${l}" title="${escapeHtml(messagesFor(l).language.switchTo)}">${escapeHtml(messagesFor(l).language.name)}</a>`;
-  return `<nav class="lang" aria-label="Język / Language">${link('pl')} · ${link('en')}</nav>`;
-}
 
 const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -133,7 +124,7 @@ export function decisionAcceptedPage(v: ApprovalLinkView, d: RecordedDecision, l
   const services = d.services ? `<p>${escapeHtml(t.recorded.services)}: ${escapeHtml(serviceNames(v, d.services))}</p>` : '';
   const comment = d.comment ? `<p>${escapeHtml(t.recorded.comment)}: <q>${escapeHtml(d.comment)}</q></p>` : '';
   const late = d.late ? ` ${t.recorded.acceptedLate}` : '';
-  const decided = (t.decision as Record<string, string>)[d.decision] ?? d.decision;
+  const decided = wordFor('decision', d.decision, lang);
   return page(
     t.recorded.acceptedTitle,
     `${languageSwitch(lang)}<p><strong>${escapeHtml(t.recorded.accepted(decided, moment(d.decidedAt, lang)) + late)}</strong></p><p>${escapeHtml(t.recorded.receipt)}</p>${services}${comment}${summary(v, null, t, lang)}`,

@@ -1,7 +1,7 @@
-import { messagesFor, roleName } from '../../../i18n/messages';
+import { messagesFor, roleName, wordFor } from '../../../i18n/messages';
 import { escapeHtml, formatShortMoment, type Lang } from '../../../mail/html';
 import type { Dashboard } from '../../services/dashboard';
-import { page } from './layout';
+import { languageSwitch, page } from './layout';
 
 const DAY_MS = 86_400_000;
 
@@ -9,8 +9,7 @@ const DAY_MS = 86_400_000;
 export function dashboardPage(d: Dashboard, lang: Lang, who: { name: string; role: string }): string {
   const t = messagesFor(lang);
   const b = t.dashboard;
-  const other: Lang = lang === 'pl' ? 'en' : 'pl';
-  const nav = `<nav class="lang"><span>${escapeHtml(t.list.signedInAs(who.name, who.role))}</span> · <a href="/applications?lang=${lang}">${escapeHtml(b.all)}</a> · <a href="?lang=${other}" hreflang="${other}" lang="${other}">${escapeHtml(messagesFor(other).language.name)}</a></nav>`;
+  const nav = languageSwitch(lang, undefined, `<span>${escapeHtml(t.list.signedInAs(who.name, who.role))}</span> · <a href="/applications?lang=${lang}">${escapeHtml(b.all)}</a>`);
   const counts = `<p class="counts"><strong>${escapeHtml(b.running(d.applications.length))}</strong> — <span class="${d.overdue ? 'error' : ''}">${escapeHtml(b.overdue(d.overdue))}</span>, ${escapeHtml(b.dueSoon(d.dueSoon))}</p>`;
   const relative = (deadline: Date) => {
     const days = Math.floor((deadline.getTime() - d.now.getTime()) / DAY_MS);
@@ -26,7 +25,7 @@ export function dashboardPage(d: Dashboard, lang: Lang, who: { name: string; rol
             )
             .join('')}</ul>`
         : `<p class="muted">${escapeHtml(b.nothingWaiting)}</p>`;
-      return `<section class="application"><h2><a href="/applications/${escapeHtml(encodeURIComponent(a.id))}?lang=${lang}">${escapeHtml(a.title)}</a></h2><p class="muted">${escapeHtml((t.variant as Record<string, string>)[a.variant] ?? a.variant)} · ${escapeHtml(a.office ?? '—')}</p><p>${escapeHtml(b.waitsFor)}:</p>${waiting}</section>`;
+      return `<section class="application"><h2><a href="/applications/${escapeHtml(encodeURIComponent(a.id))}?lang=${lang}">${escapeHtml(a.title)}</a></h2><p class="muted">${escapeHtml(wordFor('variant', a.variant, lang))} · ${escapeHtml(a.office ?? '—')}</p><p>${escapeHtml(b.waitsFor)}:</p>${waiting}</section>`;
     })
     .join('\n');
   return page(b.title, nav + counts + (items || `<p>${escapeHtml(b.none)}</p>`), lang, { wide: true });

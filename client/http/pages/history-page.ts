@@ -1,18 +1,35 @@
-import { messagesFor } from '../../../i18n/messages';
+import { messagesFor, roleName, stageName, statusName, stepName, wordFor } from '../../../i18n/messages';
 import { escapeHtml, formatShortMoment, type Lang } from '../../../mail/html';
 import type { ChainVerdict } from '../../../domain/audit-chain';
 import { isBranchOutcome, type BranchStatus } from '../../../workflows/engine/state';
-import { page } from './layout';
+import { languageSwitch, page } from './layout';
 
 /** The application's stages and their deadlines (as the input set them), drawn on a time axis. */
 export interface TimelinePlan {
   startedAt: Date;
   closedAt: Date | null;
-  stages: Array<{ id: string; name: string; current: boolean; deadlines: Array<{ key: string; at: Date }> }>;
+  stages: Array<{ id: string; name: string; scope: 'application' | 'per-unit'; steps: string[]; current: boolean; deadlines: Array<{ key: string; at: Date }> }>;
+}
+
+/** One party's request in one round of a step: what they decided, and the reminders still ahead while pending. */
+export interface PartyRow {
+  unitKey: string | null;
+  step: string;
+  round: number;
+  partyName: string;
+  partyRole: string;
+  status: string;
+  comment: string | null;
+  decidedAt: Date | null;
+  late: boolean;
+  deadline: Date;
+  services: string[] | null;
+  reminders: Date[];
 }
 
 export interface HistoryView {
   plan: TimelinePlan;
+  parties: PartyRow[];
   application: { id: string; title: string; variant: string; status: string; office: string | null; units: Array<{ unitKey: string; name: string; status: string }> };
   audit: Array<{ type: string; actor: string; actorName: string | null; data: unknown; occurredAt: Date; seq: number | null }>;
   /** Null when Temporal could not be reached. */
@@ -58,7 +75,7 @@ function timelinePicture(plan: TimelinePlan, now: Date, lang: Lang): string {
     .filter((stage) => stage.deadlines.length)
     .map((stage, i) => {
       const end = Math.max(...stage.deadlines.map((d) => d.at.getTime()));
-      const band = `<rect x="${x(previous).toFixed(1)}" y="40" width="${Math.max(2, x(end) - x(previous)).toFixed(1)}" height="16" fill="${stage.current ? '#8bc34a' : i % 2 ? '#cfd8dc' : '#eceff1'}"><title>${escapeHtml(stage.name)}</title></rect>`;
+      const band = `<rect x="${x(previous).toFixed(1)}" y="40" width="${Math.max(2, x(end) - x(previous)).toFixed(1)}" height="16" fill="${stage.current ? '#8bc34a' : i % 2 ? '#cfd8dc' : '#eceff1'}"><title>${escapeHtml(stageName(stage.id, lang, stage.name))}</title></rect>`;
       previous = end;
       return band;
     })
@@ -71,6 +88,44 @@ function timelinePicture(plan: TimelinePlan, now: Date, lang: Lang): string {
     .join('');
   const today = now.getTime() <= to ? `<line x1="${x(now.getTime()).toFixed(1)}" y1="30" x2="${x(now.getTime()).toFixed(1)}" y2="66" stroke="#c00" stroke-width="2"><title>${escapeHtml(day(now))}</title></line>` : '';
   return `<figure class="timeline-picture"><svg role="img" aria-label="${escapeHtml(t.history.timeline)}" viewBox="0 0 ${width} 96" width="100%" xmlns="http://www.w3.org/2000/svg"><line x1="20" y1="48" x2="${width - 20}" y2="48" stroke="#999"/>${bands}${ticks}${today}<text x="20" y="94" font-size="11">${escapeHtml(day(plan.startedAt))}</text></svg></figure>`;
+}
+
+/**
+ * Stage by stage (unit by unit where a stage runs per unit): every party's request in each round,
+ * the decision with its comment, the deadline and the reminders still planned.
+ */
+function stepsAndParties(v: HistoryView, lang: Lang): string {
+  const t = messagesFor(lang);
+  const h = t.history;
+  const when = (d: Date) => escapeHtml(formatShortMoment(d.toISOString(), lang));
+  const cell = (r: PartyRow) =>
+    [
+      `<strong>${escapeHtml(statusName(r.status, lang))}</strong>`,
+      r.decidedAt ? `<br><small>${when(r.decidedAt)}${r.late ? ` (${escapeHtml(h.late)})` : ''}</small>` : '',
+      r.services?.length ? `<br><small>${escapeHtml(h.services)}: ${escapeHtml(r.services.join(', '))}</small>` : '',
+      r.comment ? `<br><q>${escapeHtml(r.comment)}</q>` : '',
+    ].join('');
+  const table = (rows: PartyRow[]) =>
+    `<table class="parties"><thead><tr><th scope="col">${escapeHtml(h.step)}</th><th scope="col">${escapeHtml(h.party)}</th><th scope="col">${escapeHtml(h.state)}</th><th scope="col">${escapeHtml(h.deadline)}</th><th scope="col">${escapeHtml(h.reminders)}</th></tr></thead><tbody>${rows
+      .map(
+        (r) =>
+          `<tr><td>${escapeHtml(stepName(r.step, lang))}${r.round > 1 ? `<br><small>${escapeHtml(h.round(r.round))}</small>` : ''}</td><td>${escapeHtml(r.partyName)}<br><small class="muted">${escapeHtml(roleName(r.partyRole, lang))}</small></td><td>${cell(r)}</td><td>${when(r.deadline)}</td><td>${r.reminders.length ? r.reminders.map(when).join('<br>') : '—'}</td></tr>`,
+      )
+      .join('')}</tbody></table>`;
+  const notReached = `<p class="muted">${escapeHtml(h.notReached)}</p>`;
+  const stages = v.plan.stages.map((stage) => {
+    const rows = v.parties.filter((p) => stage.steps.includes(p.step));
+    const heading = `<h3>${escapeHtml(stageName(stage.id, lang, stage.name))}${stage.current ? ` <span class="notice">(${escapeHtml(h.currentStage)})</span>` : ''}</h3>`;
+    if (!rows.length) return heading + notReached;
+    if (stage.scope === 'application') return heading + table(rows);
+    const units = v.application.units.map((u) => {
+      const own = rows.filter((r) => r.unitKey === u.unitKey);
+      const status = wordFor('unitStatus', u.status, lang);
+      return `<h4>${escapeHtml(u.name)} <small class="muted">(${escapeHtml(status)})</small></h4>${own.length ? table(own) : notReached}`;
+    });
+    return heading + units.join('');
+  });
+  return `<section class="steps"><h2>${escapeHtml(h.steps)}</h2><p class="muted">${escapeHtml(h.stepsNote)}</p>${stages.join('')}</section>`;
 }
 
 /** What the page offers a person who may act: the forms' CSRF token, and what the last action did. */
@@ -136,7 +191,7 @@ export function historyPage(v: HistoryView, lang: Lang, actions: PageActions | n
     ? `<table><thead><tr><th>${escapeHtml(h.to)}</th><th>${escapeHtml(h.subject)}</th><th>${escapeHtml(h.delivery)}</th><th>${escapeHtml(h.queued)}</th><th>${escapeHtml(h.sent)}</th></tr></thead><tbody>${v.messages
         .map(
           (m) =>
-            `<tr><td>${escapeHtml(m.toAddress)}</td><td>${escapeHtml(m.subject)}</td><td>${escapeHtml(m.status)}${m.attempts > 1 ? ` (×${m.attempts})` : ''}${m.lastError ? `<br><small>${escapeHtml(m.lastError)}</small>` : ''}</td><td>${escapeHtml(when(m.createdAt.getTime()))}</td><td>${m.sentAt ? escapeHtml(when(m.sentAt.getTime())) : '—'}</td></tr>`,
+            `<tr><td>${escapeHtml(m.toAddress)}</td><td>${escapeHtml(m.subject)}</td><td>${escapeHtml(wordFor('deliveryStatus', m.status, lang))}${m.attempts > 1 ? ` (×${m.attempts})` : ''}${m.lastError ? `<br><small>${escapeHtml(m.lastError)}</small>` : ''}</td><td>${escapeHtml(when(m.createdAt.getTime()))}</td><td>${m.sentAt ? escapeHtml(when(m.sentAt.getTime())) : '—'}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : `<p>${escapeHtml(h.noEmails)}</p>`;
@@ -144,12 +199,11 @@ export function historyPage(v: HistoryView, lang: Lang, actions: PageActions | n
     ? `<p class="${v.chain.intact ? 'chain' : 'chain error'}"><strong>${escapeHtml(v.chain.intact ? h.chainIntact(v.chain.length, v.chain.head ?? '—') : h.chainBroken(v.chain.brokenAt, v.chain.reason))}</strong></p>
 <p>${escapeHtml(h.exports)}: <a href="/api/applications/${escapeHtml(encodeURIComponent(app.id))}/evidence.pdf?lang=${lang}">PDF</a> · <a href="/api/applications/${escapeHtml(encodeURIComponent(app.id))}/evidence.json">JSON</a> · <a href="/api/applications/${escapeHtml(encodeURIComponent(app.id))}/evidence.csv">CSV</a></p>`
     : '';
-  const other: Lang = lang === 'pl' ? 'en' : 'pl';
-  const nav = `<nav class="lang"><a href="/applications?lang=${lang}">${escapeHtml(h.back)}</a> · <a href="?lang=${other}" hreflang="${other}" lang="${other}">${escapeHtml(messagesFor(other).language.name)}</a></nav>`;
-  const summary = `<p>${escapeHtml(app.id)} · ${escapeHtml((t.variant as Record<string, string>)[app.variant] ?? app.variant)} · ${escapeHtml((t.applicationStatus as Record<string, string>)[app.status] ?? app.status)} · ${escapeHtml(app.office ?? '—')}</p>`;
+  const nav = languageSwitch(lang, undefined, `<a href="/applications?lang=${lang}">${escapeHtml(h.back)}</a>`);
+  const summary = `<p>${escapeHtml(app.id)} · ${escapeHtml(wordFor('variant', app.variant, lang))} · ${escapeHtml(wordFor('applicationStatus', app.status, lang))} · ${escapeHtml(app.office ?? '—')}</p>`;
   return page(
     app.title,
-    `${nav}${summary}${actions?.notice && app.status !== 'collecting-sign-offs' ? `<p class="${actions.notice.ok ? 'notice' : 'error'}" role="status"><strong>${escapeHtml(actions.notice.text)}</strong></p>` : ''}${chain}${v.workflows ? '' : `<p class="error">${escapeHtml(h.unavailable)}</p>`}${timelinePicture(v.plan, new Date(), lang)}${actions ? actionForms(v, actions, lang) : ''}<h2>${escapeHtml(h.timeline)}</h2><p class="muted">${escapeHtml(h.timelineNote)}</p><ol class="timeline">${timeline}</ol><h2>${escapeHtml(h.emails)}</h2>${emails}<h2>${escapeHtml(h.linkActivity)}</h2>${linkList}`,
+    `${nav}${summary}${actions?.notice && app.status !== 'collecting-sign-offs' ? `<p class="${actions.notice.ok ? 'notice' : 'error'}" role="status"><strong>${escapeHtml(actions.notice.text)}</strong></p>` : ''}${chain}${v.workflows ? '' : `<p class="error">${escapeHtml(h.unavailable)}</p>`}${timelinePicture(v.plan, new Date(), lang)}${stepsAndParties(v, lang)}${actions ? actionForms(v, actions, lang) : ''}<h2>${escapeHtml(h.timeline)}</h2><p class="muted">${escapeHtml(h.timelineNote)}</p><ol class="timeline">${timeline}</ol><h2>${escapeHtml(h.emails)}</h2>${emails}<h2>${escapeHtml(h.linkActivity)}</h2>${linkList}`,
     lang,
     { wide: true },
   );

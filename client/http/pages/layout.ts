@@ -1,4 +1,18 @@
+import { messagesFor } from '../../../i18n/messages';
 import { escapeHtml, type Lang } from '../../../mail/html';
+
+/** Links to this same page in each language, the current one marked; `href` keeps what else the page's address says. */
+export function languageLinks(lang: Lang, href: (l: Lang) => string = (l) => `?lang=${l}`): string {
+  const link = (l: Lang) =>
+    l === lang
+      ? `<strong lang="${l}" aria-current="true">${escapeHtml(messagesFor(l).language.name)}</strong>`
+      : `<a href="${escapeHtml(href(l))}" hreflang="${l}" lang="${l}" title="${escapeHtml(messagesFor(l).language.switchTo)}">${escapeHtml(messagesFor(l).language.name)}</a>`;
+  return `${link('pl')} · ${link('en')}`;
+}
+
+/** The language links as the page's language navigation, after `before` (who is signed in, a way back). */
+export const languageSwitch = (lang: Lang, href?: (l: Lang) => string, before = '') =>
+  `<nav class="lang" aria-label="Język / Language">${before ? `${before} · ` : ''}${languageLinks(lang, href)}</nav>`;
 
 /** The shared shell of every HTML page; no scripts anywhere (mail scanners run them). */
 export function page(title: string, body: string, lang: Lang = 'en', { wide = false }: { wide?: boolean } = {}): string {

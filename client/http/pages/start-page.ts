@@ -1,9 +1,9 @@
 import { variants, type Variant } from '../../../domain/application-input';
 import type { FieldProblem } from '../../../domain/domain-error';
-import { messagesFor, type Messages } from '../../../i18n/messages';
+import { messagesFor, type Messages, wordFor } from '../../../i18n/messages';
 import { escapeHtml, formatDeadline, type Lang } from '../../../mail/html';
 import { effectiveDeadline } from '../../../workflows/calendar/business-calendar';
-import { page } from './layout';
+import { languageSwitch, page } from './layout';
 import { peopleOf, rowCounts, rowGroups, warsawInstant, type FormValues } from './start-form';
 
 // Starting an application through a form: plain HTML that works without scripts. "Add a row"
@@ -25,8 +25,8 @@ export interface StartFormState {
 /** The variant chooser: each variant a link to its form. */
 export function chooseVariantPage(lang: Lang): string {
   const t = messagesFor(lang);
-  const links = variants.map((v) => `<li><a href="/applications/new?variant=${v}&lang=${lang}">${escapeHtml((t.variant as Record<string, string>)[v] ?? v)}</a></li>`).join('');
-  return page(t.startForm.title, `<h2>${escapeHtml(t.startForm.chooseVariant)}</h2><ul>${links}</ul>`, lang);
+  const links = variants.map((v) => `<li><a href="/applications/new?variant=${v}&lang=${lang}">${escapeHtml(wordFor('variant', v, lang))}</a></li>`).join('');
+  return page(t.startForm.title, `${languageSwitch(lang, (l) => `/applications/new?lang=${l}`)}<h2>${escapeHtml(t.startForm.chooseVariant)}</h2><ul>${links}</ul>`, lang);
 }
 
 export function startPage(s: StartFormState, lang: Lang): string {
@@ -86,9 +86,9 @@ export function startPage(s: StartFormState, lang: Lang): string {
     : s.checked
       ? `<p class="notice" role="status"><strong>${escapeHtml(f.checked)}</strong></p>`
       : '';
-  const body = `${summary}<form method="post" action="/applications/new?variant=${s.variant}&lang=${lang}" class="start" novalidate>
+  const body = `${languageSwitch(lang, (l) => `/applications/new?variant=${s.variant}&lang=${l}`)}${summary}<form method="post" action="/applications/new?variant=${s.variant}&lang=${lang}" class="start" novalidate>
 <input type="hidden" name="_csrf" value="${escapeHtml(s.csrf)}"><input type="hidden" name="_nonce" value="${escapeHtml(s.nonce)}">
-<p class="muted">${escapeHtml((t.variant as Record<string, string>)[s.variant] ?? s.variant)}</p>
+<p class="muted">${escapeHtml(wordFor('variant', s.variant, lang))}</p>
 <p>${input('title', f.applicationTitle)}</p>
 ${person('coordinator', f.coordinator)}
 <fieldset><legend>${escapeHtml(f.deadlines)}</legend>${deadlines}</fieldset>
