@@ -10,7 +10,7 @@ export const person = z.object({
 
 const futureDateTime = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-12-15T16:00:00+01:00' })
-  .refine((s) => Date.parse(s) > Date.now(), 'must be in the future');
+  .refine((s) => Date.parse(s) > Date.now(), { message: 'must be in the future', params: { reason: 'future' } });
 
 const unitKey = z
   .string()
@@ -45,7 +45,7 @@ const common = {
 const orderedDeadlines = (keys: string[]) => (input: { deadlines: Record<string, string> }, ctx: z.RefinementCtx) => {
   keys.slice(1).forEach((key, i) => {
     if (Date.parse(input.deadlines[key]!) < Date.parse(input.deadlines[keys[i]!]!)) {
-      ctx.addIssue({ code: 'custom', path: ['deadlines', key], message: `must not be before deadlines.${keys[i]}` });
+      ctx.addIssue({ code: 'custom', path: ['deadlines', key], message: `must not be before deadlines.${keys[i]}`, params: { reason: 'deadlineOrder', value: keys[i] } });
     }
   });
 };
@@ -53,7 +53,7 @@ const orderedDeadlines = (keys: string[]) => (input: { deadlines: Record<string,
 const uniqueUnitKeys = (input: { units: Array<{ key: string }> }, ctx: z.RefinementCtx) => {
   const seen = new Set<string>();
   input.units.forEach((u, i) => {
-    if (seen.has(u.key)) ctx.addIssue({ code: 'custom', path: ['units', i, 'key'], message: `duplicates unit key "${u.key}"` });
+    if (seen.has(u.key)) ctx.addIssue({ code: 'custom', path: ['units', i, 'key'], message: `duplicates unit key "${u.key}"`, params: { reason: 'duplicateUnitKey', value: u.key } });
     seen.add(u.key);
   });
 };
@@ -93,7 +93,7 @@ export const dedicatedZitAllocationInput = z
   .superRefine((input, ctx) => {
     const codes = input.serviceCatalogue.map((s) => s.code);
     codes.forEach((code, i) => {
-      if (codes.indexOf(code) !== i) ctx.addIssue({ code: 'custom', path: ['serviceCatalogue', i, 'code'], message: `duplicates service code "${code}"` });
+      if (codes.indexOf(code) !== i) ctx.addIssue({ code: 'custom', path: ['serviceCatalogue', i, 'code'], message: `duplicates service code "${code}"`, params: { reason: 'duplicateServiceCode', value: code } });
     });
   });
 

@@ -1,6 +1,10 @@
 // The Polish message catalogue: the default language of everything a person reads in k2flow, and
 // the source of the keys (en.ts must have every one; test/unit/messages.test.ts checks both ways).
 
+/** The Polish plural form for `n`: 1 znak, 2-4 (not 12-14) znaki, otherwise znaków. */
+const plural = (n: number, one: string, few: string, many: string) =>
+  n === 1 ? one : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? few : many;
+
 export const pl = {
   language: {
     name: 'Polski',
@@ -229,7 +233,33 @@ export const pl = {
       resubmit: 'Przesłano ponownie; strony zostaną zapytane jeszcze raz.',
       accepted: 'Działanie przyjęto; trwa jego wykonywanie. Odśwież stronę za chwilę.',
     },
+    refusedBecause: {
+      CONFLICT: 'wniosek nie jest teraz w stanie, który na to pozwala',
+      NOT_FOUND: 'nie ma takiego wniosku, jednostki lub kroku',
+      VALIDATION: 'podane wartości są nieprawidłowe',
+      DEADLINE_PASSED: 'ten termin już minął',
+      other: 'k2flow odmówił wykonania',
+    },
     refused: 'Nie wykonano',
+  },
+  /** Why a form's field was refused, beside the field. */
+  problem: {
+    required: 'To pole jest wymagane.',
+    tooShort: (n: number) => `Wpisz co najmniej ${n} ${plural(n, 'znak', 'znaki', 'znaków')}.`,
+    tooLong: (n: number) => `Najwyżej ${n} ${plural(n, 'znak', 'znaki', 'znaków')}.`,
+    tooFew: (n: number) => `Wypełnij co najmniej ${n} ${plural(n, 'wiersz', 'wiersze', 'wierszy')}.`,
+    tooMany: (n: number) => `Najwyżej ${n} ${plural(n, 'wiersz', 'wiersze', 'wierszy')}.`,
+    email: 'To nie jest adres e-mail.',
+    dateTime: 'Podaj datę i godzinę.',
+    future: 'Termin musi przypadać w przyszłości.',
+    deadlineOrder: (earlier: string) => `Ten termin nie może przypadać przed terminem „${earlier}”.`,
+    duplicateUnitKey: (key: string) => `Klucz „${key}” ma już inna jednostka.`,
+    duplicateServiceCode: (code: string) => `Kod „${code}” ma już inna usługa.`,
+    unitKey: 'Od 1 do 63 małych liter, cyfr lub myślników; na początku litera lub cyfra.',
+    serviceCode: 'Krótki kod z małych liter, cyfr lub myślników.',
+    choice: 'Wybierz jedną z podanych możliwości.',
+    invalid: 'Ta wartość jest nieprawidłowa.',
+    row: (n: number) => `wiersz ${n}`,
   },
   startForm: {
     title: 'Nowy wniosek',

@@ -4,10 +4,11 @@ import { actorOf } from '../../auth/identity';
 import { roleMay } from '../../auth/roles';
 import { isInProgress } from '../../domain/action-in-progress';
 import type { Actor } from '../../domain/actor';
-import { parseApplicationInput, variants } from '../../domain/application-input';
-import { isDomainError, parseOrThrow, type FieldProblem } from '../../domain/domain-error';
+import { applicationInput, variants } from '../../domain/application-input';
+import { isDomainError, type FieldProblem } from '../../domain/domain-error';
 import { deadlineKeys } from '../../definitions';
 import { messagesFor, type Messages } from '../../i18n/messages';
+import { localizedProblems } from '../../i18n/field-problems';
 import { fromWarsaw } from '../../workflows/calendar/warsaw-time';
 import { applicationFilters, type createApplicationSearch } from '../services/application-search';
 import type { ApplicationService } from '../services/applications';
@@ -84,19 +85,26 @@ export function addPageRoutes(
         const { id } = request.params;
         const lang = pageLanguage(request);
         await applications.authorize(identity, id);
+        const refuse = async (status: number, notice: { text: string; detail?: string }) => {
+          const view = await historyView(id, { withChain: roleMay(identity.role, 'audit') });
+          return reply
+            .code(status)
+            .type('text/html; charset=utf-8')
+            .send(historyPage(view, lang, { csrf: csrfTokenFor(request, reply), notice: { ok: false, ...notice } }));
+        };
+        const t = messagesFor(lang).actions;
+        const parsed = form(shape).safeParse(request.body);
+        if (!parsed.success) {
+          const label = (path: string) => ({ reason: t.reason, note: t.note, deadline: t.newDeadline, unitKey: t.unit })[path] ?? path;
+          return refuse(400, { text: localizedProblems(parsed.error.issues, lang).map((p) => (p.path === 'confirm' ? t.confirmNeeded : `${label(p.path)}: ${p.message}`)).join(' ') });
+        }
         try {
-          const body = parseOrThrow(form(shape), request.body, 'The form is incomplete') as z.infer<z.ZodObject<S>>;
-          const answer = await run(id, body, actorOf(identity, request.id));
+          const answer = await run(id, parsed.data as z.infer<z.ZodObject<S>>, actorOf(identity, request.id));
           return reply.redirect(`/applications/${encodeURIComponent(id)}?lang=${lang}&done=${isInProgress(answer) ? 'accepted' : name}`, 303);
         } catch (error) {
           if (!isDomainError(error) || error.code === 'UNAVAILABLE') throw error;
-          const view = await historyView(id, { withChain: roleMay(identity.role, 'audit') });
-          const t = messagesFor(lang).actions;
-          const text = error.problems.length ? error.problems.map((p) => (p.path === 'confirm' ? t.confirmNeeded : `${p.path}: ${p.message}`)).join('; ') : error.message;
-          return reply
-            .code(statusOf[error.code])
-            .type('text/html; charset=utf-8')
-            .send(historyPage(view, lang, { csrf: csrfTokenFor(request, reply), notice: { ok: false, text } }));
+          // The workflow's and the services' refusals are English sentences: said in the page's words, with them beside.
+          return refuse(statusOf[error.code], { text: (t.refusedBecause as Record<string, string>)[error.code] ?? t.refusedBecause.other, detail: error.message });
         }
       },
     );
@@ -137,11 +145,15 @@ export function addPageRoutes(
           .send(startPage({ variant, values, problems, checked, csrf: csrfTokenFor(request, reply), nonce, deadlineKeys: deadlineKeys[variant] }, lang));
       if (values._more) return show(200, []);
       const { input, rowsOf } = inputFromForm(variant, values, deadlineKeys[variant]);
+      // Checked here first, so each problem is told in the page's language (the API's are English).
+      const checked = applicationInput.safeParse(input);
+      if (!checked.success) {
+        const required = messagesFor(lang).problem.required;
+        const problems = problemsOnForm(localizedProblems(checked.error.issues, lang), rowsOf).map((p) => (p.path in values && !values[p.path]!.trim() ? { ...p, message: required } : p));
+        return show(400, problems);
+      }
       try {
-        if (values._intent !== 'start') {
-          parseApplicationInput(input);
-          return show(200, [], true);
-        }
+        if (values._intent !== 'start') return show(200, [], true);
         // One application per form, however often its button is pressed.
         const started = await applications.start(input, `start-form:${identity.userId}:${nonce}`, { office: identity.office, by: actorOf(identity, request.id) });
         // Its page reads the record the workflow's first activity writes, within moments; should a

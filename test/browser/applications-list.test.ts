@@ -178,6 +178,15 @@ describe('the list of applications in a real browser', () => {
       const extended = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, unitKey: 'unit-1', status: 'pending' }, select: { deadline: true } });
       expect(extended.deadline.toISOString()).toBe('2027-02-15T13:30:00.000Z'); // 14:30 in Warsaw, winter time
 
+      // Resubmitting work nobody sent back is refused in the page's words, k2flow's own sentence beside them.
+      await page.click('details.resubmit > summary');
+      const resubmit = page.locator('form.resubmit');
+      await resubmit.locator('select[name="unitKey"]').selectOption('unit-1');
+      const [refusedResubmit] = await Promise.all([page.waitForNavigation(), resubmit.locator('button').click()]);
+      expect(refusedResubmit?.status()).toBe(409);
+      expect(await page.textContent('[role="alert"]')).toContain('Nie wykonano: wniosek nie jest teraz w stanie, który na to pozwala');
+      expect(await page.locator('[role="alert"] span[lang="en"]').count()).toBe(1);
+
       // Removing a unit cannot be undone: the form asks for a ticked confirmation, then does it.
       await page.click('details.remove-unit > summary');
       const remove = page.locator('form.remove-unit');
@@ -244,7 +253,11 @@ describe('the list of applications in a real browser', () => {
       }
       const checked = await Promise.all([page.waitForNavigation(), page.click('button[value="check"]')]).then(([r]) => r);
       expect(checked?.status()).toBe(400);
-      expect(await page.textContent('[id="units.3.approver.email-error"]')).toBe('must be an email address');
+      expect(await page.textContent('[id="units.3.approver.email-error"]')).toBe('To nie jest adres e-mail.');
+      // The summary names the field as the form labels it, and leads to it.
+      const problem = page.locator('[role="alert"] li', { hasText: 'Jednostki, wiersz 4: Dyrektor: e-mail' });
+      expect(await problem.textContent()).toBe('Jednostki, wiersz 4: Dyrektor: e-mail: To nie jest adres e-mail.');
+      expect(await problem.locator('a').getAttribute('href')).toBe('#units.3.approver.email');
       expect(await page.getAttribute('input[name="units.3.approver.email"]', 'aria-invalid')).toBe('true');
       expect(await page.textContent('.holiday')).toContain('zostanie przesunięty na poniedziałek, 27 grudnia 2027');
 

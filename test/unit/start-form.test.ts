@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { inputFromForm, problemsOnForm, rowCounts, warsawInstant } from '../../client/http/pages/start-form';
+import { fieldLabel } from '../../client/http/pages/start-page';
+import { applicationInput } from '../../domain/application-input';
+import { localizedProblems } from '../../i18n/field-problems';
+import { messagesFor } from '../../i18n/messages';
+import { makeAllocationInput } from '../support/application-input';
 
 describe('the start form', () => {
   it('leaves empty rows out and maps problems back to the rows they came from', () => {
@@ -36,5 +41,49 @@ describe('the start form', () => {
     expect(rowCounts('module-in-existing-projects', { '_rows.units': '100', _more: 'units' })).toEqual({ units: 100 });
     expect(warsawInstant('2027-07-01T12:00')).toBe('2027-07-01T10:00:00.000Z'); // summer time
     expect(warsawInstant('tomorrow')).toBe('tomorrow');
+  });
+});
+
+describe("the start form's problems, in the reader's language", () => {
+  const input = makeAllocationInput({ units: 2 });
+  const problems = (raw: unknown, lang: 'pl' | 'en') => {
+    const parsed = applicationInput.safeParse(raw);
+    if (parsed.success) throw new Error('expected a refusal');
+    return localizedProblems(parsed.error.issues, lang);
+  };
+
+  it('says why each field was refused, in Polish or English', () => {
+    const swapped = { ...input.deadlines, boardApproval: input.deadlines.finalApproval, finalApproval: input.deadlines.boardApproval };
+    const raw = {
+      ...input,
+      title: 'ab',
+      coordinator: { name: 'K', email: 'nope' },
+      units: [input.units[0], { ...input.units[0], name: '' }],
+      serviceCatalogue: [{ code: 'Bad Code', name: 'x' }],
+      deadlines: swapped,
+    };
+    expect(problems(raw, 'pl')).toEqual([
+      { path: 'title', message: 'Wpisz co najmniej 3 znaki.' },
+      { path: 'coordinator.email', message: 'To nie jest adres e-mail.' },
+      { path: 'units.1.name', message: 'To pole jest wymagane.' },
+      { path: 'serviceCatalogue.0.code', message: 'Krótki kod z małych liter, cyfr lub myślników.' },
+      { path: 'units.1.key', message: `Klucz „${input.units[0]!.key}” ma już inna jednostka.` },
+      { path: 'deadlines.declarations', message: 'Ten termin nie może przypadać przed terminem „Akceptacja Zarządu ZIT”.' },
+      { path: 'deadlines.finalApproval', message: 'Ten termin nie może przypadać przed terminem „Podpis promotora”.' },
+    ]);
+    expect(problems({ ...input, serviceCatalogue: [...input.serviceCatalogue, input.serviceCatalogue[0]] }, 'en')).toEqual([
+      { path: 'serviceCatalogue.3.code', message: `Another service already has the code "${input.serviceCatalogue[0]!.code}".` },
+    ]);
+    expect(problems({ ...input, units: [] }, 'en')).toEqual([{ path: 'units', message: 'Fill in at least 1 row.' }]);
+  });
+
+  it('names a field as the form labels it', () => {
+    const t = messagesFor('pl');
+    expect(fieldLabel('units.3.approver.email', 'dedicated-zit-allocation', t)).toBe('Jednostki, wiersz 4: Dyrektor: e-mail');
+    expect(fieldLabel('board.members.0.email', 'dedicated-zit-allocation', t)).toBe('Członkowie Zarządu ZIT, wiersz 1: E-mail');
+    expect(fieldLabel('units', 'dedicated-zit-allocation', t)).toBe('Jednostki');
+    expect(fieldLabel('deadlines.boardApproval', 'dedicated-zit-allocation', t)).toBe('Terminy: Akceptacja Zarządu ZIT');
+    expect(fieldLabel('partners.ksse.email', 'individual-cooperation', t)).toBe('Partnerzy: KSSE: E-mail');
+    expect(fieldLabel('coordinator.name', 'individual-cooperation', messagesFor('en'))).toBe('Coordinator: Name');
   });
 });

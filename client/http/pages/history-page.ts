@@ -131,7 +131,8 @@ function stepsAndParties(v: HistoryView, lang: Lang): string {
 /** What the page offers a person who may act: the forms' CSRF token, and what the last action did. */
 export interface PageActions {
   csrf: string;
-  notice?: { ok: boolean; text: string };
+  /** What the last action did; a refusal's `detail` is the service's own sentence (English). */
+  notice?: { ok: boolean; text: string; detail?: string };
 }
 
 const field = (label: string, input: string) => `<p><label>${escapeHtml(label)}<br>${input}</label></p>`;
@@ -156,7 +157,8 @@ function actionForms(v: HistoryView, a: PageActions, lang: Lang): string {
     return `<details class="action ${action}"><summary>${heading}</summary><form method="post" action="${escapeHtml(`${base}/${action}?lang=${lang}`)}" class="action ${action}"><fieldset><legend>${heading}</legend>${csrf}${body}<button type="submit">${escapeHtml(title)}</button></fieldset></form></details>`;
   };
   const reason = field(t.reason, '<textarea name="reason" required minlength="3" maxlength="4000"></textarea>');
-  const notice = a.notice ? `<p class="${a.notice.ok ? 'notice' : 'error'}" role="${a.notice.ok ? 'status' : 'alert'}"><strong>${escapeHtml(a.notice.ok ? a.notice.text : `${t.refused}: ${a.notice.text}`)}</strong></p>` : '';
+  const detail = a.notice?.detail ? ` <span${lang === 'en' ? '' : ' lang="en"'}>(${escapeHtml(a.notice.detail)})</span>` : '';
+  const notice = a.notice ? `<p class="${a.notice.ok ? 'notice' : 'error'}" role="${a.notice.ok ? 'status' : 'alert'}"><strong>${escapeHtml(a.notice.ok ? a.notice.text : `${t.refused}: ${a.notice.text}`)}</strong>${detail}</p>` : '';
   return `<h2>${escapeHtml(t.title)}</h2>${notice}
 ${form('resubmit', t.resubmit, field(t.unit, unitOptions(true)) + field(t.note, '<textarea name="note" maxlength="4000"></textarea>'))}
 ${form('extend', t.extend, field(t.unit, unitOptions(true)) + field(t.newDeadline, '<input type="datetime-local" name="deadline" required>'))}

@@ -40,7 +40,7 @@ export function startPage(s: StartFormState, lang: Lang): string {
   };
   const invalid = (name: string) => (problemOf(name) ? ` aria-invalid="true" aria-describedby="${escapeHtml(name)}-error"` : '');
   const input = (name: string, label: string, type = 'text') =>
-    `<label>${escapeHtml(label)}<br><input name="${escapeHtml(name)}" type="${type}" value="${value(name)}"${invalid(name)}>${error(name)}</label>`;
+    `<label>${escapeHtml(label)}<br><input id="${escapeHtml(name)}" name="${escapeHtml(name)}" type="${type}" value="${value(name)}"${invalid(name)}>${error(name)}</label>`;
   const language = (name: string) =>
     `<label>${escapeHtml(f.language)}<br><select name="${escapeHtml(name)}"><option value="">${escapeHtml(f.languageDefault)}</option><option value="en"${s.values[name] === 'en' ? ' selected' : ''}>${escapeHtml(f.languageEnglish)}</option></select></label>`;
   const person = (prefix: string, legend: string) =>
@@ -54,35 +54,25 @@ export function startPage(s: StartFormState, lang: Lang): string {
     .join('');
 
   const counts = rowCounts(s.variant, s.values);
-  const labels: Record<string, string> = {
-    key: f.unitKey,
-    name: f.unitName,
-    projectReference: f.projectReference,
-    'approver.name': f.approver,
-    'approver.email': f.approverEmail,
-    email: f.email,
-    code: f.serviceCode,
-  };
-  const groupTitle: Record<string, string> = { units: f.units, 'board.members': f.board, serviceCatalogue: f.catalogue };
   const groups = rowGroups[s.variant]
     .map(({ group, fields }) => {
       const rows = Array.from({ length: counts[group]! }, (_, i) => {
         const cells = fields.map((field) => {
           const name = `${group}.${i}.${field}`;
           if (field.endsWith('language')) return language(name);
-          const label = group === 'serviceCatalogue' && field === 'name' ? f.serviceName : group === 'board.members' && field === 'name' ? f.name : (labels[field] ?? field);
-          return input(name, label, field.endsWith('email') ? 'email' : 'text');
+          return input(name, cellLabel(group, field, f), field.endsWith('email') ? 'email' : 'text');
         });
         return `<div class="row ${escapeHtml(group)}">${cells.join(' ')}</div>`;
       }).join('');
-      return `<fieldset><legend>${escapeHtml(groupTitle[group] ?? group)}</legend><input type="hidden" name="_rows.${escapeHtml(group)}" value="${counts[group]}">${rows}${error(group)}
+      return `<fieldset><legend>${escapeHtml(groupTitle(group, f))}</legend><input type="hidden" name="_rows.${escapeHtml(group)}" value="${counts[group]}">${rows}${error(group)}
 <button type="submit" name="_more" value="${escapeHtml(group)}">${escapeHtml(f.moreRows)}</button></fieldset>`;
     })
     .join('');
 
-  const people = peopleOf[s.variant].map((p) => person(p, p === 'promoter' ? f.promoter : `${f.partners}: ${p.endsWith('ksse') ? 'KSSE' : 'Landster'}`)).join('');
+  const people = peopleOf[s.variant].map((p) => person(p, personLegend(p, f))).join('');
+  // Each problem named by its field's label, linked to the field.
   const summary = s.problems.length
-    ? `<div class="error" role="alert"><p><strong>${escapeHtml(f.invalid)}</strong></p><ul>${s.problems.map((p) => `<li>${escapeHtml(p.path)}: ${escapeHtml(p.message)}</li>`).join('')}</ul></div>`
+    ? `<div class="error" role="alert"><p><strong>${escapeHtml(f.invalid)}</strong></p><ul>${s.problems.map((p) => `<li><a href="#${escapeHtml(p.path)}">${escapeHtml(fieldLabel(p.path, s.variant, t))}</a>: ${escapeHtml(p.message)}</li>`).join('')}</ul></div>`
     : s.checked
       ? `<p class="notice" role="status"><strong>${escapeHtml(f.checked)}</strong></p>`
       : '';
@@ -105,4 +95,33 @@ function holidayHint(local: string | undefined, f: Messages['startForm'], lang: 
   if (!Number.isFinite(at)) return '';
   const moved = effectiveDeadline(at);
   return moved === at ? '' : ` <span class="notice holiday">${escapeHtml(f.holiday(formatDeadline(new Date(moved).toISOString(), lang)))}</span>`;
+}
+
+const groupTitle = (group: string, f: Messages['startForm']) => ({ units: f.units, 'board.members': f.board, serviceCatalogue: f.catalogue })[group] ?? group;
+
+const personLegend = (prefix: string, f: Messages['startForm']) => (prefix === 'promoter' ? f.promoter : prefix === 'coordinator' ? f.coordinator : `${f.partners}: ${prefix.endsWith('ksse') ? 'KSSE' : 'Landster'}`);
+
+/** The label of a field in a row of a group (a unit's key, a board member's email, a service's name). */
+function cellLabel(group: string, field: string, f: Messages['startForm']): string {
+  if (field === 'name') return group === 'serviceCatalogue' ? f.serviceName : group === 'board.members' ? f.name : f.unitName;
+  const labels: Record<string, string> = { key: f.unitKey, projectReference: f.projectReference, 'approver.name': f.approver, 'approver.email': f.approverEmail, email: f.email, code: f.serviceCode, language: f.language, 'approver.language': f.language };
+  return labels[field] ?? field;
+}
+
+/** A field's path (`units.3.approver.email`) as a person reads it: "Jednostki, wiersz 4: Dyrektor: e-mail". */
+export function fieldLabel(path: string, variant: Variant, t: Messages): string {
+  const f = t.startForm;
+  const plain = (title: string) => title.replace(/ \(.*\)$/, '');
+  for (const { group } of rowGroups[variant]) {
+    if (path === group) return plain(groupTitle(group, f));
+    if (!path.startsWith(`${group}.`)) continue;
+    const [row, ...field] = path.slice(group.length + 1).split('.');
+    return `${plain(groupTitle(group, f))}, ${t.problem.row(Number(row) + 1)}${field.length ? `: ${cellLabel(group, field.join('.'), f)}` : ''}`;
+  }
+  if (path === 'title') return f.applicationTitle;
+  if (path.startsWith('deadlines.')) return `${plain(f.deadlines)}: ${(f.deadline as Record<string, string>)[path.slice(10)] ?? path.slice(10)}`;
+  const at = path.lastIndexOf('.');
+  const field = path.slice(at + 1);
+  const own: Record<string, string> = { name: f.name, email: f.email, language: f.language };
+  return at > 0 && own[field] ? `${plain(personLegend(path.slice(0, at), f))}: ${own[field]}` : path;
 }

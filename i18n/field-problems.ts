@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import type { FieldProblem } from '../domain/domain-error';
+import type { Lang } from '../mail/html';
+import { messagesFor } from './messages';
+
+// A refused field explained in the reader's language. The schemas keep their English messages for
+// the API; their custom checks carry a `reason` (and its values) in the issue's params, and the
+// built-in checks are told apart by zod's issue codes.
+
+/** Why `issue` refused its field, as a sentence in `lang`. */
+export function problemText(issue: z.core.$ZodIssue, lang: Lang): string {
+  const p = messagesFor(lang).problem;
+  const field = String(issue.path.at(-1) ?? '');
+  switch (issue.code) {
+    case 'invalid_type':
+      return p.required;
+    case 'too_small':
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? p.required : p.tooShort(Number(issue.minimum));
+      return issue.origin === 'array' ? p.tooFew(Number(issue.minimum)) : p.invalid;
+    case 'too_big':
+      if (issue.origin === 'string') return p.tooLong(Number(issue.maximum));
+      return issue.origin === 'array' ? p.tooMany(Number(issue.maximum)) : p.invalid;
+    case 'invalid_format':
+      if (issue.format === 'email') return p.email;
+      if (issue.format === 'datetime') return p.dateTime;
+      return field === 'key' ? p.unitKey : field === 'code' ? p.serviceCode : p.invalid;
+    case 'invalid_value':
+    case 'invalid_union':
+      return p.choice;
+    case 'custom':
+      return customText(issue.params ?? {}, lang);
+    default:
+      return p.invalid;
+  }
+}
+
+function customText(params: Record<string, unknown>, lang: Lang): string {
+  const t = messagesFor(lang);
+  const value = String(params.value ?? '');
+  switch (params.reason) {
+    case 'future':
+      return t.problem.future;
+    case 'deadlineOrder':
+      return t.problem.deadlineOrder((t.startForm.deadline as Record<string, string>)[value] ?? value);
+    case 'duplicateUnitKey':
+      return t.problem.duplicateUnitKey(value);
+    case 'duplicateServiceCode':
+      return t.problem.duplicateServiceCode(value);
+    default:
+      return t.problem.invalid;
+  }
+}
+
+/** Every issue as a field problem whose message is in `lang`. */
+export const localizedProblems = (issues: z.core.$ZodIssue[], lang: Lang): FieldProblem[] =>
+  issues.map((issue) => ({ path: issue.path.length ? issue.path.join('.') : '(root)', message: problemText(issue, lang) }));
