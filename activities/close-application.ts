@@ -4,6 +4,7 @@ import { actor, appendAudit } from './audit';
 import { enqueueEmail } from './enqueue-email';
 import type { ActivityDeps } from './deps';
 import { recordStageCompleted, type StageCompletion } from './lifecycle';
+import { applicationPageUrl } from './application-page';
 
 export interface ApplicationEnd {
   applicationId: string;
@@ -53,6 +54,7 @@ async function persistClosing(deps: ActivityDeps, { applicationId, status, units
         applicationTitle: app.title,
         status,
         units: units.map((u) => ({ name: u.name, outcome: u.outcome })),
+        page: applicationPageUrl(deps.publicUrl, applicationId),
       }, (app.input as { coordinator?: { language?: 'pl' | 'en' } }).coordinator?.language ?? 'pl'),
   });
 }

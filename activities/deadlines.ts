@@ -6,6 +6,7 @@ import type { Actor } from '../domain/actor';
 import { actedBy, actor, appendAudit } from './audit';
 import { enqueueEmail } from './enqueue-email';
 import type { ActivityDeps } from './deps';
+import { applicationPageUrl } from './application-page';
 
 /**
  * Reminds the parties of these requests that have still not decided, each with a fresh link; or,
@@ -85,6 +86,7 @@ export const escalateMissedDeadline =
           missing: m.missing,
           canProceed: m.canProceed,
           escalation: m.escalation,
+          page: applicationPageUrl(deps.publicUrl, m.applicationId),
         }, m.coordinator.language ?? 'pl'),
     });
     await appendAudit(deps.db, [

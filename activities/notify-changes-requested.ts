@@ -3,6 +3,7 @@ import { renderEmail } from '../mail/templates';
 import { actor, appendAudit } from './audit';
 import { enqueueEmail } from './enqueue-email';
 import type { ActivityDeps } from './deps';
+import { applicationPageUrl } from './application-page';
 
 export interface ChangesRequestedNotice {
   applicationId: string;
@@ -36,6 +37,7 @@ export const notifyChangesRequested =
           ask: n.ask,
           requestedBy: n.requestedBy,
           comment: n.comment,
+          page: applicationPageUrl(deps.publicUrl, n.applicationId),
         }, n.coordinator.language ?? 'pl'),
     });
   };
@@ -73,6 +75,7 @@ export const remindResubmission =
           comment: r.comment,
           deadline: r.deadline,
           escalation: r.escalation,
+          page: applicationPageUrl(deps.publicUrl, r.applicationId),
         }, r.coordinator.language ?? 'pl'),
     });
     await appendAudit(deps.db, [

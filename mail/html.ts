@@ -1,10 +1,6 @@
-export type Lang = 'pl' | 'en';
+import { messagesFor } from '../i18n/messages';
 
-/**
- * The salutation of every email. Polish official letters address a person whose form of address
- * is not known as "Szanowna Pani / Szanowny Panie" (a name after "Szanowni Państwo" is not Polish usage).
- */
-export const salutation = (name: string, lang: Lang) => (lang === 'pl' ? 'Szanowna Pani / Szanowny Panie,' : `Dear ${name},`);
+export type Lang = 'pl' | 'en';
 
 /** "Application — unit", or the application alone where the step concerns all of it (the board, the promoter). */
 export const concerning = (applicationTitle: string, subject: string) => (subject && subject !== applicationTitle ? `${applicationTitle} — ${subject}` : applicationTitle);
@@ -14,16 +10,11 @@ const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 /** Escapes text for HTML element content and attribute values. */
 export const escapeHtml = (value: unknown): string => String(value).replace(/[&<>"']/g, (c) => entities[c]!);
 
-const footer: Record<Lang, string> = {
-  pl: 'Wiadomość wysłana przez k2flow. Link jest osobisty: nie przekazuj go dalej.',
-  en: 'Sent by k2flow. This link is personal: do not forward it.',
-};
-
 /** Wraps an email body in the minimal document every k2flow email shares. */
 export function emailDocument(title: string, bodyHtml: string, lang: Lang = 'en'): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
     `<body style="font-family:sans-serif;max-width:640px">${bodyHtml}` +
-    `<p style="color:#666;font-size:12px">${footer[lang]}</p></body></html>`;
+    `<p style="color:#666;font-size:12px">${escapeHtml(messagesFor(lang).mail.footer)}</p></body></html>`;
 }
 
 /** A moment in Warsaw time, short, as a table cell shows it ("24.12.2026, 09:00"; with seconds for a timeline). */

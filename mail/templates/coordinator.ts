@@ -1,5 +1,22 @@
 import { z } from 'zod';
-import { bilingualBody, concerning, salutation, formatDeadline, type Lang } from '../html';
+import { messagesFor, wordFor } from '../../i18n/messages';
+import { bilingualBody, concerning, formatDeadline, type Lang } from '../html';
+import { linkParagraph } from './requests';
+
+// The emails to the coordinator: what happened and what they can do about it, on the
+// application's page or with the CLI. Every sentence comes from the catalogue (i18n/).
+
+/** The application's page, where every coordinator action is (optional: histories recorded before it had none). */
+const page = z.url().optional();
+
+/** The page's link, and the CLI's commands beside it. */
+function actions(lang: Lang, pageLink: string | undefined, commands: string[]) {
+  const m = messagesFor(lang).mail;
+  return [
+    ...(pageLink ? [linkParagraph(pageLink, m.openApplication, '')] : []),
+    `${m.youCan}${pageLink ? ` (${m.orWithCli})` : ''}:\n${commands.map((o) => `- ${o}`).join('\n')}`,
+  ];
+}
 
 export const changesRequestedProps = z.object({
   coordinatorName: z.string(),
@@ -10,20 +27,20 @@ export const changesRequestedProps = z.object({
   ask: z.string(),
   requestedBy: z.string(),
   comment: z.string(),
+  page,
 });
 
 /** Tells the coordinator a party asked for changes; the work waits for a resubmission. */
 export function renderChangesRequested(p: z.infer<typeof changesRequestedProps>, lang: Lang) {
-  const pl = lang === 'pl';
-  const subject = `${pl ? 'Prośba o zmiany' : 'Changes requested'}: ${concerning(p.applicationTitle, p.subject)}`;
+  const m = messagesFor(lang).mail;
+  const subject = `${m.changesRequested.subject}: ${concerning(p.applicationTitle, p.subject)}`;
   const resubmit = `k2flow resubmit ${p.applicationId}${p.unitKey ? ` ${p.unitKey}` : ''}`;
   const body = bilingualBody(lang, [
-    salutation(p.coordinatorName, lang),
-    `${p.requestedBy} ${pl ? 'prosi o zmiany w' : 'requested changes to'} "${p.ask}" (${concerning(p.applicationTitle, p.subject)}):`,
+    m.salutation(p.coordinatorName),
+    m.changesRequested.body(p.requestedBy, p.ask, concerning(p.applicationTitle, p.subject)),
     p.comment,
-    pl
-      ? `Po wprowadzeniu zmian prosimy ponownie przekazać sprawę (${resubmit}); strony zostaną zapytane ponownie.`
-      : `When the changes are made, resubmit (${resubmit}) and the parties will be asked again.`,
+    m.changesRequested.then(resubmit),
+    ...(p.page ? [linkParagraph(p.page, m.openApplication, '')] : []),
   ]);
   return { subject, text: body.text, html: body.html(subject) };
 }
@@ -38,24 +55,24 @@ export const deadlineMissedProps = z.object({
   missing: z.array(z.string()),
   canProceed: z.boolean(),
   escalation: z.number().int().min(1),
+  page,
 });
 
 /** Tells the coordinator a deadline passed with parties missing, and each way to act. */
 export function renderDeadlineMissed(p: z.infer<typeof deadlineMissedProps>, lang: Lang) {
-  const pl = lang === 'pl';
-  const again = p.escalation > 1 ? (pl ? ` (przypomnienie ${p.escalation})` : ` (reminder ${p.escalation})`) : '';
-  const subject = `${pl ? 'Minął termin' : 'Deadline missed'}${again}: ${p.subject}`;
+  const m = messagesFor(lang).mail;
+  const subject = `${m.deadlineMissed.subject}${p.escalation > 1 ? m.again(p.escalation) : ''}: ${p.subject}`;
   const unit = p.unitKey ? ` --unit ${p.unitKey}` : '';
-  const options = [
-    `${pl ? 'przedłużyć termin' : 'extend the deadline'}: k2flow extend ${p.applicationId}${unit} --deadline <ISO 8601>`,
-    ...(p.canProceed ? [`${pl ? 'kontynuować bez brakujących stron' : 'go on without them'}: k2flow proceed ${p.applicationId}${unit}`] : []),
-    `${pl ? 'wycofać wniosek' : 'withdraw the application'}: k2flow withdraw ${p.applicationId} --reason "…"`,
+  const commands = [
+    `${m.extend}: k2flow extend ${p.applicationId}${unit} --deadline <ISO 8601>`,
+    ...(p.canProceed ? [`${m.proceed}: k2flow proceed ${p.applicationId}${unit}`] : []),
+    `${m.withdraw}: k2flow withdraw ${p.applicationId} --reason "…"`,
   ];
   const body = bilingualBody(lang, [
-    salutation(p.coordinatorName, lang),
-    `${pl ? 'minął termin' : 'the deadline'} ${formatDeadline(p.deadline, lang)} ${pl ? 'w sprawie' : 'for'} "${p.ask}" (${p.subject})${pl ? '.' : ' has passed.'} ${pl ? 'Brakuje decyzji' : 'Still missing'}:\n${p.missing.map((m) => `- ${m}`).join('\n')}`,
-    `${pl ? 'Możliwe działania' : 'You can'}:\n${options.map((o) => `- ${o}`).join('\n')}`,
-    pl ? 'Będziemy przypominać w każdy dzień roboczy, dopóki nie zostanie podjęte działanie.' : 'You will be told again every working day until you act.',
+    m.salutation(p.coordinatorName),
+    `${m.deadlineMissed.body(formatDeadline(p.deadline, lang), p.ask, p.subject)} ${m.deadlineMissed.missing}:\n${p.missing.map((x) => `- ${x}`).join('\n')}`,
+    ...actions(lang, p.page, commands),
+    m.toldDaily,
   ]);
   return { subject, text: body.text, html: body.html(subject) };
 }
@@ -65,22 +82,19 @@ export const applicationClosedProps = z.object({
   applicationTitle: z.string(),
   status: z.string(),
   units: z.array(z.object({ name: z.string(), outcome: z.string() })),
+  page,
 });
-
-const statusWord: Record<Lang, Record<string, string>> = {
-  pl: { approved: 'zatwierdzony', submitted: 'złożony', concluded: 'zawarty', rejected: 'odrzucony', failed: 'nieudany', lapsed: 'wygasły', withdrawn: 'wycofany' },
-  en: {},
-};
 
 /** Reports an application's end state (completed, failed or withdrawn) and each unit's outcome. */
 export function renderApplicationClosed(p: z.infer<typeof applicationClosedProps>, lang: Lang) {
-  const pl = lang === 'pl';
-  const status = statusWord[lang][p.status] ?? p.status;
-  const subject = `${pl ? 'Wniosek' : 'Application'} ${status}: ${p.applicationTitle}`;
+  const m = messagesFor(lang).mail;
+  const status = (m.applicationClosed.status as Record<string, string>)[p.status] ?? p.status;
+  const subject = `${m.applicationClosed.subject(status)}: ${p.applicationTitle}`;
   const body = bilingualBody(lang, [
-    salutation(p.coordinatorName, lang),
-    `${pl ? 'wniosek' : 'the application'} "${p.applicationTitle}" ${pl ? 'ma status' : 'is'}: ${status}.`,
-    p.units.map((u) => `- ${u.name}: ${u.outcome}`).join('\n'),
+    m.salutation(p.coordinatorName),
+    m.applicationClosed.body(p.applicationTitle, status),
+    p.units.map((u) => `- ${u.name}: ${wordFor('unitStatus', u.outcome, lang)}`).join('\n'),
+    ...(p.page ? [linkParagraph(p.page, m.openApplication, '')] : []),
   ]);
   return { subject, text: body.text, html: body.html(subject) };
 }
@@ -95,30 +109,28 @@ export const resubmissionDueProps = z.object({
   deadline: z.string(),
   /** 0: a reminder before the deadline; 1, 2, …: the deadline passed, told for the nth time. */
   escalation: z.number().int().min(0),
+  page,
 });
 
 /** Reminds the coordinator that work sent back with changes waits for their resubmission, before and after its deadline. */
 export function renderResubmissionDue(p: z.infer<typeof resubmissionDueProps>, lang: Lang) {
-  const pl = lang === 'pl';
+  const m = messagesFor(lang).mail;
+  const r = m.resubmissionDue;
   const overdue = p.escalation > 0;
-  const again = p.escalation > 1 ? (pl ? ` (przypomnienie ${p.escalation})` : ` (reminder ${p.escalation})`) : '';
-  const subject = overdue
-    ? `${pl ? 'Minął termin ponownego przekazania' : 'Resubmission overdue'}${again}: ${p.subject}`
-    : `${pl ? 'Przypomnienie: ponowne przekazanie do' : 'Reminder: resubmit by'} ${formatDeadline(p.deadline, lang)} — ${p.subject}`;
+  const deadline = formatDeadline(p.deadline, lang);
+  const subject = overdue ? `${r.overdueSubject}${p.escalation > 1 ? m.again(p.escalation) : ''}: ${p.subject}` : `${r.reminderSubject(deadline)} — ${p.subject}`;
   const unit = p.unitKey ? ` ${p.unitKey}` : '';
-  const options = [
-    `${pl ? 'przekazać ponownie po zmianach' : 'resubmit after the changes'}: k2flow resubmit ${p.applicationId}${unit} --note "…"`,
-    `${pl ? 'przedłużyć termin' : 'extend the deadline'}: k2flow extend ${p.applicationId}${p.unitKey ? ` --unit ${p.unitKey}` : ''} --deadline <ISO 8601>`,
-    `${pl ? 'wycofać wniosek' : 'withdraw the application'}: k2flow withdraw ${p.applicationId} --reason "…"`,
+  const commands = [
+    `${m.resubmit}: k2flow resubmit ${p.applicationId}${unit} --note "…"`,
+    `${m.extend}: k2flow extend ${p.applicationId}${p.unitKey ? ` --unit ${p.unitKey}` : ''} --deadline <ISO 8601>`,
+    `${m.withdraw}: k2flow withdraw ${p.applicationId} --reason "…"`,
   ];
   const body = bilingualBody(lang, [
-    salutation(p.coordinatorName, lang),
-    overdue
-      ? `${pl ? 'minął termin' : 'the deadline'} ${formatDeadline(p.deadline, lang)} ${pl ? 'ponownego przekazania' : 'to resubmit'} "${p.ask}" (${p.subject})${pl ? ' po prośbie o zmiany.' : ' after changes were requested has passed.'}`
-      : `${pl ? 'czekamy na ponowne przekazanie' : 'we are waiting for you to resubmit'} "${p.ask}" (${p.subject}) ${pl ? 'do' : 'by'} ${formatDeadline(p.deadline, lang)}.`,
-    `${pl ? 'Prośba o zmiany' : 'The changes asked for'}: ${p.comment}`,
-    `${pl ? 'Możliwe działania' : 'You can'}:\n${options.map((o) => `- ${o}`).join('\n')}`,
-    ...(overdue ? [pl ? 'Będziemy przypominać w każdy dzień roboczy, dopóki nie zostanie podjęte działanie.' : 'You will be told again every working day until you act.'] : []),
+    m.salutation(p.coordinatorName),
+    overdue ? r.overdue(deadline, p.ask, p.subject) : r.waiting(deadline, p.ask, p.subject),
+    `${r.asked}: ${p.comment}`,
+    ...actions(lang, p.page, commands),
+    ...(overdue ? [m.toldDaily] : []),
   ]);
   return { subject, text: body.text, html: body.html(subject) };
 }

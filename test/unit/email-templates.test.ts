@@ -41,6 +41,21 @@ describe('email templates', () => {
     expect(renderEmail('decision-recorded', { ...board, ask: 'podział', decision: 'approved', decidedAt: '2030-03-14T10:00:00.000Z', comment: null, services: null, late: false }).subject).toBe('Decyzja zapisana: Przydział ZIT 2027');
   });
 
+  it("tell the coordinator each outcome in words, and lead to the application's page", () => {
+    const props = { coordinatorName: 'Anna Nowak', applicationTitle: 'K2', status: 'submitted', units: [{ name: 'ZSZ Wodzisław', outcome: 'succeeded' }, { name: 'CKZiU Rybnik', outcome: 'declined' }], page: 'https://k2.example.pl/applications/app-1' };
+    const pl = renderEmail('application-closed', props);
+    expect(pl.subject).toBe('Wniosek złożony: K2');
+    expect(pl.text).toContain('- ZSZ Wodzisław: zakończona pomyślnie\n- CKZiU Rybnik: zrezygnowała');
+    expect(pl.html).toContain('<a href="https://k2.example.pl/applications/app-1">Otwórz stronę wniosku');
+    const en = renderEmail('application-closed', props, 'en');
+    expect(en.subject).toBe('Application submitted: K2');
+    expect(en.text).toContain('- CKZiU Rybnik: declined');
+    const missed = renderEmail('deadline-missed', { coordinatorName: 'Anna', applicationId: 'app-1', unitKey: 'zs-1', subject: 'ZSZ', ask: 'moduł', deadline: '2030-03-15T15:00:00.000Z', missing: ['Dyrektor'], canProceed: true, escalation: 2, page: props.page });
+    expect(missed.subject).toBe('Minął termin (przypomnienie 2): ZSZ');
+    expect(missed.text).toContain(`Otwórz stronę wniosku (tam są wszystkie działania):\n${props.page}`);
+    expect(missed.text).toContain('Możliwe działania (albo w wierszu poleceń):\n- przedłużyć termin: k2flow extend app-1 --unit zs-1');
+  });
+
   it('refuse props that do not fit the template', () => {
     expect(() => renderEmail('approval-request', { partyName: 'x' } as never)).toThrow();
   });
