@@ -214,6 +214,7 @@ export const en: Messages = {
     newDeadline: 'New deadline (Warsaw time)',
     confirm: 'I understand this cannot be undone.',
     withdraw: 'Withdraw the application',
+    addUnit: 'Add a unit',
     removeUnit: 'Remove the unit from the application',
     extend: 'Extend the deadline',
     proceed: 'Go on without the missing parties',
@@ -221,6 +222,7 @@ export const en: Messages = {
     irreversible: 'Cannot be undone',
     confirmNeeded: 'Tick the confirmation: this cannot be undone.',
     done: {
+      'add-unit': 'The unit was added; its parties will be invited.',
       withdraw: 'The application was withdrawn; parties with open links were told.',
       'remove-unit': 'The unit was removed; its parties were told.',
       extend: 'The deadline was extended; reminders start over from it.',

@@ -219,6 +219,7 @@ export const pl = {
     newDeadline: 'Nowy termin (czas warszawski)',
     confirm: 'Rozumiem, że tego nie można cofnąć.',
     withdraw: 'Wycofaj wniosek',
+    addUnit: 'Dodaj jednostkę',
     removeUnit: 'Usuń jednostkę z wniosku',
     extend: 'Przedłuż termin',
     proceed: 'Kontynuuj bez brakujących stron',
@@ -226,6 +227,7 @@ export const pl = {
     irreversible: 'Nieodwracalne',
     confirmNeeded: 'Zaznacz potwierdzenie: tej czynności nie można cofnąć.',
     done: {
+      'add-unit': 'Jednostkę dodano; jej strony zostaną zaproszone.',
       withdraw: 'Wniosek wycofano; strony z otwartymi linkami zostały powiadomione.',
       'remove-unit': 'Jednostkę usunięto; jej strony zostały powiadomione.',
       extend: 'Termin przedłużono; przypomnienia liczą się od nowego terminu.',

@@ -4,7 +4,7 @@ import { actorOf } from '../../auth/identity';
 import { roleMay } from '../../auth/roles';
 import { isInProgress } from '../../domain/action-in-progress';
 import type { Actor } from '../../domain/actor';
-import { applicationInput, variants } from '../../domain/application-input';
+import { applicationInput, person, unitInput, variants } from '../../domain/application-input';
 import { isDomainError, type FieldProblem } from '../../domain/domain-error';
 import { deadlineKeys } from '../../definitions';
 import { messagesFor, type Messages } from '../../i18n/messages';
@@ -95,7 +95,9 @@ export function addPageRoutes(
         const t = messagesFor(lang).actions;
         const parsed = form(shape).safeParse(request.body);
         if (!parsed.success) {
-          const label = (path: string) => ({ reason: t.reason, note: t.note, deadline: t.newDeadline, unitKey: t.unit })[path] ?? path;
+          const f = messagesFor(lang).startForm;
+          const labels: Record<string, string> = { reason: t.reason, note: t.note, deadline: t.newDeadline, unitKey: t.unit, key: f.unitKey, name: f.unitName, projectReference: f.projectReference, approverName: f.approver, approverEmail: f.approverEmail };
+          const label = (path: string) => labels[path] ?? path;
           return refuse(400, { text: localizedProblems(parsed.error.issues, lang).map((p) => (p.path === 'confirm' ? t.confirmNeeded : `${label(p.path)}: ${p.message}`)).join(' ') });
         }
         try {
@@ -115,6 +117,18 @@ export function addPageRoutes(
   pageAction('proceed', { unitKey: optionalUnit }, (id, b, by) => applications.proceedWithoutMissing(id, b.unitKey || undefined, by));
   pageAction('remove-unit', { unitKey: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'is not a unit key'), reason: reasonField, confirm: confirmed }, (id, b, by) =>
     applications.removeUnit(id, b.unitKey, b.reason, by),
+  );
+  // The unit input's own checks, on flat form fields.
+  const newUnit = {
+    key: unitInput.shape.key,
+    name: unitInput.shape.name,
+    projectReference: z.string().trim().max(100).optional(),
+    approverName: person.shape.name,
+    approverEmail: person.shape.email,
+    approverLanguage: z.enum(['', 'en']).optional(),
+  };
+  pageAction('add-unit', newUnit, (id, b, by) =>
+    applications.addUnit(id, { key: b.key, name: b.name, ...(b.projectReference ? { projectReference: b.projectReference } : {}), approver: { name: b.approverName, email: b.approverEmail, ...(b.approverLanguage === 'en' ? { language: 'en' } : {}) } }, by),
   );
   pageAction('withdraw', { reason: reasonField, confirm: confirmed }, (id, b, by) => applications.withdraw(id, b.reason, by));
 

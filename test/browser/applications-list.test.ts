@@ -160,7 +160,7 @@ describe('the list of applications in a real browser', () => {
     }
   });
 
-  it("lets a coordinator act from the application's page: extend, remove a unit and withdraw, the last two only once confirmed", async () => {
+  it("lets a coordinator act from the application's page: extend, add and remove a unit, withdraw, the irreversible ones only once confirmed", async () => {
     const input = { ...makeInput({ units: 2 }), title: `dzialania-${Date.now().toString(36)}` };
     const id = await api.startOk(input);
     await Promise.all(input.units.map((u) => api.linkFor(u.approver.email)));
@@ -186,6 +186,24 @@ describe('the list of applications in a real browser', () => {
       expect(refusedResubmit?.status()).toBe(409);
       expect(await page.textContent('[role="alert"]')).toContain('Nie wykonano: wniosek nie jest teraz w stanie, który na to pozwala');
       expect(await page.locator('[role="alert"] span[lang="en"]').count()).toBe(1);
+
+      // A unit added from the page: a key already taken is refused beside the form, in Polish; then added.
+      const addUnit = async (key: string) => {
+        await page.click('details.add-unit > summary');
+        const add = page.locator('form.add-unit');
+        await add.locator('input[name="key"]').fill(key);
+        await add.locator('input[name="name"]').fill('Technikum nr 7');
+        await add.locator('input[name="projectReference"]').fill('RPSL.11.02.01-24-0777/16');
+        await add.locator('input[name="approverName"]').fill('Dyrektor Siódmy');
+        await add.locator('input[name="approverEmail"]').fill(`dyrektor-7-${id}@szkola.example.pl`);
+        return Promise.all([page.waitForNavigation(), add.locator('button').click()]).then(([r]) => r);
+      };
+      const taken = await addUnit('Zły Klucz');
+      expect(taken?.status()).toBe(400);
+      expect(await page.textContent('[role="alert"]')).toContain('Klucz (np. zsp-1): Od 1 do 63 małych liter, cyfr lub myślników');
+      expect((await addUnit('unit-7'))?.status()).toBe(200);
+      expect(await page.textContent('[role="status"]')).toContain('Jednostkę dodano');
+      expect((await api.mail(`dyrektor-7-${id}@szkola.example.pl`, /^Prośba o akceptację/)).text).toContain('Technikum nr 7');
 
       // Removing a unit cannot be undone: the form asks for a ticked confirmation, then does it.
       await page.click('details.remove-unit > summary');

@@ -163,8 +163,23 @@ function actionForms(v: HistoryView, a: PageActions, lang: Lang): string {
 ${form('resubmit', t.resubmit, field(t.unit, unitOptions(true)) + field(t.note, '<textarea name="note" maxlength="4000"></textarea>'))}
 ${form('extend', t.extend, field(t.unit, unitOptions(true)) + field(t.newDeadline, '<input type="datetime-local" name="deadline" required>'))}
 ${form('proceed', t.proceed, field(t.unit, unitOptions(true)))}
+${form('add-unit', t.addUnit, addUnitFields(app.variant, lang))}
 ${running.length ? form('remove-unit', t.removeUnit, field(t.unit, unitOptions(false)) + reason + confirm, true) : ''}
 ${form('withdraw', t.withdraw, reason + confirm, true)}`;
+}
+
+/** A new unit's fields, named as the API's unit input flattened; the project reference where the variant needs one. */
+function addUnitFields(variant: string, lang: Lang): string {
+  const f = messagesFor(lang).startForm;
+  const text = (name: string, label: string, type = 'text') => field(label, `<input name="${name}" type="${type}" required maxlength="300">`);
+  return [
+    text('key', f.unitKey),
+    text('name', f.unitName),
+    variant === 'module-in-existing-projects' ? text('projectReference', f.projectReference) : '',
+    text('approverName', f.approver),
+    text('approverEmail', f.approverEmail, 'email'),
+    field(f.language, `<select name="approverLanguage"><option value="">${escapeHtml(f.languageDefault)}</option><option value="en">${escapeHtml(f.languageEnglish)}</option></select>`),
+  ].join('');
 }
 
 export function historyPage(v: HistoryView, lang: Lang, actions: PageActions | null = null): string {
