@@ -77,4 +77,9 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },
   },
+  {
+    // The pages' few scripts run in the browser.
+    files: ['client/http/assets/**'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
+  },
 );

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { actorOf } from '../../auth/identity';
 import { roleMay } from '../../auth/roles';
@@ -14,6 +15,7 @@ import { applicationFilters, type createApplicationSearch } from '../services/ap
 import type { ApplicationService } from '../services/applications';
 import type { createDashboard } from '../services/dashboard';
 import type { createHistoryView } from '../services/history-view';
+import { withOwnScripts } from './content-security';
 import { statusOf } from './errors';
 import { pageLanguage } from './page-language';
 import { csrfTokenFor, identityOf } from './guard';
@@ -23,6 +25,9 @@ import { historyPage } from './pages/history-page';
 import { inputFromForm, problemsOnForm } from './pages/start-form';
 import { chooseVariantPage, startPage } from './pages/start-page';
 import type { HttpApp } from './server';
+
+/** The start form's progressive enhancement (adding rows in place), served as it is. */
+const startFormScript = readFileSync(new URL('./assets/start-form.js', import.meta.url), 'utf8');
 
 /** How long starting from the form waits for the application's record before showing its page. */
 const START_RECORD_WAIT_MS = 5_000;
@@ -90,7 +95,7 @@ export function addPageRoutes(
           return reply
             .code(status)
             .type('text/html; charset=utf-8')
-            .send(historyPage(view, lang, { csrf: csrfTokenFor(request, reply), notice: { ok: false, ...notice } }));
+            .send(historyPage(view, lang, { csrf: csrfTokenFor(request, reply), notice: { ok: false, ...notice }, failed: { action: name, values: request.body } }));
         };
         const t = messagesFor(lang).actions;
         const parsed = form(shape).safeParse(request.body);
@@ -135,13 +140,16 @@ export function addPageRoutes(
   // Starting an application through the form: GET shows it (or the variant chooser), POST adds a
   // row, checks, or starts; a refusal shows the form again with each problem beside its field.
   const startQuery = withLanguage.extend({ variant: z.enum(variants).optional() });
+  app.get('/assets/start-form.js', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(startFormScript),
+  );
   app.get('/applications/new', { config: { access: 'act' }, schema: { hide: true, querystring: startQuery } }, async (request, reply) => {
     const lang = pageLanguage(request);
     const { variant } = request.query;
     const html = variant
       ? startPage({ variant, values: {}, problems: [], csrf: csrfTokenFor(request, reply), nonce: randomUUID(), deadlineKeys: deadlineKeys[variant] }, lang)
       : chooseVariantPage(lang);
-    return reply.type('text/html; charset=utf-8').send(html);
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', withOwnScripts).send(html);
   });
   app.post(
     '/applications/new',
@@ -156,6 +164,7 @@ export function addPageRoutes(
         reply
           .code(status)
           .type('text/html; charset=utf-8')
+          .header('content-security-policy', withOwnScripts)
           .send(startPage({ variant, values, problems, checked, csrf: csrfTokenFor(request, reply), nonce, deadlineKeys: deadlineKeys[variant] }, lang));
       if (values._more) return show(200, []);
       const { input, rowsOf } = inputFromForm(variant, values, deadlineKeys[variant]);
@@ -192,7 +201,8 @@ export function addPageRoutes(
       const view = await historyView(id, { withChain: roleMay(identity.role, 'audit') });
       // Reading an application's history is on its trail too, as through the API.
       await applications.recordHistoryRead(id, actorOf(identity, request.id));
-      const done = (messagesFor(lang).actions.done as Record<string, string>)[request.query.done ?? ''];
+      const notices = messagesFor(lang).actions.done as Record<string, string>;
+      const done = request.query.done && Object.hasOwn(notices, request.query.done) ? notices[request.query.done] : undefined;
       const actions = roleMay(identity.role, 'act') ? { csrf: csrfTokenFor(request, reply), ...(done ? { notice: { ok: true, text: done } } : {}) } : null;
       return reply.type('text/html; charset=utf-8').send(historyPage(view, lang, actions));
     },

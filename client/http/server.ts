@@ -12,6 +12,8 @@ import { SESSION_COOKIE, type Auth } from '../../auth/create-auth';
 import { createPeopleService } from '../../auth/people';
 import type { Db } from '../../db/prisma-client';
 import { DomainError } from '../../domain/domain-error';
+import { firstControlCharacter } from '../../domain/plain-text';
+import { messagesFor } from '../../i18n/messages';
 import type { Mailbox } from '../../dev/mailbox';
 import type { ScheduleUnit } from '../../workflows/calendar/schedule';
 import { createApplicationService } from '../services/applications';
@@ -30,11 +32,12 @@ import { csrfBinding, installGuard, type RouteAccess } from './guard';
 import { addMailboxRoutes } from './mailbox-routes';
 import { addOpenApiRoutes } from './openapi-routes';
 import { approverFaultPage } from './pages/approval-page';
-import { page, messagePage } from './pages/layout';
+import { page, refusalPage } from './pages/layout';
 import { pageLanguage } from './page-language';
 import { approvalOutagePage } from './pages/outage-page';
 import { addPeopleRoutes } from './people-routes';
 import { addSignInRoutes } from './sign-in-routes';
+import { pageDirectives } from './content-security';
 
 export interface HttpDeps {
   db: Db;
@@ -96,7 +99,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+      directives: pageDirectives,
     },
     frameguard: { action: 'deny' },
     noSniff: true,
@@ -133,6 +136,14 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     // Logged by route pattern, never the raw path: approval tokens travel in paths.
     log(`${request.method} ${request.routeOptions.url ?? 'unmatched'} ${reply.statusCode} ${reply.elapsedTime.toFixed(0)}ms req=${request.id}`);
   });
+  // Every request's text fields, before any route reads them: control characters (NUL above
+  // all) are refused here, once for every route and every field (domain/plain-text.ts).
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [['query', request.query], ['body', request.body]] as const) {
+      const path = firstControlCharacter(value);
+      if (path) throw new DomainError('VALIDATION', `The request's ${part} holds a control character (such as NUL) in ${path}; send plain text.`, [{ path, message: 'must not contain control characters' }]);
+    }
+  });
   const routeTable = installGuard(app, { auth, db });
   app.decorate('routeTable', routeTable);
 
@@ -151,15 +162,29 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     // A person's browser without a session is sent to sign in, then back.
     if (status === 401 && wantsPage(request) && request.method === 'GET') return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
     if (wantsPage(request)) {
-      const title = explained ? { 503: 'Try again shortly', 429: 'Too many requests', 401: 'Sign in' }[status] ?? 'Cannot do that' : 'Something went wrong';
-      return reply.type('text/html; charset=utf-8').send(messagePage(title, explained?.message ?? `Something went wrong on our side; it has been logged (request ${request.id}).`));
+      const lang = pageLanguage(request);
+      const t = messagesFor(lang).errorPage;
+      const [title, lead] = !explained
+        ? [t.wrongTitle, t.wrong(request.id)]
+        : status === 503
+          ? [t.unavailableTitle, t.unavailable]
+          : status === 429
+            ? [t.tooManyTitle, t.tooMany]
+            : status === 401
+              ? [t.signInTitle, t.signIn]
+              : [t.refusedTitle, t.refused];
+      return reply.type('text/html; charset=utf-8').send(refusalPage(title, lead, explained?.message ?? null, lang));
     }
     return reply.send(errorBody(explained, request.id));
   });
   app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 300, timeWindow: '1 minute' }) }, async (request, reply) => {
     const message = `No route for ${request.method} ${request.url.startsWith('/approvals/') ? '/approvals/:token' : request.url.split('?')[0]}.`;
     void reply.code(404);
-    if (wantsPage(request)) return reply.type('text/html; charset=utf-8').send(messagePage('Not found', message));
+    if (wantsPage(request)) {
+      const lang = pageLanguage(request);
+      const t = messagesFor(lang).errorPage;
+      return reply.type('text/html; charset=utf-8').send(refusalPage(t.notFoundTitle, t.notFound, message, lang));
+    }
     return reply.send({ error: { code: 'NOT_FOUND', message, requestId: request.id } });
   });
 

@@ -24,8 +24,22 @@ const credentials = z.object({
   lang: z.enum(['pl', 'en']).optional(),
 });
 
-/** Where to go after signing in: a path of this site only (never another origin: no open redirect). */
-const localPath = (next: string | undefined): string => (next && /^\/(?![/\\])/.test(next) ? next : '/');
+/**
+ * Where to go after signing in: a path of this site only (never another origin: no open
+ * redirect). Resolved as a browser would resolve it (which drops tabs and line breaks, and reads
+ * `/\t/host` as `//host`), kept only when it stays on this site, and sent as its path and query.
+ */
+function localPath(next: string | undefined): string {
+  if (!next) return '/';
+  const base = new URL('http://k2flow.invalid/');
+  let target: URL;
+  try {
+    target = new URL(next, base);
+  } catch {
+    return '/';
+  }
+  return target.origin === base.origin && next.startsWith('/') ? `${target.pathname}${target.search}` : '/';
+}
 
 const sessionAnswer = z.object({
   user: z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.string(), office: z.string().nullable() }),

@@ -62,8 +62,10 @@ export function createApplicationService({
   /** Starts an application in the office of the person who started it. */
   async function start(raw: unknown, idempotencyKey: string | undefined, starter: { office: string | null; by: Actor }): Promise<StartedApplication> {
     const input = parseApplicationInput(raw);
-    // With an idempotency key, a retried request maps to the same workflow id and so to one application.
-    const id = idempotencyKey ? `app-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}` : `app-${randomUUID()}`;
+    // With an idempotency key, a retried request maps to the same workflow id and so to one
+    // application. The key is the caller's: scoped to the person, another person's same key (in
+    // any office) starts their own application and learns nothing of the first.
+    const id = idempotencyKey ? `app-${createHash('sha256').update(`${starter.by.userId}\n${idempotencyKey}`).digest('hex').slice(0, 32)}` : `app-${randomUUID()}`;
     try {
       const definition = latestDefinition(input.variant);
       await temporal.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {

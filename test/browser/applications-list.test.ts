@@ -7,7 +7,7 @@ import { useHarness, type Harness } from '../support/harness';
 import { PASSWORD } from '../support/people';
 
 // The list of applications as an admin and a coordinator use it: signed in through the page, in a
-// real browser with scripts off, searching, filtering and paging.
+// real browser with scripts off (unless a test says otherwise), searching, filtering and paging.
 
 let h: Harness;
 let api: ReturnType<typeof apiOf>;
@@ -16,8 +16,8 @@ useHarness((started) => ({ h, api } = started));
 const browser = useChromium();
 
 /** Opens `path` as `who`, signing in through the page it is sent to first. */
-async function signedIn(who: 'admin' | 'coordinator' | 'otherCoordinator' | 'auditor', path: string): Promise<Page> {
-  const context = await browser().newContext({ javaScriptEnabled: false, locale: 'pl-PL', timezoneId: 'Europe/Warsaw' });
+async function signedIn(who: 'admin' | 'coordinator' | 'otherCoordinator' | 'auditor', path: string, { scripts = false } = {}): Promise<Page> {
+  const context = await browser().newContext({ javaScriptEnabled: scripts, locale: 'pl-PL', timezoneId: 'Europe/Warsaw' });
   const page = await context.newPage();
   await page.goto(`${h.baseUrl}${path}`);
   expect(new URL(page.url()).pathname).toBe('/sign-in');
@@ -186,10 +186,15 @@ describe('the list of applications in a real browser', () => {
       expect(refusedResubmit?.status()).toBe(409);
       expect(await page.textContent('[role="alert"]')).toContain('Nie wykonano: wniosek nie jest teraz w stanie, który na to pozwala');
       expect(await page.locator('[role="alert"] span[lang="en"]').count()).toBe(1);
+      // The refused form comes back open, as it was filled in, with the refusal inside it.
+      expect(await page.getAttribute('details.resubmit', 'open')).not.toBeNull();
+      expect(await page.inputValue('form.resubmit select[name="unitKey"]')).toBe('unit-1');
+      expect(await page.locator('details.resubmit [role="alert"]').count()).toBe(1);
 
       // A unit added from the page: a key already taken is refused beside the form, in Polish; then added.
       const addUnit = async (key: string) => {
-        await page.click('details.add-unit > summary');
+        // Folded until opened; a refused form comes back open.
+        if ((await page.getAttribute('details.add-unit', 'open')) === null) await page.click('details.add-unit > summary');
         const add = page.locator('form.add-unit');
         await add.locator('input[name="key"]').fill(key);
         await add.locator('input[name="name"]').fill('Technikum nr 7');
@@ -257,9 +262,9 @@ describe('the list of applications in a real browser', () => {
       await page.fill('input[name="deadlines.unitConfirmation"]', '2027-12-25T15:00');
       await page.fill('input[name="deadlines.coordinatorReview"]', '2028-01-14T15:00');
       // Three rows to start with; a fourth without scripts.
-      expect(await page.locator('div.row.units').count()).toBe(3);
+      expect(await page.locator('fieldset.row.units').count()).toBe(3);
       await Promise.all([page.waitForNavigation(), page.click('button[name="_more"][value="units"]')]);
-      expect(await page.locator('div.row.units').count()).toBe(4);
+      expect(await page.locator('fieldset.row.units').count()).toBe(4);
       expect(await page.inputValue('input[name="title"]')).toBe(title); // kept
       // Rows 1 and 4 filled (2 and 3 stay empty and are left out); row 4's email is wrong.
       for (const [row, n] of [[0, 1], [3, 2]] as const) {
@@ -293,6 +298,36 @@ describe('the list of applications in a real browser', () => {
       const started = await h.db.application.findUniqueOrThrow({ where: { id }, select: { office: true, units: { select: { unitKey: true }, orderBy: { unitKey: 'asc' } } } });
       expect(started).toEqual({ office: 'k2', units: [{ unitKey: 'zs-1' }, { unitKey: 'zs-2' }] });
       await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('adds rows in place where scripts run, posting the same fields as without them', async () => {
+    const page = await signedIn('coordinator', '/applications/new?variant=dedicated-zit-allocation', { scripts: true });
+    try {
+      const answer = await page.goto(`${h.baseUrl}/applications/new?variant=dedicated-zit-allocation`);
+      expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      expect(await page.locator('fieldset.row.board\\.members').count()).toBe(3);
+      await page.click('button[name="_more"][value="board.members"]');
+      await page.click('button[name="_more"][value="board.members"]');
+      expect(requests).toEqual([]); // no round trip
+      expect(await page.locator('fieldset.row.board\\.members').count()).toBe(5);
+      expect(await page.inputValue('input[name="_rows.board.members"]')).toBe('5');
+      expect(await page.textContent('fieldset.row.board\\.members:last-of-type legend')).toBe('Członkowie Zarządu ZIT, wiersz 5');
+      // The new row is empty, named as the server names a fifth row, and has the focus.
+      expect(await page.locator('input[name="board.members.4.email"]').inputValue()).toBe('');
+      expect(await page.evaluate('document.activeElement?.getAttribute("name")')).toBe('board.members.4.name');
+      await page.fill('input[name="board.members.4.email"]', 'nie-email');
+      await page.fill('input[name="board.members.4.name"]', 'Piąty Członek');
+      await Promise.all([page.waitForNavigation(), page.click('button[value="check"]')]);
+      expect(await page.locator('fieldset.row.board\\.members').count()).toBe(5);
+      expect(await page.textContent('[id="board.members.4.email-error"]')).toBe('To nie jest adres e-mail.');
+      // The approver's pages run nothing.
+      const approval = await fetch(`${h.baseUrl}/approvals/unknown.token`);
+      expect(approval.headers.get('content-security-policy')).not.toContain('script-src');
     } finally {
       await page.context().close();
     }

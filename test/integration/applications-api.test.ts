@@ -50,6 +50,13 @@ describe('POST /api/applications', () => {
     expect(second.body.id).toBe(first.body.id);
     await h.mailbox.waitFor(input.units[0]!.approver.email);
     expect(await h.db.application.count({ where: { title: input.title } })).toBe(1);
+
+    // The key is the caller's: another office's coordinator using the same key starts their own.
+    const theirs = { ...makeInput({ units: 1 }), title: `${input.title} (inne biuro)` };
+    const other = await api.as('otherCoordinator').start(theirs, { 'idempotency-key': key });
+    expect(other.status).toBe(201);
+    expect(other.body.id).not.toBe(first.body.id);
+    await api.as('otherCoordinator').postJson(`/api/applications/${other.body.id}/withdraw`, { reason: 'Test over' });
   });
 });
 

@@ -88,8 +88,11 @@ describe('the k2flow CLI', () => {
   });
 
   it('extends a missed deadline and goes on without a missing party', async () => {
-    const input = makeInput({ units: 1, confirmWithinSeconds: 2 });
-    const id = /Started application (\S+)/.exec((await k2flow(['start', await inputFile(input)])).stdout)![1]!;
+    // Due in 5 s: long enough for the CLI to start (a busy machine takes seconds) before it is past.
+    const input = makeInput({ units: 1, confirmWithinSeconds: 5 });
+    const started = await k2flow(['start', await inputFile(input)]);
+    const id = /Started application (\S+)/.exec(started.stdout)?.[1];
+    if (!id) throw new Error(`k2flow start did not start it: ${started.stderr}`);
     await h.mailbox.waitFor(input.coordinator.email, 1, 20_000, (m) => m.subject.startsWith('Deadline missed'));
 
     expect((await k2flow(['extend', id, '--unit', 'unit-1'])).code).toBe(2);

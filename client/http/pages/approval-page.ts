@@ -140,5 +140,6 @@ export function approverFaultPage(status: number, requestId: string, lang: Lang)
   const t = messagesFor(lang);
   if (status === 429) return linkErrorPage(t.fault.tooManyTitle, t.fault.tooMany, lang);
   if (status >= 500) return linkErrorPage(t.fault.wrongTitle, t.fault.wrong(requestId), lang);
+  if (status === 400 || status === 413 || status === 415) return linkErrorPage(t.fault.unreadableTitle, t.fault.unreadable, lang);
   return linkErrorPage(t.linkError.LINK_UNKNOWN, t.linkError.unknownBody, lang);
 }

@@ -2,7 +2,7 @@ import { messagesFor, roleName, stageName, statusName, stepName, wordFor } from 
 import { escapeHtml, formatShortMoment, type Lang } from '../../../mail/html';
 import type { ChainVerdict } from '../../../domain/audit-chain';
 import { isBranchOutcome, type BranchStatus } from '../../../workflows/engine/state';
-import { languageSwitch, page } from './layout';
+import { inEnglish, languageSwitch, page } from './layout';
 
 /** The application's stages and their deadlines (as the input set them), drawn on a time axis. */
 export interface TimelinePlan {
@@ -133,6 +133,8 @@ export interface PageActions {
   csrf: string;
   /** What the last action did; a refusal's `detail` is the service's own sentence (English). */
   notice?: { ok: boolean; text: string; detail?: string };
+  /** The refused action and what its form held, to show it again open and filled in. */
+  failed?: { action: string; values: Record<string, unknown> };
 }
 
 const field = (label: string, input: string) => `<p><label>${escapeHtml(label)}<br>${input}</label></p>`;
@@ -148,37 +150,48 @@ function actionForms(v: HistoryView, a: PageActions, lang: Lang): string {
   const base = `/applications/${encodeURIComponent(app.id)}/actions`;
   const csrf = `<input type="hidden" name="_csrf" value="${escapeHtml(a.csrf)}">`;
   const running = app.units.filter((u) => !isBranchOutcome(u.status as BranchStatus));
-  const unitOptions = (withApplication: boolean) =>
-    `<select name="unitKey">${withApplication ? `<option value="">${escapeHtml(t.applicationLevel)}</option>` : ''}${running.map((u) => `<option value="${escapeHtml(u.unitKey)}">${escapeHtml(u.name)} (${escapeHtml(u.unitKey)})</option>`).join('')}</select>`;
-  const confirm = `<p><label><input type="checkbox" name="confirm" value="yes" required> ${escapeHtml(t.confirm)}</label></p>`;
+  const detail = a.notice?.detail ? ` (${inEnglish(a.notice.detail, lang)})` : '';
+  const notice = a.notice ? `<p class="${a.notice.ok ? 'notice' : 'error'}" id="action-notice" role="${a.notice.ok ? 'status' : 'alert'}"><strong>${escapeHtml(a.notice.ok ? a.notice.text : `${t.refused}: ${a.notice.text}`)}</strong>${detail}</p>` : '';
+  // A refused form comes back open, with what was typed and its refusal beside it, its first field focused.
+  const failed = a.notice && !a.notice.ok ? a.failed : undefined;
   // Each action folded away until opened (no scripts): the page stays readable.
-  const form = (action: string, title: string, body: string, irreversible = false) => {
+  const form = (action: string, title: string, fields: (kept: Kept) => string, irreversible = false) => {
     const heading = `${escapeHtml(title)}${irreversible ? ` <strong class="error">(${escapeHtml(t.irreversible)})</strong>` : ''}`;
-    return `<details class="action ${action}"><summary>${heading}</summary><form method="post" action="${escapeHtml(`${base}/${action}?lang=${lang}`)}" class="action ${action}"><fieldset><legend>${heading}</legend>${csrf}${body}<button type="submit">${escapeHtml(title)}</button></fieldset></form></details>`;
+    const refused = failed?.action === action;
+    const kept: Kept = (name) => (refused ? String(failed.values[name] ?? '') : '');
+    const body = refused ? fields(kept).replace(/<(input|select|textarea) /, '<$1 autofocus ') : fields(kept);
+    return `<details class="action ${action}"${refused ? ' open' : ''}><summary>${heading}</summary>${refused ? notice : ''}<form method="post" action="${escapeHtml(`${base}/${action}?lang=${lang}`)}" class="action ${action}"${refused ? ' aria-describedby="action-notice"' : ''}><fieldset><legend>${heading}</legend>${csrf}${body}<button type="submit">${escapeHtml(title)}</button></fieldset></form></details>`;
   };
-  const reason = field(t.reason, '<textarea name="reason" required minlength="3" maxlength="4000"></textarea>');
-  const detail = a.notice?.detail ? ` <span${lang === 'en' ? '' : ' lang="en"'}>(${escapeHtml(a.notice.detail)})</span>` : '';
-  const notice = a.notice ? `<p class="${a.notice.ok ? 'notice' : 'error'}" role="${a.notice.ok ? 'status' : 'alert'}"><strong>${escapeHtml(a.notice.ok ? a.notice.text : `${t.refused}: ${a.notice.text}`)}</strong>${detail}</p>` : '';
-  return `<h2>${escapeHtml(t.title)}</h2>${notice}
-${form('resubmit', t.resubmit, field(t.unit, unitOptions(true)) + field(t.note, '<textarea name="note" maxlength="4000"></textarea>'))}
-${form('extend', t.extend, field(t.unit, unitOptions(true)) + field(t.newDeadline, '<input type="datetime-local" name="deadline" required>'))}
-${form('proceed', t.proceed, field(t.unit, unitOptions(true)))}
-${form('add-unit', t.addUnit, addUnitFields(app.variant, lang))}
-${running.length ? form('remove-unit', t.removeUnit, field(t.unit, unitOptions(false)) + reason + confirm, true) : ''}
-${form('withdraw', t.withdraw, reason + confirm, true)}`;
+  const unitOptions = (withApplication: boolean) => (kept: Kept) =>
+    field(
+      t.unit,
+      `<select name="unitKey">${withApplication ? `<option value="">${escapeHtml(t.applicationLevel)}</option>` : ''}${running.map((u) => `<option value="${escapeHtml(u.unitKey)}"${kept('unitKey') === u.unitKey ? ' selected' : ''}>${escapeHtml(u.name)} (${escapeHtml(u.unitKey)})</option>`).join('')}</select>`,
+    );
+  const reason = (kept: Kept) => field(t.reason, `<textarea name="reason" required minlength="3" maxlength="4000">${escapeHtml(kept('reason'))}</textarea>`);
+  const confirm = `<p><label><input type="checkbox" name="confirm" value="yes" required> ${escapeHtml(t.confirm)}</label></p>`;
+  return `<h2>${escapeHtml(t.title)}</h2>${failed ? '' : notice}
+${form('resubmit', t.resubmit, (k) => unitOptions(true)(k) + field(t.note, `<textarea name="note" maxlength="4000">${escapeHtml(k('note'))}</textarea>`))}
+${form('extend', t.extend, (k) => unitOptions(true)(k) + field(t.newDeadline, `<input type="datetime-local" name="deadline" required value="${escapeHtml(k('deadline'))}">`))}
+${form('proceed', t.proceed, unitOptions(true))}
+${form('add-unit', t.addUnit, (k) => addUnitFields(app.variant, lang, k))}
+${running.length ? form('remove-unit', t.removeUnit, (k) => unitOptions(false)(k) + reason(k) + confirm, true) : ''}
+${form('withdraw', t.withdraw, (k) => reason(k) + confirm, true)}`;
 }
 
+/** What a refused form had in a field (empty for every other form). */
+type Kept = (name: string) => string;
+
 /** A new unit's fields, named as the API's unit input flattened; the project reference where the variant needs one. */
-function addUnitFields(variant: string, lang: Lang): string {
+function addUnitFields(variant: string, lang: Lang, kept: Kept): string {
   const f = messagesFor(lang).startForm;
-  const text = (name: string, label: string, type = 'text') => field(label, `<input name="${name}" type="${type}" required maxlength="300">`);
+  const text = (name: string, label: string, type = 'text') => field(label, `<input name="${name}" type="${type}" required maxlength="300" value="${escapeHtml(kept(name))}">`);
   return [
     text('key', f.unitKey),
     text('name', f.unitName),
     variant === 'module-in-existing-projects' ? text('projectReference', f.projectReference) : '',
     text('approverName', f.approver),
     text('approverEmail', f.approverEmail, 'email'),
-    field(f.language, `<select name="approverLanguage"><option value="">${escapeHtml(f.languageDefault)}</option><option value="en">${escapeHtml(f.languageEnglish)}</option></select>`),
+    field(f.language, `<select name="approverLanguage"><option value="">${escapeHtml(f.languageDefault)}</option><option value="en"${kept('approverLanguage') === 'en' ? ' selected' : ''}>${escapeHtml(f.languageEnglish)}</option></select>`),
   ].join('');
 }
 
@@ -213,7 +226,7 @@ export function historyPage(v: HistoryView, lang: Lang, actions: PageActions | n
         .join('')}</tbody></table>`
     : `<p>${escapeHtml(h.noEmails)}</p>`;
   const chain = v.chain
-    ? `<p class="${v.chain.intact ? 'chain' : 'chain error'}"><strong>${escapeHtml(v.chain.intact ? h.chainIntact(v.chain.length, v.chain.head ?? '—') : h.chainBroken(v.chain.brokenAt, v.chain.reason))}</strong></p>
+    ? `<p class="${v.chain.intact ? 'chain' : 'chain error'}"><strong>${v.chain.intact ? escapeHtml(h.chainIntact(v.chain.length, v.chain.head ?? '—')) : `${escapeHtml(h.chainBroken(v.chain.brokenAt))}: ${inEnglish(v.chain.reason, lang)}.`}</strong></p>
 <p>${escapeHtml(h.exports)}: <a href="/api/applications/${escapeHtml(encodeURIComponent(app.id))}/evidence.pdf?lang=${lang}">PDF</a> · <a href="/api/applications/${escapeHtml(encodeURIComponent(app.id))}/evidence.json">JSON</a> · <a href="/api/applications/${escapeHtml(encodeURIComponent(app.id))}/evidence.csv">CSV</a></p>`
     : '';
   const nav = languageSwitch(lang, undefined, `<a href="/applications?lang=${lang}">${escapeHtml(h.back)}</a>`);

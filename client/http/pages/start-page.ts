@@ -7,7 +7,8 @@ import { languageSwitch, page } from './layout';
 import { peopleOf, rowCounts, rowGroups, warsawInstant, type FormValues } from './start-form';
 
 // Starting an application through a form: plain HTML that works without scripts. "Add a row"
-// is a submit button that shows the form again with one more row; "check" validates and shows
+// is a submit button that shows the form again with one more row (with scripts on,
+// assets/start-form.js adds it in place); "check" validates and shows
 // where the working-day calendar moves each deadline, without starting anything.
 
 export interface StartFormState {
@@ -62,7 +63,8 @@ export function startPage(s: StartFormState, lang: Lang): string {
           if (field.endsWith('language')) return language(name);
           return input(name, cellLabel(group, field, f), field.endsWith('email') ? 'email' : 'text');
         });
-        return `<div class="row ${escapeHtml(group)}">${cells.join(' ')}</div>`;
+        // Each row its own group with a legend, so its fields' labels are told apart ("Jednostki, wiersz 2").
+        return `<fieldset class="row ${escapeHtml(group)}"><legend>${escapeHtml(fieldLabel(`${group}.${i}`, s.variant, t))}</legend>${cells.join(' ')}</fieldset>`;
       }).join('');
       return `<fieldset><legend>${escapeHtml(groupTitle(group, f))}</legend><input type="hidden" name="_rows.${escapeHtml(group)}" value="${counts[group]}">${rows}${error(group)}
 <button type="submit" name="_more" value="${escapeHtml(group)}">${escapeHtml(f.moreRows)}</button></fieldset>`;
@@ -85,7 +87,7 @@ ${person('coordinator', f.coordinator)}
 ${people}${groups}
 <p><button type="submit" name="_intent" value="check">${escapeHtml(f.check)}</button> <button type="submit" name="_intent" value="start">${escapeHtml(f.start)}</button></p>
 </form>`;
-  return page(f.title, body, lang, { wide: true });
+  return page(f.title, body, lang, { wide: true, scripts: ['/assets/start-form.js'] });
 }
 
 /** Where the working-day calendar moves a deadline that falls on a weekend or a Polish holiday. */
