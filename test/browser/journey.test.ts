@@ -120,6 +120,11 @@ describe('a variant 2 application from the form to the filed evidence, in a real
       await page.goto(`${h.baseUrl}/applications/new`);
       await lookInBothLanguages(page, 'start-choose-variant');
       await Promise.all([page.waitForNavigation(), page.click('a[href*="variant=dedicated-zit-allocation"]')]);
+      // Checked empty first: every problem beside its field, the page still accessible.
+      await Promise.all([page.waitForNavigation(), page.click('button[value="check"]')]);
+      expect(await page.textContent('[id="title-error"]')).toBe('To pole jest wymagane.');
+      await lookInBothLanguages(page, 'start-form-problems');
+      await page.goto(`${h.baseUrl}/applications/new?variant=dedicated-zit-allocation&lang=pl`);
       await page.fill('input[name="title"]', `Alokacja K2 ${tag}`);
       await page.fill('input[name="coordinator.name"]', people.coordinator.name);
       await page.fill('input[name="coordinator.email"]', people.coordinator.email);
@@ -174,6 +179,15 @@ describe('a variant 2 application from the form to the filed evidence, in a real
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       await press(page, 'approve');
     });
+    // The majority has decided: the third member's link now says so, in their language.
+    const closed = await newContext();
+    try {
+      const page = await closed.newPage();
+      expect((await page.goto(await api.linkFor(people.board[1]!.email)))?.status()).toBe(410);
+      await lookInBothLanguages(page, 'approver-link-closed');
+    } finally {
+      await closed.close();
+    }
     // Each unit declares the services it wants.
     await decideThroughEmail(people.units[0]!.approver.email, 'approver-unit-declaration', async (page) => {
       await page.check('input[name="services"][value="staze"]');
