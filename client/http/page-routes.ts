@@ -173,7 +173,8 @@ export function addPageRoutes(
       if (!checked.success) {
         const required = messagesFor(lang).problem.required;
         const problems = problemsOnForm(localizedProblems(checked.error.issues, lang), rowsOf).map((p) => (p.path in values && !values[p.path]!.trim() ? { ...p, message: required } : p));
-        return show(400, problems);
+        // One problem per field: an empty deadline is both not a date and not in the future.
+        return show(400, problems.filter((p, i) => problems.findIndex((q) => q.path === p.path) === i));
       }
       try {
         if (values._intent !== 'start') return show(200, [], true);

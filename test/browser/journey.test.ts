@@ -123,6 +123,7 @@ describe('a variant 2 application from the form to the filed evidence, in a real
       // Checked empty first: every problem beside its field, the page still accessible.
       await Promise.all([page.waitForNavigation(), page.click('button[value="check"]')]);
       expect(await page.textContent('[id="title-error"]')).toBe('To pole jest wymagane.');
+      expect(await page.locator('[role="alert"] li a[href="#deadlines.boardApproval"]').count()).toBe(1); // one problem per field
       await lookInBothLanguages(page, 'start-form-problems');
       await page.goto(`${h.baseUrl}/applications/new?variant=dedicated-zit-allocation&lang=pl`);
       await page.fill('input[name="title"]', `Alokacja K2 ${tag}`);
