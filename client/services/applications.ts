@@ -99,12 +99,15 @@ export function createApplicationService({
     }
   }
 
-  /** Refuses a coordinator another office's application; admins and auditors reach every office. */
+  /**
+   * Refuses a coordinator another office's application; admins and auditors reach every office.
+   * To a coordinator, another office's application is not there at all (404, the same answer as
+   * for an id nobody used), so ids cannot be probed for other offices' applications.
+   */
   async function authorize(identity: Identity, id: string): Promise<void> {
     if (seesEveryOffice(identity.role)) return;
     const { found, office } = await officeOf(id);
-    if (!found) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
-    if (office === null || office !== identity.office) throw new DomainError('FORBIDDEN', `Application ${id} belongs to another office.`);
+    if (!found || office === null || office !== identity.office) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
   }
 
   async function get(id: string) {
