@@ -5,6 +5,9 @@
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
+/** `text` without its control characters: what a person meant to type, to show them again. */
+export const stripControlCharacters = (text: string): string => text.replace(new RegExp(CONTROL.source, 'g'), '');
+
 /** Whether `text` is free of control characters (tab, line feed and carriage return are text). */
 export const isPlainText = (text: string): boolean => !CONTROL.test(text);
 

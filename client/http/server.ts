@@ -156,7 +156,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     void reply.code(status);
     if (request.routeOptions.url?.startsWith('/approvals/')) {
       const lang = pageLanguage(request);
-      const html = status === 503 ? approvalOutagePage({ moment: request.method === 'POST' ? 'decide' : 'open', first: lang }) : approverFaultPage(status, request.id, lang);
+      const comment = (request.body as { comment?: unknown } | undefined)?.comment;
+      const html = status === 503 ? approvalOutagePage({ moment: request.method === 'POST' ? 'decide' : 'open', first: lang }) : approverFaultPage(status, request.id, lang, typeof comment === 'string' ? comment : undefined);
       return reply.type('text/html; charset=utf-8').send(html);
     }
     // A person's browser without a session is sent to sign in, then back.

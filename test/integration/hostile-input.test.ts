@@ -24,7 +24,9 @@ describe('hostile input', () => {
     const link = await api.linkFor(input.units[0]!.approver.email);
     const pressed = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&comment=ok%00nul' });
     expect(pressed.status).toBe(400);
-    expect(await pressed.text()).toContain('Nie udało się odczytać tego, co przesłano');
+    const refusal = await pressed.text();
+    expect(refusal).toContain('Nie udało się odczytać tego, co przesłano');
+    expect(refusal).toContain('<blockquote>oknul</blockquote>'); // what they wrote, to copy, without the NUL
     // Nothing was recorded, and the same link still decides.
     expect((await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id }, select: { status: true } })).status).toBe('pending');
     expect((await api.decide(link, 'approve', 'Zgoda')).status).toBe(200);

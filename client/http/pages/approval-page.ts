@@ -4,6 +4,7 @@ import { allowedDecisions } from '../../../workflows/engine/verdict';
 import type { RecordedDecision } from '../../../workflows/engine/state';
 import type { ApprovalContext } from '../../services/approval-context';
 import type { ApprovalLinkView } from '../../services/approvals';
+import { stripControlCharacters } from '../../../domain/plain-text';
 import { consequenceOf } from './consequences';
 import { languageSwitch, page } from './layout';
 
@@ -137,10 +138,14 @@ export function decisionAcceptedPage(v: ApprovalLinkView, d: RecordedDecision, l
 export const linkErrorPage = (title: string, body: string, lang: Lang) => page(title, `${languageSwitch(lang)}<p>${escapeHtml(body)}</p>`, lang);
 
 /** An approval route's fault (too many attempts, a malformed link, our own error), in the reader's language. */
-export function approverFaultPage(status: number, requestId: string, lang: Lang): string {
+export function approverFaultPage(status: number, requestId: string, lang: Lang, comment?: string): string {
   const t = messagesFor(lang);
   if (status === 429) return linkErrorPage(t.fault.tooManyTitle, t.fault.tooMany, lang);
   if (status >= 500) return linkErrorPage(t.fault.wrongTitle, t.fault.wrong(requestId), lang);
-  if (status === 400 || status === 413 || status === 415) return linkErrorPage(t.fault.unreadableTitle, t.fault.unreadable, lang);
+  if (status === 400 || status === 413 || status === 415) {
+    // What they wrote is lost with the refused request; shown once, to copy (without what made it unreadable).
+    const kept = comment?.trim() ? `<p class="muted">${escapeHtml(t.outage.comment)}</p><blockquote>${escapeHtml(stripControlCharacters(comment.trim())).replace(/\n/g, '<br>')}</blockquote>` : '';
+    return page(t.fault.unreadableTitle, `${languageSwitch(lang)}<p>${escapeHtml(t.fault.unreadable)}</p>${kept}`, lang);
+  }
   return linkErrorPage(t.linkError.LINK_UNKNOWN, t.linkError.unknownBody, lang);
 }
