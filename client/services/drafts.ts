@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Identity } from '../../auth/identity';
+import { seesEveryOffice } from '../../auth/roles';
+import type { Db } from '../../db/prisma-client';
+import type { Prisma } from '../../generated/prisma/client';
+import type { Actor } from '../../domain/actor';
+import { applicationInput, variants, type ApplicationInput } from '../../domain/application-input';
+import { DomainError, parseOrThrow, type FieldProblem } from '../../domain/domain-error';
+import { latestDefinition } from '../../definitions';
+import { effectiveDeadline } from '../../workflows/calendar/business-calendar';
+import { defaultReminderPolicy, reminderTimes, type ScheduleUnit } from '../../workflows/calendar/schedule';
+import { fillAsk, partiesFor } from '../../workflows/engine/parties';
+import type { ApplicationService } from './applications';
+
+// Drafts: an application prepared, checked and previewed before anything happens. A draft may be
+// incomplete; it starts no workflow and sends no email. Sending it starts the application through
+// the same service as the API, once, whoever presses it and however often.
+
+/** What a draft must have to be kept at all: its variant (the rest is checked when previewed or sent). */
+const draftInput = z
+  .object({
+    variant: z.enum(variants, { message: `must be one of: ${variants.join(', ')}` }),
+    title: z.string().max(300).optional(),
+  })
+  .passthrough();
+
+export interface DraftPreview {
+  /** Whether it can be sent as it is; `problems` names every field that stops it. */
+  valid: boolean;
+  problems: FieldProblem[];
+  /** Who will be asked what and when, stage by stage (empty while it cannot be sent). */
+  stages: Array<{
+    stageId: string;
+    scope: 'application' | 'per-unit';
+    steps: Array<{
+      stepId: string;
+      unitKey: string | null;
+      ask: string;
+      /** As the input gives it, and where the working-day calendar moves it (a weekend, a Polish holiday). */
+      deadline: string;
+      effectiveDeadline: string;
+      parties: Array<{ role: string; name: string; email: string; language: 'pl' | 'en' }>;
+      /** When pending parties will be reminded (the workflow's own schedule). */
+      reminders: string[];
+    }>;
+  }>;
+}
+
+export function createDraftService({ db, applications, scheduleUnit = { kind: 'working-day' }, clock = () => new Date() }: { db: Db; applications: ApplicationService; scheduleUnit?: ScheduleUnit; clock?: () => Date }) {
+  /** The draft, if the person may see it: another office's is not there to a coordinator (404, as for an unused id). */
+  async function reach(identity: Identity, id: string) {
+    const draft = await db.draft.findUnique({ where: { id } });
+    if (!draft || (!seesEveryOffice(identity.role) && draft.office !== identity.office)) throw new DomainError('NOT_FOUND', `No draft with id ${id}.`);
+    return draft;
+  }
+
+  const unsent = <T extends { sentAt: Date | null; applicationId: string | null; id: string }>(draft: T): T => {
+    if (draft.sentAt) throw new DomainError('CONFLICT', `Draft ${draft.id} was sent${draft.applicationId ? ` as application ${draft.applicationId}` : ''}; it can no longer be changed.`);
+    return draft;
+  };
+
+  async function save(raw: unknown, identity: Identity) {
+    const kept = parseOrThrow(draftInput, raw, 'The draft is invalid');
+    const id = `draft-${randomUUID()}`;
+    await db.draft.create({ data: { id, office: identity.office, createdById: identity.userId, createdByName: identity.name, variant: kept.variant, title: kept.title ?? '', input: kept as Prisma.InputJsonObject } });
+    return { id };
+  }
+
+  async function update(id: string, raw: unknown, identity: Identity) {
+    unsent(await reach(identity, id));
+    const kept = parseOrThrow(draftInput, raw, 'The draft is invalid');
+    const { count } = await db.draft.updateMany({ where: { id, sentAt: null }, data: { variant: kept.variant, title: kept.title ?? '', input: kept as Prisma.InputJsonObject } });
+    if (!count) unsent({ ...(await reach(identity, id)) });
+    return { id };
+  }
+
+  async function get(id: string, identity: Identity) {
+    const draft = await reach(identity, id);
+    return { ...draft, problems: problemsOf(draft.input) };
+  }
+
+  async function list(identity: Identity) {
+    const drafts = await db.draft.findMany({
+      where: { sentAt: null, ...(seesEveryOffice(identity.role) ? {} : { office: identity.office }) },
+      select: { id: true, variant: true, title: true, office: true, createdByName: true, createdAt: true, updatedAt: true },
+      orderBy: { updatedAt: 'desc' },
+      take: 200,
+    });
+    return { drafts };
+  }
+
+  async function remove(id: string, identity: Identity) {
+    unsent(await reach(identity, id));
+    await db.draft.deleteMany({ where: { id, sentAt: null } });
+    return { id, removed: true };
+  }
+
+  async function preview(id: string, identity: Identity): Promise<DraftPreview> {
+    const draft = await reach(identity, id);
+    const parsed = applicationInput.safeParse(draft.input);
+    if (!parsed.success) return { valid: false, problems: problemsOf(draft.input), stages: [] };
+    return { valid: true, problems: [], stages: planOf(parsed.data, clock().getTime(), scheduleUnit) };
+  }
+
+  /**
+   * Starts the application the draft describes. The draft is claimed first, so two presses (or
+   * two people) start one application; a refusal (invalid input, Temporal away) releases it.
+   */
+  async function send(id: string, identity: Identity, by: Actor) {
+    unsent(await reach(identity, id));
+    const claimedAt = clock();
+    const { count } = await db.draft.updateMany({ where: { id, sentAt: null }, data: { sentAt: claimedAt } });
+    if (!count) unsent(await reach(identity, id));
+    try {
+      const draft = await reach(identity, id);
+      const started = await applications.start(draft.input, `draft:${id}`, { office: draft.office, by });
+      await db.draft.update({ where: { id }, data: { applicationId: started.id } });
+      return { id: started.id, draftId: id };
+    } catch (error) {
+      await db.draft.updateMany({ where: { id, sentAt: claimedAt, applicationId: null }, data: { sentAt: null } });
+      throw error;
+    }
+  }
+
+  return { save, update, get, list, remove, preview, send };
+}
+
+export type DraftService = ReturnType<typeof createDraftService>;
+
+/** Every problem that stops the draft from being sent, as the API names them. */
+function problemsOf(input: unknown): FieldProblem[] {
+  try {
+    parseOrThrow(applicationInput, input, 'The draft cannot be sent');
+    return [];
+  } catch (error) {
+    if (error instanceof DomainError) return error.problems;
+    throw error;
+  }
+}
+
+/** Who the workflow will ask what and when, from the same definition, parties and schedule it uses. */
+function planOf(input: ApplicationInput, now: number, unit: ScheduleUnit): DraftPreview['stages'] {
+  const definition = latestDefinition(input.variant);
+  const deadlines = input.deadlines as Record<string, string>;
+  return definition.stages.map((stage) => ({
+    stageId: stage.id,
+    scope: stage.scope,
+    steps: (stage.scope === 'application' ? [null] : input.units).flatMap((u) =>
+      stage.steps.map((step) => {
+        const given = Date.parse(deadlines[step.deadline]!);
+        const effective = unit.kind === 'working-day' ? effectiveDeadline(given) : given;
+        const policy = input.reminders ?? step.reminders ?? defaultReminderPolicy;
+        return {
+          stepId: step.id,
+          unitKey: u?.key ?? null,
+          ask: fillAsk(step.ask, input, u, '…'),
+          deadline: new Date(given).toISOString(),
+          effectiveDeadline: new Date(effective).toISOString(),
+          parties: step.roles.flatMap((role) => partiesFor(role, input, u)).map((p) => ({ role: p.role, name: p.name, email: p.email, language: p.language ?? 'pl' })),
+          reminders: reminderTimes(effective, policy, now, unit).map((at) => new Date(at).toISOString()),
+        };
+      }),
+    ),
+  }));
+}
