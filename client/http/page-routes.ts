@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import { fromWarsaw } from '../../workflows/calendar/warsaw-time';
 import { applicationFilters, type createApplicationSearch } from '../services/application-search';
 import type { ApplicationService } from '../services/applications';
 import type { createDashboard } from '../services/dashboard';
+import type { DraftService } from '../services/drafts';
 import type { createHistoryView } from '../services/history-view';
 import { withOwnScripts } from './content-security';
 import { statusOf } from './errors';
@@ -22,7 +24,8 @@ import { csrfTokenFor, identityOf } from './guard';
 import { applicationsPage } from './pages/applications-page';
 import { dashboardPage } from './pages/dashboard-page';
 import { historyPage } from './pages/history-page';
-import { inputFromForm, problemsOnForm } from './pages/start-form';
+import { inputFromForm, problemsOnForm, valuesFromInput } from './pages/start-form';
+import { draftPage } from './pages/draft-page';
 import { chooseVariantPage, startPage } from './pages/start-page';
 import type { HttpApp } from './server';
 
@@ -41,11 +44,14 @@ export function addPageRoutes(
     historyView,
     applications,
     dashboard,
-  }: { search: ReturnType<typeof createApplicationSearch>; historyView: ReturnType<typeof createHistoryView>; applications: ApplicationService; dashboard: ReturnType<typeof createDashboard> },
+    drafts,
+  }: { search: ReturnType<typeof createApplicationSearch>; historyView: ReturnType<typeof createHistoryView>; applications: ApplicationService; dashboard: ReturnType<typeof createDashboard>; drafts: DraftService },
 ): void {
   app.get('/dashboard', { config: { access: 'read' }, schema: { hide: true, querystring: z.object({ lang: z.string().max(10).optional() }) } }, async (request, reply) => {
     const identity = identityOf(request);
-    return reply.type('text/html; charset=utf-8').send(dashboardPage(await dashboard(identity), pageLanguage(request), { name: identity.name, role: identity.role }));
+    // Drafts are for people who may start applications.
+    const own = roleMay(identity.role, 'act') ? (await drafts.list(identity)).drafts : [];
+    return reply.type('text/html; charset=utf-8').send(dashboardPage(await dashboard(identity), pageLanguage(request), { name: identity.name, role: identity.role }, own));
   });
 
   app.get(
@@ -139,15 +145,19 @@ export function addPageRoutes(
 
   // Starting an application through the form: GET shows it (or the variant chooser), POST adds a
   // row, checks, or starts; a refusal shows the form again with each problem beside its field.
-  const startQuery = withLanguage.extend({ variant: z.enum(variants).optional() });
+  const draftId = z.string().regex(/^draft-[0-9a-f-]{36}$/, 'is not a draft id');
+  const startQuery = withLanguage.extend({ variant: z.enum(variants).optional(), draft: draftId.optional() });
   app.get('/assets/start-form.js', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(startFormScript),
   );
   app.get('/applications/new', { config: { access: 'act' }, schema: { hide: true, querystring: startQuery } }, async (request, reply) => {
     const lang = pageLanguage(request);
-    const { variant } = request.query;
+    const { variant, draft: fromDraft } = request.query;
+    // Editing a draft: the form filled in with it, as far as it is written.
+    const draft = variant && fromDraft ? await drafts.get(fromDraft, identityOf(request)) : null;
+    const values = draft && variant ? valuesFromInput(variant, draft.input, deadlineKeys[variant]) : {};
     const html = variant
-      ? startPage({ variant, values: {}, problems: [], csrf: csrfTokenFor(request, reply), nonce: randomUUID(), deadlineKeys: deadlineKeys[variant] }, lang)
+      ? startPage({ variant, values, problems: [], csrf: csrfTokenFor(request, reply), nonce: randomUUID(), deadlineKeys: deadlineKeys[variant], ...(draft ? { draftId: draft.id } : {}) }, lang)
       : chooseVariantPage(lang);
     return reply.type('text/html; charset=utf-8').header('content-security-policy', withOwnScripts).send(html);
   });
@@ -160,14 +170,20 @@ export function addPageRoutes(
       const { variant } = request.query;
       const values = request.body;
       const nonce = /^[0-9a-f-]{36}$/.test(values._nonce ?? '') ? values._nonce! : randomUUID();
+      const fromDraft = draftId.safeParse(values._draft).data;
       const show = (status: number, problems: FieldProblem[], checked = false) =>
         reply
           .code(status)
           .type('text/html; charset=utf-8')
           .header('content-security-policy', withOwnScripts)
-          .send(startPage({ variant, values, problems, checked, csrf: csrfTokenFor(request, reply), nonce, deadlineKeys: deadlineKeys[variant] }, lang));
+          .send(startPage({ variant, values, problems, checked, csrf: csrfTokenFor(request, reply), nonce, deadlineKeys: deadlineKeys[variant], ...(fromDraft ? { draftId: fromDraft } : {}) }, lang));
       if (values._more) return show(200, []);
       const { input, rowsOf } = inputFromForm(variant, values, deadlineKeys[variant]);
+      // Kept as a draft as far as it is written: nothing is checked, started or sent.
+      if (values._intent === 'draft') {
+        const saved = fromDraft ? await drafts.update(fromDraft, input, identity) : await drafts.save(input, identity);
+        return reply.redirect(`/drafts/${encodeURIComponent(saved.id)}?lang=${lang}`, 303);
+      }
       // Checked here first, so each problem is told in the page's language (the API's are English).
       const checked = applicationInput.safeParse(input);
       if (!checked.success) {
@@ -178,8 +194,10 @@ export function addPageRoutes(
       }
       try {
         if (values._intent !== 'start') return show(200, [], true);
-        // One application per form, however often its button is pressed.
-        const started = await applications.start(input, `start-form:${identity.userId}:${nonce}`, { office: identity.office, by: actorOf(identity, request.id) });
+        // One application per form, however often its button is pressed; a draft's form sends the draft.
+        const started = fromDraft
+          ? await drafts.update(fromDraft, input, identity).then(() => drafts.send(fromDraft, identity, actorOf(identity, request.id)))
+          : await applications.start(input, `start-form:${identity.userId}:${nonce}`, { office: identity.office, by: actorOf(identity, request.id) });
         // Its page reads the record the workflow's first activity writes, within moments; should a
         // busy worker take longer, the dashboard shows it once it is there.
         const recorded = await applications.waitForRecord(started.id, START_RECORD_WAIT_MS);
@@ -190,6 +208,41 @@ export function addPageRoutes(
       }
     },
   );
+
+  // A draft's page: its problems or its preview, and edit, send or delete it.
+  const onDraft = z.object({ id: draftId });
+  const showDraft = async (request: FastifyRequest, reply: FastifyReply, id: string, status = 200, notice: string | null = null) => {
+    const identity = identityOf(request);
+    const lang = pageLanguage(request);
+    const draft = await drafts.get(id, identity);
+    if (draft.applicationId) return reply.redirect(`/applications/${encodeURIComponent(draft.applicationId)}?lang=${lang}`, 303);
+    const variant = variants.find((v) => v === draft.variant) ?? variants[0];
+    const parsed = applicationInput.safeParse(draft.input);
+    const problems = parsed.success ? [] : localizedProblems(parsed.error.issues, lang).filter((p, i, all) => all.findIndex((q) => q.path === p.path) === i);
+    const preview = parsed.success ? await drafts.preview(id, identity) : null;
+    const view = { id, variant, title: draft.title, createdByName: draft.createdByName, updatedAt: draft.updatedAt, problems, preview };
+    return reply.code(status).type('text/html; charset=utf-8').send(draftPage(view, lang, csrfTokenFor(request, reply), notice));
+  };
+  app.get('/drafts/:id', { config: { access: 'act' }, schema: { hide: true, params: onDraft, querystring: withLanguage } }, async (request, reply) => showDraft(request, reply, request.params.id));
+  app.post('/drafts/:id/send', { config: { access: 'act' }, schema: { hide: true, params: onDraft, querystring: withLanguage, body: z.record(z.string(), z.unknown()) } }, async (request, reply) => {
+    const identity = identityOf(request);
+    const lang = pageLanguage(request);
+    try {
+      const sent = await drafts.send(request.params.id, identity, actorOf(identity, request.id));
+      const recorded = await applications.waitForRecord(sent.id, START_RECORD_WAIT_MS);
+      return reply.redirect(recorded ? `/applications/${encodeURIComponent(sent.id)}?lang=${lang}` : `/dashboard?lang=${lang}`, 303);
+    } catch (error) {
+      if (!isDomainError(error) || error.code === 'UNAVAILABLE' || error.code === 'NOT_FOUND') throw error;
+      const t = messagesFor(lang).actions;
+      return showDraft(request, reply, request.params.id, statusOf[error.code], `${t.refused}: ${(t.refusedBecause as Record<string, string>)[error.code] ?? t.refusedBecause.other} (${error.message})`);
+    }
+  });
+  app.post('/drafts/:id/delete', { config: { access: 'act' }, schema: { hide: true, params: onDraft, querystring: withLanguage, body: z.record(z.string(), z.unknown()) } }, async (request, reply) => {
+    const lang = pageLanguage(request);
+    if ((request.body as { confirm?: unknown }).confirm !== 'yes') return showDraft(request, reply, request.params.id, 400, messagesFor(lang).drafts.confirmRemove);
+    await drafts.remove(request.params.id, identityOf(request));
+    return reply.redirect(`/dashboard?lang=${lang}`, 303);
+  });
 
   app.get(
     '/applications/:id',

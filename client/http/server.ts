@@ -218,8 +218,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   addSignInRoutes(app, { auth, people, oidcEnabled: deps.oidcEnabled ?? false });
   const evidence = createEvidenceService({ db, applications });
   addApiRoutes(app, applications);
-  addDraftRoutes(app, createDraftService({ db, applications, scheduleUnit, clock }));
-  addPageRoutes(app, { search: createApplicationSearch({ db, clock }), historyView: createHistoryView({ db, applications, evidence, scheduleUnit, clock }), applications, dashboard: createDashboard({ db, clock }) });
+  const drafts = createDraftService({ db, applications, scheduleUnit, clock });
+  addDraftRoutes(app, drafts);
+  addPageRoutes(app, { search: createApplicationSearch({ db, clock }), historyView: createHistoryView({ db, applications, evidence, scheduleUnit, clock }), applications, dashboard: createDashboard({ db, clock }), drafts });
   addEvidenceRoutes(app, applications, evidence, clock);
   addPeopleRoutes(app, people);
   addApprovalRoutes(app, approvals);

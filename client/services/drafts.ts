@@ -140,7 +140,7 @@ function problemsOf(input: unknown): FieldProblem[] {
 }
 
 /** Who the workflow will ask what and when, from the same definition, parties and schedule it uses. */
-function planOf(input: ApplicationInput, now: number, unit: ScheduleUnit): DraftPreview['stages'] {
+export function planOf(input: ApplicationInput, now: number, unit: ScheduleUnit): DraftPreview['stages'] {
   const definition = latestDefinition(input.variant);
   const deadlines = input.deadlines as Record<string, string>;
   return definition.stages.map((stage) => ({

@@ -4,6 +4,7 @@ import { apiOf } from '../support/api';
 import { makeAllocationInput, makeInput } from '../support/application-input';
 import { useChromium } from '../support/chromium';
 import { useHarness, type Harness } from '../support/harness';
+import { lookAt } from '../support/page-checks';
 import { PASSWORD } from '../support/people';
 
 // The list of applications as an admin and a coordinator use it: signed in through the page, in a
@@ -328,6 +329,64 @@ describe('the list of applications in a real browser', () => {
       // The approver's pages run nothing.
       const approval = await fetch(`${h.baseUrl}/approvals/unknown.token`);
       expect(approval.headers.get('content-security-policy')).not.toContain('script-src');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('keeps a half-written application as a draft, previews it once complete, and sends it once', async () => {
+    const tag = Date.now().toString(36);
+    const page = await signedIn('coordinator', '/applications/new?variant=individual-cooperation', { scripts: true });
+    try {
+      const title = `Szkic ${tag}`;
+      await page.fill('input[name="title"]', title);
+      await page.fill('input[name="coordinator.name"]', 'Anna Koordynator');
+      await page.fill('input[name="coordinator.email"]', `koordynator-${tag}@zit.example.pl`);
+      await page.fill('input[name="units.0.key"]', 'zs-1');
+      await page.fill('input[name="units.0.name"]', `Zespół Szkół ${tag}`);
+      await Promise.all([page.waitForNavigation(), page.click('button[value="draft"]')]);
+      expect(new URL(page.url()).pathname).toMatch(/^\/drafts\/draft-/);
+      const draftUrl = page.url();
+      expect(await page.textContent('h1')).toBe(title);
+      const problems = (await page.textContent('[role="alert"]'))!;
+      expect(problems).toContain('Zanim szkic zostanie wysłany, trzeba poprawić:');
+      expect(problems).toContain('Jednostki, wiersz 1: Dyrektor: e-mail: To nie jest adres e-mail.');
+      expect(await page.locator('form.send').count()).toBe(0); // nothing to send yet
+      await lookAt(page, 'draft-incomplete');
+
+      // On the dashboard; back in the form, filled in as it was left.
+      await page.goto(`${h.baseUrl}/dashboard`);
+      await Promise.all([page.waitForNavigation(), page.click(`section.drafts a:has-text("${title}")`)]);
+      await Promise.all([page.waitForNavigation(), page.click('a:has-text("Edytuj w formularzu")')]);
+      expect(await page.inputValue('input[name="units.0.name"]')).toBe(`Zespół Szkół ${tag}`);
+      await page.fill('input[name="units.0.approver.name"]', 'Dyrektor Pierwszy');
+      await page.fill('input[name="units.0.approver.email"]', `dyrektor-${tag}@szkola.example.pl`);
+      for (const [who, name] of [['ksse', 'KSSE'], ['landster', 'Landster']] as const) {
+        await page.fill(`input[name="partners.${who}.name"]`, name);
+        await page.fill(`input[name="partners.${who}.email"]`, `${who}-${tag}@partner.example.pl`);
+      }
+      await page.fill('input[name="deadlines.agreements"]', '2027-12-20T15:00');
+      await Promise.all([page.waitForNavigation(), page.click('button[value="draft"]')]);
+      expect(page.url()).toBe(draftUrl); // the same draft, changed
+      expect(await page.textContent('[role="status"]')).toContain('Szkic jest kompletny');
+      const preview = (await page.textContent('table.preview'))!;
+      expect(preview).toContain('Porozumienie o współpracy');
+      expect(preview).toContain('Dyrektor Pierwszy');
+      expect(preview).toContain('KSSE');
+      expect(preview).toContain('20.12.2027, 15:00');
+      await lookAt(page, 'draft-ready');
+      expect(h.mailbox.list().some((m) => m.to.includes(`dyrektor-${tag}@szkola.example.pl`))).toBe(false); // nothing sent yet
+
+      await Promise.all([page.waitForNavigation(), page.click('form.send button')]);
+      const id = decodeURIComponent(new URL(page.url()).pathname.split('/')[2]!);
+      expect(id).toMatch(/^app-/);
+      expect((await api.mail(`dyrektor-${tag}@szkola.example.pl`, /^Prośba o akceptację/)).text).toContain(`Zespół Szkół ${tag}`);
+      // Sent once: the draft now leads to its application, and is gone from the dashboard.
+      await page.goto(draftUrl);
+      expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/applications/${id}`);
+      await page.goto(`${h.baseUrl}/dashboard`);
+      expect(await page.locator(`section.drafts a:has-text("${title}")`).count()).toBe(0);
+      await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
     } finally {
       await page.context().close();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inputFromForm, problemsOnForm, rowCounts, warsawInstant } from '../../client/http/pages/start-form';
+import { inputFromForm, problemsOnForm, rowCounts, valuesFromInput, warsawInstant } from '../../client/http/pages/start-form';
 import { fieldLabel } from '../../client/http/pages/start-page';
 import { applicationInput } from '../../domain/application-input';
 import { localizedProblems } from '../../i18n/field-problems';
@@ -85,5 +85,19 @@ describe("the start form's problems, in the reader's language", () => {
     expect(fieldLabel('deadlines.boardApproval', 'dedicated-zit-allocation', t)).toBe('Terminy: Akceptacja Zarządu ZIT');
     expect(fieldLabel('partners.ksse.email', 'individual-cooperation', t)).toBe('Partnerzy: KSSE: E-mail');
     expect(fieldLabel('coordinator.name', 'individual-cooperation', messagesFor('en'))).toBe('Coordinator: Name');
+  });
+});
+
+describe("a draft's input in the form", () => {
+  it('fills the form so that reading it back gives the same input', () => {
+    const base = makeAllocationInput({ units: 2, boardMembers: 4 });
+    // Deadlines on the minute, as a datetime-local field keeps them.
+    const deadlines = Object.fromEntries(Object.entries(base.deadlines).map(([k, v]) => [k, new Date(Math.floor(Date.parse(v) / 60_000) * 60_000).toISOString()]));
+    const input = { ...base, deadlines };
+    const values = valuesFromInput('dedicated-zit-allocation', input, Object.keys(deadlines));
+    expect(values['_rows.board.members']).toBe('4');
+    expect(values['_rows.units']).toBe('3'); // never fewer rows than the form starts with
+    const { input: back } = inputFromForm('dedicated-zit-allocation', values, Object.keys(deadlines));
+    expect(back).toEqual(input);
   });
 });

@@ -6,7 +6,7 @@ import { languageSwitch, page } from './layout';
 const DAY_MS = 86_400_000;
 
 /** A coordinator's running applications: whom each waits for and by when, missed deadlines first. */
-export function dashboardPage(d: Dashboard, lang: Lang, who: { name: string; role: string }): string {
+export function dashboardPage(d: Dashboard, lang: Lang, who: { name: string; role: string }, drafts: Array<{ id: string; title: string; variant: string; updatedAt: Date }> = []): string {
   const t = messagesFor(lang);
   const b = t.dashboard;
   const nav = languageSwitch(lang, undefined, `<span>${escapeHtml(t.list.signedInAs(who.name, who.role))}</span> · <a href="/applications?lang=${lang}">${escapeHtml(b.all)}</a>`);
@@ -28,5 +28,8 @@ export function dashboardPage(d: Dashboard, lang: Lang, who: { name: string; rol
       return `<section class="application"><h2><a href="/applications/${escapeHtml(encodeURIComponent(a.id))}?lang=${lang}">${escapeHtml(a.title)}</a></h2><p class="muted">${escapeHtml(wordFor('variant', a.variant, lang))} · ${escapeHtml(a.office ?? '—')}</p><p>${escapeHtml(b.waitsFor)}:</p>${waiting}</section>`;
     })
     .join('\n');
-  return page(b.title, nav + counts + (items || `<p>${escapeHtml(b.none)}</p>`), lang, { wide: true });
+  const draftList = drafts.length
+    ? `<section class="drafts"><h2>${escapeHtml(b.drafts)}</h2><ul>${drafts.map((x) => `<li><a href="/drafts/${escapeHtml(encodeURIComponent(x.id))}?lang=${lang}">${escapeHtml(x.title || t.drafts.untitled)}</a> <small class="muted">${escapeHtml(wordFor('variant', x.variant, lang))} · ${escapeHtml(formatShortMoment(x.updatedAt.toISOString(), lang))}</small></li>`).join('')}</ul></section>`
+    : '';
+  return page(b.title, nav + counts + (items || `<p>${escapeHtml(b.none)}</p>`) + draftList, lang, { wide: true });
 }

@@ -1,6 +1,6 @@
 import type { Variant } from '../../../domain/application-input';
 import type { FieldProblem } from '../../../domain/domain-error';
-import { fromWarsaw } from '../../../workflows/calendar/warsaw-time';
+import { fromWarsaw, toWarsaw } from '../../../workflows/calendar/warsaw-time';
 
 // The start form's model: flat form fields named by the input's own paths (`units.0.approver.email`),
 // so a refusal's field paths point straight at the fields. Groups of rows (units, board members,
@@ -99,4 +99,31 @@ export function problemsOnForm(problems: FieldProblem[], rowsOf: Record<string, 
     }
     return p;
   });
+}
+
+/** An ISO instant as a Warsaw wall-clock `YYYY-MM-DDTHH:MM` (what a datetime-local field shows); anything else as it is. */
+export function warsawLocal(iso: string): string {
+  const at = Date.parse(iso);
+  if (!Number.isFinite(at)) return iso;
+  const w = toWarsaw(at);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${w.year}-${two(w.month)}-${two(w.day)}T${two(w.hour)}:${two(w.minute)}`;
+}
+
+/** The form's fields for an input (a draft's, as far as it is written): the inverse of inputFromForm. */
+export function valuesFromInput(variant: Variant, input: unknown, deadlineKeys: readonly string[]): FormValues {
+  const at = (node: unknown, path: string): unknown => path.split('.').reduce<unknown>((n, k) => (n && typeof n === 'object' ? (n as Record<string, unknown>)[k] : undefined), node);
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const values: FormValues = { title: text(at(input, 'title')) };
+  for (const prefix of ['coordinator', ...peopleOf[variant]]) for (const f of ['name', 'email', 'language']) values[`${prefix}.${f}`] = text(at(input, `${prefix}.${f}`));
+  for (const k of deadlineKeys) values[`deadlines.${k}`] = warsawLocal(text(at(input, `deadlines.${k}`)));
+  for (const { group, fields } of rowGroups[variant]) {
+    const found = at(input, group);
+    const rows = Array.isArray(found) ? found.slice(0, MAX_ROWS) : [];
+    values[`_rows.${group}`] = String(Math.max(DEFAULT_ROWS, rows.length));
+    rows.forEach((row, i) => {
+      for (const f of fields) values[`${group}.${i}.${f}`] = text(at(row, f));
+    });
+  }
+  return values;
 }

@@ -20,6 +20,8 @@ export interface StartFormState {
   csrf: string;
   /** Makes a repeated press of "start" start one application. */
   nonce: string;
+  /** The draft the form edits, when it came from one: saving updates it. */
+  draftId?: string;
   deadlineKeys: readonly string[];
 }
 
@@ -79,13 +81,13 @@ export function startPage(s: StartFormState, lang: Lang): string {
       ? `<p class="notice" role="status"><strong>${escapeHtml(f.checked)}</strong></p>`
       : '';
   const body = `${languageSwitch(lang, (l) => `/applications/new?variant=${s.variant}&lang=${l}`)}${summary}<form method="post" action="/applications/new?variant=${s.variant}&lang=${lang}" class="start" novalidate>
-<input type="hidden" name="_csrf" value="${escapeHtml(s.csrf)}"><input type="hidden" name="_nonce" value="${escapeHtml(s.nonce)}">
+<input type="hidden" name="_csrf" value="${escapeHtml(s.csrf)}"><input type="hidden" name="_nonce" value="${escapeHtml(s.nonce)}">${s.draftId ? `<input type="hidden" name="_draft" value="${escapeHtml(s.draftId)}">` : ''}
 <p class="muted">${escapeHtml(wordFor('variant', s.variant, lang))}</p>
 <p>${input('title', f.applicationTitle)}</p>
 ${person('coordinator', f.coordinator)}
 <fieldset><legend>${escapeHtml(f.deadlines)}</legend>${deadlines}</fieldset>
 ${people}${groups}
-<p><button type="submit" name="_intent" value="check">${escapeHtml(f.check)}</button> <button type="submit" name="_intent" value="start">${escapeHtml(f.start)}</button></p>
+<p><button type="submit" name="_intent" value="check">${escapeHtml(f.check)}</button> <button type="submit" name="_intent" value="draft">${escapeHtml(f.saveDraft)}</button> <button type="submit" name="_intent" value="start">${escapeHtml(f.start)}</button></p>
 </form>`;
   return page(f.title, body, lang, { wide: true, scripts: ['/assets/start-form.js'] });
 }
