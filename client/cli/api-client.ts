@@ -1,3 +1,4 @@
+import type { DraftPreview } from '../services/drafts';
 /** A small client of the k2flow HTTP API, as the CLI uses it. */
 export class ApiError extends Error {
   constructor(
@@ -81,6 +82,10 @@ export function createApiClient(baseUrl: string, credential: string | null) {
     removeUnit: (id: string, unitKey: string, reason: string) =>
       call<Record<string, unknown>>('POST', `/api/applications/${enc(id)}/units/${enc(unitKey)}/remove`, { reason }),
     list: () => call<{ applications: Array<Record<string, unknown>> }>('GET', '/api/applications'),
+    saveDraft: (input: unknown) => call<{ id: string }>('POST', '/api/drafts', input),
+    listDrafts: () => call<{ drafts: Array<{ id: string; title: string; variant: string; updatedAt: string }> }>('GET', '/api/drafts'),
+    previewDraft: (id: string) => call<DraftPreview>('GET', `/api/drafts/${enc(id)}/preview`),
+    sendDraft: (id: string) => call<{ id: string; draftId: string }>('POST', `/api/drafts/${enc(id)}/send`, {}),
     evidence: (id: string) => call<Record<string, unknown>>('GET', `/api/applications/${enc(id)}/evidence.json`),
     auditCsv: (id: string) => call<string>('GET', `/api/applications/${enc(id)}/evidence.csv`),
     evidencePdf: (id: string, lang: 'pl' | 'en') => call<Buffer>('GET', `/api/applications/${enc(id)}/evidence.pdf?lang=${lang}`),

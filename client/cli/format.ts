@@ -1,3 +1,5 @@
+import type { DraftPreview } from '../services/drafts';
+import { formatShortMoment } from '../../mail/html';
 // Plain-text renderings of API answers for people at a terminal (`--json` prints them raw).
 
 interface StepView {
@@ -35,6 +37,22 @@ export function formatHistory(history: any): string {
   for (const w of history.workflows) {
     lines.push(`Temporal history of ${w.workflowId}:`);
     for (const e of w.events) lines.push(`  ${String(e.eventId).padStart(4)}  ${e.eventTime}  ${e.eventType}`);
+  }
+  return lines.join('\n');
+}
+
+/** A draft's preview: what stops it, or who is asked what and by when (Warsaw time), with the reminders. */
+export function formatPreview(id: string, p: DraftPreview): string {
+  if (!p.valid) return [`Draft ${id} cannot be sent yet:`, ...p.problems.map((x) => `  ${x.path}: ${x.message}`)].join('\n');
+  const when = (iso: string) => formatShortMoment(iso, 'en');
+  const lines = [`Draft ${id} is complete; sending it asks:`];
+  for (const stage of p.stages) {
+    lines.push(`  ${stage.stageId}`);
+    for (const s of stage.steps) {
+      const moved = s.effectiveDeadline !== s.deadline ? ` (moved from ${when(s.deadline)})` : '';
+      lines.push(`    ${s.stepId}${s.unitKey ? ` [${s.unitKey}]` : ''}: ${s.parties.map((x) => `${x.name} <${x.email}>`).join(', ')}`);
+      lines.push(`      by ${when(s.effectiveDeadline)}${moved}; reminders ${s.reminders.map(when).join(', ') || 'none'}`);
+    }
   }
   return lines.join('\n');
 }

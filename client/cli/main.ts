@@ -8,7 +8,7 @@ import { isDomainError } from '../../domain/domain-error';
 import { ApiError, createApiClient, MissingKeyError, UnreachableError } from './api-client';
 import { storedKey, storeKey } from './credentials';
 import { checkEvidenceFile } from '../services/evidence-file';
-import { formatHistory, formatStatus } from './format';
+import { formatHistory, formatPreview, formatStatus } from './format';
 
 /** Exit codes: 0 done, 1 refused by k2flow (bad input, wrong state), 2 usage, 3 k2flow unreachable or failing, 4 evidence altered. */
 const usage = `Usage: k2flow <command> [options]
@@ -25,6 +25,9 @@ const usage = `Usage: k2flow <command> [options]
   add-unit <id> <unit.json>                   add a unit while sign-offs are being collected
   remove-unit <id> <unit-key> --reason TEXT   remove a unit; its pending links stop working
   list                                        list recent applications
+  draft save <file.json> | draft list | draft preview <id> | draft send <id>
+                                             keep an input (complete or not) as a draft, see who it would ask
+                                             what and when, and start it once
   export <id> [--out FILE] [--csv | --pdf [--lang en]]
                                              admins, auditors: save the evidence (JSON; --csv: the audit
                                              trail; --pdf: a document to file, in Polish or English)
@@ -177,6 +180,28 @@ async function main(argv: string[]): Promise<number> {
       if (checked.kind === 'not-export') throw new UsageError(`${file} is not an evidence export k2flow can check: ${checked.why}.`);
       print(checked, () => verdictLine(checked, `The audit trail in ${file}`));
       return checked.intact ? 0 : 4;
+    }
+    case 'draft': {
+      const [sub, arg] = args;
+      if (sub === 'list' && args.length === 1) {
+        const { drafts } = await api.listDrafts();
+        print(drafts, () => drafts.map((d) => `${d.id}  ${d.variant.padEnd(28)} ${d.title || '(untitled)'}`).join('\n') || 'No drafts.');
+        return 0;
+      }
+      if (args.length !== 2 || !['save', 'preview', 'send'].includes(sub!)) throw new UsageError('draft needs save <file.json>, list, preview <id> or send <id>.');
+      if (sub === 'save') {
+        const saved = await api.saveDraft(await readInputFile(arg!));
+        print(saved, () => `Kept draft ${saved.id}; nothing was started or sent.`);
+        return 0;
+      }
+      if (sub === 'preview') {
+        const preview = await api.previewDraft(arg!);
+        print(preview, () => formatPreview(arg!, preview));
+        return preview.valid ? 0 : 1;
+      }
+      const sent = await api.sendDraft(arg!);
+      print(sent, () => `Started application ${sent.id} from draft ${arg}`);
+      return 0;
     }
     case 'list': {
       const { applications } = await api.list();

@@ -53,6 +53,31 @@ describe('the k2flow CLI', () => {
     expect(JSON.parse(json.stdout).id).toBe(id);
   });
 
+  it('keeps a draft, previews who it would ask, and starts it once', async () => {
+    const input = makeInput({ units: 1 });
+    const { deadlines: _, ...incomplete } = input;
+    const kept = await k2flow(['draft', 'save', await inputFile(incomplete)]);
+    expect(kept.code).toBe(0);
+    const id = /Kept draft (\S+);/.exec(kept.stdout)![1]!;
+    const notYet = await k2flow(['draft', 'preview', id]);
+    expect(notYet).toMatchObject({ code: 1, stdout: `Draft ${id} cannot be sent yet:\n  deadlines: is required\n` });
+    expect((await k2flow(['draft', 'list'])).stdout).toContain(id);
+
+    const complete = /Kept draft (\S+);/.exec((await k2flow(['draft', 'save', await inputFile(input)])).stdout)![1]!;
+    const preview = await k2flow(['draft', 'preview', complete]);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain(`unit-confirmation [unit-1]: ${input.units[0]!.approver.name} <${input.units[0]!.approver.email}>`);
+    expect(h.mailbox.list().some((m) => m.to.includes(input.units[0]!.approver.email))).toBe(false);
+    const sent = await k2flow(['draft', 'send', complete]);
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toMatch(new RegExp(`^Started application app-\\S+ from draft ${complete}\n$`));
+    await h.mailbox.waitFor(input.units[0]!.approver.email);
+    const again = await k2flow(['draft', 'send', complete]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('was sent as application');
+    expect((await k2flow(['draft', 'send'])).code).toBe(2);
+  });
+
   it('exits 1 naming each wrong field when k2flow refuses the input', async () => {
     const result = await k2flow(['start', await inputFile({ ...makeInput(), title: '', coordinator: { name: 'C', email: 'x' } })]);
     expect(result.code).toBe(1);
