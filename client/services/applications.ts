@@ -60,12 +60,14 @@ export function createApplicationService({
   scheduleUnit?: ScheduleUnit;
 }) {
   /** Starts an application in the office of the person who started it. */
-  async function start(raw: unknown, idempotencyKey: string | undefined, starter: { office: string | null; by: Actor }): Promise<StartedApplication> {
+  async function start(raw: unknown, idempotencyKey: string | undefined, starter: { office: string | null; by: Actor; keyOwner?: string }): Promise<StartedApplication> {
     const input = parseApplicationInput(raw);
     // With an idempotency key, a retried request maps to the same workflow id and so to one
-    // application. The key is the caller's: scoped to the person, another person's same key (in
-    // any office) starts their own application and learns nothing of the first.
-    const id = idempotencyKey ? `app-${createHash('sha256').update(`${starter.by.userId}\n${idempotencyKey}`).digest('hex').slice(0, 32)}` : `app-${randomUUID()}`;
+    // application. The key is its owner's: the caller's by default, so another person's same key
+    // (in any office) starts their own application and learns nothing of the first; a draft owns
+    // the key of its sending, whoever presses the button.
+    const owner = starter.keyOwner ?? starter.by.userId;
+    const id = idempotencyKey ? `app-${createHash('sha256').update(`${owner}\n${idempotencyKey}`).digest('hex').slice(0, 32)}` : `app-${randomUUID()}`;
     try {
       const definition = latestDefinition(input.variant);
       await temporal.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {

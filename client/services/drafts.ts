@@ -55,10 +55,18 @@ export function createDraftService({ db, applications, scheduleUnit = { kind: 'w
     return draft;
   }
 
+  /** A send that claimed the draft and never finished (its server stopped) no longer holds it after this. */
+  const CLAIM_MS = 5 * 60_000;
+  const staleClaim = (draft: { sentAt: Date | null; applicationId: string | null }) => !!draft.sentAt && !draft.applicationId && clock().getTime() - draft.sentAt.getTime() > CLAIM_MS;
+
   const unsent = <T extends { sentAt: Date | null; applicationId: string | null; id: string }>(draft: T): T => {
-    if (draft.sentAt) throw new DomainError('CONFLICT', `Draft ${draft.id} was sent${draft.applicationId ? ` as application ${draft.applicationId}` : ''}; it can no longer be changed.`);
+    if (draft.sentAt && !staleClaim(draft)) {
+      throw new DomainError('CONFLICT', draft.applicationId ? `Draft ${draft.id} was sent as application ${draft.applicationId}; it can no longer be changed.` : `Draft ${draft.id} is being sent; try again in a few minutes.`);
+    }
     return draft;
   };
+  /** Not sent, or claimed by a send that never finished. */
+  const open = () => ({ OR: [{ sentAt: null }, { applicationId: null, sentAt: { lt: new Date(clock().getTime() - CLAIM_MS) } }] });
 
   async function save(raw: unknown, identity: Identity) {
     const kept = parseOrThrow(draftInput, raw, 'The draft is invalid');
@@ -70,7 +78,7 @@ export function createDraftService({ db, applications, scheduleUnit = { kind: 'w
   async function update(id: string, raw: unknown, identity: Identity) {
     unsent(await reach(identity, id));
     const kept = parseOrThrow(draftInput, raw, 'The draft is invalid');
-    const { count } = await db.draft.updateMany({ where: { id, sentAt: null }, data: { variant: kept.variant, title: kept.title ?? '', input: kept as Prisma.InputJsonObject } });
+    const { count } = await db.draft.updateMany({ where: { id, ...open() }, data: { variant: kept.variant, title: kept.title ?? '', input: kept as Prisma.InputJsonObject, sentAt: null } });
     if (!count) unsent({ ...(await reach(identity, id)) });
     return { id };
   }
@@ -82,7 +90,7 @@ export function createDraftService({ db, applications, scheduleUnit = { kind: 'w
 
   async function list(identity: Identity) {
     const drafts = await db.draft.findMany({
-      where: { sentAt: null, ...(seesEveryOffice(identity.role) ? {} : { office: identity.office }) },
+      where: { applicationId: null, ...(seesEveryOffice(identity.role) ? {} : { office: identity.office }) },
       select: { id: true, variant: true, title: true, office: true, createdByName: true, createdAt: true, updatedAt: true },
       orderBy: { updatedAt: 'desc' },
       take: 200,
@@ -92,7 +100,7 @@ export function createDraftService({ db, applications, scheduleUnit = { kind: 'w
 
   async function remove(id: string, identity: Identity) {
     unsent(await reach(identity, id));
-    await db.draft.deleteMany({ where: { id, sentAt: null } });
+    await db.draft.deleteMany({ where: { id, ...open() } });
     return { id, removed: true };
   }
 
@@ -110,11 +118,12 @@ export function createDraftService({ db, applications, scheduleUnit = { kind: 'w
   async function send(id: string, identity: Identity, by: Actor) {
     unsent(await reach(identity, id));
     const claimedAt = clock();
-    const { count } = await db.draft.updateMany({ where: { id, sentAt: null }, data: { sentAt: claimedAt } });
+    const { count } = await db.draft.updateMany({ where: { id, ...open() }, data: { sentAt: claimedAt } });
     if (!count) unsent(await reach(identity, id));
     try {
       const draft = await reach(identity, id);
-      const started = await applications.start(draft.input, `draft:${id}`, { office: draft.office, by });
+      // The draft owns the key: a send repeated after one that started it and stopped short finds the same application.
+      const started = await applications.start(draft.input, `draft:${id}`, { office: draft.office, by, keyOwner: id });
       await db.draft.update({ where: { id }, data: { applicationId: started.id } });
       return { id: started.id, draftId: id };
     } catch (error) {

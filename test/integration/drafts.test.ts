@@ -59,6 +59,28 @@ describe('drafts', () => {
     await api.postJson(`/api/applications/${sent.id}/withdraw`, { reason: 'Test over' });
   });
 
+  it('lets a send that stopped short be finished, starting no second application', async () => {
+    const input = makeAllocationInput({ units: 1, boardMembers: 1 });
+    const id = (await api.postJson('/api/drafts', input)).body.id as string;
+    // A send claimed the draft moments ago and has not finished: another waits.
+    await h.db.draft.update({ where: { id }, data: { sentAt: new Date() } });
+    const busy = await api.postJson(`/api/drafts/${id}/send`, {});
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.message).toContain('is being sent');
+    // Its server stopped long ago without recording the application: the claim has lapsed.
+    await h.db.draft.update({ where: { id }, data: { sentAt: new Date(Date.now() - 10 * 60_000) } });
+    const first = await api.postJson(`/api/drafts/${id}/send`, {});
+    expect(first.status).toBe(201);
+    // Had that send started the application, sending again (by anyone) finds the same one.
+    await h.db.draft.update({ where: { id }, data: { sentAt: new Date(Date.now() - 10 * 60_000), applicationId: null } });
+    const again = await api.as('admin').postJson(`/api/drafts/${id}/send`, {});
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    await api.linkFor(input.board.members[0]!.email);
+    expect(await h.db.application.count({ where: { title: input.title } })).toBe(1);
+    await api.postJson(`/api/applications/${first.body.id}/withdraw`, { reason: 'Test over' });
+  });
+
   it("is not there to another office's coordinator, and auditors cannot make one", async () => {
     const id = (await api.postJson('/api/drafts', { variant: 'individual-cooperation', title: 'Szkic' })).body.id as string;
     const other = api.as('otherCoordinator');
