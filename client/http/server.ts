@@ -12,7 +12,7 @@ import { SESSION_COOKIE, type Auth } from '../../auth/create-auth';
 import { createPeopleService } from '../../auth/people';
 import type { Db } from '../../db/prisma-client';
 import { DomainError } from '../../domain/domain-error';
-import { firstControlCharacter } from '../../domain/plain-text';
+import { firstUnreadable } from '../../domain/plain-text';
 import { messagesFor } from '../../i18n/messages';
 import type { Mailbox } from '../../dev/mailbox';
 import type { ScheduleUnit } from '../../workflows/calendar/schedule';
@@ -142,8 +142,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   // all) are refused here, once for every route and every field (domain/plain-text.ts).
   app.addHook('preValidation', async (request) => {
     for (const [part, value] of [['query', request.query], ['body', request.body]] as const) {
-      const path = firstControlCharacter(value);
-      if (path) throw new DomainError('VALIDATION', `The request's ${part} holds a control character (such as NUL) in ${path}; send plain text.`, [{ path, message: 'must not contain control characters' }]);
+      const found = firstUnreadable(value);
+      if (found?.why === 'too-deep') throw new DomainError('VALIDATION', `The request's ${part} nests deeper than k2flow reads, at ${found.path}.`, [{ path: found.path, message: 'is nested too deeply' }]);
+      if (found) throw new DomainError('VALIDATION', `The request's ${part} holds a control character (such as NUL) or a broken character in ${found.path}; send plain text.`, [{ path: found.path, message: 'must not contain control characters' }]);
     }
   });
   const routeTable = installGuard(app, { auth, db });

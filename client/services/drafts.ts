@@ -41,7 +41,7 @@ export interface DraftPreview {
       deadline: string;
       effectiveDeadline: string;
       parties: Array<{ role: string; name: string; email: string; language: 'pl' | 'en' }>;
-      /** When pending parties will be reminded (the workflow's own schedule). */
+      /** When pending parties will be reminded (the workflow's own schedule), counted from now: a later step reminds only from when it opens. */
       reminders: string[];
     }>;
   }>;
@@ -100,7 +100,9 @@ export function createDraftService({ db, applications, scheduleUnit = { kind: 'w
 
   async function remove(id: string, identity: Identity) {
     unsent(await reach(identity, id));
-    await db.draft.deleteMany({ where: { id, ...open() } });
+    const { count } = await db.draft.deleteMany({ where: { id, ...open() } });
+    // A send claimed it meanwhile: it is not removed, and says why.
+    if (!count) unsent(await reach(identity, id));
     return { id, removed: true };
   }
 
@@ -163,7 +165,8 @@ export function planOf(input: ApplicationInput, now: number, unit: ScheduleUnit)
         return {
           stepId: step.id,
           unitKey: u?.key ?? null,
-          ask: fillAsk(step.ask, input, u, '…'),
+          // As the parties read it by default (Polish), where the definition has it.
+          ask: fillAsk(step.askPl ?? step.ask, input, u, '…'),
           deadline: new Date(given).toISOString(),
           effectiveDeadline: new Date(effective).toISOString(),
           parties: step.roles.flatMap((role) => partiesFor(role, input, u)).map((p) => ({ role: p.role, name: p.name, email: p.email, language: p.language ?? 'pl' })),

@@ -31,6 +31,16 @@ describe('hostile input', () => {
     expect((await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id }, select: { status: true } })).status).toBe('pending');
     expect((await api.decide(link, 'approve', 'Zgoda')).status).toBe(200);
 
+    // A lone surrogate (PostgreSQL refuses it in jsonb) and nesting deeper than any request needs.
+    const broken = await api.postJson('/api/drafts', { variant: 'individual-cooperation', title: 'x\ud800' });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.problems).toEqual([{ path: 'title', message: 'must not contain control characters' }]);
+    let deep: unknown = 'end';
+    for (let i = 0; i < 100; i++) deep = { deeper: deep };
+    const nested = await api.postJson('/api/drafts', { variant: 'individual-cooperation', deep });
+    expect(nested.status).toBe(400);
+    expect(nested.body.error.problems[0].message).toBe('is nested too deeply');
+
     const search = await fetch(`${h.baseUrl}/api/applications?q=%00`, { headers: { authorization: `Bearer ${h.people.admin.key}` } });
     expect(search.status).toBe(400);
     const page = await fetch(`${h.baseUrl}/applications?q=%00`, { headers: { authorization: `Bearer ${h.people.admin.key}`, accept: 'text/html' } });
