@@ -196,7 +196,7 @@ export function addPageRoutes(
         if (values._intent !== 'start') return show(200, [], true);
         // One application per form, however often its button is pressed; a draft's form sends the draft.
         const started = fromDraft
-          ? await drafts.update(fromDraft, input, identity).then(() => drafts.send(fromDraft, identity, actorOf(identity, request.id)))
+          ? await drafts.send(fromDraft, identity, actorOf(identity, request.id), { replacing: input })
           : await applications.start(input, `start-form:${identity.userId}:${nonce}`, { office: identity.office, by: actorOf(identity, request.id) });
         // Its page reads the record the workflow's first activity writes, within moments; should a
         // busy worker take longer, the dashboard shows it once it is there.

@@ -117,10 +117,15 @@ export function createDraftService({ db, applications, scheduleUnit = { kind: 'w
    * Starts the application the draft describes. The draft is claimed first, so two presses (or
    * two people) start one application; a refusal (invalid input, Temporal away) releases it.
    */
-  async function send(id: string, identity: Identity, by: Actor) {
+  async function send(id: string, identity: Identity, by: Actor, { replacing }: { replacing?: unknown } = {}) {
     unsent(await reach(identity, id));
+    // Sent as edited (the form's Start): the new input and the claim in one write, so no other edit slips between them.
+    const edited = replacing === undefined ? null : parseOrThrow(draftInput, replacing, 'The draft is invalid');
     const claimedAt = clock();
-    const { count } = await db.draft.updateMany({ where: { id, ...open() }, data: { sentAt: claimedAt } });
+    const { count } = await db.draft.updateMany({
+      where: { id, ...open() },
+      data: { sentAt: claimedAt, ...(edited ? { variant: edited.variant, title: edited.title ?? '', input: edited as Prisma.InputJsonObject } : {}) },
+    });
     if (!count) unsent(await reach(identity, id));
     try {
       const draft = await reach(identity, id);

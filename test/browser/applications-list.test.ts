@@ -387,6 +387,18 @@ describe('the list of applications in a real browser', () => {
       await page.goto(`${h.baseUrl}/dashboard`);
       expect(await page.locator(`section.drafts a:has-text("${title}")`).count()).toBe(0);
       await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+
+      // A draft edited in the form and started from it: started as edited, and the draft sent.
+      const input = { ...makeInput({ units: 1 }), title: `Szkic API ${tag}` };
+      const other = (await api.postJson('/api/drafts', input)).body.id as string;
+      await page.goto(`${h.baseUrl}/applications/new?variant=module-in-existing-projects&draft=${other}`);
+      await page.fill('input[name="title"]', `Szkic API ${tag} (poprawiony)`);
+      await Promise.all([page.waitForNavigation(), page.click('button[value="start"]')]);
+      expect(await page.textContent('h1')).toBe(`Szkic API ${tag} (poprawiony)`);
+      const started = await h.db.draft.findUniqueOrThrow({ where: { id: other }, select: { title: true, applicationId: true } });
+      expect(started.title).toBe(`Szkic API ${tag} (poprawiony)`);
+      expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/applications/${started.applicationId}`);
+      await api.postJson(`/api/applications/${started.applicationId}/withdraw`, { reason: 'Test over' });
     } finally {
       await page.context().close();
     }
