@@ -38,13 +38,17 @@ export class DomainError extends Error {
 
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
 
+/** Each zod issue as the API names it: the field's path and an English sentence. */
+export const fieldProblems = (issues: z.core.$ZodIssue[]): FieldProblem[] =>
+  issues.map((issue) => ({
+    path: issue.path.length ? issue.path.join('.') : '(root)',
+    message: issue.code === 'invalid_type' && issue.message.endsWith('received undefined') ? 'is required' : issue.message,
+  }));
+
 /** Parses untrusted input with a schema, or throws a VALIDATION DomainError naming every wrong field. */
 export function parseOrThrow<T>(schema: z.ZodType<T>, raw: unknown, summary: string): T {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => ({
-    path: issue.path.length ? issue.path.join('.') : '(root)',
-    message: issue.code === 'invalid_type' && issue.message.endsWith('received undefined') ? 'is required' : issue.message,
-  }));
+  const problems = fieldProblems(parsed.error.issues);
   throw new DomainError('VALIDATION', `${summary}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
 }

@@ -51,6 +51,15 @@ function customText(params: Record<string, unknown>, lang: Lang): string {
   }
 }
 
-/** Every issue as a field problem whose message is in `lang`. */
-export const localizedProblems = (issues: z.core.$ZodIssue[], lang: Lang): FieldProblem[] =>
-  issues.map((issue) => ({ path: issue.path.length ? issue.path.join('.') : '(root)', message: problemText(issue, lang) }));
+/**
+ * Every field's first problem, its message in `lang`: a person fixes a field once (an empty
+ * deadline is both not a date and not in the future, and is told one of them).
+ */
+export function localizedProblems(issues: z.core.$ZodIssue[], lang: Lang): FieldProblem[] {
+  const byField = new Map<string, FieldProblem>();
+  for (const issue of issues) {
+    const path = issue.path.length ? issue.path.join('.') : '(root)';
+    if (!byField.has(path)) byField.set(path, { path, message: problemText(issue, lang) });
+  }
+  return [...byField.values()];
+}

@@ -21,11 +21,12 @@ const deadlineBody = z.object({ deadline: futureDeadline }).strict();
 const emptyBody = z.object({}).strict().optional();
 const startHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
 
-const anyJson = z.record(z.string(), z.unknown());
+/** A JSON object body whose fields the service checks (and names, when they are wrong). */
+export const anyJson = z.record(z.string(), z.unknown());
 const tags = ['applications'];
 
 /** Per-key (or per-session) limit on the API: generous for people and scripts, a wall for a runaway loop. */
-const perCaller = { max: 600, timeWindow: '1 minute', hook: 'preHandler' as const, keyGenerator: (r: FastifyRequest) => r.identity?.apiKeyId ?? r.identity?.sessionId ?? r.ip };
+export const perCaller = { max: 600, timeWindow: '1 minute', hook: 'preHandler' as const, keyGenerator: (r: FastifyRequest) => r.identity?.apiKeyId ?? r.identity?.sessionId ?? r.ip };
 
 /** The coordinator and admin JSON API. Errors are mapped to statuses once, by the server. */
 export function addApiRoutes(app: HttpApp, applications: ApplicationService): void {

@@ -1,14 +1,12 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../../auth/identity';
 import type { DraftService } from '../services/drafts';
+import { anyJson, perCaller } from './api-routes';
 import { identityOf } from './guard';
 import type { HttpApp } from './server';
 
 const onDraft = z.object({ id: z.string().regex(/^draft-[0-9a-f-]{36}$/, 'is not a draft id') });
-const anyJson = z.record(z.string(), z.unknown());
 const tags = ['drafts'];
-const perCaller = { max: 600, timeWindow: '1 minute', hook: 'preHandler' as const, keyGenerator: (r: FastifyRequest) => r.identity?.apiKeyId ?? r.identity?.sessionId ?? r.ip };
 
 /** Drafts: applications prepared and previewed before they start; coordinators see their office's. */
 export function addDraftRoutes(app: HttpApp, drafts: DraftService): void {

@@ -188,9 +188,7 @@ export function addPageRoutes(
       const checked = applicationInput.safeParse(input);
       if (!checked.success) {
         const required = messagesFor(lang).problem.required;
-        const problems = problemsOnForm(localizedProblems(checked.error.issues, lang), rowsOf).map((p) => (p.path in values && !values[p.path]!.trim() ? { ...p, message: required } : p));
-        // One problem per field: an empty deadline is both not a date and not in the future.
-        return show(400, problems.filter((p, i) => problems.findIndex((q) => q.path === p.path) === i));
+        return show(400, problemsOnForm(localizedProblems(checked.error.issues, lang), rowsOf).map((p) => (p.path in values && !values[p.path]!.trim() ? { ...p, message: required } : p)));
       }
       try {
         if (values._intent !== 'start') return show(200, [], true);
@@ -214,13 +212,10 @@ export function addPageRoutes(
   const showDraft = async (request: FastifyRequest, reply: FastifyReply, id: string, status = 200, notice: string | null = null) => {
     const identity = identityOf(request);
     const lang = pageLanguage(request);
-    const draft = await drafts.get(id, identity);
+    const { draft, issues, stages } = await drafts.inspect(id, identity);
     if (draft.applicationId) return reply.redirect(`/applications/${encodeURIComponent(draft.applicationId)}?lang=${lang}`, 303);
     const variant = variants.find((v) => v === draft.variant) ?? variants[0];
-    const parsed = applicationInput.safeParse(draft.input);
-    const problems = parsed.success ? [] : localizedProblems(parsed.error.issues, lang).filter((p, i, all) => all.findIndex((q) => q.path === p.path) === i);
-    const preview = parsed.success ? await drafts.preview(id, identity) : null;
-    const view = { id, variant, title: draft.title, createdByName: draft.createdByName, updatedAt: draft.updatedAt, problems, preview };
+    const view = { id, variant, title: draft.title, createdByName: draft.createdByName, updatedAt: draft.updatedAt, problems: localizedProblems(issues, lang), stages };
     return reply.code(status).type('text/html; charset=utf-8').send(draftPage(view, lang, csrfTokenFor(request, reply), notice));
   };
   app.get('/drafts/:id', { config: { access: 'act' }, schema: { hide: true, params: onDraft, querystring: withLanguage } }, async (request, reply) => showDraft(request, reply, request.params.id));

@@ -6,10 +6,10 @@ import type { Db } from '../../db/prisma-client';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Actor } from '../../domain/actor';
 import { applicationInput, variants, type ApplicationInput } from '../../domain/application-input';
-import { DomainError, parseOrThrow, type FieldProblem } from '../../domain/domain-error';
+import { DomainError, fieldProblems, parseOrThrow, type FieldProblem } from '../../domain/domain-error';
 import { latestDefinition } from '../../definitions';
 import { effectiveDeadline } from '../../workflows/calendar/business-calendar';
-import { defaultReminderPolicy, reminderTimes, type ScheduleUnit } from '../../workflows/calendar/schedule';
+import { reminderPolicyFor, reminderTimes, type ScheduleUnit } from '../../workflows/calendar/schedule';
 import { fillAsk, partiesFor } from '../../workflows/engine/parties';
 import type { ApplicationService } from './applications';
 
@@ -79,13 +79,23 @@ export function createDraftService({ db, applications, scheduleUnit = { kind: 'w
     unsent(await reach(identity, id));
     const kept = parseOrThrow(draftInput, raw, 'The draft is invalid');
     const { count } = await db.draft.updateMany({ where: { id, ...open() }, data: { variant: kept.variant, title: kept.title ?? '', input: kept as Prisma.InputJsonObject, sentAt: null } });
-    if (!count) unsent({ ...(await reach(identity, id)) });
+    if (!count) unsent(await reach(identity, id));
     return { id };
   }
 
-  async function get(id: string, identity: Identity) {
+  /**
+   * A draft read once and checked once: the record, the check's zod issues (for a page to word in
+   * its language) and, when it can be sent, who will be asked what and when.
+   */
+  async function inspect(id: string, identity: Identity) {
     const draft = await reach(identity, id);
-    return { ...draft, problems: problemsOf(draft.input) };
+    const checked = applicationInput.safeParse(draft.input);
+    return { draft, issues: checked.error?.issues ?? [], stages: checked.success ? draftPlan(checked.data, clock().getTime(), scheduleUnit) : [] };
+  }
+
+  async function get(id: string, identity: Identity) {
+    const { draft, issues } = await inspect(id, identity);
+    return { ...draft, problems: fieldProblems(issues) };
   }
 
   async function list(identity: Identity) {
@@ -107,10 +117,8 @@ export function createDraftService({ db, applications, scheduleUnit = { kind: 'w
   }
 
   async function preview(id: string, identity: Identity): Promise<DraftPreview> {
-    const draft = await reach(identity, id);
-    const parsed = applicationInput.safeParse(draft.input);
-    if (!parsed.success) return { valid: false, problems: problemsOf(draft.input), stages: [] };
-    return { valid: true, problems: [], stages: planOf(parsed.data, clock().getTime(), scheduleUnit) };
+    const { issues, stages } = await inspect(id, identity);
+    return { valid: !issues.length, problems: fieldProblems(issues), stages };
   }
 
   /**
@@ -139,24 +147,13 @@ export function createDraftService({ db, applications, scheduleUnit = { kind: 'w
     }
   }
 
-  return { save, update, get, list, remove, preview, send };
+  return { save, update, inspect, get, list, remove, preview, send };
 }
 
 export type DraftService = ReturnType<typeof createDraftService>;
 
-/** Every problem that stops the draft from being sent, as the API names them. */
-function problemsOf(input: unknown): FieldProblem[] {
-  try {
-    parseOrThrow(applicationInput, input, 'The draft cannot be sent');
-    return [];
-  } catch (error) {
-    if (error instanceof DomainError) return error.problems;
-    throw error;
-  }
-}
-
 /** Who the workflow will ask what and when, from the same definition, parties and schedule it uses. */
-export function planOf(input: ApplicationInput, now: number, unit: ScheduleUnit): DraftPreview['stages'] {
+export function draftPlan(input: ApplicationInput, now: number, unit: ScheduleUnit): DraftPreview['stages'] {
   const definition = latestDefinition(input.variant);
   const deadlines = input.deadlines as Record<string, string>;
   return definition.stages.map((stage) => ({
@@ -166,7 +163,7 @@ export function planOf(input: ApplicationInput, now: number, unit: ScheduleUnit)
       stage.steps.map((step) => {
         const given = Date.parse(deadlines[step.deadline]!);
         const effective = unit.kind === 'working-day' ? effectiveDeadline(given) : given;
-        const policy = input.reminders ?? step.reminders ?? defaultReminderPolicy;
+        const policy = reminderPolicyFor(input, step);
         return {
           stepId: step.id,
           unitKey: u?.key ?? null,

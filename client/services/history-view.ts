@@ -5,7 +5,7 @@ import type { HistoryView, TimelinePlan } from '../http/pages/history-page';
 import type { ApplicationService } from './applications';
 import type { EvidenceService } from './evidence';
 import { isTemporalUnavailable } from './temporal-errors';
-import { defaultReminderPolicy, reminderTimes, type ReminderPolicy, type ScheduleUnit } from '../../workflows/calendar/schedule';
+import { reminderPolicyFor, reminderTimes, type ReminderPolicy, type ScheduleUnit } from '../../workflows/calendar/schedule';
 
 /**
  * What the history page of one application shows, from the services the API uses: the audit
@@ -45,13 +45,16 @@ export function createHistoryView({ db, applications, evidence, scheduleUnit = {
       }),
     ]);
     // The reminders still ahead for each pending party: the same schedule the workflow keeps.
-    const policy = (input as { reminders?: ReminderPolicy } | null)?.reminders ?? defaultReminderPolicy;
+    const steps = (definitionOf(application.variant, definitionVersion)?.stages ?? []).flatMap((st) => st.steps);
     const now = clock().getTime();
-    const parties = requests.map(({ formData, ...r }) => ({
-      ...r,
-      services: (formData as { services?: string[] } | null)?.services ?? null,
-      reminders: r.status === 'pending' ? reminderTimes(r.deadline.getTime(), policy, now, scheduleUnit).map((at) => new Date(at)) : [],
-    }));
+    const parties = requests.map(({ formData, ...r }) => {
+      const policy = reminderPolicyFor(input as { reminders?: ReminderPolicy } | null, steps.find((st) => st.id === r.step));
+      return {
+        ...r,
+        services: (formData as { services?: string[] } | null)?.services ?? null,
+        reminders: r.status === 'pending' ? reminderTimes(r.deadline.getTime(), policy, now, scheduleUnit).map((at) => new Date(at)) : [],
+      };
+    });
     const audit =
       history?.audit ??
       (await db.auditEvent.findMany({ where: { applicationId: id }, select: { type: true, actor: true, actorName: true, data: true, occurredAt: true, seq: true }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }));

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { apiOf } from '../support/api';
 import { makeAllocationInput, makeInput } from '../support/application-input';
-import { useChromium } from '../support/chromium';
+import { signInOnPage, useChromium } from '../support/chromium';
 import { useHarness, type Harness } from '../support/harness';
 import { lookAt } from '../support/page-checks';
 import { PASSWORD } from '../support/people';
@@ -22,9 +22,7 @@ async function signedIn(who: 'admin' | 'coordinator' | 'otherCoordinator' | 'aud
   const page = await context.newPage();
   await page.goto(`${h.baseUrl}${path}`);
   expect(new URL(page.url()).pathname).toBe('/sign-in');
-  await page.fill('input[name="email"]', h.people[who].email);
-  await page.fill('input[name="password"]', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/sign-in"] button')]);
+  await signInOnPage(page, h.people[who].email, PASSWORD);
   return page;
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiOf } from '../support/api';
-import { useChromium } from '../support/chromium';
+import { signInOnPage, useChromium } from '../support/chromium';
 import { useHarness, type Harness } from '../support/harness';
 import { lookAt } from '../support/page-checks';
 import { PASSWORD } from '../support/people';
@@ -59,9 +59,7 @@ async function signIn(context: BrowserContext, email: string, path: string): Pro
   await page.goto(`${h.baseUrl}${path}`);
   expect(new URL(page.url()).pathname).toBe('/sign-in');
   await lookAt(page, 'sign-in');
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/sign-in"] button')]);
+  await signInOnPage(page, email, PASSWORD);
   return page;
 }
 

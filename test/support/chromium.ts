@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 /**
@@ -26,4 +26,11 @@ export function useChromium(): () => Browser {
   });
   afterAll(() => browser?.close());
   return () => browser!;
+}
+
+/** Signs in on the sign-in page the browser is on (the test's people share one password), and waits for where it leads. */
+export async function signInOnPage(page: Page, email: string, password: string): Promise<void> {
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', password);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/sign-in"] button')]);
 }

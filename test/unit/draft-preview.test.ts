@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planOf } from '../../client/services/drafts';
+import { draftPlan } from '../../client/services/drafts';
 import { applicationInput } from '../../domain/application-input';
 import { toWarsaw } from '../../workflows/calendar/warsaw-time';
 import { makeCooperationInput } from '../support/application-input';
@@ -8,7 +8,7 @@ describe("a draft's preview on the working-day calendar", () => {
   it('moves a deadline on a holiday to the next working day and reminds on working days before it', () => {
     // 25 December 2027 is Christmas Day, a Saturday; the 26th is a holiday and a Sunday.
     const input = applicationInput.parse({ ...makeCooperationInput({ units: 1 }), deadlines: { agreements: '2027-12-25T15:00:00+01:00' } });
-    const [stage] = planOf(input, Date.parse('2027-11-01T09:00:00Z'), { kind: 'working-day' });
+    const [stage] = draftPlan(input, Date.parse('2027-11-01T09:00:00Z'), { kind: 'working-day' });
     const [step] = stage!.steps;
     expect(step!.deadline).toBe('2027-12-25T14:00:00.000Z');
     const moved = toWarsaw(Date.parse(step!.effectiveDeadline));

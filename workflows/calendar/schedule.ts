@@ -9,6 +9,10 @@ export interface ReminderPolicy {
 
 export const defaultReminderPolicy: ReminderPolicy = { workingDaysBefore: [5, 2, 1], onDeadlineMorning: true };
 
+/** A step's reminders: the application's own schedule overrides its step definition's, which overrides the default. */
+export const reminderPolicyFor = (input: { reminders?: ReminderPolicy | undefined } | null | undefined, step: { reminders?: ReminderPolicy | undefined } | undefined): ReminderPolicy =>
+  input?.reminders ?? step?.reminders ?? defaultReminderPolicy;
+
 /**
  * The unit schedules count in: working days of the Warsaw business calendar, or (for tests and
  * demonstrations) a fixed length standing in for one working day. Only the unit changes; which

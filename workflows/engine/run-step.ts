@@ -3,7 +3,7 @@ import type { OpenApprovalRequestInput } from '../../activities/open-approval-re
 import type { ApplicationInput, UnitInput } from '../../domain/application-input';
 import { activities } from '../activities-proxy';
 import { effectiveDeadline } from '../calendar/business-calendar';
-import { defaultReminderPolicy, nextEscalation, reminderSkipReason, reminderTimes, type ScheduleUnit } from '../calendar/schedule';
+import { nextEscalation, reminderPolicyFor, reminderSkipReason, reminderTimes, type ScheduleUnit } from '../calendar/schedule';
 import type { DeadlineControls } from './deadline-controls';
 import type { DecisionInbox } from './decision-inbox';
 import type { StepDefinition } from './definition';
@@ -176,8 +176,7 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
   };
 
   for (;;) {
-    // The application's own schedule overrides its step definition's, which overrides the default.
-    const policy = ctx.input.reminders ?? step.reminders ?? defaultReminderPolicy;
+    const policy = reminderPolicyFor(ctx.input, step);
     for (const at of reminderTimes(Date.parse(state.deadline), policy, Date.now(), unit)) {
       if (await condition(acted, Math.max(1, at - Date.now()))) break;
       // After a worker outage the timers fire late: a stale reminder (or one past the deadline,

@@ -14,7 +14,8 @@ export interface DraftView {
   updatedAt: Date;
   /** In the page's language, by the form's paths. */
   problems: FieldProblem[];
-  preview: DraftPreview | null;
+  /** Who will be asked what and when; empty while it cannot be sent. */
+  stages: DraftPreview['stages'];
 }
 
 /**
@@ -30,8 +31,8 @@ export function draftPage(d: DraftView, lang: Lang, csrf: string, notice: string
   const state = d.problems.length
     ? `<div class="error" role="alert"><p><strong>${escapeHtml(r.problems)}</strong></p><ul>${d.problems.map((p) => `<li>${escapeHtml(fieldLabel(p.path, d.variant, t))}: ${escapeHtml(p.message)}</li>`).join('')}</ul></div>`
     : `<p class="notice" role="status"><strong>${escapeHtml(r.ready)}</strong></p>`;
-  const preview = d.preview?.valid
-    ? `<h2>${escapeHtml(r.preview)}</h2>${d.preview.stages
+  const preview = d.stages.length
+    ? `<h2>${escapeHtml(r.preview)}</h2>${d.stages
         .map((stage) => {
           const rows = stage.steps
             .map((s) => {
