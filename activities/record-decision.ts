@@ -68,7 +68,7 @@ export async function writeDecision(db: Db, d: Omit<DecisionToRecord, 'party'>, 
     if (lockTimeoutMs) await setLockTimeout(tx, lockTimeoutMs);
     const { count } = await tx.approvalRequest.updateMany({
       where: { id: d.requestId, status: 'pending' },
-      data: { status: decisionStatus[d.decision], comment: d.comment, decidedAt, late: d.late, formData },
+      data: { status: decisionStatus[d.decision], comment: d.comment, decidedAt, late: d.late, formData, ...(d.documents ? { documents: d.documents.map((doc) => ({ ...doc })) } : {}) },
     });
     if (count === 0) return false;
     await appendAudit(tx, [
@@ -77,7 +77,7 @@ export async function writeDecision(db: Db, d: Omit<DecisionToRecord, 'party'>, 
         applicationId: d.applicationId,
         type: d.late ? 'approval.decided-late' : 'approval.decided',
         actor: actor.party(role, d.partyEmail),
-        data: { requestId: d.requestId, unitKey: d.unitKey, step: d.stepId, round: d.round, decision: d.decision, comment: d.comment, services: d.services, late: d.late, ...(d.via ? { via: { ...d.via } } : {}) },
+        data: { requestId: d.requestId, unitKey: d.unitKey, step: d.stepId, round: d.round, decision: d.decision, comment: d.comment, services: d.services, late: d.late, ...(d.via ? { via: { ...d.via } } : {}), ...(d.documents ? { documents: d.documents.map((doc) => ({ ...doc })) } : {}) },
         occurredAt: decidedAt,
       },
     ]);

@@ -65,6 +65,29 @@ const http = {
   /** Behind a reverse proxy: take the client's address from X-Forwarded-For (for rate limits). */
   TRUST_PROXY: flag(false),
 };
+/** Where documents' contents are kept (storage/): a folder (the default) or an S3-compatible bucket. */
+const documents = {
+  K2FLOW_DOCUMENT_STORE: optional.pipe(z.enum(['folder', 's3'], { message: 'must be "folder" or "s3"' }).optional()).transform((v) => v ?? 'folder'),
+  /** The folder store's folder (relative to the working directory); `documents` in the data folder by default. */
+  K2FLOW_DOCUMENTS_DIR: optional,
+  /** The largest document k2flow takes, in megabytes. */
+  K2FLOW_DOCUMENT_MAX_MB: optional.transform((v, ctx) => {
+    if (v === undefined) return 25;
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 1024) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number of megabytes from 1 to 1024, got "${v}"` });
+      return z.NEVER;
+    }
+    return Number(v);
+  }),
+  S3_BUCKET: optional,
+  /** An S3-compatible server (MinIO, Ceph); unset for AWS S3 itself. */
+  S3_ENDPOINT: optional.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  S3_REGION: text('us-east-1'),
+  /** Bucket in the path (MinIO and most self-hosted stores); "false" for virtual-hosted buckets. */
+  S3_FORCE_PATH_STYLE: flag(true),
+  /** Prepended to every key, so one bucket can serve several installations. */
+  S3_PREFIX: optional,
+};
 /** What `npm start` adds: the embedded parts' ports and folder. */
 const embedded = {
   TEMPORAL_CLI_PATH: optional,
@@ -79,9 +102,13 @@ export const migrateConfig = z.object(database);
 /** `npm run worker`: workflows, activities and the outbox relay. */
 export const workerConfig = z.object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail });
 /** `npm run server`: the HTTP API and pages. */
-export const serverConfig = z.object({ ...database, ...temporal, ...secret, ...publicUrl, ...http });
+export const serverConfig = z
+  .object({ ...database, ...temporal, ...secret, ...publicUrl, ...http, ...documents })
+  .refine((c) => c.K2FLOW_DOCUMENT_STORE !== 's3' || !!c.S3_BUCKET, { path: ['S3_BUCKET'], message: 'is needed when K2FLOW_DOCUMENT_STORE is "s3"' });
 /** `npm start`: everything in one process, with embedded defaults. */
-const appConfigSchema = z.object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail, ...http, ...embedded });
+const appConfigSchema = z
+  .object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail, ...http, ...documents, ...embedded })
+  .refine((c) => c.K2FLOW_DOCUMENT_STORE !== 's3' || !!c.S3_BUCKET, { path: ['S3_BUCKET'], message: 'is needed when K2FLOW_DOCUMENT_STORE is "s3"' });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
 export type WorkerConfig = z.infer<typeof workerConfig>;
@@ -92,8 +119,8 @@ export type ServerConfig = z.infer<typeof serverConfig>;
  * a bad value stops start-up with every problem named.
  */
 export function loadConfig(env?: NodeJS.ProcessEnv): AppConfig;
-export function loadConfig<S extends z.ZodObject>(env: NodeJS.ProcessEnv | undefined, schema: S): z.infer<S>;
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, schema: z.ZodObject = appConfigSchema): unknown {
+export function loadConfig<S extends z.ZodType>(env: NodeJS.ProcessEnv | undefined, schema: S): z.infer<S>;
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, schema: z.ZodType = appConfigSchema): unknown {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');

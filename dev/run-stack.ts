@@ -2,6 +2,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createHttpServer } from '../client/http/server';
+import { documentStoreFrom } from '../storage/store-from-config';
 import { loadConfig } from '../config/app-config';
 import { migrate } from '../db/migrate';
 import { createWorker } from '../worker/create-worker';
@@ -74,12 +75,15 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
     await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, log);
     const signIn = await authFromConfig(config, deps.db, secret);
     const adminLines = await signInLines({ db: deps.db, auth: signIn.auth, dataDir, publicUrl: config.PUBLIC_URL, embedded: !!embeddedDb });
+    const documentStore = documentStoreFrom(config, dataDir);
     const server = await createHttpServer({
       ...signIn,
       db: deps.db,
       temporal,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       scheduleUnit: config.K2FLOW_SCHEDULE_UNIT,
+      documentStore,
+      documentMaxBytes: config.K2FLOW_DOCUMENT_MAX_MB * 1024 * 1024,
       clock: deps.clock,
       mailbox: mailbox ?? undefined,
       log,
@@ -95,6 +99,7 @@ k2flow is running. Ctrl-C stops everything.
   Temporal       ${temporalAddress}, namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
   Database       ${embeddedDb ? `embedded PGlite (${path.join(dataDir, 'pgdata')})` : redact(databaseUrl)}
   Data folder    ${dataDir}
+  Documents      ${documentStore.description}
 
 ${adminLines.map((l) => `  ${l}`).join('\n')}
 `);

@@ -106,6 +106,16 @@ export const en: Messages = {
     servicesLegend: 'Services you want',
     consequences: 'What each decision does',
     noScripts: 'Nothing is recorded until you press one of the buttons.',
+    documents: 'Documents',
+    documentsLead: 'Your decision is recorded with the versions and SHA-256 hashes of the documents listed below.',
+    noDocuments: 'No documents are attached to this request.',
+    documentName: 'Document',
+    version: 'Version',
+    size: 'Size',
+    download: 'Download',
+    changedSinceLastRound: 'changed since the last round',
+    newSinceLastRound: 'new since the last round',
+    documentsChanged: 'The documents changed since this page was opened. Read the current versions below and decide again.',
   },
   recorded: {
     alreadyTitle: 'Decision already recorded',
@@ -117,6 +127,7 @@ export const en: Messages = {
     receipt: 'You will also get a confirmation by email.',
     services: 'Services',
     comment: 'Comment',
+    documents: 'Decided on the documents',
   },
   linkError: {
     LINK_UNKNOWN: 'Unknown link',
@@ -145,6 +156,8 @@ export const en: Messages = {
     commentTooLong: 'The comment may be at most 4000 characters.',
     useTheForm: 'Submit the decision with the form on the approval page.',
     deadlinePassedBody: (when: string) => `The deadline of this request passed on ${when}; the decision was not recorded.`,
+    NOT_FOUND: 'No such document',
+    noDocumentBody: 'This link leads to no such document. Open the request page and download the document from its list.',
   },
   /** The pages of refusals and faults outside an approver's link. */
   errorPage: {
@@ -401,6 +414,12 @@ export const en: Messages = {
   },
   evidence: {
     title: 'Evidence of an application',
+    documents: 'Documents and the decisions made on them',
+    noDocuments: 'No documents were attached to the application.',
+    documentVersion: (name: string, version: number, file: string, size: string) => `${name}, version ${version} (${file}, ${size})`,
+    uploaded: (when: string, who: string) => `attached ${when} by ${who}`,
+    decidedOn: 'Decisions made on this version',
+    noDecisionsOn: 'No decision was made on this version.',
     application: 'Application',
     id: 'Id',
     variant: 'Financing variant',

@@ -110,6 +110,16 @@ export const pl = {
     servicesLegend: 'Usługi, których chcemy',
     consequences: 'Co oznacza każda decyzja',
     noScripts: 'Decyzja zostanie zapisana dopiero po naciśnięciu jednego z przycisków.',
+    documents: 'Dokumenty',
+    documentsLead: 'Decyzja zostanie zapisana wraz z wersjami i skrótami SHA-256 dokumentów wymienionych poniżej.',
+    noDocuments: 'Do tej prośby nie dołączono dokumentów.',
+    documentName: 'Dokument',
+    version: 'Wersja',
+    size: 'Rozmiar',
+    download: 'Pobierz',
+    changedSinceLastRound: 'zmieniony od poprzedniej rundy',
+    newSinceLastRound: 'nowy od poprzedniej rundy',
+    documentsChanged: 'Dokumenty zmieniły się od otwarcia tej strony. Przeczytaj aktualne wersje poniżej i podejmij decyzję ponownie.',
   },
   recorded: {
     alreadyTitle: 'Decyzja już zapisana',
@@ -121,6 +131,7 @@ export const pl = {
     receipt: 'Potwierdzenie otrzymasz także e-mailem.',
     services: 'Usługi',
     comment: 'Komentarz',
+    documents: 'Decyzja dotyczy dokumentów',
   },
   linkError: {
     LINK_UNKNOWN: 'Nieznany link',
@@ -150,6 +161,8 @@ export const pl = {
     commentTooLong: 'Komentarz może mieć najwyżej 4000 znaków.',
     useTheForm: 'Prześlij decyzję formularzem na stronie prośby.',
     deadlinePassedBody: (when: string) => `Termin tej prośby minął ${when}; decyzja nie została zapisana.`,
+    NOT_FOUND: 'Nie ma takiego dokumentu',
+    noDocumentBody: 'Ten link nie prowadzi do takiego dokumentu. Otwórz stronę prośby i pobierz dokument z listy.',
   },
   /** The pages of refusals and faults outside an approver's link. */
   errorPage: {
@@ -406,6 +419,12 @@ export const pl = {
   },
   evidence: {
     title: 'Dowód przebiegu wniosku',
+    documents: 'Dokumenty i decyzje podjęte na ich podstawie',
+    noDocuments: 'Do wniosku nie dołączono dokumentów.',
+    documentVersion: (name: string, version: number, file: string, size: string) => `${name}, wersja ${version} (${file}, ${size})`,
+    uploaded: (when: string, who: string) => `dodano ${when}; dodał(a): ${who}`,
+    decidedOn: 'Decyzje podjęte na tej wersji',
+    noDecisionsOn: 'Na tej wersji nie podjęto decyzji.',
     application: 'Wniosek',
     id: 'Identyfikator',
     variant: 'Wariant finansowania',

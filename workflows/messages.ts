@@ -1,6 +1,7 @@
 // Messages of the application workflows. Their wire names never change once released.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/actor';
+import type { DocumentRef } from '../domain/document-ref';
 import type { UnitInput } from '../domain/application-input';
 import type { ApplicationState, Decision, RecordedDecision, UnitState } from './engine/state';
 
@@ -18,6 +19,8 @@ export interface DecideInput {
   receivedAt?: string;
   /** Through which link and from which address the decision came (recorded with it, for the evidence); absent before it was kept. */
   via?: DecisionVia;
+  /** The document versions on the party's page when they decided, checked by the server against the current ones. */
+  documents?: DocumentRef[];
 }
 
 /** The link a decision was made with and the client that sent it. */

@@ -10,6 +10,7 @@ import { approvalPage, decisionAcceptedPage, linkErrorPage, recordedPage } from 
 import { pageLanguage } from './page-language';
 import { approvalOutagePage, decisionBeingRecordedPage, type OutageMoment } from './pages/outage-page';
 import type { HttpApp } from './server';
+import { sendDocument } from './uploads';
 
 // Any string is looked up by its shape first (auth/approval-token.ts); this only bounds it.
 const onLink = z.object({ token: z.string().max(200) });
@@ -34,7 +35,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
         // HEAD (link checkers, prefetchers) shows the same and records nothing; GET records the open.
         const client = request.method === 'HEAD' ? null : clientOf(request);
         const view = await approvals.showLink(request.params.token, client);
-        return sendPage(reply, 200, approvalPage(view, await approvals.context(view), pageLanguage(request, view.partyLanguage)));
+        return sendPage(reply, 200, approvalPage(view, await approvals.context(view), pageLanguage(request, view.partyLanguage), { at: pathOf(request.params.token) }));
       } catch (error) {
         return sendLinkError(request, reply, error, 'open');
       }
@@ -55,25 +56,46 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
         if (!form) throw new DomainError('VALIDATION', 'Submit the decision with the form on the approval page.');
         const result = await approvals.decide(token, form, clientOf(request));
         const lang = pageLanguage(request, result.view.partyLanguage);
-        if (result.outcome === 'already-recorded') return sendPage(reply, 409, recordedPage(result.view, lang));
+        if (result.outcome === 'already-recorded') return sendPage(reply, 409, recordedPage(result.view, lang, await approvals.context(result.view).catch(() => null)));
         if (result.outcome === 'being-recorded') return sendPage(reply, 202, decisionBeingRecordedPage(lang));
         return sendPage(reply, 200, decisionAcceptedPage(result.view, result.decision, lang));
       } catch (error) {
-        if (isDomainError(error) && error.code === 'VALIDATION') {
-          // Show the form again with the reason, keeping what the approver typed.
+        const documentsChanged = isDomainError(error) && error.code === 'CONFLICT' && error.problems.some((p) => p.path === 'documents');
+        if (isDomainError(error) && (error.code === 'VALIDATION' || documentsChanged)) {
+          // Show the form again with the reason (and the documents as they are now), keeping what the approver typed.
           const view = await approvals.openLink(token).catch(() => null);
           if (view) {
             const lang = pageLanguage(request, view.partyLanguage);
             const context = await approvals.context(view).catch(() => null);
-            return sendPage(reply, 400, approvalPage(view, context, lang, formProblem(error.problems, messagesFor(lang)), { comment: String(form?.comment ?? '') }));
+            const problem = documentsChanged ? messagesFor(lang).page.documentsChanged : formProblem(error.problems, messagesFor(lang));
+            return sendPage(reply, documentsChanged ? 409 : 400, approvalPage(view, context, lang, { at: pathOf(token), error: problem, comment: String(form?.comment ?? '') }));
           }
         }
         return sendLinkError(request, reply, error, 'decide', String(form?.comment ?? ''));
       }
     },
   );
+
+  app.get(
+    '/approvals/:token/documents/:versionId',
+    {
+      config: { access: 'approval-link', rateLimit: perAddress },
+      schema: { summary: "One of the request's documents, through the party's own link (changes nothing; the download is audited).", tags, params: onLink.extend({ versionId: z.string().max(64) }), querystring: withLanguage },
+    },
+    async (request, reply) => {
+      try {
+        const { version, content } = await approvals.download(request.params.token, request.params.versionId, clientOf(request));
+        return sendDocument(reply, version, content);
+      } catch (error) {
+        return sendLinkError(request, reply, error, 'open');
+      }
+    },
+  );
 }
 
+
+/** The approval page's own path (the link itself), which its document downloads hang off. */
+const pathOf = (token: string) => `/approvals/${encodeURIComponent(token)}`;
 
 /** An incomplete form's first problem, said in the page's language. */
 function formProblem(problems: FieldProblem[], t: Messages): string {
@@ -99,6 +121,8 @@ function refusalText(because: RefusedBecause, t: Messages, lang: Lang): string {
       return t.linkError.deadlinePassedBody(formatDeadline(because.at.toISOString(), lang));
     case 'closed':
       return (t.linkError.closedBecause as Record<string, string>)[because.status ?? ''] ?? t.linkError.closedBody;
+    case 'no-document':
+      return t.linkError.noDocumentBody;
     case 'other':
       return t.linkError.closedBody;
   }

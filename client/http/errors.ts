@@ -32,6 +32,14 @@ const fastifyCodes: Record<string, DomainError> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: new DomainError('VALIDATION', 'The request body is empty; send a JSON object.'),
   FST_ERR_BAD_URL: new DomainError('VALIDATION', 'The request path is not valid (malformed percent-encoding).'),
   FST_ERR_MAX_PARAM_LENGTH: new DomainError('VALIDATION', 'A part of the request path is too long.'),
+  // Uploads (@fastify/multipart): the limits are checked while the file arrives.
+  FST_REQ_FILE_TOO_LARGE: new DomainError('TOO_LARGE', 'The file is larger than k2flow takes (K2FLOW_DOCUMENT_MAX_MB).'),
+  FST_FILES_LIMIT: new DomainError('TOO_LARGE', 'Send one file per upload.'),
+  FST_PARTS_LIMIT: new DomainError('TOO_LARGE', 'The upload has more parts than k2flow reads: one file and its few fields.'),
+  FST_FIELDS_LIMIT: new DomainError('TOO_LARGE', 'The upload has more fields than k2flow reads: one file and its few fields.'),
+  FST_INVALID_MULTIPART_CONTENT_TYPE: new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data.'),
+  FST_PROTO_VIOLATION: new DomainError('VALIDATION', 'The upload names a field k2flow does not take.'),
+  FST_MP_PREMATURE_CLOSE: new DomainError('VALIDATION', 'The upload ended before the whole file arrived.'),
   FST_CSRF_MISSING_SECRET: new DomainError('FORBIDDEN', 'The form has expired or did not come from k2flow; reload the page and try again.'),
   FST_CSRF_INVALID_TOKEN: new DomainError('FORBIDDEN', 'The form has expired or did not come from k2flow; reload the page and try again.'),
 };

@@ -5,6 +5,7 @@ import { ensureSearchAttributes } from '../services/search-attributes';
 import { connectTemporalClient } from '../services/temporal-connection';
 import { authFromConfig } from './auth-from-config';
 import { createHttpServer } from './server';
+import { documentStoreFrom } from '../../storage/store-from-config';
 
 const config = loadConfig(process.env, serverConfig);
 const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL', 'K2FLOW_AUTH_SECRET'] as const).filter((k) => !config[k]);
@@ -23,6 +24,8 @@ const server = await createHttpServer({
   temporal,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   scheduleUnit: config.K2FLOW_SCHEDULE_UNIT,
+  documentStore: documentStoreFrom(config, '.k2flow'),
+  documentMaxBytes: config.K2FLOW_DOCUMENT_MAX_MB * 1024 * 1024,
   ...(await authFromConfig(config, db, config.K2FLOW_AUTH_SECRET!).catch((error: Error) => {
     console.error(`[k2flow] could not start: ${error.message}`);
     process.exit(1);

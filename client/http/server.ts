@@ -18,6 +18,10 @@ import type { Mailbox } from '../../dev/mailbox';
 import type { ScheduleUnit } from '../../workflows/calendar/schedule';
 import { createApplicationService } from '../services/applications';
 import { createDraftService } from '../services/drafts';
+import { createDocumentService, DEFAULT_DOCUMENT_MAX_BYTES } from '../services/documents';
+import { addDocumentRoutes } from './document-routes';
+import type { DocumentStore } from '../../storage/document-store';
+import { createLocalFolderStore } from '../../storage/local-folder-store';
 import { createApprovalService } from '../services/approvals';
 import { createEvidenceService } from '../services/evidence';
 import { createReadinessCheck } from '../services/readiness';
@@ -56,6 +60,10 @@ export interface HttpDeps {
   /** What a working day of reminders is for applications started here (default: working days). */
   scheduleUnit?: ScheduleUnit;
   clock?: () => Date;
+  /** Where documents' contents are kept; a folder `.k2flow/documents` in the working directory by default. */
+  documentStore?: DocumentStore;
+  /** The largest document taken, in bytes (K2FLOW_DOCUMENT_MAX_MB). */
+  documentMaxBytes?: number;
   /** Present only with the embedded development mailbox. */
   mailbox?: Mailbox;
   log?: (line: string) => void;
@@ -193,7 +201,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   });
 
   const applications = createApplicationService({ db, temporal, taskQueue, scheduleUnit });
-  const approvals = createApprovalService({ db, temporal, clock, log });
+  const documents = createDocumentService({ db, store: deps.documentStore ?? createLocalFolderStore('.k2flow/documents'), maxBytes: deps.documentMaxBytes ?? DEFAULT_DOCUMENT_MAX_BYTES, clock });
+  const approvals = createApprovalService({ db, temporal, clock, log, documents });
   const people = createPeopleService({ auth, db });
 
   // Liveness: the process answers. It never looks at the database or Temporal, so an outage of
@@ -221,6 +230,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   addApiRoutes(app, applications);
   const drafts = createDraftService({ db, applications, scheduleUnit, clock });
   addDraftRoutes(app, drafts);
+  addDocumentRoutes(app, applications, documents);
   addPageRoutes(app, { search: createApplicationSearch({ db, clock }), historyView: createHistoryView({ db, applications, evidence, scheduleUnit, clock }), applications, dashboard: createDashboard({ db, clock }), drafts });
   addEvidenceRoutes(app, applications, evidence, clock);
   addPeopleRoutes(app, people);

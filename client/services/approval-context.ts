@@ -4,6 +4,8 @@ import { definitionOf } from '../../definitions';
 import type { StageDefinition, StepDefinition } from '../../workflows/engine/definition';
 import { servicesOf } from '../../activities/record-decision';
 import type { ApprovalLinkView } from './approvals';
+import type { DocumentRef } from '../../domain/document-ref';
+import type { DocumentService, DocumentVersionView } from './documents';
 
 /** Another party of the same step and round, as the approver's page may show them. */
 export interface OtherParty {
@@ -32,6 +34,10 @@ export interface ApprovalContext {
   changesAsked: string | null;
   coordinatorNote: string | null;
   others: OtherParty[];
+  /** The latest version of each document the party sees; from round 2 on, whether it changed since the last round. */
+  documents: Array<DocumentVersionView & { sinceLastRound: 'changed' | 'new' | null }>;
+  /** The document versions the party's decision was made on, once there is one. */
+  decidedOn: DocumentRef[] | null;
 }
 
 interface InputPeople {
@@ -39,9 +45,9 @@ interface InputPeople {
   units?: Array<{ key: string; name: string }>;
 }
 
-export async function loadApprovalContext(db: Db, view: ApprovalLinkView): Promise<ApprovalContext> {
+export async function loadApprovalContext(db: Db, documents: DocumentService, view: ApprovalLinkView): Promise<ApprovalContext> {
   const branch = { applicationId: view.applicationId, unitKey: view.unitKey };
-  const [application, unit, others, asked, note] = await Promise.all([
+  const [application, unit, others, asked, note, shown, previousRound, own] = await Promise.all([
     db.application.findUniqueOrThrow({ where: { id: view.applicationId }, select: { variant: true, definitionVersion: true, input: true } }),
     view.unitKey ? db.applicationUnit.findUnique({ where: { applicationId_unitKey: { applicationId: view.applicationId, unitKey: view.unitKey } }, select: { projectReference: true } }) : null,
     db.approvalRequest.findMany({
@@ -58,7 +64,12 @@ export async function loadApprovalContext(db: Db, view: ApprovalLinkView): Promi
           select: { data: true },
         })
       : null,
+    documents.currentFor({ applicationId: view.applicationId, unitKey: view.unitKey, stepId: view.stepId }),
+    // When the last round of this step opened: documents uploaded after it changed since.
+    view.round > 1 ? db.approvalRequest.findFirst({ where: { ...branch, step: view.stepId, round: view.round - 1 }, select: { createdAt: true }, orderBy: { createdAt: 'asc' } }) : null,
+    db.approvalRequest.findUnique({ where: { id: view.requestId }, select: { documents: true } }),
   ]);
+  const since = previousRound?.createdAt.toISOString() ?? null;
   const definition = definitionOf(application.variant, application.definitionVersion);
   const stage = definition?.stages.find((s) => s.steps.some((st) => st.id === view.stepId)) ?? null;
   const step = stage?.steps.find((st) => st.id === view.stepId) ?? null;
@@ -79,6 +90,8 @@ export async function loadApprovalContext(db: Db, view: ApprovalLinkView): Promi
     changesAsked: asked?.comment ?? null,
     coordinatorNote: ((note?.data ?? null) as { note?: string | null } | null)?.note ?? null,
     others: others.map((o) => ({ name: o.partyName, role: o.partyRole, status: o.status })),
+    documents: shown.map((d) => ({ ...d, sinceLastRound: since === null || d.uploadedAt <= since ? null : d.version === 1 ? 'new' : 'changed' })),
+    decidedOn: (own?.documents ?? null) as DocumentRef[] | null,
   };
 }
 

@@ -10,6 +10,7 @@ import { decidedStatuses, type RecordedDecision } from '../../workflows/engine/s
 import { commentRequired } from '../../workflows/engine/verdict';
 import { decideUpdate, type DecideInput } from '../../workflows/messages';
 import { loadApprovalContext } from './approval-context';
+import { refOf, sameVersions, type DocumentService, type RequestScope } from './documents';
 import { createLinkAudit, type LinkClient, type LinkRefusal, type LinkSubject } from './link-audit';
 import { updateWithin } from './temporal-connection';
 import { explainUpdateFailure } from './temporal-errors';
@@ -46,6 +47,8 @@ const decisionForm = z
     decision: z.enum(['approve', 'reject', 'request-changes', 'declare', 'decline'], { message: 'Press one of the decision buttons.' }),
     comment: z.string().trim().max(4000, 'The comment may be at most 4000 characters.').optional(),
     services: z.array(z.string()).max(100).optional(),
+    /** The document versions the page showed, comma-separated: the decision is made on exactly those. */
+    documents: z.string().max(8000).optional(),
   })
   .refine((f) => !commentRequired(f.decision) || !!f.comment, { path: ['comment'], message: 'A comment is required when you reject or request changes.' })
   .refine((f) => f.decision !== 'declare' || (f.services?.length ?? 0) > 0, { path: ['services'], message: 'Choose at least one service to declare, or decline.' });
@@ -55,6 +58,9 @@ export type DecisionResult =
   | { outcome: 'already-recorded'; view: ApprovalLinkView }
   /** Accepted by the workflow but not yet written (a slow or restarting worker): it will be, once. */
   | { outcome: 'being-recorded'; view: ApprovalLinkView };
+
+/** Which documents a request's party sees. */
+const scopeOf = (view: ApprovalLinkView): RequestScope => ({ applicationId: view.applicationId, unitKey: view.unitKey, stepId: view.stepId });
 
 /** How a form's unknown service codes are named in its problem (the page says it in the party's language). */
 export const UNKNOWN_SERVICES = 'Unknown services: ';
@@ -102,6 +108,7 @@ export type RefusedBecause =
   | { kind: 'expired'; at: Date }
   | { kind: 'closed'; status: string | null }
   | { kind: 'deadline-passed'; at: Date }
+  | { kind: 'no-document' }
   | { kind: 'other' };
 
 /**
@@ -127,7 +134,7 @@ const unknownLink = () => new LinkError('LINK_UNKNOWN', 'This approval link is n
  * Approval links: reading what is asked (no effect on the request) and recording a decision (an
  * update). Opening a link and every refusal of one are recorded in the audit trail.
  */
-export function createApprovalService({ db, temporal, clock, log = () => {} }: { db: Db; temporal: Client; clock: () => Date; log?: (line: string) => void }) {
+export function createApprovalService({ db, temporal, clock, documents, log = () => {} }: { db: Db; temporal: Client; clock: () => Date; documents: DocumentService; log?: (line: string) => void }) {
   const linkAudit = createLinkAudit({ db, clock, log });
 
   /** Resolves a presented token to its request, or to the reason it cannot be used. */
@@ -252,15 +259,21 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
     }
     const { view, subject } = found;
     if (view.status !== 'pending') return { outcome: 'already-recorded', view };
-    const { decision, comment, services } = parseOrThrow(decisionForm, form, 'The decision is incomplete');
+    const { decision, comment, services, documents: shown } = parseOrThrow(decisionForm, form, 'The decision is incomplete');
     const unknown = decision === 'declare' ? (services ?? []).filter((code) => !view.catalogue.some((s) => s.code === code)) : [];
     if (unknown.length) throw new DomainError('VALIDATION', 'The decision is incomplete', [{ path: 'services', message: `${UNKNOWN_SERVICES}${unknown.join(', ')}` }]);
+    // A decision is made on the documents the page showed: if one changed since, the party looks again.
+    const current = await documents.currentFor(scopeOf(view));
+    if (!sameVersions(shown ? shown.split(',').filter(Boolean) : [], current)) {
+      throw new DomainError('CONFLICT', 'The documents changed since the page was opened; read the current versions and decide again.', [{ path: 'documents', message: 'changed since the page was opened' }]);
+    }
     const started = Date.now();
     let answer: Awaited<ReturnType<typeof updateWithin<RecordedDecision, [DecideInput]>>>;
     try {
       // Through which link and from which address: kept with the decision, for the evidence.
       const via = { tokenId: view.tokenId, address: client.address, userAgent: client.userAgent?.slice(0, 300) ?? null };
-      answer = await updateWithin(temporal.workflow.getHandle(view.workflowId), decideUpdate, [{ requestId: view.requestId, decision, comment, services, receivedAt, via }], DECISION_RESULT_MS);
+      const decided: DecideInput = { requestId: view.requestId, decision, comment, services, receivedAt, via, ...(current.length ? { documents: current.map(refOf) } : {}) };
+      answer = await updateWithin(temporal.workflow.getHandle(view.workflowId), decideUpdate, [decided], DECISION_RESULT_MS);
     } catch (error) {
       return answerRefusal(explainUpdateFailure(error, closedRequest()), view, subject, client);
     }
@@ -303,9 +316,25 @@ export function createApprovalService({ db, temporal, clock, log = () => {} }: {
   }
 
   /** What the approver's page shows beside the request (GET only: never on the decision's path). */
-  const context = (view: ApprovalLinkView) => loadApprovalContext(db, view);
+  const context = (view: ApprovalLinkView) => loadApprovalContext(db, documents, view);
 
-  return { openLink, showLink, decide, context };
+  /**
+   * A document the link's party sees, any version of it, for download: the link must be usable as
+   * for opening the page (a refusal is recorded as one); the download is recorded, nothing else changes.
+   */
+  async function download(token: string, versionId: string, client: LinkClient) {
+    const found = await inspect(token);
+    if ('error' in found) {
+      if (found.refused) await linkAudit.refused(found.refused, client, 'open');
+      throw found.error;
+    }
+    const opened = await documents.openFor(scopeOf(found.view), versionId);
+    if (!opened) throw new LinkError('NOT_FOUND', 'This link has no such document.', { kind: 'no-document' }, found.view.partyLanguage);
+    await linkAudit.downloaded(found.subject, client, opened.version);
+    return opened;
+  }
+
+  return { openLink, showLink, decide, context, download };
 }
 
 export type ApprovalService = ReturnType<typeof createApprovalService>;

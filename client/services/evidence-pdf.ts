@@ -5,6 +5,7 @@ import { messagesFor, roleName, statusName, stepName, wordFor } from '../../i18n
 import { formatDeadline, type Lang } from '../../mail/html';
 import type { EvidenceExport } from './evidence';
 import { EVIDENCE_ATTACHMENT } from './evidence-file';
+import { sizeText } from '../../i18n/size-text';
 
 // The evidence a person files: the application, every decision with who, when, through which link
 // and from which address, the requests closed without one, every email, the Temporal history in
@@ -71,6 +72,17 @@ export function renderEvidencePdf(evidence: EvidenceExport, lang: Lang): Promise
   if (undecided.length) {
     heading(t.undecided);
     for (const r of undecided) item(`${r.partyName} (${roleName(r.partyRole, lang)}), ${stepName(r.step, lang)}, ${t.round(r.round)}: ${statusName(r.status, lang)}${r.closedReason ? ` — ${r.closedReason}` : ''}`);
+  }
+
+  heading(t.documents);
+  if (!evidence.documents.length) doc.text(t.noDocuments);
+  for (const d of evidence.documents) {
+    doc.font('bold').text(t.documentVersion(d.name, d.version, d.fileName, sizeText(d.size, lang))).font('text');
+    doc.text(`SHA-256 ${d.sha256}`, { indent: 8 });
+    doc.text(t.uploaded(when(d.uploadedAt), d.uploadedByName), { indent: 8 });
+    if (!d.decisions.length) doc.text(t.noDecisionsOn, { indent: 8 });
+    for (const r of d.decisions) doc.text(`•  ${r.partyName} (${roleName(r.partyRole, lang)}): ${statusName(r.decision, lang)}, ${when(r.decidedAt)}; ${stepName(r.step, lang)}, ${t.round(r.round)}`, { indent: 16 });
+    doc.moveDown(0.3);
   }
 
   heading(t.emails);

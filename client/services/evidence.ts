@@ -2,6 +2,7 @@ import { sealTrail } from '../../activities/audit';
 import type { Db } from '../../db/prisma-client';
 import { CHAIN_ALGORITHM, EVIDENCE_FORMAT, verifyChain, type ChainedRecord } from '../../domain/audit-chain';
 import { DomainError } from '../../domain/domain-error';
+import type { DocumentRef } from '../../domain/document-ref';
 import type { Lang } from '../../mail/html';
 import type { ApplicationService } from './applications';
 import { renderEvidencePdf } from './evidence-pdf';
@@ -59,7 +60,7 @@ export function createEvidenceService({ db, applications }: { db: Db; applicatio
         where: { applicationId: id },
         select: {
           id: true, unitKey: true, step: true, round: true, partyRole: true, partyName: true, partyEmail: true, status: true, comment: true, formData: true,
-          deadline: true, decidedAt: true, late: true, closedReason: true, createdAt: true,
+          deadline: true, decidedAt: true, late: true, closedReason: true, createdAt: true, documents: true,
         },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       }),
@@ -72,6 +73,22 @@ export function createEvidenceService({ db, applications }: { db: Db; applicatio
       trail(id),
       applications.history(id),
     ]);
+    const versions = await db.documentVersion.findMany({
+      where: { document: { applicationId: id } },
+      select: {
+        id: true, version: true, fileName: true, contentType: true, size: true, sha256: true, uploadedBy: true, uploadedByName: true, uploadedAt: true,
+        document: { select: { id: true, name: true, unitKey: true, stepId: true } },
+      },
+      orderBy: [{ uploadedAt: 'asc' }, { version: 'asc' }],
+    });
+    // Each version with the decisions its parties made on it (a decision names the versions it saw).
+    const decidedOn = (versionId: string) =>
+      requests
+        .filter((r) => ((r.documents ?? []) as unknown as DocumentRef[]).some((d) => d.versionId === versionId))
+        .map((r) => ({ requestId: r.id, unitKey: r.unitKey, step: r.step, round: r.round, partyRole: r.partyRole, partyName: r.partyName, decision: r.status, decidedAt: r.decidedAt }));
+    const documents = versions.map(({ document, id: versionId, ...v }) => ({
+      documentId: document.id, name: document.name, unitKey: document.unitKey, stepId: document.stepId, versionId, ...v, decisions: decidedOn(versionId),
+    }));
     const chain = verifyChain(audit);
     return {
       format: EVIDENCE_FORMAT,
@@ -80,6 +97,7 @@ export function createEvidenceService({ db, applications }: { db: Db; applicatio
       chain: { algorithm: CHAIN_ALGORITHM, length: audit.length, head: chain.head, intact: chain.intact },
       application: app,
       requests,
+      documents,
       messages,
       audit,
       temporal: history.workflows.map((w) => ({

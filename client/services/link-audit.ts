@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { actor, appendAudit } from '../../activities/audit';
 import type { Db } from '../../db/prisma-client';
+import type { DocumentRef } from '../../domain/document-ref';
 
 /** Who presented an approval link, as the server saw them. */
 export interface LinkClient {
@@ -42,14 +43,19 @@ export const USER_AGENT_MAX_LENGTH = 200;
  * write is logged (without the link) and the approver gets their answer.
  */
 export function createLinkAudit({ db, clock, log }: { db: Db; clock: () => Date; log: (line: string) => void }) {
-  async function record(type: 'link.opened' | 'link.refused', subject: LinkSubject, client: LinkClient, details: { attempt?: 'open' | 'decide'; reason?: LinkRefusalReason; requestStatus?: string }) {
+  async function record(
+    type: 'link.opened' | 'link.refused' | 'document.downloaded',
+    subject: LinkSubject,
+    client: LinkClient,
+    details: { attempt?: 'open' | 'decide'; reason?: LinkRefusalReason; requestStatus?: string; document?: Record<string, string | number> },
+  ) {
     const now = clock();
     const userAgent = client.userAgent ? client.userAgent.slice(0, USER_AGENT_MAX_LENGTH) : null;
     // Whoever presented a wrong secret did not hold the link: they are not its party.
     const by = details.reason === 'secret-mismatch' ? actor.anonymous : actor.party(subject.partyRole, subject.partyEmail);
     // One group per link, client, attempt and reason; hashed so the key carries no token id.
     const group = createHash('sha256')
-      .update(JSON.stringify([type, subject.tokenId, details.attempt ?? null, details.reason ?? null, client.address, userAgent]))
+      .update(JSON.stringify([type, subject.tokenId, details.attempt ?? null, details.reason ?? null, details.document?.versionId ?? null, client.address, userAgent]))
       .digest('hex')
       .slice(0, 32);
     const prefix = `${type}:${group}:`;
@@ -81,6 +87,9 @@ export function createLinkAudit({ db, clock, log }: { db: Db; clock: () => Date;
 
   return {
     opened: (subject: LinkSubject, client: LinkClient) => record('link.opened', subject, client, {}),
+    /** A document downloaded through the link: which version, so the trail shows what the party fetched. */
+    downloaded: (subject: LinkSubject, client: LinkClient, version: DocumentRef) =>
+      record('document.downloaded', subject, client, { document: { documentId: version.documentId, versionId: version.versionId, version: version.version, name: version.name, sha256: version.sha256 } }),
     refused: ({ reason, requestStatus, ...subject }: LinkRefusal, client: LinkClient, attempt: 'open' | 'decide') =>
       record('link.refused', subject, client, { attempt, reason, ...(requestStatus ? { requestStatus } : {}) }),
   };

@@ -19,7 +19,7 @@ const call = (path: string, init: RequestInit & { key?: string } = {}) =>
   fetch(new URL(path, h.baseUrl), { ...init, headers: { ...(init.key ? { authorization: `Bearer ${init.key}` } : {}), ...(init.headers as Record<string, string>) } });
 
 /** A concrete path for a route pattern: an application of the k2flow office, its first unit. */
-const concrete = (url: string, id: string) => url.replace(':id', id).replace(':unitKey', 'unit-1').replace(':keyId', 'no-such-key');
+const concrete = (url: string, id: string) => url.replace(':id', id).replace(':unitKey', 'unit-1').replace(':keyId', 'no-such-key').replace(':versionId', '00000000-0000-4000-8000-000000000000');
 
 /** Sends one raw HTTP/1.1 request and returns the status line (or '' if the connection closed). */
 function raw(request: string): Promise<string> {

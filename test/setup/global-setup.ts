@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { migrate } from '../../db/migrate';
 import { freePort } from '../../dev/free-port';
 import { resolveTemporalCli } from '../../dev/temporal-cli';
+import { resolveMinio } from '../../dev/minio';
 import { startTemporalDevServer } from '../../dev/temporal-dev-server';
 import { ensureWorkflowBundle } from '../../worker/workflow-bundle';
 import { createIsolatedDatabase } from './test-database';
@@ -13,6 +14,8 @@ declare module 'vitest' {
     /** A migrated database nobody connects to, which each harness copies (test/support/harness.ts). */
     databaseTemplate: string;
     workflowBundlePath: string;
+    /** The MinIO server binary, for tests of the S3 document store (each starts its own). */
+    minioPath: string | null;
   }
 }
 
@@ -23,8 +26,9 @@ declare module 'vitest' {
  * built here only when missing or stale (`npm test`'s prepare step has usually built it already).
  */
 export default async function setup(project: TestProject) {
-  const [cliPath, template, port, bundle] = await Promise.all([
+  const [cliPath, minioPath, template, port, bundle] = await Promise.all([
     resolveTemporalCli(),
+    resolveMinio((line) => console.log(`[global-setup] ${line}`)),
     createIsolatedDatabase('k2flow_template'),
     freePort(),
     ensureWorkflowBundle({ log: (line) => console.log(`[global-setup] ${line}`) }),
@@ -37,6 +41,7 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', database.url);
   project.provide('databaseTemplate', template.name);
   project.provide('workflowBundlePath', bundle.codePath);
+  project.provide('minioPath', minioPath);
 
   return async () => {
     await server.stop();

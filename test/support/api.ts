@@ -54,6 +54,23 @@ export function apiOf(h: Harness, as: keyof Harness['people'] = 'coordinator') {
       const res = await fetch(link, { method: 'POST', body: form });
       return { status: res.status, html: await res.text() };
     },
+    /** Decides as a person on the page would: open it, then press a button with what it showed (its documents among them). */
+    async decideOnPage(link: string, decision: string, comment?: string) {
+      const page = await fetch(link);
+      const html = await page.text();
+      const documents = /name="documents" value="([^"]*)"/.exec(html)?.[1] ?? '';
+      const form = new URLSearchParams({ decision, documents, ...(comment !== undefined ? { comment } : {}) });
+      const res = await fetch(link, { method: 'POST', body: form });
+      return { status: res.status, html: await res.text() };
+    },
+    /** Attaches a file to an application (multipart, as a form or `curl -F` sends it). */
+    async attach(id: string, file: { name: string; content: Buffer | Uint8Array }, fields: Record<string, string> = {}) {
+      const body = new FormData();
+      for (const [k, v] of Object.entries(fields)) body.append(k, v);
+      body.append('file', new Blob([file.content]), file.name);
+      const res = await fetch(url(`/api/applications/${id}/documents`), { method: 'POST', headers: bearer, body });
+      return { status: res.status, body: (await res.json()) as any };
+    },
     result(id: string): Promise<ApplicationResult> {
       return h.temporal.workflow.getHandle(id).result();
     },

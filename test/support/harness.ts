@@ -6,6 +6,11 @@ import type { OidcSettings } from '../../auth/create-auth';
 import type { PeopleService } from '../../auth/people';
 import { createHttpServer } from '../../client/http/server';
 import { freePort } from '../../dev/free-port';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DocumentStore } from '../../storage/document-store';
+import { createLocalFolderStore } from '../../storage/local-folder-store';
 import { createDb } from '../../db/prisma-client';
 import { startMailbox } from '../../dev/mailbox';
 import { createSmtpMailer } from '../../mail/mailer';
@@ -21,6 +26,9 @@ export interface HarnessOptions {
   oidc?: OidcSettings;
   /** The HTTP server's port, when a test must know it first (a free one otherwise). */
   port?: number;
+  /** Where documents go: a folder of the harness's own by default. */
+  documentStore?: DocumentStore;
+  documentMaxBytes?: number;
 }
 
 /**
@@ -37,6 +45,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const logLines: string[] = [];
 
   const mailbox = await startMailbox();
+  const documentsDir = await mkdtemp(path.join(tmpdir(), 'k2flow-documents-'));
   const db = createDb(databaseUrl, { maxConnections: 10 });
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection });
@@ -51,6 +60,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     taskQueue,
     // One "working day" of reminders and escalations lasts a second here; the logic is the same.
     scheduleUnit: { kind: 'fixed', ms: 1000 },
+    documentStore: options.documentStore ?? createLocalFolderStore(documentsDir),
+    ...(options.documentMaxBytes ? { documentMaxBytes: options.documentMaxBytes } : {}),
     clock,
     log: (line) => logLines.push(line),
   });
@@ -105,6 +116,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       await mailbox.close();
       await db.$disconnect();
       await database.drop();
+      await rm(documentsDir, { recursive: true, force: true });
     },
   };
 }

@@ -95,6 +95,7 @@ export function installDecisionInbox(lean: boolean, transitions: boolean) {
         decidedAt: new Date(decisionMoment(input.receivedAt, Date.now())).toISOString(),
         late: decisionMoment(input.receivedAt, Date.now()) > Date.parse(entry.deadline),
         ...(input.via ? { via: input.via } : {}),
+        ...(input.documents?.length ? { documents: input.documents } : {}),
       };
       if (transitions) {
         entry.recorded = true;

@@ -1,3 +1,4 @@
+import type { DocumentRef } from '../../domain/document-ref';
 import type { DecisionVia } from '../messages';
 // What the engine reports through queries: plain JSON, also read by the client.
 import type { Quorum, StepKind } from './definition';
@@ -111,6 +112,8 @@ export interface RecordedDecision {
   late: boolean;
   /** The link and client it came through (messages.ts DecideInput.via), where the server passed them. */
   via?: DecisionVia | null;
+  /** The document versions the party was shown when they decided (absent where there were none, and before documents existed). */
+  documents?: DocumentRef[];
 }
 
 export interface UnitResult {

@@ -3,9 +3,11 @@ import { escapeHtml, formatDeadline, type Lang } from '../../../mail/html';
 import { allowedDecisions } from '../../../workflows/engine/verdict';
 import type { RecordedDecision } from '../../../workflows/engine/state';
 import type { ApprovalContext } from '../../services/approval-context';
+import type { DocumentRef } from '../../../domain/document-ref';
 import type { ApprovalLinkView } from '../../services/approvals';
 import { stripControlCharacters } from '../../../domain/plain-text';
 import { consequenceOf } from './consequences';
+import { sizeText } from '../../../i18n/size-text';
 import { languageSwitch, page } from './layout';
 
 // The approver's pages, in the language of the link's party unless they switch (?lang=): what is
@@ -70,6 +72,29 @@ function otherParties(ctx: ApprovalContext, t: Messages, lang: Lang): string {
   return `<h2>${escapeHtml(t.page.otherParties)}</h2>${body}`;
 }
 
+/** A hash shown whole (it is what an auditor compares), in a monospace run that may wrap. */
+const hashText = (sha256: string) => `<code style="word-break:break-all">${escapeHtml(sha256)}</code>`;
+
+/**
+ * The documents the party decides on: name, version, size, SHA-256 and a download through their
+ * own link (`at` is the page's own path); from round 2 on, which changed since the last round.
+ */
+function documentList(ctx: ApprovalContext, at: string, t: Messages, lang: Lang): string {
+  if (!ctx.documents.length) return `<h2>${escapeHtml(t.page.documents)}</h2><p class="muted">${escapeHtml(t.page.noDocuments)}</p>`;
+  const rows = ctx.documents.map((d) => {
+    const mark = d.sinceLastRound ? ` <strong>(${escapeHtml(d.sinceLastRound === 'new' ? t.page.newSinceLastRound : t.page.changedSinceLastRound)})</strong>` : '';
+    const href = `${at}/documents/${encodeURIComponent(d.versionId)}`;
+    return `<tr><th scope="row">${escapeHtml(d.name)}${mark}</th><td>${d.version}</td><td>${escapeHtml(sizeText(d.size, lang))}</td><td>${hashText(d.sha256)}</td><td><a href="${escapeHtml(href)}" download>${escapeHtml(t.page.download)}<span class="muted"> ${escapeHtml(d.fileName)}</span></a></td></tr>`;
+  });
+  return `<h2>${escapeHtml(t.page.documents)}</h2><p>${escapeHtml(t.page.documentsLead)}</p><table><thead><tr><th scope="col">${escapeHtml(t.page.documentName)}</th><th scope="col">${escapeHtml(t.page.version)}</th><th scope="col">${escapeHtml(t.page.size)}</th><th scope="col">SHA-256</th><th scope="col"><span class="muted">${escapeHtml(t.page.download)}</span></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** The documents a recorded decision was made on, by version and hash. */
+function decidedOn(refs: DocumentRef[] | null | undefined, t: Messages): string {
+  if (!refs?.length) return '';
+  return `<p>${escapeHtml(t.recorded.documents)}:</p><ul>${refs.map((r) => `<li>${escapeHtml(r.name)}, ${escapeHtml(t.page.version.toLowerCase())} ${r.version}, SHA-256 ${hashText(r.sha256)}</li>`).join('')}</ul>`;
+}
+
 function buttons(v: ApprovalLinkView, decisions: string[], t: Messages): string {
   const button = (d: string) => `<button type="submit" name="decision" value="${escapeHtml(d)}">${escapeHtml((t.decision as Record<string, string>)[d] ?? d)}</button>`;
   if (v.kind === 'declaration') {
@@ -95,18 +120,19 @@ function consequences(decisions: string[], ctx: ApprovalContext | null, t: Messa
  * What an approval link shows. Opening it changes nothing; the decision is an explicit button
  * press that POSTs back to the same address (never a self-submitting form).
  */
-export function approvalPage(v: ApprovalLinkView, ctx: ApprovalContext | null, lang: Lang, error?: string, values: { comment?: string } = {}): string {
+export function approvalPage(v: ApprovalLinkView, ctx: ApprovalContext | null, lang: Lang, { at, error, comment }: { at: string; error?: string; comment?: string }): string {
   if (v.status !== 'pending') return recordedPage(v, lang, ctx);
   const t = messagesFor(lang);
   const decisions = ctx?.step ? allowedDecisions(ctx.step) : v.kind === 'declaration' ? ['declare', 'decline'] : ['approve', 'request-changes', 'reject'];
   const form = `<form method="post">
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <label for="comment">${escapeHtml(v.kind === 'sign-off' ? t.page.commentRequired : t.page.comment)}</label>
-<textarea id="comment" name="comment" maxlength="4000">${escapeHtml(values.comment ?? '')}</textarea>
+<textarea id="comment" name="comment" maxlength="4000">${escapeHtml(comment ?? '')}</textarea>
+<input type="hidden" name="documents" value="${escapeHtml((ctx?.documents ?? []).map((d) => d.versionId).join(','))}">
 ${buttons(v, decisions, t)}
 <p class="muted">${escapeHtml(t.page.noScripts)}</p>
 </form>`;
-  const context = ctx ? applicationContext(v, ctx, t, lang) + whatChanged(ctx, t) + otherParties(ctx, t, lang) : '';
+  const context = ctx ? applicationContext(v, ctx, t, lang) + whatChanged(ctx, t) + documentList(ctx, at, t, lang) + otherParties(ctx, t, lang) : '';
   const title = v.kind === 'declaration' ? t.page.declarationTitle : t.page.signOffTitle;
   return page(title, languageSwitch(lang) + summary(v, ctx, t, lang) + context + consequences(decisions, ctx, t) + form, lang);
 }
@@ -117,7 +143,11 @@ export function recordedPage(v: ApprovalLinkView, lang: Lang, ctx: ApprovalConte
   const when = v.decidedAt ? moment(v.decidedAt, lang) + (v.late ? ` (${t.recorded.late})` : '') : '';
   const services = v.services ? `<p>${escapeHtml(t.recorded.services)}: ${escapeHtml(serviceNames(v, v.services))}</p>` : '';
   const comment = v.comment ? `<p>${escapeHtml(t.recorded.comment)}: <q>${escapeHtml(v.comment)}</q></p>` : '';
-  return page(t.recorded.alreadyTitle, `${languageSwitch(lang)}<p><strong>${escapeHtml(t.recorded.already(capitalized(statusName(v.status, lang)), when))}</strong></p>${services}${comment}${summary(v, ctx, t, lang)}`, lang);
+  return page(
+    t.recorded.alreadyTitle,
+    `${languageSwitch(lang)}<p><strong>${escapeHtml(t.recorded.already(capitalized(statusName(v.status, lang)), when))}</strong></p>${services}${comment}${decidedOn(ctx?.decidedOn, t)}${summary(v, ctx, t, lang)}`,
+    lang,
+  );
 }
 
 /** The answer to the button press that recorded the decision. */
@@ -129,7 +159,7 @@ export function decisionAcceptedPage(v: ApprovalLinkView, d: RecordedDecision, l
   const decided = wordFor('decision', d.decision, lang);
   return page(
     t.recorded.acceptedTitle,
-    `${languageSwitch(lang)}<p><strong>${escapeHtml(t.recorded.accepted(decided, moment(d.decidedAt, lang)) + late)}</strong></p><p>${escapeHtml(t.recorded.receipt)}</p>${services}${comment}${summary(v, null, t, lang)}`,
+    `${languageSwitch(lang)}<p><strong>${escapeHtml(t.recorded.accepted(decided, moment(d.decidedAt, lang)) + late)}</strong></p><p>${escapeHtml(t.recorded.receipt)}</p>${services}${comment}${decidedOn(d.documents, t)}${summary(v, null, t, lang)}`,
     lang,
   );
 }
