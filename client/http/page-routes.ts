@@ -7,7 +7,11 @@ import { roleMay } from '../../auth/roles';
 import { isInProgress } from '../../domain/action-in-progress';
 import type { Actor } from '../../domain/actor';
 import { applicationInput, person, unitInput, variants } from '../../domain/application-input';
-import { isDomainError, type FieldProblem } from '../../domain/domain-error';
+import { isDomainError, type DomainError, type FieldProblem } from '../../domain/domain-error';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Lang } from '../../mail/html';
+import type { DocumentService } from '../services/documents';
+import { acceptUploads, uploadOf } from './uploads';
 import { deadlineKeys } from '../../definitions';
 import { messagesFor, type Messages } from '../../i18n/messages';
 import { localizedProblems } from '../../i18n/field-problems';
@@ -45,7 +49,15 @@ export function addPageRoutes(
     applications,
     dashboard,
     drafts,
-  }: { search: ReturnType<typeof createApplicationSearch>; historyView: ReturnType<typeof createHistoryView>; applications: ApplicationService; dashboard: ReturnType<typeof createDashboard>; drafts: DraftService },
+    documents,
+  }: {
+    search: ReturnType<typeof createApplicationSearch>;
+    historyView: ReturnType<typeof createHistoryView>;
+    applications: ApplicationService;
+    dashboard: ReturnType<typeof createDashboard>;
+    drafts: DraftService;
+    documents: DocumentService;
+  },
 ): void {
   app.get('/dashboard', { config: { access: 'read' }, schema: { hide: true, querystring: z.object({ lang: z.string().max(10).optional() }) } }, async (request, reply) => {
     const identity = identityOf(request);
@@ -82,6 +94,21 @@ export function addPageRoutes(
       return new Date(fromWarsaw({ year, month, day, hour, minute })).toISOString();
     });
 
+  /** The application's page again, its refused form open and filled in with `values`, the refusal beside it. */
+  async function refusedOnPage(request: FastifyRequest, reply: FastifyReply, id: string, action: string, values: Record<string, unknown>, status: number, notice: { text: string; detail?: string }) {
+    const view = await historyView(id, { withChain: roleMay(identityOf(request).role, 'audit') });
+    return reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(historyPage(view, pageLanguage(request), { csrf: csrfTokenFor(request, reply), notice: { ok: false, ...notice }, failed: { action, values } }));
+  }
+
+  /** A service's refusal (an English sentence), said in the page's words with it beside. */
+  const refusalNotice = (error: DomainError, lang: Lang) => {
+    const t = messagesFor(lang).actions;
+    return { text: (t.refusedBecause as Record<string, string>)[error.code] ?? t.refusedBecause.other, detail: error.message };
+  };
+
   /**
    * A coordinator's action from the application's page: carried out through the same service as
    * the API, then back to the page (303) saying what happened; a refusal shows the page again with why.
@@ -96,13 +123,7 @@ export function addPageRoutes(
         const { id } = request.params;
         const lang = pageLanguage(request);
         await applications.authorize(identity, id);
-        const refuse = async (status: number, notice: { text: string; detail?: string }) => {
-          const view = await historyView(id, { withChain: roleMay(identity.role, 'audit') });
-          return reply
-            .code(status)
-            .type('text/html; charset=utf-8')
-            .send(historyPage(view, lang, { csrf: csrfTokenFor(request, reply), notice: { ok: false, ...notice }, failed: { action: name, values: request.body } }));
-        };
+        const refuse = (status: number, notice: { text: string; detail?: string }) => refusedOnPage(request, reply, id, name, request.body, status, notice);
         const t = messagesFor(lang).actions;
         const parsed = form(shape).safeParse(request.body);
         if (!parsed.success) {
@@ -117,7 +138,7 @@ export function addPageRoutes(
         } catch (error) {
           if (!isDomainError(error) || error.code === 'UNAVAILABLE') throw error;
           // The workflow's and the services' refusals are English sentences: said in the page's words, with them beside.
-          return refuse(statusOf[error.code], { text: (t.refusedBecause as Record<string, string>)[error.code] ?? t.refusedBecause.other, detail: error.message });
+          return refuse(statusOf[error.code], refusalNotice(error, lang));
         }
       },
     );
@@ -237,6 +258,31 @@ export function addPageRoutes(
     if ((request.body as { confirm?: unknown }).confirm !== 'yes') return showDraft(request, reply, request.params.id, 400, messagesFor(lang).drafts.confirmRemove);
     await drafts.remove(request.params.id, identityOf(request));
     return reply.redirect(`/dashboard?lang=${lang}`, 303);
+  });
+
+  // Attaching a document from the application's page: multipart, in this scope only.
+  app.register(async (plain) => {
+    const scope = plain.withTypeProvider<ZodTypeProvider>();
+    await acceptUploads(scope, documents.maxBytes);
+    scope.post('/applications/:id/documents', { config: { access: 'act' }, schema: { hide: true, params: onApplication, querystring: withLanguage } }, async (request, reply) => {
+      const identity = identityOf(request);
+      const { id } = request.params;
+      const lang = pageLanguage(request);
+      await applications.authorize(identity, id);
+      // The form's one "who sees it" choice is the API's unitKey or stepId.
+      const { attachTo, ...fields } = (request.body ?? {}) as Record<string, unknown>;
+      const [kind, key] = typeof attachTo === 'string' && attachTo.includes(':') ? attachTo.split(':', 2) : [];
+      const values = { ...fields, ...(kind === 'unit' ? { unitKey: key } : kind === 'step' ? { stepId: key } : {}) };
+      const kept = { documentId: fields.documentId, name: fields.name, attachTo };
+      try {
+        const { file, ...placement } = uploadOf(values);
+        await documents.attach(id, file, placement, actorOf(identity, request.id));
+        return reply.redirect(`/applications/${encodeURIComponent(id)}?lang=${lang}&done=document#documents`, 303);
+      } catch (error) {
+        if (!isDomainError(error) || error.code === 'UNAVAILABLE') throw error;
+        return refusedOnPage(request, reply, id, 'document', kept, statusOf[error.code], refusalNotice(error, lang));
+      }
+    });
   });
 
   app.get(

@@ -231,7 +231,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   const drafts = createDraftService({ db, applications, scheduleUnit, clock });
   addDraftRoutes(app, drafts);
   addDocumentRoutes(app, applications, documents);
-  addPageRoutes(app, { search: createApplicationSearch({ db, clock }), historyView: createHistoryView({ db, applications, evidence, scheduleUnit, clock }), applications, dashboard: createDashboard({ db, clock }), drafts });
+  addPageRoutes(app, { search: createApplicationSearch({ db, clock }), historyView: createHistoryView({ db, applications, evidence, documents, scheduleUnit, clock }), applications, dashboard: createDashboard({ db, clock }), drafts, documents });
   addEvidenceRoutes(app, applications, evidence, clock);
   addPeopleRoutes(app, people);
   addApprovalRoutes(app, approvals);

@@ -2,6 +2,7 @@ import type { Db } from '../../db/prisma-client';
 import { DomainError } from '../../domain/domain-error';
 import { definitionOf } from '../../definitions';
 import type { HistoryView, TimelinePlan } from '../http/pages/history-page';
+import type { DocumentService } from './documents';
 import type { ApplicationService } from './applications';
 import type { EvidenceService } from './evidence';
 import { isTemporalUnavailable } from './temporal-errors';
@@ -13,8 +14,9 @@ import { reminderPolicyFor, reminderTimes, type ReminderPolicy, type ScheduleUni
  * with its decision and the reminders planned, the emails, and for
  * people who may audit, the check of the audit chain.
  */
-export function createHistoryView({ db, applications, evidence, scheduleUnit = { kind: 'working-day' }, clock = () => new Date() }: {
+export function createHistoryView({ db, applications, evidence, documents, scheduleUnit = { kind: 'working-day' }, clock = () => new Date() }: {
   db: Db;
+  documents: DocumentService;
   applications: ApplicationService;
   evidence: EvidenceService;
   /** The unit the workflows count reminders in (the worker's and this server's K2FLOW_SCHEDULE_UNIT). */
@@ -31,7 +33,7 @@ export function createHistoryView({ db, applications, evidence, scheduleUnit = {
     });
     if (!found) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
     const { input, definitionVersion, createdAt, closedAt, stage, ...application } = found;
-    const [history, messages, chain, requests] = await Promise.all([
+    const [history, messages, chain, requests, versions] = await Promise.all([
       applications.history(id, { withAttributes: true }).catch((error: unknown) => {
         if (isTemporalUnavailable(error)) return null;
         throw error;
@@ -43,6 +45,7 @@ export function createHistoryView({ db, applications, evidence, scheduleUnit = {
         select: { unitKey: true, step: true, round: true, partyName: true, partyRole: true, status: true, comment: true, decidedAt: true, late: true, deadline: true, formData: true },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       }),
+      documents.list(id),
     ]);
     // The reminders still ahead for each pending party: the same schedule the workflow keeps.
     const steps = (definitionOf(application.variant, definitionVersion)?.stages ?? []).flatMap((st) => st.steps);
@@ -58,7 +61,8 @@ export function createHistoryView({ db, applications, evidence, scheduleUnit = {
     const audit =
       history?.audit ??
       (await db.auditEvent.findMany({ where: { applicationId: id }, select: { type: true, actor: true, actorName: true, data: true, occurredAt: true, seq: true }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }));
-    return { application, plan: planOf(input, application.variant, definitionVersion, createdAt, closedAt, stage), parties, audit, workflows: history?.workflows ?? null, messages: messages.messages, chain };
+    const plan = planOf(input, application.variant, definitionVersion, createdAt, closedAt, stage);
+    return { application, plan, parties, audit, workflows: history?.workflows ?? null, messages: messages.messages, chain, documents: versions, steps: steps.map((st) => st.id) };
   };
 }
 

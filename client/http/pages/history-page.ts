@@ -3,6 +3,8 @@ import { escapeHtml, formatShortMoment, type Lang } from '../../../mail/html';
 import type { ChainVerdict } from '../../../domain/audit-chain';
 import { isBranchOutcome, type BranchStatus } from '../../../workflows/engine/state';
 import { inEnglish, languageSwitch, page } from './layout';
+import { sizeText } from '../../../i18n/size-text';
+import type { DocumentVersionView } from '../../services/documents';
 
 /** The application's stages and their deadlines (as the input set them), drawn on a time axis. */
 export interface TimelinePlan {
@@ -37,6 +39,10 @@ export interface HistoryView {
   messages: Array<{ toAddress: string; subject: string; status: string; attempts: number; lastError: string | null; createdAt: Date; sentAt: Date | null }>;
   /** For people who may audit: the chain's check. */
   chain: ChainVerdict | null;
+  /** Every version of every document, oldest first. */
+  documents: DocumentVersionView[];
+  /** The steps of the application's definition, for placing a document on one. */
+  steps: string[];
 }
 
 interface Entry {
@@ -178,6 +184,40 @@ ${running.length ? form('remove-unit', t.removeUnit, (k) => unitOptions(false)(k
 ${form('withdraw', t.withdraw, (k) => reason(k) + confirm, true)}`;
 }
 
+/**
+ * The application's documents, each with every version (hash, size, who attached it, a download),
+ * and, while it runs and for people who may act, the form that attaches one (multipart, no script).
+ */
+function documentSection(v: HistoryView, a: PageActions | null, lang: Lang): string {
+  const t = messagesFor(lang).documents;
+  const app = v.application;
+  const unitName = (key: string) => app.units.find((u) => u.unitKey === key)?.name ?? key;
+  const forWhom = (d: { unitKey: string | null; stepId: string | null }) =>
+    [d.unitKey ? t.unit(unitName(d.unitKey)) : null, d.stepId ? t.step(stepName(d.stepId, lang)) : null].filter(Boolean).join(', ') || t.wholeApplication;
+  const base = `/api/applications/${encodeURIComponent(app.id)}/documents`;
+  const rows = v.documents.map(
+    (d) =>
+      `<tr><th scope="row">${escapeHtml(d.name)}</th><td>${escapeHtml(forWhom(d))}</td><td>${d.version}</td><td><a href="${escapeHtml(`${base}/${d.versionId}`)}" download>${escapeHtml(d.fileName)}</a></td><td>${escapeHtml(sizeText(d.size, lang))}</td><td><code style="word-break:break-all">${escapeHtml(d.sha256)}</code></td><td>${escapeHtml(formatShortMoment(d.uploadedAt, lang))}, ${escapeHtml(d.uploadedByName)}</td></tr>`,
+  );
+  const table = rows.length
+    ? `<table class="documents"><thead><tr><th scope="col">${escapeHtml(t.document)}</th><th scope="col">${escapeHtml(t.for)}</th><th scope="col">${escapeHtml(t.version)}</th><th scope="col">${escapeHtml(t.file)}</th><th scope="col">${escapeHtml(t.size)}</th><th scope="col">SHA-256</th><th scope="col">${escapeHtml(t.uploaded)}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+    : `<p>${escapeHtml(t.none)}</p>`;
+  const running = app.status === 'collecting-sign-offs';
+  const refused = a?.notice && !a.notice.ok && a.failed?.action === 'document';
+  const form =
+    a && running
+      ? `<details class="action document"${refused ? ' open' : ''}><summary>${escapeHtml(t.attach)}</summary>${
+          refused ? `<p class="error" id="document-notice" role="alert"><strong>${escapeHtml(`${messagesFor(lang).actions.refused}: ${a.notice!.text}`)}</strong>${a.notice!.detail ? ` (${inEnglish(a.notice!.detail, lang)})` : ''}</p>` : ''
+        }<form method="post" enctype="multipart/form-data" action="${escapeHtml(`/applications/${encodeURIComponent(app.id)}/documents?lang=${lang}`)}"${refused ? ' aria-describedby="document-notice"' : ''}><fieldset><legend>${escapeHtml(t.attach)}</legend><input type="hidden" name="_csrf" value="${escapeHtml(a.csrf)}"><p class="muted">${escapeHtml(t.attachLead)}</p>
+<p><label>${escapeHtml(t.chooseFile)}<br><input type="file" name="file" required accept=".pdf,.docx,.odt,.png,.jpg,.jpeg,.tif,.tiff,.webp"></label></p>
+<p><label>${escapeHtml(t.newVersionOf)}<br><select name="documentId"><option value="">${escapeHtml(t.newDocument)}</option>${[...new Map(v.documents.map((d) => [d.documentId, d])).values()].map((d) => `<option value="${escapeHtml(d.documentId)}">${escapeHtml(d.name)} (${escapeHtml(forWhom(d))})</option>`).join('')}</select></label></p>
+<p><label>${escapeHtml(t.name)}<br><input name="name" maxlength="200"></label></p>
+<p><label>${escapeHtml(t.attachTo)}<br><select name="attachTo"><option value="">${escapeHtml(t.wholeApplication)}</option>${app.units.map((u) => `<option value="unit:${escapeHtml(u.unitKey)}">${escapeHtml(t.unit(u.name))}</option>`).join('')}${v.steps.map((s) => `<option value="step:${escapeHtml(s)}">${escapeHtml(t.step(stepName(s, lang)))}</option>`).join('')}</select></label></p>
+<button type="submit">${escapeHtml(t.attach)}</button></fieldset></form></details>`
+      : '';
+  return `<h2 id="documents">${escapeHtml(t.title)}</h2><p class="muted">${escapeHtml(t.lead)}</p>${table}${form}`;
+}
+
 /** What a refused form had in a field (empty for every other form). */
 type Kept = (name: string) => string;
 
@@ -233,7 +273,7 @@ export function historyPage(v: HistoryView, lang: Lang, actions: PageActions | n
   const summary = `<p>${escapeHtml(app.id)} · ${escapeHtml(wordFor('variant', app.variant, lang))} · ${escapeHtml(wordFor('applicationStatus', app.status, lang))} · ${escapeHtml(app.office ?? '—')}</p>`;
   return page(
     app.title,
-    `${nav}${summary}${actions?.notice && app.status !== 'collecting-sign-offs' ? `<p class="${actions.notice.ok ? 'notice' : 'error'}" role="status"><strong>${escapeHtml(actions.notice.text)}</strong></p>` : ''}${chain}${v.workflows ? '' : `<p class="error">${escapeHtml(h.unavailable)}</p>`}${timelinePicture(v.plan, new Date(), lang)}${stepsAndParties(v, lang)}${actions ? actionForms(v, actions, lang) : ''}<h2>${escapeHtml(h.timeline)}</h2><p class="muted">${escapeHtml(h.timelineNote)}</p><ol class="timeline">${timeline}</ol><h2>${escapeHtml(h.emails)}</h2>${emails}<h2>${escapeHtml(h.linkActivity)}</h2>${linkList}`,
+    `${nav}${summary}${actions?.notice && app.status !== 'collecting-sign-offs' ? `<p class="${actions.notice.ok ? 'notice' : 'error'}" role="status"><strong>${escapeHtml(actions.notice.text)}</strong></p>` : ''}${chain}${v.workflows ? '' : `<p class="error">${escapeHtml(h.unavailable)}</p>`}${timelinePicture(v.plan, new Date(), lang)}${stepsAndParties(v, lang)}${documentSection(v, actions, lang)}${actions ? actionForms(v, actions, lang) : ''}<h2>${escapeHtml(h.timeline)}</h2><p class="muted">${escapeHtml(h.timelineNote)}</p><ol class="timeline">${timeline}</ol><h2>${escapeHtml(h.emails)}</h2>${emails}<h2>${escapeHtml(h.linkActivity)}</h2>${linkList}`,
     lang,
     { wide: true },
   );
