@@ -1,7 +1,7 @@
 import type { Person } from '../domain/application-input';
 import type { ReminderSkip } from '../workflows/calendar/schedule';
 import { renderEmail } from '../mail/templates';
-import { issueApprovalLink, linkExpiry, withDeadlineIcs } from './approval-link';
+import { issueApprovalLink, moveLinkExpiry, withDeadlineIcs } from './approval-link';
 import type { Actor } from '../domain/actor';
 import { actedBy, actor, appendAudit } from './audit';
 import { enqueueEmail } from './enqueue-email';
@@ -118,9 +118,7 @@ export const recordDeadlineExtended =
         data: { deadline: next },
         select: { id: true, acceptsLate: true },
       });
-      for (const r of moved) {
-        await tx.approvalToken.updateMany({ where: { approvalRequestId: r.id, revokedAt: null }, data: { expiresAt: linkExpiry(next, r.acceptsLate) } });
-      }
+      for (const r of moved) await moveLinkExpiry(tx, r, next);
       const movedIds = requestIds.filter((id) => moved.some((r) => r.id === id));
       await appendAudit(tx, [
         { idempotencyKey: `deadline-extended:${requestIds[0] ?? applicationId}:${deadline}`, applicationId, type: 'deadline.extended', ...by, data: { requestIds: movedIds, previous, deadline }, occurredAt: clock() },

@@ -1,6 +1,7 @@
 import { applyTransition } from './apply-transition';
 import { closeApplication } from './close-application';
 import { closeApprovalRequests } from './close-requests';
+import { appointDeputy } from './deputies';
 import { escalateMissedDeadline, recordDeadlineExtended, recordProceededWithoutMissing, remindParties } from './deadlines';
 import type { ActivityDeps } from './deps';
 import { withClassifiedFailures } from './failures';
@@ -46,6 +47,7 @@ export function createActivities(deps: ActivityDeps) {
     recordDeadlineExtended: recordDeadlineExtended(deps),
     recordProceededWithoutMissing: recordProceededWithoutMissing(deps),
     closeApplication: closeApplication(deps),
+    appointDeputy: appointDeputy(deps),
   });
 }
 

@@ -63,12 +63,14 @@ export const recordDecision =
 export async function writeDecision(db: Db, d: Omit<DecisionToRecord, 'party'>, role: string, { lockTimeoutMs }: { lockTimeoutMs?: number } = {}): Promise<boolean> {
   const decidedAt = new Date(d.decidedAt);
   const formData = d.services ? { services: d.services } : undefined;
+  // Through a deputy's link: the deputy decided, on behalf of the party (whose request it stays).
+  const deputy = d.via?.deputy ?? null;
   return db.$transaction(async (tx) => {
     // A caller that must answer a person promptly gives up on a row held by someone else.
     if (lockTimeoutMs) await setLockTimeout(tx, lockTimeoutMs);
     const { count } = await tx.approvalRequest.updateMany({
       where: { id: d.requestId, status: 'pending' },
-      data: { status: decisionStatus[d.decision], comment: d.comment, decidedAt, late: d.late, formData, ...(d.documents ? { documents: d.documents.map((doc) => ({ ...doc })) } : {}) },
+      data: { status: decisionStatus[d.decision], comment: d.comment, decidedAt, late: d.late, formData, ...(deputy ? { decidedByName: deputy.name, decidedByEmail: deputy.email } : {}), ...(d.documents ? { documents: d.documents.map((doc) => ({ ...doc })) } : {}) },
     });
     if (count === 0) return false;
     await appendAudit(tx, [
@@ -76,8 +78,8 @@ export async function writeDecision(db: Db, d: Omit<DecisionToRecord, 'party'>, 
         idempotencyKey: `decision:${d.requestId}`,
         applicationId: d.applicationId,
         type: d.late ? 'approval.decided-late' : 'approval.decided',
-        actor: actor.party(role, d.partyEmail),
-        data: { requestId: d.requestId, unitKey: d.unitKey, step: d.stepId, round: d.round, decision: d.decision, comment: d.comment, services: d.services, late: d.late, ...(d.via ? { via: { ...d.via } } : {}), ...(d.documents ? { documents: d.documents.map((doc) => ({ ...doc })) } : {}) },
+        actor: actor.party(role, deputy?.email ?? d.partyEmail),
+        data: { requestId: d.requestId, unitKey: d.unitKey, step: d.stepId, round: d.round, decision: d.decision, comment: d.comment, services: d.services, late: d.late, ...(d.via ? { via: { ...d.via, ...(deputy ? { deputy: { ...deputy } } : {}) } } : {}), ...(deputy ? { onBehalfOf: d.partyEmail } : {}), ...(d.documents ? { documents: d.documents.map((doc) => ({ ...doc })) } : {}) },
         occurredAt: decidedAt,
       },
     ]);

@@ -2,6 +2,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/actor';
 import type { DocumentRef } from '../domain/document-ref';
+import type { Deputy } from '../activities/deputies';
 import type { UnitInput } from '../domain/application-input';
 import type { ApplicationState, Decision, RecordedDecision, UnitState } from './engine/state';
 
@@ -28,6 +29,8 @@ export interface DecisionVia {
   tokenId: string;
   address: string;
   userAgent: string | null;
+  /** When the link was a deputy's: who decided, on behalf of the request's party. */
+  deputy?: { name: string; email: string };
 }
 
 /** How far before the workflow's handling a server's stamp is believed (a longer wait is not load). */
@@ -75,6 +78,16 @@ export const withdrawUpdate = defineUpdate<ApplicationState, [WithdrawInput]>('w
 export const addUnitUpdate = defineUpdate<ApplicationState, [UnitInput, ActedBy]>('addUnit');
 /** The coordinator removes a unit while sign-offs are being collected; its open requests close. */
 export const removeUnitUpdate = defineUpdate<ApplicationState, [RemoveUnitInput]>('removeUnit');
+
+export interface AppointDeputyInput {
+  requestId: string;
+  deputy: Deputy;
+  /** A signed-in coordinator; absent when the party names their deputy through their own link. */
+  by?: Actor;
+}
+
+/** A party (through their link) or the coordinator names a deputy for an open request: the deputy gets a link of their own. */
+export const appointDeputyUpdate = defineUpdate<{ requestId: string; deputy: Deputy }, [AppointDeputyInput]>('appointDeputy');
 
 /** The coordinator extends the current step's deadline; reminders are rescheduled from it. */
 export const extendDeadlineUpdate = defineUpdate<{ deadline: string }, [ExtendDeadlineInput]>('extendDeadline');

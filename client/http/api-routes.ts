@@ -11,6 +11,7 @@ const applicationId = z.string().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'is not an ap
 const unitKey = z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'is not a unit key');
 const onApplication = z.object({ id: applicationId });
 const onUnit = z.object({ id: applicationId, unitKey });
+const onRequest = z.object({ id: applicationId, requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,300}$/, 'is not a request id') });
 
 const futureDeadline = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }).refine((d) => Date.parse(d) > Date.now(), 'must be in the future');
 const resubmitBody = z
@@ -83,6 +84,23 @@ export function addApiRoutes(app: HttpApp, applications: ApplicationService): vo
       return answered(reply, await applications.resubmit(request.params.id, undefined, request.body ?? {}, by(request)), () => ({ resubmitted: true }));
     },
   );
+  app.post(
+    '/api/applications/:id/requests/:requestId/deputy',
+    {
+      config: { access: 'act', rateLimit: perCaller, invalid: 'The deputy is invalid' },
+      schema: {
+        summary: "Name a deputy for a party's pending request (name, email, optional language and until): the deputy is emailed a link of their own; the party's keeps working; the first decision counts once.",
+        tags,
+        params: onRequest,
+        body: anyJson.describe('{"name", "email", "language"?: "pl" | "en", "until"?: a date or an ISO 8601 date-time}'),
+      },
+    },
+    async (request, reply) => {
+      await reach(request, request.params.id);
+      return answered(reply, await applications.nameDeputy(request.params.id, request.params.requestId, request.body, by(request)), (named) => named);
+    },
+  );
+
   app.post(
     '/api/applications/:id/units/:unitKey/resubmit',
     { config: { access: 'act', rateLimit: perCaller, invalid: 'The resubmission is invalid' }, schema: { summary: "Resubmit a unit's work after changes were requested.", tags, params: onUnit, body: resubmitBody.optional() } },

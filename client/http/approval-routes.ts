@@ -6,7 +6,7 @@ import { formatDeadline, type Lang } from '../../mail/html';
 import { LinkError, UNKNOWN_SERVICES, type ApprovalService, type RefusedBecause } from '../services/approvals';
 import type { LinkClient } from '../services/link-audit';
 import { explain, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
-import { approvalPage, decisionAcceptedPage, linkErrorPage, recordedPage } from './pages/approval-page';
+import { approvalPage, decisionAcceptedPage, deputyNamedPage, linkErrorPage, recordedPage } from './pages/approval-page';
 import { pageLanguage } from './page-language';
 import { approvalOutagePage, decisionBeingRecordedPage, type OutageMoment } from './pages/outage-page';
 import type { HttpApp } from './server';
@@ -72,6 +72,35 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
           }
         }
         return sendLinkError(request, reply, error, 'decide', String(form?.comment ?? ''));
+      }
+    },
+  );
+
+  app.post(
+    '/approvals/:token/deputy',
+    {
+      config: { access: 'approval-link', rateLimit: perAddress },
+      bodyLimit: 8_000,
+      schema: { summary: 'The party names a deputy, who is emailed a link of their own (the form under the decision buttons).', tags, params: onLink, querystring: withLanguage },
+    },
+    async (request, reply) => {
+      const { token } = request.params;
+      const form = formOf(request.body, request.headers['content-type']);
+      try {
+        if (!form) throw new DomainError('VALIDATION', 'Name the deputy with the form on the approval page.');
+        const { view, deputy } = await approvals.nameDeputy(token, form, clientOf(request));
+        return sendPage(reply, 200, deputyNamedPage(deputy, pageLanguage(request, view.partyLanguage)));
+      } catch (error) {
+        if (isDomainError(error) && error.code === 'VALIDATION') {
+          // The page again with its deputy form open and what is wrong.
+          const view = await approvals.openLink(token).catch(() => null);
+          if (view) {
+            const lang = pageLanguage(request, view.partyLanguage);
+            const context = await approvals.context(view).catch(() => null);
+            return sendPage(reply, 400, approvalPage(view, context, lang, { at: pathOf(token), deputyProblem: messagesFor(lang).page.deputyProblem }));
+          }
+        }
+        return sendLinkError(request, reply, error, 'decide');
       }
     },
   );

@@ -16,8 +16,10 @@ import type { ApplicationState } from '../../workflows/engine/state';
 import { unitBranchWorkflowId } from '../../workflows/ids';
 import { startingSearchAttributes } from '../../workflows/search-attributes';
 import type { ScheduleUnit } from '../../workflows/calendar/schedule';
+import { deputyInput, deputyUntil } from '../../domain/deputy-form';
 import {
   addUnitUpdate,
+  appointDeputyUpdate,
   applicationStateQuery,
   extendDeadlineUpdate,
   proceedWithoutMissingUpdate,
@@ -277,6 +279,24 @@ export function createApplicationService({
   const removeUnit = (id: string, unitKey: string, reason: string, by: Actor) =>
     carryOutWithUnits(id, removeUnitUpdate, [{ unitKey, reason, by }], `Removing unit ${unitKey}`);
 
+  /**
+   * Names a deputy for a party's pending request (the coordinator's, for any party): the deputy gets
+   * a link of their own, the party's keeps working, and the first decision of either counts.
+   */
+  async function nameDeputy(id: string, requestId: string, raw: unknown, by: Actor) {
+    const deputy = parseOrThrow(deputyInput, raw, 'The deputy is invalid');
+    const until = deputyUntil(deputy.until);
+    if (until && Date.parse(until) <= Date.now()) throw new DomainError('VALIDATION', 'The deputy is invalid: until must be in the future', [{ path: 'until', message: 'must be in the future' }]);
+    const request = await db.approvalRequest.findFirst({ where: { id: requestId, applicationId: id }, select: { workflowId: true, status: true } });
+    if (!request) throw new DomainError('NOT_FOUND', `Application ${id} has no request ${requestId}.`);
+    if (request.status !== 'pending') throw new DomainError('CONFLICT', `Request ${requestId} is not waiting for a decision (${request.status}).`);
+    try {
+      return await carryOut(temporal.workflow.getHandle(request.workflowId), appointDeputyUpdate, [{ requestId, deputy: { name: deputy.name, email: deputy.email, language: deputy.language, until }, by }], 'Naming the deputy');
+    } catch (error) {
+      throw explainUpdateFailure(error, new DomainError('CONFLICT', `Request ${requestId} is no longer open.`));
+    }
+  }
+
   /** Every email of the application with its delivery status: what was sent to whom and when. */
   async function messages(id: string) {
     const rows = await db.outboxMessage.findMany({
@@ -316,7 +336,7 @@ export function createApplicationService({
     await appendAudit(db, [{ idempotencyKey: `history-read:${by.requestId}`, applicationId: id, type: 'history.read', ...userFields(by), data: {}, occurredAt: new Date() }]);
   }
 
-  return { start, waitForRecord, authorize, recordHistoryRead, get, history, messages, resubmit, extendDeadline, proceedWithoutMissing, withdraw, addUnit, removeUnit, list };
+  return { start, waitForRecord, authorize, recordHistoryRead, get, history, messages, resubmit, extendDeadline, proceedWithoutMissing, withdraw, addUnit, removeUnit, nameDeputy, list };
 }
 
 export type ApplicationService = ReturnType<typeof createApplicationService>;

@@ -38,6 +38,9 @@ export interface ApprovalContext {
   documents: Array<DocumentVersionView & { sinceLastRound: 'changed' | 'new' | null }>;
   /** The document versions the party's decision was made on, once there is one. */
   decidedOn: DocumentRef[] | null;
+  /** The party's deputy whose link works now, if one was named; and who decided, when a deputy did. */
+  deputy: { name: string; email: string; until: Date | null } | null;
+  decidedBy: { name: string; email: string } | null;
 }
 
 interface InputPeople {
@@ -47,7 +50,7 @@ interface InputPeople {
 
 export async function loadApprovalContext(db: Db, documents: DocumentService, view: ApprovalLinkView): Promise<ApprovalContext> {
   const branch = { applicationId: view.applicationId, unitKey: view.unitKey };
-  const [application, unit, others, asked, note, shown, previousRound, own] = await Promise.all([
+  const [application, unit, others, asked, note, shown, previousRound, own, deputy] = await Promise.all([
     db.application.findUniqueOrThrow({ where: { id: view.applicationId }, select: { variant: true, definitionVersion: true, input: true } }),
     view.unitKey ? db.applicationUnit.findUnique({ where: { applicationId_unitKey: { applicationId: view.applicationId, unitKey: view.unitKey } }, select: { projectReference: true } }) : null,
     db.approvalRequest.findMany({
@@ -67,7 +70,8 @@ export async function loadApprovalContext(db: Db, documents: DocumentService, vi
     documents.currentFor({ applicationId: view.applicationId, unitKey: view.unitKey, stepId: view.stepId }),
     // When the last round of this step opened: documents uploaded after it changed since.
     view.round > 1 ? db.approvalRequest.findFirst({ where: { ...branch, step: view.stepId, round: view.round - 1 }, select: { createdAt: true }, orderBy: { createdAt: 'asc' } }) : null,
-    db.approvalRequest.findUnique({ where: { id: view.requestId }, select: { documents: true } }),
+    db.approvalRequest.findUnique({ where: { id: view.requestId }, select: { documents: true, decidedByName: true, decidedByEmail: true } }),
+    db.approvalToken.findFirst({ where: { approvalRequestId: view.requestId, onBehalf: true, revokedAt: null, expiresAt: { gt: new Date() } }, select: { holderName: true, approverEmail: true, holderUntil: true } }),
   ]);
   const since = previousRound?.createdAt.toISOString() ?? null;
   const definition = definitionOf(application.variant, application.definitionVersion);
@@ -92,6 +96,8 @@ export async function loadApprovalContext(db: Db, documents: DocumentService, vi
     others: others.map((o) => ({ name: o.partyName, role: o.partyRole, status: o.status })),
     documents: shown.map((d) => ({ ...d, sinceLastRound: since === null || d.uploadedAt <= since ? null : d.version === 1 ? 'new' : 'changed' })),
     decidedOn: (own?.documents ?? null) as DocumentRef[] | null,
+    deputy: deputy ? { name: deputy.holderName ?? deputy.approverEmail, email: deputy.approverEmail, until: deputy.holderUntil } : null,
+    decidedBy: own?.decidedByEmail ? { name: own.decidedByName ?? own.decidedByEmail, email: own.decidedByEmail } : null,
   };
 }
 

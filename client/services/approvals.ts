@@ -8,7 +8,8 @@ import type { Lang } from '../../mail/html';
 import { DomainError, parseOrThrow } from '../../domain/domain-error';
 import { decidedStatuses, type RecordedDecision } from '../../workflows/engine/state';
 import { commentRequired } from '../../workflows/engine/verdict';
-import { decideUpdate, type DecideInput } from '../../workflows/messages';
+import { appointDeputyUpdate, decideUpdate, type DecideInput } from '../../workflows/messages';
+import { deputyInput, deputyUntil, type DeputyInput } from '../../domain/deputy-form';
 import { loadApprovalContext } from './approval-context';
 import { refOf, sameVersions, type DocumentService, type RequestScope } from './documents';
 import { createLinkAudit, type LinkClient, type LinkRefusal, type LinkSubject } from './link-audit';
@@ -40,6 +41,8 @@ export interface ApprovalLinkView {
   late: boolean;
   /** What a declaration may choose from. */
   catalogue: Array<{ code: string; name: string }>;
+  /** When the link is a deputy's: the deputy, who decides on behalf of the party. */
+  deputy: { name: string; email: string } | null;
 }
 
 const decisionForm = z
@@ -70,6 +73,9 @@ const DECISION_RESULT_MS = 4_000;
 
 interface LinkRow {
   secretHash: string;
+  holderName: string | null;
+  holderEmail: string;
+  onBehalf: boolean;
   expiresAt: Date;
   revokedAt: Date | null;
   id: string;
@@ -143,7 +149,7 @@ export function createApprovalService({ db, temporal, clock, documents, log = ()
     if (!parsed) return { error: unknownLink() };
     // One statement on every approval page and decision (the hot path): Prisma would load each relation with a query of its own.
     const [row] = await db.$queryRaw<LinkRow[]>`
-      SELECT t."secretHash", t."expiresAt", t."revokedAt",
+      SELECT t."secretHash", t."expiresAt", t."revokedAt", t."holderName", t."approverEmail" AS "holderEmail", t."onBehalf",
              r."id", r."workflowId", r."applicationId", r."unitKey", r."step", r."kind", r."ask", r."round", r."partyName", r."partyRole", r."partyEmail", r."partyLanguage",
              r."deadline", r."acceptsLate", r."status", r."comment", r."formData", r."decidedAt", r."late", r."closedReason",
              a."title" AS "applicationTitle", u."name" AS "unitName",
@@ -198,6 +204,7 @@ export function createApprovalService({ db, temporal, clock, documents, log = ()
       decidedAt: r.decidedAt,
       late: r.late,
       catalogue: r.catalogue ?? [],
+      deputy: r.onBehalf ? { name: r.holderName ?? r.holderEmail, email: r.holderEmail } : null,
     };
     return { view, subject };
   }
@@ -271,7 +278,7 @@ export function createApprovalService({ db, temporal, clock, documents, log = ()
     let answer: Awaited<ReturnType<typeof updateWithin<RecordedDecision, [DecideInput]>>>;
     try {
       // Through which link and from which address: kept with the decision, for the evidence.
-      const via = { tokenId: view.tokenId, address: client.address, userAgent: client.userAgent?.slice(0, 300) ?? null };
+      const via = { tokenId: view.tokenId, address: client.address, userAgent: client.userAgent?.slice(0, 300) ?? null, ...(view.deputy ? { deputy: view.deputy } : {}) };
       const decided: DecideInput = { requestId: view.requestId, decision, comment, services, receivedAt, via, ...(current.length ? { documents: current.map(refOf) } : {}) };
       answer = await updateWithin(temporal.workflow.getHandle(view.workflowId), decideUpdate, [decided], DECISION_RESULT_MS);
     } catch (error) {
@@ -334,7 +341,31 @@ export function createApprovalService({ db, temporal, clock, documents, log = ()
     return opened;
   }
 
-  return { openLink, showLink, decide, context, download };
+  /**
+   * The party names a deputy through their own link (a deputy cannot name another): the deputy gets
+   * a link of their own by email, and this link keeps working. Refusals as for a decision.
+   */
+  async function nameDeputy(token: string, form: unknown, client: LinkClient): Promise<{ view: ApprovalLinkView; deputy: DeputyInput }> {
+    const found = await inspect(token);
+    if ('error' in found) {
+      if (found.refused) await linkAudit.refused(found.refused, client, 'decide');
+      throw found.error;
+    }
+    const { view } = found;
+    if (view.deputy) throw new DomainError('FORBIDDEN', 'A deputy cannot name a deputy of their own; the party can.');
+    if (view.status !== 'pending') throw new LinkError('ALREADY_DECIDED', 'A decision was already recorded for this request.', { kind: 'other' }, view.partyLanguage);
+    const deputy = parseOrThrow(deputyInput, form, 'The deputy is incomplete');
+    const until = deputyUntil(deputy.until);
+    if (until && Date.parse(until) <= clock().getTime()) throw new DomainError('VALIDATION', 'The deputy is incomplete', [{ path: 'until', message: 'must be in the future' }]);
+    try {
+      await updateWithin(temporal.workflow.getHandle(view.workflowId), appointDeputyUpdate, [{ requestId: view.requestId, deputy: { name: deputy.name, email: deputy.email, language: deputy.language, until } }], DECISION_RESULT_MS);
+    } catch (error) {
+      throw explainUpdateFailure(error, closedRequest(view.partyLanguage));
+    }
+    return { view, deputy };
+  }
+
+  return { openLink, showLink, decide, context, download, nameDeputy };
 }
 
 export type ApprovalService = ReturnType<typeof createApprovalService>;

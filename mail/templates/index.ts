@@ -13,6 +13,8 @@ import {
 import {
   approvalRequestProps,
   decisionRecordedProps,
+  deputyInvitationProps,
+  renderDeputyInvitation,
   reminderProps,
   renderApprovalRequest,
   renderDecisionRecorded,
@@ -34,6 +36,7 @@ const catalogue = {
   reminder: { props: reminderProps, render: renderReminder },
   'request-closed': { props: requestClosedProps, render: renderRequestClosed },
   'decision-recorded': { props: decisionRecordedProps, render: renderDecisionRecorded },
+  'deputy-invitation': { props: deputyInvitationProps, render: renderDeputyInvitation },
   'changes-requested': { props: changesRequestedProps, render: renderChangesRequested },
   'deadline-missed': { props: deadlineMissedProps, render: renderDeadlineMissed },
   'application-closed': { props: applicationClosedProps, render: renderApplicationClosed },

@@ -33,6 +33,33 @@ export function renderApprovalRequest(p: z.infer<typeof approvalRequestProps>, l
   return { subject, text: body.text, html: body.html(subject) };
 }
 
+export const deputyInvitationProps = z.object({
+  deputyName: z.string(),
+  partyName: z.string(),
+  namedBy: z.string(),
+  applicationTitle: z.string(),
+  subject: z.string(),
+  what: z.string(),
+  deadline: z.string(),
+  until: z.string().nullable(),
+  link: z.url(),
+});
+
+/** Invites a deputy to decide on behalf of a party, with a link of their own. */
+export function renderDeputyInvitation(p: z.infer<typeof deputyInvitationProps>, lang: Lang) {
+  const m = messagesFor(lang).mail;
+  const subject = `${m.deputyInvitation.subject}: ${concerning(p.applicationTitle, p.subject)}`;
+  const body = bilingualBody(lang, [
+    m.salutation(p.deputyName),
+    m.deputyInvitation.named(p.partyName, p.namedBy),
+    `${m.approvalRequest.ask}: ${p.what}`,
+    [`${m.application}: ${p.applicationTitle}`, ...(p.subject !== p.applicationTitle ? [`${m.concerning}: ${p.subject}`] : []), `${m.deadline}: ${formatDeadline(p.deadline, lang)}`].join('\n'),
+    ...(p.until ? [m.deputyInvitation.until(formatDeadline(p.until, lang))] : []),
+    linkParagraph(p.link, m.deputyInvitation.open, ''),
+  ]);
+  return { subject, text: body.text, html: body.html(subject) };
+}
+
 export const reminderProps = approvalRequestProps.omit({ previousComment: true });
 
 /** Reminds a party who has not decided yet; its link replaces the earlier one. */

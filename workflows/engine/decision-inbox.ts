@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { activities, decisionActivities } from '../activities-proxy';
 import type { DecidingParty, DecisionToRecord } from '../../activities/record-decision';
-import { decideUpdate, decisionMoment, refusal, type DecideInput } from '../messages';
+import { appointDeputyUpdate, decideUpdate, decisionMoment, refusal, type AppointDeputyInput, type DecideInput } from '../messages';
 import type { StepDefinition } from './definition';
 import type { RecordedDecision } from './state';
 import { allowedDecisions, commentRequired } from './verdict';
@@ -78,6 +78,28 @@ export function installDecisionInbox(lean: boolean, transitions: boolean) {
       if (!isCancellation(error)) throw error;
     });
   }
+
+  // A deputy decides on the same request as the party (one decision counts once): the workflow only
+  // has the link issued and audited, and counts deputies per request for the email's key.
+  const deputiesNamed = new Map<string, number>();
+  setHandler(
+    appointDeputyUpdate,
+    async (input) => {
+      const entry = open.get(input.requestId)!;
+      const n = (deputiesNamed.get(input.requestId) ?? 0) + 1;
+      deputiesNamed.set(input.requestId, n);
+      await activities.appointDeputy({ applicationId: entry.applicationId, requestId: input.requestId, deputy: input.deputy, n, by: input.by ? { user: input.by } : { party: true } });
+      return { requestId: input.requestId, deputy: input.deputy };
+    },
+    {
+      validator: (input: AppointDeputyInput) => {
+        const entry = open.get(input.requestId);
+        if (!entry) throw ApplicationFailure.create({ type: refusal.requestClosed, message: closedBecause.get(input.requestId) ?? 'This request is not open: no deputy can be named for it.' });
+        if (entry.claimed) throw ApplicationFailure.create({ type: refusal.alreadyDecided, message: 'A decision was already recorded for this request: no deputy is needed.' });
+        if (input.deputy.email.toLowerCase() === entry.partyEmail.toLowerCase()) throw ApplicationFailure.create({ type: refusal.validation, message: 'The deputy must be someone other than the party.' });
+      },
+    },
+  );
 
   setHandler(
     decideUpdate,

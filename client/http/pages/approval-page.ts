@@ -95,6 +95,32 @@ function decidedOn(refs: DocumentRef[] | null | undefined, t: Messages): string 
   return `<p>${escapeHtml(t.recorded.documents)}:</p><ul>${refs.map((r) => `<li>${escapeHtml(r.name)}, ${escapeHtml(t.page.version.toLowerCase())} ${r.version}, SHA-256 ${hashText(r.sha256)}</li>`).join('')}</ul>`;
 }
 
+/** Who decides through this link: a deputy is told on whose behalf; a party is told of the deputy they have. */
+function deputyNotice(v: ApprovalLinkView, ctx: ApprovalContext | null, t: Messages, lang: Lang): string {
+  if (v.deputy) return `<p class="notice"><strong>${escapeHtml(t.page.asDeputy(`${v.partyName} (${roleName(v.partyRole, lang)})`))}</strong></p>`;
+  if (ctx?.deputy) return `<p class="notice">${escapeHtml(t.page.deputyNamed(`${ctx.deputy.name} <${ctx.deputy.email}>`, ctx.deputy.until ? moment(ctx.deputy.until, lang) : null))}</p>`;
+  return '';
+}
+
+/** The party's own form for naming a deputy (folded away; a deputy's page has none). */
+function deputyForm(v: ApprovalLinkView, at: string, t: Messages, lang: Lang, problem?: string): string {
+  if (v.deputy) return '';
+  const f = messagesFor(lang).startForm;
+  return `<details${problem ? ' open' : ''}><summary>${escapeHtml(t.page.nameDeputy)}</summary><form method="post" action="${escapeHtml(`${at}/deputy?lang=${lang}`)}"><fieldset><legend>${escapeHtml(t.page.nameDeputy)}</legend>
+${problem ? `<p class="error" role="alert">${escapeHtml(problem)}</p>` : ''}<p>${escapeHtml(t.page.nameDeputyLead)}</p>
+<p><label>${escapeHtml(t.page.deputyName)}<br><input name="name" required maxlength="200" autocomplete="name"></label></p>
+<p><label>${escapeHtml(t.page.deputyEmail)}<br><input name="email" type="email" required maxlength="254" autocomplete="email"></label></p>
+<p><label>${escapeHtml(t.page.deputyUntil)}<br><input name="until" type="date"></label></p>
+<p><label>${escapeHtml(t.page.deputyLanguage)}<br><select name="language"><option value="pl">${escapeHtml(f.languageDefault)}</option><option value="en">${escapeHtml(f.languageEnglish)}</option></select></label></p>
+<button type="submit">${escapeHtml(t.page.nameDeputy)}</button></fieldset></form></details>`;
+}
+
+/** The answer to naming a deputy. */
+export function deputyNamedPage(deputy: { name: string; email: string }, lang: Lang): string {
+  const t = messagesFor(lang);
+  return page(t.page.deputyNamedTitle, `${languageSwitch(lang)}<p><strong>${escapeHtml(t.page.deputyNamedBody(deputy.name, deputy.email))}</strong></p>`, lang);
+}
+
 function buttons(v: ApprovalLinkView, decisions: string[], t: Messages): string {
   const button = (d: string) => `<button type="submit" name="decision" value="${escapeHtml(d)}">${escapeHtml((t.decision as Record<string, string>)[d] ?? d)}</button>`;
   if (v.kind === 'declaration') {
@@ -120,7 +146,7 @@ function consequences(decisions: string[], ctx: ApprovalContext | null, t: Messa
  * What an approval link shows. Opening it changes nothing; the decision is an explicit button
  * press that POSTs back to the same address (never a self-submitting form).
  */
-export function approvalPage(v: ApprovalLinkView, ctx: ApprovalContext | null, lang: Lang, { at, error, comment }: { at: string; error?: string; comment?: string }): string {
+export function approvalPage(v: ApprovalLinkView, ctx: ApprovalContext | null, lang: Lang, { at, error, comment, deputyProblem }: { at: string; error?: string; comment?: string; deputyProblem?: string }): string {
   if (v.status !== 'pending') return recordedPage(v, lang, ctx);
   const t = messagesFor(lang);
   const decisions = ctx?.step ? allowedDecisions(ctx.step) : v.kind === 'declaration' ? ['declare', 'decline'] : ['approve', 'request-changes', 'reject'];
@@ -134,7 +160,7 @@ ${buttons(v, decisions, t)}
 </form>`;
   const context = ctx ? applicationContext(v, ctx, t, lang) + whatChanged(ctx, t) + documentList(ctx, at, t, lang) + otherParties(ctx, t, lang) : '';
   const title = v.kind === 'declaration' ? t.page.declarationTitle : t.page.signOffTitle;
-  return page(title, languageSwitch(lang) + summary(v, ctx, t, lang) + context + consequences(decisions, ctx, t) + form, lang);
+  return page(title, languageSwitch(lang) + deputyNotice(v, ctx, t, lang) + summary(v, ctx, t, lang) + context + consequences(decisions, ctx, t) + form + deputyForm(v, at, t, lang, deputyProblem), lang);
 }
 
 /** The decision a request already holds (a second visit, a second click). */
@@ -145,7 +171,7 @@ export function recordedPage(v: ApprovalLinkView, lang: Lang, ctx: ApprovalConte
   const comment = v.comment ? `<p>${escapeHtml(t.recorded.comment)}: <q>${escapeHtml(v.comment)}</q></p>` : '';
   return page(
     t.recorded.alreadyTitle,
-    `${languageSwitch(lang)}<p><strong>${escapeHtml(t.recorded.already(capitalized(statusName(v.status, lang)), when))}</strong></p>${services}${comment}${decidedOn(ctx?.decidedOn, t)}${summary(v, ctx, t, lang)}`,
+    `${languageSwitch(lang)}<p><strong>${escapeHtml(t.recorded.already(capitalized(statusName(v.status, lang)), when))}</strong></p>${ctx?.decidedBy ? `<p>${escapeHtml(t.page.decidedByDeputy(`${ctx.decidedBy.name} <${ctx.decidedBy.email}>`))}</p>` : ''}${services}${comment}${decidedOn(ctx?.decidedOn, t)}${summary(v, ctx, t, lang)}`,
     lang,
   );
 }
