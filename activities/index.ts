@@ -2,6 +2,7 @@ import { applyTransition } from './apply-transition';
 import { closeApplication } from './close-application';
 import { closeApprovalRequests } from './close-requests';
 import { appointDeputy } from './deputies';
+import { reassignRequests } from './replacements';
 import { escalateMissedDeadline, recordDeadlineExtended, recordProceededWithoutMissing, remindParties } from './deadlines';
 import type { ActivityDeps } from './deps';
 import { withClassifiedFailures } from './failures';
@@ -48,6 +49,7 @@ export function createActivities(deps: ActivityDeps) {
     recordProceededWithoutMissing: recordProceededWithoutMissing(deps),
     closeApplication: closeApplication(deps),
     appointDeputy: appointDeputy(deps),
+    reassignRequests: reassignRequests(deps),
   });
 }
 

@@ -20,6 +20,11 @@ export const deputyInput = z.object({
 });
 export type DeputyInput = z.infer<typeof deputyInput>;
 
+/** A replacement: the address of the person replaced, and the person who takes their place. */
+export const replacementInput = z
+  .object({ email: person.shape.email, person })
+  .refine((r) => r.email.toLowerCase() !== r.person.email.toLowerCase(), { path: ['person', 'email'], message: 'must differ from the address replaced' });
+
 /** The end of a deputyship as a moment: a date's end (23:59 in Warsaw), or the moment given. */
 export function deputyUntil(until: string | undefined): string | null {
   if (!until) return null;

@@ -169,6 +169,7 @@ export const en: Messages = {
     useTheForm: 'Submit the decision with the form on the approval page.',
     deadlinePassedBody: (when: string) => `The deadline of this request passed on ${when}; the decision was not recorded.`,
     NOT_FOUND: 'No such document',
+    reassignedBody: "This request was passed to another person, so this link no longer works. If you think that is a mistake, contact the application's coordinator.",
     noDocumentBody: 'This link leads to no such document. Open the request page and download the document from its list.',
   },
   /** The pages of refusals and faults outside an approver's link. */

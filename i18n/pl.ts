@@ -174,6 +174,7 @@ export const pl = {
     useTheForm: 'Prześlij decyzję formularzem na stronie prośby.',
     deadlinePassedBody: (when: string) => `Termin tej prośby minął ${when}; decyzja nie została zapisana.`,
     NOT_FOUND: 'Nie ma takiego dokumentu',
+    reassignedBody: 'Ta prośba została przekazana innej osobie, więc ten link już nie działa. Jeśli uważasz, że to pomyłka, skontaktuj się z koordynatorem wniosku.',
     noDocumentBody: 'Ten link nie prowadzi do takiego dokumentu. Otwórz stronę prośby i pobierz dokument z listy.',
   },
   /** The pages of refusals and faults outside an approver's link. */

@@ -11,6 +11,7 @@ import { installDecisionInbox, type DecisionInbox } from './engine/decision-inbo
 import type { StageDefinition, VariantDefinition } from './engine/definition';
 import { patchedOrLean, startsLean, startsWithTransitions } from './engine/lean-engine';
 import { installResubmission } from './engine/resubmission';
+import { installReplacements } from './engine/replacements';
 import type { Resubmission } from './engine/run-branch';
 import { runBranch } from './engine/run-branch';
 import { type ApplicationResult, type ApplicationState, type BranchStatus, type UnitResult } from './engine/state';
@@ -100,6 +101,7 @@ class ApplicationRun {
     this.resubmission = installResubmission(this.state.steps, { applicationId, unitKey: null });
     this.controls = installDeadlineControls(this.state.steps, 'The application');
     this.installUnitUpdates();
+    installReplacements(this.inbox, applicationId, [input], { recordsPerson: true });
   }
 
   private snapshot(): ApplicationState {

@@ -3,6 +3,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/actor';
 import type { DocumentRef } from '../domain/document-ref';
 import type { Deputy } from '../activities/deputies';
+import type { Person } from '../activities/replacements';
 import type { UnitInput } from '../domain/application-input';
 import type { ApplicationState, Decision, RecordedDecision, UnitState } from './engine/state';
 
@@ -88,6 +89,16 @@ export interface AppointDeputyInput {
 
 /** A party (through their link) or the coordinator names a deputy for an open request: the deputy gets a link of their own. */
 export const appointDeputyUpdate = defineUpdate<{ requestId: string; deputy: Deputy }, [AppointDeputyInput]>('appointDeputy');
+
+export interface ReplacePersonInput {
+  /** The address of the person replaced. */
+  email: string;
+  person: Person;
+  by: Actor;
+}
+
+/** The coordinator puts another person in someone's place: their open requests pass to the new person, and later steps ask them. */
+export const replacePersonUpdate = defineUpdate<{ places: number; requests: number }, [ReplacePersonInput]>('replacePerson');
 
 /** The coordinator extends the current step's deadline; reminders are rescheduled from it. */
 export const extendDeadlineUpdate = defineUpdate<{ deadline: string }, [ExtendDeadlineInput]>('extendDeadline');

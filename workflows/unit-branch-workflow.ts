@@ -6,6 +6,7 @@ import { installDeadlineControls } from './engine/deadline-controls';
 import { installDecisionInbox } from './engine/decision-inbox';
 import type { StageDefinition } from './engine/definition';
 import { installResubmission } from './engine/resubmission';
+import { installReplacements } from './engine/replacements';
 import { runBranch } from './engine/run-branch';
 import { createTransitions } from './engine/transitions';
 import { waitingUnit, type BranchResult, type BranchStatus, type UnitState } from './engine/state';
@@ -38,6 +39,7 @@ export async function unitBranchWorkflow({ applicationId, input, stage, unit, de
   const transitions = withTransitions ? createTransitions({ applicationId, unitKey: unit.key }, inbox) : null;
   const resubmission = installResubmission(state, { applicationId, unitKey: unit.key });
   const controls = installDeadlineControls(state, `Unit ${unit.key}`);
+  installReplacements(inbox, applicationId, [input, unit], { recordsPerson: false });
 
   // The earlier engine signals each change to the application; a lean branch is queried instead.
   const report = async () => {

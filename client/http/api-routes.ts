@@ -102,6 +102,23 @@ export function addApiRoutes(app: HttpApp, applications: ApplicationService): vo
   );
 
   app.post(
+    '/api/applications/:id/people/replace',
+    {
+      config: { access: 'act', rateLimit: perCaller, invalid: 'The replacement is invalid' },
+      schema: {
+        summary: "Put another person in someone's place while the application runs: their open requests pass to the new person (the old links stop working, the new person is invited), and later steps ask the new person.",
+        tags,
+        params: onApplication,
+        body: anyJson.describe('{"email": the address of the person replaced, "person": {"name", "email", "language"?}}'),
+      },
+    },
+    async (request) => {
+      await reach(request, request.params.id);
+      return applications.replacePerson(request.params.id, request.body, by(request));
+    },
+  );
+
+  app.post(
     '/api/applications/:id/units/:unitKey/resubmit',
     { config: { access: 'act', rateLimit: perCaller, invalid: 'The resubmission is invalid' }, schema: { summary: "Resubmit a unit's work after changes were requested.", tags, params: onUnit, body: resubmitBody.optional() } },
     async (request, reply) => {

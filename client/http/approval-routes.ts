@@ -150,6 +150,8 @@ function refusalText(because: RefusedBecause, t: Messages, lang: Lang): string {
       return t.linkError.deadlinePassedBody(formatDeadline(because.at.toISOString(), lang));
     case 'closed':
       return (t.linkError.closedBecause as Record<string, string>)[because.status ?? ''] ?? t.linkError.closedBody;
+    case 'reassigned':
+      return t.linkError.reassignedBody;
     case 'no-document':
       return t.linkError.noDocumentBody;
     case 'other':

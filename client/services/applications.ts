@@ -14,12 +14,14 @@ import { DomainError, parseOrThrow } from '../../domain/domain-error';
 import type { applicationWorkflow } from '../../workflows/application-workflow';
 import type { ApplicationState } from '../../workflows/engine/state';
 import { unitBranchWorkflowId } from '../../workflows/ids';
+import { isBranchOutcome } from '../../workflows/engine/state';
 import { startingSearchAttributes } from '../../workflows/search-attributes';
 import type { ScheduleUnit } from '../../workflows/calendar/schedule';
-import { deputyInput, deputyUntil } from '../../domain/deputy-form';
+import { deputyInput, deputyUntil, replacementInput } from '../../domain/deputy-form';
 import {
   addUnitUpdate,
   appointDeputyUpdate,
+  replacePersonUpdate,
   applicationStateQuery,
   extendDeadlineUpdate,
   proceedWithoutMissingUpdate,
@@ -297,6 +299,35 @@ export function createApplicationService({
     }
   }
 
+  /**
+   * Puts another person in the place of the one with `email` (a board member, the promoter, a
+   * partner, a unit's approver, the coordinator contact): the application's workflow first, then
+   * every unit branch still running, each passing that person's open requests on (their links stop
+   * working, the new person is invited) and asking the new person from then on.
+   */
+  async function replacePerson(id: string, raw: unknown, by: Actor) {
+    const { email, person } = parseOrThrow(replacementInput, raw, 'The replacement is invalid');
+    const input = { email, person: { name: person.name, email: person.email, ...(person.language ? { language: person.language } : {}) }, by };
+    const own = await onApplication(id, (h) => h.executeUpdate(replacePersonUpdate, { args: [input] }));
+    const state = await onApplication(id, (h) => h.query(applicationStateQuery));
+    let requests = own.requests;
+    let places = own.places;
+    for (const unit of state.units.filter((u) => u.stageId && !isBranchOutcome(u.status))) {
+      const answer = await temporal.workflow
+        .getHandle(unitBranchWorkflowId(id, unit.stageId!, unit.unitKey))
+        .executeUpdate(replacePersonUpdate, { args: [input] })
+        .catch((error: unknown) => {
+          // A branch that finished meanwhile has nobody left to ask.
+          if (isCompletedWorkflowError(error) || isWorkflowNotFound(error)) return { places: 0, requests: 0 };
+          throw explainUpdateFailure(error, new DomainError('CONFLICT', `Unit ${unit.unitKey} of application ${id} has already finished.`));
+        });
+      requests += answer.requests;
+      places += answer.places;
+    }
+    if (!places && !requests) throw new DomainError('NOT_FOUND', `No one with the address ${email} takes part in application ${id}.`);
+    return { replaced: email, by: input.person, requestsPassedOn: requests };
+  }
+
   /** Every email of the application with its delivery status: what was sent to whom and when. */
   async function messages(id: string) {
     const rows = await db.outboxMessage.findMany({
@@ -336,7 +367,7 @@ export function createApplicationService({
     await appendAudit(db, [{ idempotencyKey: `history-read:${by.requestId}`, applicationId: id, type: 'history.read', ...userFields(by), data: {}, occurredAt: new Date() }]);
   }
 
-  return { start, waitForRecord, authorize, recordHistoryRead, get, history, messages, resubmit, extendDeadline, proceedWithoutMissing, withdraw, addUnit, removeUnit, nameDeputy, list };
+  return { start, waitForRecord, authorize, recordHistoryRead, get, history, messages, resubmit, extendDeadline, proceedWithoutMissing, withdraw, addUnit, removeUnit, nameDeputy, replacePerson, list };
 }
 
 export type ApplicationService = ReturnType<typeof createApplicationService>;

@@ -115,6 +115,7 @@ export type RefusedBecause =
   | { kind: 'closed'; status: string | null }
   | { kind: 'deadline-passed'; at: Date }
   | { kind: 'no-document' }
+  | { kind: 'reassigned' }
   | { kind: 'other' };
 
 /**
@@ -165,6 +166,13 @@ export function createApprovalService({ db, temporal, clock, documents, log = ()
     const subject: LinkSubject = { applicationId: r.applicationId, requestId: r.id, tokenId: parsed.id, partyRole: r.partyRole, partyEmail: r.partyEmail };
     if (!secretMatches(parsed.secret, row.secretHash)) return { error: new LinkError('LINK_INVALID', 'This approval link is not valid.', { kind: 'invalid' }), refused: { ...subject, reason: 'secret-mismatch' } };
     const language: Lang = r.partyLanguage === 'en' ? 'en' : 'pl';
+    // Revoked because the request passed to another person: said so, not "a newer link was sent".
+    if (row.revokedAt && !row.onBehalf && row.holderEmail.toLowerCase() !== r.partyEmail.toLowerCase()) {
+      return {
+        error: new LinkError('LINK_EXPIRED', 'This request was passed to another person; this link no longer works.', { kind: 'reassigned' }, language),
+        refused: { ...subject, partyEmail: row.holderEmail, reason: 'link-replaced' },
+      };
+    }
     if (row.revokedAt) {
       return {
         error: new LinkError('LINK_EXPIRED', 'This approval link is no longer valid: a newer link was sent for the same request.', { kind: 'replaced' }, language),

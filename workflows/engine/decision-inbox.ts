@@ -21,6 +21,8 @@ export interface OpenRequestEntry {
   onRecorded(decision: RecordedDecision): void;
   /** Whether the step's verdict is clear: then its closing transition records the decisions that made it. */
   stepDecided(): boolean;
+  /** The request passed to another person (the coordinator replaced its party): the step's state follows. */
+  onReassigned?(person: { name: string; email: string; language: 'pl' | 'en' }): void;
 }
 
 /**
@@ -200,6 +202,19 @@ export function installDecisionInbox(lean: boolean, transitions: boolean) {
       }
     },
     openRequestIds: (): string[] => [...open.keys()],
+    /** Passes the open, undecided requests of the person with `email` to `person`; returns their ids. */
+    reassign(email: string, person: { name: string; email: string; language?: 'pl' | 'en' }): string[] {
+      const moved: string[] = [];
+      for (const e of open.values()) {
+        if (e.claimed || e.partyEmail.toLowerCase() !== email.toLowerCase()) continue;
+        const language = person.language ?? 'pl';
+        e.partyEmail = person.email;
+        e.party = { ...e.party, name: person.name, language };
+        e.onReassigned?.({ name: person.name, email: person.email, language });
+        moved.push(e.requestId);
+      }
+      return moved;
+    },
     /** True once every receipt has been sent; a workflow waits for it before completing. */
     receiptsSent: (): boolean => receipts.length === 0 && !sending,
   };

@@ -96,6 +96,9 @@ export async function runStep(ctx: BranchContext, step: StepDefinition, state: S
         Object.assign(party, { status: decisionStatus[d.decision], comment: d.comment, decidedAt: d.decidedAt, late: d.late, services: d.services });
       },
       stepDecided,
+      onReassigned(person) {
+        Object.assign(party, person);
+      },
     });
   }
   await ctx.report();
