@@ -113,7 +113,8 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
     },
     async (request, reply) => {
       try {
-        const { version, content } = await approvals.download(request.params.token, request.params.versionId, clientOf(request));
+        // HEAD (link checkers) is answered alike and recorded as nothing.
+        const { version, content } = await approvals.download(request.params.token, request.params.versionId, request.method === 'HEAD' ? null : clientOf(request));
         return sendDocument(reply, version, content);
       } catch (error) {
         return sendLinkError(request, reply, error, 'open');

@@ -47,6 +47,8 @@ export function addDocumentRoutes(app: HttpApp, applications: ApplicationService
       await reach(request, request.params.id);
       const found = await documents.open(request.params.id, request.params.versionId);
       if (!found) throw new DomainError('NOT_FOUND', `The application has no document version ${request.params.versionId}.`);
+      // Who read which version is evidence too, as for parties' downloads.
+      if (request.method !== 'HEAD') await documents.recordDownload(request.params.id, found.version, actorOf(identityOf(request), request.id));
       return sendDocument(reply, found.version, found.content);
     },
   );

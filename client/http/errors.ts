@@ -61,6 +61,10 @@ export function explain(error: unknown, invalidSummary = 'The request is invalid
   }
   if (isTemporalUnavailable(error)) return new DomainError('UNAVAILABLE', 'The workflow service cannot be reached right now; try again shortly.');
   if (isDatabaseUnavailable(error)) return new DomainError('UNAVAILABLE', 'The database cannot be reached right now; try again shortly.');
+  // busboy's own errors (a multipart body cut short, or without its boundary) carry no code.
+  if (error instanceof Error && /^(Unexpected end of (form|multipart data)|Boundary not found|Malformed part header|Multipart: )/.test(error.message)) {
+    return new DomainError('VALIDATION', 'The upload is not well-formed multipart/form-data (cut short, or without its boundary).');
+  }
   const fe = error as Partial<FastifyError>;
   if (fe.code && fastifyCodes[fe.code]) return fastifyCodes[fe.code]!;
   if (fe.code === 'RATE_LIMITED') return new DomainError('RATE_LIMITED', fe.message ?? 'Too many requests; try again later.');

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { DomainError } from '../../domain/domain-error';
+import { firstUnreadable } from '../../domain/plain-text';
 import type { DocumentVersionView, Upload } from '../services/documents';
 
 /**
@@ -14,9 +15,17 @@ export async function acceptUploads(scope: FastifyInstance, maxBytes: number): P
     attachFieldsToBody: 'keyValues',
     limits: { files: 1, fields: 10, parts: 12, fileSize: maxBytes, fieldSize: 8_000 },
     async onFile(part) {
-      const content = await part.toBuffer();
+      const content = await part.toBuffer().catch((error: Error & { code?: string }) => {
+        throw error.code === 'FST_REQ_FILE_TOO_LARGE' ? new DomainError('TOO_LARGE', `The file is larger than ${Math.floor(maxBytes / 1024 / 1024)} MB, the most k2flow takes.`) : error;
+      });
       (part as unknown as { value: Upload }).value = { fileName: part.filename, content };
     },
+  });
+  // The server's own check of text fields runs before multipart bodies are read: run it again on them
+  // (file names and fields), so a NUL or a broken character is a 400, never a failed database write.
+  scope.addHook('preValidation', async (request) => {
+    const found = firstUnreadable(request.body);
+    if (found) throw new DomainError('VALIDATION', `The upload holds a control character or a broken character in ${found.path}; send plain text.`, [{ path: found.path, message: 'must be plain text' }]);
   });
 }
 

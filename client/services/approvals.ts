@@ -337,15 +337,15 @@ export function createApprovalService({ db, temporal, clock, documents, log = ()
    * A document the link's party sees, any version of it, for download: the link must be usable as
    * for opening the page (a refusal is recorded as one); the download is recorded, nothing else changes.
    */
-  async function download(token: string, versionId: string, client: LinkClient) {
+  async function download(token: string, versionId: string, client: LinkClient | null) {
     const found = await inspect(token);
     if ('error' in found) {
-      if (found.refused) await linkAudit.refused(found.refused, client, 'open');
+      if (client && found.refused) await linkAudit.refused(found.refused, client, 'open');
       throw found.error;
     }
     const opened = await documents.openFor(scopeOf(found.view), versionId);
     if (!opened) throw new LinkError('NOT_FOUND', 'This link has no such document.', { kind: 'no-document' }, found.view.partyLanguage);
-    await linkAudit.downloaded(found.subject, client, opened.version);
+    if (client) await linkAudit.downloaded(found.subject, client, opened.version);
     return opened;
   }
 

@@ -67,7 +67,13 @@ export interface RequestScope {
 export const refOf = (v: DocumentVersionView): DocumentRef => ({ documentId: v.documentId, versionId: v.versionId, version: v.version, name: v.name, sha256: v.sha256 });
 
 /** A name as a person gave it, without any folder part and within bounds. */
-const fileNameOf = (given: string) => path.basename(given.replaceAll('\\', '/')).trim().slice(0, 200) || 'document';
+const fileNameOf = (given: string) => within(path.basename(given.replaceAll('\\', '/')).trim(), 200) || 'document';
+
+/** At most `n` characters, never cutting one in half (a lone surrogate cannot be stored). */
+const within = (text: string, n: number) => Array.from(text).slice(0, n).join('');
+
+/** More documents than any application needs; it also bounds what a decision form carries. */
+export const MAX_DOCUMENTS_PER_APPLICATION = 200;
 
 /**
  * Documents of applications: each upload an immutable version with its SHA-256, size and the type
@@ -91,6 +97,12 @@ export function createDocumentService({ db, store, maxBytes = DEFAULT_DOCUMENT_M
       ? await db.document.findFirst({ where: { id: placement.documentId, applicationId }, select: { id: true, name: true, unitKey: true, stepId: true } })
       : null;
     if (placement.documentId && !existing) throw new DomainError('NOT_FOUND', `The application has no document ${placement.documentId}.`);
+    if (existing && ((placement.unitKey && placement.unitKey !== existing.unitKey) || (placement.stepId && placement.stepId !== existing.stepId))) {
+      throw new DomainError('VALIDATION', 'A new version keeps its document’s place: leave unitKey and stepId out, or attach a new document.', [{ path: placement.unitKey ? 'unitKey' : 'stepId', message: 'differs from the document’s' }]);
+    }
+    if (!existing && (await db.document.count({ where: { applicationId } })) >= MAX_DOCUMENTS_PER_APPLICATION) {
+      throw new DomainError('CONFLICT', `The application already has ${MAX_DOCUMENTS_PER_APPLICATION} documents, the most k2flow keeps; attach new versions of them instead.`);
+    }
     if (!existing) {
       if (placement.unitKey && !application.units.some((u) => u.unitKey === placement.unitKey)) {
         throw new DomainError('VALIDATION', `The application has no unit ${placement.unitKey}.`, [{ path: 'unitKey', message: 'is not a unit of the application' }]);
@@ -104,7 +116,7 @@ export function createDocumentService({ db, store, maxBytes = DEFAULT_DOCUMENT_M
     const sha256 = createHash('sha256').update(upload.content).digest('hex');
     const documentId = existing?.id ?? randomUUID();
     const fileName = fileNameOf(upload.fileName);
-    const name = existing?.name ?? (placement.name?.trim() || fileName).slice(0, 200);
+    const name = existing?.name ?? within(placement.name?.trim() || fileName, 200);
     // Content first: a row never names content the store does not hold. A failure after this leaves
     // unreferenced content under a key no one will be given, never a half-written document.
     const storageKey = `applications/${encodeURIComponent(applicationId)}/documents/${documentId}/${sha256}`;
@@ -118,7 +130,7 @@ export function createDocumentService({ db, store, maxBytes = DEFAULT_DOCUMENT_M
         await tx.document.create({ data: { id: documentId, applicationId, unitKey: placement.unitKey ?? null, stepId: placement.stepId ?? null, name } });
       }
       const latest = await tx.documentVersion.findFirst({ where: { documentId }, orderBy: { version: 'desc' } });
-      const document = { name, unitKey: existing?.unitKey ?? placement.unitKey ?? null, stepId: existing?.stepId ?? placement.stepId ?? null };
+      const document = existing ? { name, unitKey: existing.unitKey, stepId: existing.stepId } : { name, unitKey: placement.unitKey ?? null, stepId: placement.stepId ?? null };
       // The same bytes again (a repeated upload, a retry) are the version already there.
       if (latest?.sha256 === sha256) return { created: false, version: viewOf({ ...latest, document }) };
       const row = await tx.documentVersion.create({
@@ -189,7 +201,11 @@ export function createDocumentService({ db, store, maxBytes = DEFAULT_DOCUMENT_M
     }
   }
 
-  return { attach, list, currentFor, openFor, open, maxBytes, store };
+  /** A signed-in person's download of a version, on the application's trail ('document.downloaded'). */
+  const recordDownload = (applicationId: string, version: DocumentVersionView, by: Actor) =>
+    appendAudit(db, [{ idempotencyKey: `document.downloaded:${by.requestId}`, applicationId, type: 'document.downloaded', ...userFields(by), data: { document: { ...refOf(version) } }, occurredAt: clock() }]);
+
+  return { attach, list, currentFor, openFor, open, recordDownload, maxBytes, store };
 }
 
 export type DocumentService = ReturnType<typeof createDocumentService>;

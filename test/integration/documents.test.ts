@@ -142,3 +142,28 @@ describe('documents', () => {
     ]);
   });
 });
+
+describe('documents under hostile input', () => {
+  const raw = (id: string, body: string | Buffer, contentType: string) =>
+    fetch(new URL(`/api/applications/${id}/documents`, h.baseUrl), { method: 'POST', headers: { authorization: `Bearer ${h.people.coordinator.key}`, 'content-type': contentType }, body });
+
+  it('answers broken characters, malformed multipart and misplaced versions with 4xx, writing nothing', async () => {
+    const id = await api.startOk(makeInput({ units: 1 }));
+    expect((await api.attach(id, { name: 'a\u0000b.pdf', content: pdfFile() })).status).toBe(400);
+    expect((await api.attach(id, { name: 'x.pdf', content: pdfFile() }, { name: `${'b'.repeat(199)}😀` })).status).toBe(201);
+    const cutShort = `--XX\r\nContent-Disposition: form-data; name="file"; filename="t.pdf"\r\n\r\n%PDF-1.4`;
+    expect((await raw(id, cutShort, 'multipart/form-data; boundary=XX')).status).toBe(400);
+    expect((await raw(id, 'abc', 'multipart/form-data')).status).toBe(400);
+    const wide = (await api.attach(id, { name: 'wide.pdf', content: pdfFile() })).body.version;
+    const moved = await api.attach(id, { name: 'v2.pdf', content: pdfFile() }, { documentId: wide.documentId, unitKey: 'unit-1' });
+    expect(moved.status).toBe(400);
+    expect(await h.db.documentVersion.count({ where: { documentId: wide.documentId } })).toBe(1);
+    const link = await api.linkFor((await h.db.application.findUniqueOrThrow({ where: { id }, select: { units: { select: { approverEmail: true } } } })).units[0]!.approverEmail);
+    // A link checker's HEAD is no download.
+    expect((await fetch(`${link}/documents/${wide.versionId}`, { method: 'HEAD' })).status).toBe(200);
+    expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'document.downloaded' } })).toBe(0);
+    // The coordinator's download is on the trail.
+    await fetch(new URL(`/api/applications/${id}/documents/${wide.versionId}`, h.baseUrl), { headers: { authorization: `Bearer ${h.people.coordinator.key}` } });
+    expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'document.downloaded', actor: `user:${h.people.coordinator.id}` } })).toBe(1);
+  });
+});

@@ -1,7 +1,7 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import type { Person } from '../../activities/replacements';
 import { activities } from '../activities-proxy';
-import { refusal, replacePersonUpdate } from '../messages';
+import { refusal, replacePersonUpdate, type ReplacePersonInput } from '../messages';
 import type { DecisionInbox } from './decision-inbox';
 
 /**
@@ -47,7 +47,7 @@ export function installReplacements(inbox: DecisionInbox, applicationId: string,
       return { places: places_, requests: requestIds.length };
     },
     {
-      validator: ({ email, person }) => {
+      validator: ({ email, person }: ReplacePersonInput) => {
         if (email.toLowerCase() === person.email.toLowerCase()) throw ApplicationFailure.create({ type: refusal.validation, message: 'The new person must have another address than the one replaced.' });
       },
     },
