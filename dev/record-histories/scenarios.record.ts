@@ -7,6 +7,7 @@ import { describe, it } from 'vitest';
 import { createApplicationService } from '../../client/services/applications';
 import { apiOf } from '../../test/support/api';
 import { makeAllocationInput, makeCooperationInput, makeInput } from '../../test/support/application-input';
+import { pdfFile } from '../../test/support/documents';
 import { useHarness, type Harness } from '../../test/support/harness';
 
 let h: Harness;
@@ -95,6 +96,37 @@ describe('recorded scenarios', () => {
     await api.decide(await api.linkFor(approver, 3), 'approve');
     await api.decide(await api.linkFor(input.coordinator.email, 2), 'approve');
     await save('reopened-steps', id);
+  });
+
+  it('people: a deputy decides for a board member, another member and a director are replaced', async () => {
+    const input = makeAllocationInput({ units: 1, boardMembers: 3 });
+    const id = await api.startOk(input);
+    const [first, second] = input.board.members;
+    await fetch(`${await api.linkFor(first!.email)}/deputy`, { method: 'POST', body: new URLSearchParams({ name: 'Deputy', email: `deputy-${first!.email}` }) });
+    await api.decide(await api.linkFor(`deputy-${first!.email}`), 'approve');
+    await api.postJson(`/api/applications/${id}/people/replace`, { email: second!.email, person: { name: 'Successor', email: `successor-${second!.email}` } });
+    await api.decide(await api.linkFor(`successor-${second!.email}`), 'approve');
+    const director = input.units[0]!.approver.email;
+    await api.linkFor(director);
+    await api.postJson(`/api/applications/${id}/people/replace`, { email: director, person: { name: 'New Director', email: `new-${director}` } });
+    await api.decide(await api.linkFor(`new-${director}`), 'declare', undefined, ['internships']);
+    await api.decide(await api.linkFor(input.promoter.email), 'approve');
+    await api.decide(await api.linkFor(input.coordinator.email), 'approve');
+    await save('people', id);
+  });
+
+  it('documents: decided on, then a new version after a request for changes starts a new round', async () => {
+    const input = makeInput({ units: 1 });
+    const id = await api.startOk(input);
+    const approver = input.units[0]!.approver.email;
+    const first = (await api.attach(id, { name: 'module.pdf', content: pdfFile() })).body.version;
+    await api.decideOnPage(await api.linkFor(approver), 'request-changes', 'Add the hours');
+    await h.mailbox.waitFor(input.coordinator.email);
+    await api.attach(id, { name: 'module.pdf', content: pdfFile() }, { documentId: first.documentId });
+    await api.postJson(`/api/applications/${id}/units/unit-1/resubmit`, { note: 'Hours added' });
+    await api.decideOnPage(await api.linkFor(approver, 2), 'approve');
+    await api.decideOnPage(await api.linkFor(input.coordinator.email), 'approve');
+    await save('documents', id);
   });
 
   it('lifecycle: a unit added, one removed, then the application withdrawn', async () => {
