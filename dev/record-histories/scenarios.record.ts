@@ -119,7 +119,8 @@ describe('recorded scenarios', () => {
     const input = makeInput({ units: 1 });
     const id = await api.startOk(input);
     const approver = input.units[0]!.approver.email;
-    const first = (await api.attach(id, { name: 'module.pdf', content: pdfFile() })).body.version as { documentId: string };
+    const attached = await api.attach(id, { name: 'module.pdf', content: pdfFile() });
+    const first = (attached.body as { version: { documentId: string } }).version;
     await api.decideOnPage(await api.linkFor(approver), 'request-changes', 'Add the hours');
     await h.mailbox.waitFor(input.coordinator.email);
     await api.attach(id, { name: 'module.pdf', content: pdfFile() }, { documentId: first.documentId });
