@@ -1,3 +1,4 @@
+import type { ChangeMade } from '../workflows/messages';
 import type { UnitInput } from '../domain/application-input';
 import type { BranchStatus } from '../workflows/engine/state';
 import type { Actor } from '../domain/actor';
@@ -63,10 +64,24 @@ export const recordBranchStatus =
 /** Audits the coordinator's resubmission after changes were requested. */
 export const recordResubmission =
   (deps: ActivityDeps) =>
-  async ({ applicationId, unitKey, round, note, by }: { applicationId: string; unitKey: string | null; round: number; note: string | null; by?: Actor }): Promise<void> => {
-    await appendAudit(deps.db, [
-      { idempotencyKey: `resubmitted:${applicationId}:${unitKey ?? '-'}:${round}`, applicationId, type: 'resubmitted', ...(await actedBy(deps, applicationId, by)), data: { unitKey, round, note }, occurredAt: deps.clock() },
-    ]);
+  async ({ applicationId, unitKey, round, note, by, changes }: { applicationId: string; unitKey: string | null; round: number; note: string | null; by?: Actor; changes?: ChangeMade[] }): Promise<void> => {
+    const who = await actedBy(deps, applicationId, by);
+    await deps.db.$transaction(async (tx) => {
+      // The unit's record follows a changed project reference; the trail keeps what it was.
+      for (const c of changes ?? []) {
+        if (c.field === 'projectReference' && c.unitKey) await tx.applicationUnit.updateMany({ where: { applicationId, unitKey: c.unitKey }, data: { projectReference: c.after as string } });
+      }
+      await appendAudit(tx, [
+        {
+          idempotencyKey: `resubmitted:${applicationId}:${unitKey ?? '-'}:${round}`,
+          applicationId,
+          type: 'resubmitted',
+          ...who,
+          data: { unitKey, round, note, ...(changes?.length ? { changes: changes.map((c) => ({ ...c })) } : {}) },
+          occurredAt: deps.clock(),
+        },
+      ]);
+    });
   };
 
 /** Adds a unit to a running application. */

@@ -10,13 +10,13 @@ import { installDeadlineControls, type DeadlineControls } from './engine/deadlin
 import { installDecisionInbox, type DecisionInbox } from './engine/decision-inbox';
 import type { StageDefinition, VariantDefinition } from './engine/definition';
 import { patchedOrLean, startsLean, startsWithTransitions } from './engine/lean-engine';
-import { installResubmission } from './engine/resubmission';
+import { installResubmission, refuseChange, type ChangeTaker } from './engine/resubmission';
 import { installReplacements } from './engine/replacements';
 import type { Resubmission } from './engine/run-branch';
 import { runBranch } from './engine/run-branch';
 import { type ApplicationResult, type ApplicationState, type BranchStatus, type UnitResult } from './engine/state';
 import { createTransitions, type Transitions } from './engine/transitions';
-import { type ActedBy, addUnitUpdate, applicationStateQuery, refusal, type RemoveUnitInput, removeUnitUpdate, unitProgressSignal, withdrawUpdate } from './messages';
+import { type ActedBy, type ChangeMade, addUnitUpdate, applicationStateQuery, refusal, type RemoveUnitInput, removeUnitUpdate, unitProgressSignal, withdrawUpdate } from './messages';
 import { K2_DEADLINE, K2_STATUS, K2_VARIANT, stageDeadline } from './search-attributes';
 import { waitingFor } from './waiting-for';
 
@@ -98,7 +98,7 @@ class ApplicationRun {
     setHandler(unitProgressSignal, (unit) => this.roster.update(unit));
     this.inbox = installDecisionInbox(this.lean, this.withTransitions);
     this.transitions = this.withTransitions ? createTransitions({ applicationId, unitKey: null }, this.inbox) : null;
-    this.resubmission = installResubmission(this.state.steps, { applicationId, unitKey: null });
+    this.resubmission = installResubmission(this.state.steps, { applicationId, unitKey: null }, this.declarationChanges());
     this.controls = installDeadlineControls(this.state.steps, 'The application');
     this.installUnitUpdates();
     installReplacements(this.inbox, applicationId, [input], { recordsPerson: true });
@@ -264,6 +264,38 @@ class ApplicationRun {
     await setStepsStatus(outcome);
     await transitions?.flush();
     return outcome === 'succeeded';
+  }
+
+  /**
+   * The application's own steps can amend what units declared (the promoter and the final
+   * approval sign it): each unit's services, from the catalogue, for units that declared.
+   */
+  private declarationChanges(): ChangeTaker {
+    const catalogue = (): string[] => (this.input.variant === 'dedicated-zit-allocation' ? this.input.serviceCatalogue.map((s) => s.code) : []);
+    return {
+      check: (changes) => {
+        if (changes.projectReference !== undefined) refuseChange("A unit's project reference is changed when resubmitting that unit.");
+        for (const [unitKey, codes] of Object.entries(changes.services ?? {})) {
+          const declared = this.roster.results.get(unitKey);
+          if (!declared?.declaredServices || declared.outcome !== 'succeeded') refuseChange(`Unit ${unitKey} declared no services to amend.`);
+          if (!codes.length) refuseChange(`Unit ${unitKey} must keep at least one service; remove the unit instead.`);
+          const unknown = codes.filter((c) => !catalogue().includes(c));
+          if (unknown.length) refuseChange(`Unknown services: ${unknown.join(', ')}.`);
+        }
+      },
+      apply: (changes) => {
+        const made: ChangeMade[] = [];
+        for (const [unitKey, codes] of Object.entries(changes.services ?? {})) {
+          const result = this.roster.results.get(unitKey)!;
+          const after = [...new Set(codes)];
+          if (after.join() === result.declaredServices?.join()) continue;
+          made.push({ field: 'services', unitKey, before: result.declaredServices, after });
+          this.roster.results.set(unitKey, { ...result, declaredServices: after });
+        }
+        if (made.length) this.declaredServices = describeDeclarations(this.input, [...this.roster.results.values()]);
+        return made;
+      },
+    };
   }
 
   /** Per-unit steps, one child workflow per unit (application/unit-stage.ts); succeeds when any unit does. */

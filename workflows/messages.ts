@@ -49,8 +49,25 @@ export interface ActedBy {
   by?: Actor;
 }
 
+/** What the coordinator changed of what was asked, resubmitting (absent in resubmissions from before changes existed). */
+export interface ResubmitChanges {
+  /** A unit's project reference, which its steps name in what they ask (a unit's resubmission only). */
+  projectReference?: string;
+  /** Units' declared services as the coordinator amended them, by unit key (the application's own steps, which sign them). */
+  services?: Record<string, string[]>;
+}
+
+/** One change made on resubmitting, as the audit trail and the parties' pages show it. */
+export interface ChangeMade {
+  field: 'projectReference' | 'services';
+  unitKey: string | null;
+  before: string | string[] | null;
+  after: string | string[];
+}
+
 export interface ResubmitInput extends ActedBy {
   note?: string;
+  changes?: ResubmitChanges;
   /** A new deadline (ISO 8601) for the step the work goes back to; without one, see run-branch.ts. */
   deadline?: string;
 }

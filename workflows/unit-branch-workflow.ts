@@ -5,7 +5,7 @@ import type { ScheduleUnit } from './calendar/schedule';
 import { installDeadlineControls } from './engine/deadline-controls';
 import { installDecisionInbox } from './engine/decision-inbox';
 import type { StageDefinition } from './engine/definition';
-import { installResubmission } from './engine/resubmission';
+import { installResubmission, unitChanges } from './engine/resubmission';
 import { installReplacements } from './engine/replacements';
 import { runBranch } from './engine/run-branch';
 import { createTransitions } from './engine/transitions';
@@ -37,7 +37,7 @@ export async function unitBranchWorkflow({ applicationId, input, stage, unit, de
   setHandler(unitStateQuery, () => state);
   const inbox = installDecisionInbox(lean, withTransitions);
   const transitions = withTransitions ? createTransitions({ applicationId, unitKey: unit.key }, inbox) : null;
-  const resubmission = installResubmission(state, { applicationId, unitKey: unit.key });
+  const resubmission = installResubmission(state, { applicationId, unitKey: unit.key }, unitChanges(unit, input));
   const controls = installDeadlineControls(state, `Unit ${unit.key}`);
   installReplacements(inbox, applicationId, [input, unit], { recordsPerson: false });
 

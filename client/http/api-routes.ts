@@ -14,8 +14,17 @@ const onUnit = z.object({ id: applicationId, unitKey });
 const onRequest = z.object({ id: applicationId, requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,300}$/, 'is not a request id') });
 
 const futureDeadline = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }).refine((d) => Date.parse(d) > Date.now(), 'must be in the future');
+const resubmitChanges = z
+  .object({
+    projectReference: z.string().trim().min(1, 'is required').max(100).optional().describe("A unit's new project reference (a unit's resubmission)."),
+    services: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not a unit key'), z.array(z.string().max(63)).min(1, 'must keep at least one service').max(100))
+      .optional()
+      .describe("Units' declared services as amended, by unit key (the application's own resubmission, after the declarations)."),
+  })
+  .strict();
 const resubmitBody = z
-  .object({ note: z.string().trim().max(4000).optional(), deadline: futureDeadline.optional().describe('A new deadline for the step the work goes back to; without one it is the later of its last deadline and its reopening bound (5 working days by default).') })
+  .object({ note: z.string().trim().max(4000).optional(), changes: resubmitChanges.optional(), deadline: futureDeadline.optional().describe('A new deadline for the step the work goes back to; without one it is the later of its last deadline and its reopening bound (5 working days by default).') })
   .strict();
 const reasonBody = z.object({ reason: z.string().trim().min(3, 'must say why, in at least 3 characters').max(4000) }).strict();
 const deadlineBody = z.object({ deadline: futureDeadline }).strict();

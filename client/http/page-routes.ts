@@ -144,7 +144,9 @@ export function addPageRoutes(
     );
   }
 
-  pageAction('resubmit', { unitKey: optionalUnit, note: z.string().trim().max(4000).optional() }, (id, b, by) => applications.resubmit(id, b.unitKey || undefined, { note: b.note || undefined }, by));
+  pageAction('resubmit', { unitKey: optionalUnit, note: z.string().trim().max(4000).optional(), projectReference: z.string().trim().max(100).optional() }, (id, b, by) =>
+    applications.resubmit(id, b.unitKey || undefined, { note: b.note || undefined, ...(b.projectReference ? { changes: { projectReference: b.projectReference } } : {}) }, by),
+  );
   pageAction('extend', { unitKey: optionalUnit, deadline: warsawLocal }, (id, b, by) => applications.extendDeadline(id, b.unitKey || undefined, b.deadline, by));
   pageAction('proceed', { unitKey: optionalUnit }, (id, b, by) => applications.proceedWithoutMissing(id, b.unitKey || undefined, by));
   pageAction('remove-unit', { unitKey: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'is not a unit key'), reason: reasonField, confirm: confirmed }, (id, b, by) =>

@@ -27,6 +27,7 @@ import {
   proceedWithoutMissingUpdate,
   removeUnitUpdate,
   resubmitUpdate,
+  type ResubmitChanges,
   withdrawUpdate,
 } from '../../workflows/messages';
 import { appendAudit, userFields } from '../../activities/audit';
@@ -260,8 +261,8 @@ export function createApplicationService({
   // Each action carries `by`, the signed-in person who asked for it, into the audit trail.
 
   /** Resubmits work sent back with changes requested. */
-  const resubmit = (id: string, unitKey: string | undefined, { note, deadline }: { note?: string; deadline?: string }, by: Actor) =>
-    onBranch(id, unitKey, (h) => carryOut(h, resubmitUpdate, [{ note, deadline, by }], 'The resubmission'));
+  const resubmit = (id: string, unitKey: string | undefined, { note, deadline, changes }: { note?: string; deadline?: string; changes?: ResubmitChanges }, by: Actor) =>
+    onBranch(id, unitKey, (h) => carryOut(h, resubmitUpdate, [{ note, deadline, by, ...(changes && Object.keys(changes).length ? { changes } : {}) }], 'The resubmission'));
 
   /** Extends the deadline of the step now waiting; reminders are rescheduled from the new one. */
   const extendDeadline = (id: string, unitKey: string | undefined, deadline: string, by: Actor) =>

@@ -5,6 +5,7 @@ import type { StageDefinition, StepDefinition } from '../../workflows/engine/def
 import { servicesOf } from '../../activities/record-decision';
 import type { ApprovalLinkView } from './approvals';
 import type { DocumentRef } from '../../domain/document-ref';
+import type { ChangeMade } from '../../workflows/messages';
 import type { DocumentService, DocumentVersionView } from './documents';
 
 /** Another party of the same step and round, as the approver's page may show them. */
@@ -28,11 +29,15 @@ export interface ApprovalContext {
   projectReference: string | null;
   promoter: string | null;
   units: string[];
+  /** The units' keys, in the order of `units`. */
+  unitKeys: string[];
   /** For steps after the declarations (the promoter's, the final approval): each unit's answer. */
   declarations: Array<{ unit: string; status: string; services: string[] }> | null;
   /** From round 2 on: the request for changes that started this round, and the coordinator's note. */
   changesAsked: string | null;
   coordinatorNote: string | null;
+  /** What the coordinator changed of what was asked, resubmitting (before and after). */
+  changes: ChangeMade[];
   others: OtherParty[];
   /** The latest version of each document the party sees; from round 2 on, whether it changed since the last round. */
   documents: Array<DocumentVersionView & { sinceLastRound: 'changed' | 'new' | null }>;
@@ -90,9 +95,11 @@ export async function loadApprovalContext(db: Db, documents: DocumentService, vi
     projectReference: unit?.projectReference ?? null,
     promoter: input.promoter?.name ?? null,
     units,
+    unitKeys: (input.units ?? []).map((u) => u.key),
     declarations,
     changesAsked: asked?.comment ?? null,
     coordinatorNote: ((note?.data ?? null) as { note?: string | null } | null)?.note ?? null,
+    changes: ((note?.data ?? null) as { changes?: ChangeMade[] } | null)?.changes ?? [],
     others: others.map((o) => ({ name: o.partyName, role: o.partyRole, status: o.status })),
     documents: shown.map((d) => ({ ...d, sinceLastRound: since === null || d.uploadedAt <= since ? null : d.version === 1 ? 'new' : 'changed' })),
     decidedOn: (own?.documents ?? null) as DocumentRef[] | null,

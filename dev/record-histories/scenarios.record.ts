@@ -130,6 +130,29 @@ describe('recorded scenarios', () => {
     await save('documents', id);
   });
 
+  it('changes: a project reference changed, declared services amended on resubmitting', async () => {
+    const modules = makeInput({ units: 1 });
+    const moduleId = await api.startOk(modules);
+    const director = modules.units[0]!.approver.email;
+    await api.decide(await api.linkFor(director), 'request-changes', 'Old project number');
+    await h.mailbox.waitFor(modules.coordinator.email);
+    await api.postJson(`/api/applications/${moduleId}/units/unit-1/resubmit`, { note: 'Corrected', changes: { projectReference: 'RPSL.11.02.01-24-9999/17' } });
+    await api.decide(await api.linkFor(director, 2), 'approve');
+    await api.decide(await api.linkFor(modules.coordinator.email), 'approve');
+    await save('changes-project-reference', moduleId);
+
+    const allocation = makeAllocationInput({ units: 1, boardMembers: 1 });
+    const id = await api.startOk(allocation);
+    await api.decide(await api.linkFor(allocation.board.members[0]!.email), 'approve');
+    await api.decide(await api.linkFor(allocation.units[0]!.approver.email), 'declare', undefined, ['internships', 'equipment']);
+    await api.decide(await api.linkFor(allocation.promoter.email), 'request-changes', 'No equipment');
+    await h.mailbox.waitFor(allocation.coordinator.email);
+    await api.postJson(`/api/applications/${id}/resubmit`, { note: 'Dropped', changes: { services: { 'unit-1': ['internships'] } } });
+    await api.decide(await api.linkFor(allocation.promoter.email, 2), 'approve');
+    await api.decide(await api.linkFor(allocation.coordinator.email), 'approve');
+    await save('changes-declared-services', id);
+  });
+
   it('lifecycle: a unit added, one removed, then the application withdrawn', async () => {
     const input = makeInput({ units: 2 });
     const id = await api.startOk(input);

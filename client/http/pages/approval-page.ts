@@ -54,10 +54,15 @@ function applicationContext(v: ApprovalLinkView, ctx: ApprovalContext, t: Messag
 }
 
 /** From round 2 on: the request for changes that started the round, and the coordinator's note. */
-function whatChanged(ctx: ApprovalContext, t: Messages): string {
+function whatChanged(v: ApprovalLinkView, ctx: ApprovalContext, t: Messages): string {
   const parts = [
     ctx.changesAsked ? row(t.page.changesAsked, `<q>${escapeHtml(ctx.changesAsked)}</q>`) : '',
     ctx.coordinatorNote ? row(t.page.coordinatorNote, `<q>${escapeHtml(ctx.coordinatorNote)}</q>`) : '',
+    ...ctx.changes.map((c) => {
+      const said = (value: string | string[] | null) => (value === null ? '—' : Array.isArray(value) ? serviceNames(v, value) : value);
+      const unit = c.unitKey ? ctx.units.find((_, i) => ctx.unitKeys[i] === c.unitKey) ?? c.unitKey : null;
+      return row(c.field === 'services' ? t.page.servicesChanged(unit ?? '') : t.page.projectReferenceChanged, `${escapeHtml(said(c.before))} → <strong>${escapeHtml(said(c.after))}</strong>`);
+    }),
   ].join('');
   return parts ? `<h2>${escapeHtml(t.page.whatChanged)}</h2><dl>${parts}</dl>` : '';
 }
@@ -158,7 +163,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 ${buttons(v, decisions, t)}
 <p class="muted">${escapeHtml(t.page.noScripts)}</p>
 </form>`;
-  const context = ctx ? applicationContext(v, ctx, t, lang) + whatChanged(ctx, t) + documentList(ctx, at, t, lang) + otherParties(ctx, t, lang) : '';
+  const context = ctx ? applicationContext(v, ctx, t, lang) + whatChanged(v, ctx, t) + documentList(ctx, at, t, lang) + otherParties(ctx, t, lang) : '';
   const title = v.kind === 'declaration' ? t.page.declarationTitle : t.page.signOffTitle;
   return page(title, languageSwitch(lang) + deputyNotice(v, ctx, t, lang) + summary(v, ctx, t, lang) + context + consequences(decisions, ctx, t) + form + deputyForm(v, at, t, lang, deputyProblem), lang);
 }

@@ -176,7 +176,7 @@ function actionForms(v: HistoryView, a: PageActions, lang: Lang): string {
   const reason = (kept: Kept) => field(t.reason, `<textarea name="reason" required minlength="3" maxlength="4000">${escapeHtml(kept('reason'))}</textarea>`);
   const confirm = `<p><label><input type="checkbox" name="confirm" value="yes" required> ${escapeHtml(t.confirm)}</label></p>`;
   return `<h2>${escapeHtml(t.title)}</h2>${failed ? '' : notice}
-${form('resubmit', t.resubmit, (k) => unitOptions(true)(k) + field(t.note, `<textarea name="note" maxlength="4000">${escapeHtml(k('note'))}</textarea>`))}
+${form('resubmit', t.resubmit, (k) => unitOptions(true)(k) + field(t.note, `<textarea name="note" maxlength="4000">${escapeHtml(k('note'))}</textarea>`) + (app.variant === 'module-in-existing-projects' ? field(t.newProjectReference, `<input name="projectReference" maxlength="100" value="${escapeHtml(k('projectReference'))}">`) : ''))}
 ${form('extend', t.extend, (k) => unitOptions(true)(k) + field(t.newDeadline, `<input type="datetime-local" name="deadline" required value="${escapeHtml(k('deadline'))}">`))}
 ${form('proceed', t.proceed, unitOptions(true))}
 ${form('add-unit', t.addUnit, (k) => addUnitFields(app.variant, lang, k))}
