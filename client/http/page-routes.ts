@@ -152,6 +152,13 @@ export function addPageRoutes(
   pageAction('remove-unit', { unitKey: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'is not a unit key'), reason: reasonField, confirm: confirmed }, (id, b, by) =>
     applications.removeUnit(id, b.unitKey, b.reason, by),
   );
+  const language = z.enum(['', 'en']).optional();
+  pageAction('deputy', { requestId: z.string().max(300), name: person.shape.name, email: person.shape.email, language, until: z.string().max(40).optional() }, (id, b, by) =>
+    applications.nameDeputy(id, b.requestId, { name: b.name, email: b.email, language: b.language || undefined, until: b.until || undefined }, by),
+  );
+  pageAction('replace', { email: person.shape.email, newName: person.shape.name, newEmail: person.shape.email, newLanguage: language }, (id, b, by) =>
+    applications.replacePerson(id, { email: b.email, person: { name: b.newName, email: b.newEmail, ...(b.newLanguage ? { language: b.newLanguage } : {}) } }, by),
+  );
   // The unit input's own checks, on flat form fields.
   const newUnit = {
     key: unitInput.shape.key,

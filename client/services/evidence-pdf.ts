@@ -62,6 +62,7 @@ export function renderEvidencePdf(evidence: EvidenceExport, lang: Lang): Promise
   for (const r of decided) {
     const v = via.get(r.id);
     doc.font('bold').text(`${r.partyName} (${roleName(r.partyRole, lang)}) <${r.partyEmail}>: ${statusName(r.status, lang)}`).font('text');
+    if (r.decidedByEmail) doc.text(t.byDeputy(r.decidedByName ?? r.decidedByEmail, r.decidedByEmail), { indent: 8 });
     doc.text(`${when(r.decidedAt)}${r.late ? ` (${t.late})` : ''}; ${stepName(r.step, lang)}, ${t.round(r.round)}; ${v ? t.through(v.tokenId, v.address) : t.throughUnknown}`, { indent: 8 });
     const services = (r.formData as { services?: string[] } | null)?.services;
     if (services?.length) doc.text(`${t.services}: ${services.join(', ')}`, { indent: 8 });

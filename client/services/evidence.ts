@@ -60,7 +60,7 @@ export function createEvidenceService({ db, applications }: { db: Db; applicatio
         where: { applicationId: id },
         select: {
           id: true, unitKey: true, step: true, round: true, partyRole: true, partyName: true, partyEmail: true, status: true, comment: true, formData: true,
-          deadline: true, decidedAt: true, late: true, closedReason: true, createdAt: true, documents: true,
+          deadline: true, decidedAt: true, late: true, closedReason: true, createdAt: true, documents: true, decidedByName: true, decidedByEmail: true,
         },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       }),

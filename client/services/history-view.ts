@@ -42,7 +42,7 @@ export function createHistoryView({ db, applications, evidence, documents, sched
       withChain ? evidence.verify(id) : null,
       db.approvalRequest.findMany({
         where: { applicationId: id },
-        select: { unitKey: true, step: true, round: true, partyName: true, partyRole: true, status: true, comment: true, decidedAt: true, late: true, deadline: true, formData: true },
+        select: { id: true, partyEmail: true, decidedByName: true, unitKey: true, step: true, round: true, partyName: true, partyRole: true, status: true, comment: true, decidedAt: true, late: true, deadline: true, formData: true },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       }),
       documents.list(id),

@@ -54,6 +54,8 @@ describe('deputies', () => {
     const decided = await h.db.auditEvent.findFirstOrThrow({ where: { applicationId: id, type: 'approval.decided', data: { path: ['onBehalfOf'], equals: first!.email } } });
     expect(decided.actor).toBe(`board-member:${deputyEmail}`);
     expect(decided.data).toMatchObject({ via: { deputy: { name: 'Deputy Member', email: deputyEmail } } });
+    const evidence = (await api.as('admin').getJson(`/api/applications/${id}/evidence.json`)).body;
+    expect(evidence.requests.find((r: { partyEmail: string; step: string }) => r.partyEmail === first!.email && r.step === 'board-approval')).toMatchObject({ decidedByName: 'Deputy Member', decidedByEmail: deputyEmail });
     const namedAudit = await h.db.auditEvent.findFirstOrThrow({ where: { applicationId: id, type: 'deputy.named' } });
     expect(namedAudit).toMatchObject({ actor: `board-member:${first!.email}`, data: { party: { email: first!.email }, deputy: { email: deputyEmail } } });
   });

@@ -15,6 +15,11 @@ export interface TimelinePlan {
 
 /** One party's request in one round of a step: what they decided, and the reminders still ahead while pending. */
 export interface PartyRow {
+  /** The request's id (what a deputy is named for). */
+  id: string;
+  partyEmail: string;
+  /** A deputy who decided on the party's behalf. */
+  decidedByName: string | null;
   unitKey: string | null;
   step: string;
   round: number;
@@ -108,6 +113,7 @@ function stepsAndParties(v: HistoryView, lang: Lang): string {
     [
       `<strong>${escapeHtml(statusName(r.status, lang))}</strong>`,
       r.decidedAt ? `<br><small>${when(r.decidedAt)}${r.late ? ` (${escapeHtml(h.late)})` : ''}</small>` : '',
+      r.decidedByName ? `<br><small>${escapeHtml(h.byDeputy(r.decidedByName))}</small>` : '',
       r.services?.length ? `<br><small>${escapeHtml(h.services)}: ${escapeHtml(r.services.join(', '))}</small>` : '',
       r.comment ? `<br><q>${escapeHtml(r.comment)}</q>` : '',
     ].join('');
@@ -175,12 +181,27 @@ function actionForms(v: HistoryView, a: PageActions, lang: Lang): string {
     );
   const reason = (kept: Kept) => field(t.reason, `<textarea name="reason" required minlength="3" maxlength="4000">${escapeHtml(kept('reason'))}</textarea>`);
   const confirm = `<p><label><input type="checkbox" name="confirm" value="yes" required> ${escapeHtml(t.confirm)}</label></p>`;
+  const unitName = (key: string) => app.units.find((u) => u.unitKey === key)?.name ?? key;
+  const pending = v.parties.filter((p) => p.status === 'pending');
+  // Everyone who has been asked something, by address (the latest name), for replacing.
+  const people = [...new Map(v.parties.map((p) => [p.partyEmail, p.partyName])).entries()];
+  const f = messagesFor(lang).startForm;
+  const person = (k: Kept, prefix: '' | 'new') => {
+    const n = (name: string) => (prefix ? `${prefix}${name[0]!.toUpperCase()}${name.slice(1)}` : name);
+    return (
+      field(t.personName, `<input name="${n('name')}" required maxlength="200" value="${escapeHtml(k(n('name')))}">`) +
+      field(t.personEmail, `<input name="${n('email')}" type="email" required maxlength="254" value="${escapeHtml(k(n('email')))}">`) +
+      field(f.language, `<select name="${n('language')}"><option value="">${escapeHtml(f.languageDefault)}</option><option value="en"${k(n('language')) === 'en' ? ' selected' : ''}>${escapeHtml(f.languageEnglish)}</option></select>`)
+    );
+  };
   return `<h2>${escapeHtml(t.title)}</h2>${failed ? '' : notice}
 ${form('resubmit', t.resubmit, (k) => unitOptions(true)(k) + field(t.note, `<textarea name="note" maxlength="4000">${escapeHtml(k('note'))}</textarea>`) + (app.variant === 'module-in-existing-projects' ? field(t.newProjectReference, `<input name="projectReference" maxlength="100" value="${escapeHtml(k('projectReference'))}">`) : ''))}
 ${form('extend', t.extend, (k) => unitOptions(true)(k) + field(t.newDeadline, `<input type="datetime-local" name="deadline" required value="${escapeHtml(k('deadline'))}">`))}
 ${form('proceed', t.proceed, unitOptions(true))}
 ${form('add-unit', t.addUnit, (k) => addUnitFields(app.variant, lang, k))}
 ${running.length ? form('remove-unit', t.removeUnit, (k) => unitOptions(false)(k) + reason(k) + confirm, true) : ''}
+${pending.length ? form('deputy', t.nameDeputy, (k) => field(t.deputyFor, `<select name="requestId">${pending.map((p) => `<option value="${escapeHtml(p.id)}"${k('requestId') === p.id ? ' selected' : ''}>${escapeHtml(`${p.partyName} (${roleName(p.partyRole, lang)}) — ${stepName(p.step, lang)}${p.unitKey ? `, ${unitName(p.unitKey)}` : ''}`)}</option>`).join('')}</select>`) + person(k, '') + field(t.deputyUntil, `<input type="date" name="until" value="${escapeHtml(k('until'))}">`)) : ''}
+${people.length ? form('replace', t.replace, (k) => field(t.replaced, `<select name="email">${people.map(([email, name]) => `<option value="${escapeHtml(email)}"${k('email') === email ? ' selected' : ''}>${escapeHtml(`${name} <${email}>`)}</option>`).join('')}</select>`) + person(k, 'new')) : ''}
 ${form('withdraw', t.withdraw, (k) => reason(k) + confirm, true)}`;
 }
 
