@@ -10,6 +10,7 @@ import { buildActivityDeps } from '../worker/dependencies';
 import { authFromConfig } from '../client/http/auth-from-config';
 import { ensureSearchAttributes } from '../client/services/search-attributes';
 import { connectTemporalClient } from '../client/services/temporal-connection';
+import { describeTarget, nativeConnectionOptions, temporalTargetFromEnv } from '../client/services/temporal-target';
 import { lockDataDir } from './data-dir-lock';
 import { devAuthSecret, signInLines } from './dev-admin';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -38,7 +39,9 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
     const { applied } = await migrate(databaseUrl, { log });
     log(`database ready${embeddedDb ? ` (embedded PGlite in ${path.join(dataDir, 'pgdata')})` : ''}; ${applied.length} migration(s) applied`);
 
-    const devServer = config.TEMPORAL_ADDRESS
+    // Temporal's own settings (TEMPORAL_ADDRESS, TLS, API key, a temporal.toml profile) name an external one, or none.
+    const external = temporalTargetFromEnv();
+    const devServer = external
       ? null
       : await startTemporalDevServer({
           cliPath: temporalCli,
@@ -48,7 +51,8 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
           log,
         });
     if (devServer) stops.unshift(() => devServer.stop());
-    const temporalAddress = config.TEMPORAL_ADDRESS ?? devServer!.address;
+    const target = external ?? { address: devServer!.address, namespace: config.TEMPORAL_NAMESPACE };
+    const temporalAddress = target.address;
 
     const mailbox = config.SMTP_URL ? null : await startMailbox({ port: config.SMTP_PORT });
     if (mailbox) stops.unshift(() => mailbox.close());
@@ -60,9 +64,9 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
     // We own shutdown order (HTTP first, then worker, then services), not the SDK's signal handlers;
     // the SDK's INFO lines (state changes) would bury the addresses printed below.
     Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
-    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+    const workerConnection = await NativeConnection.connect(nativeConnectionOptions(target));
     stops.unshift(() => workerConnection.close());
-    const worker = await createWorker({ connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: workflowBundlePath } });
+    const worker = await createWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: workflowBundlePath } });
     const workerRun = worker.run();
     stops.unshift(async () => {
       worker.shutdown();
@@ -70,9 +74,9 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
     });
 
     // The worker above keeps the SDK's patient retries; the server's client gives up within seconds.
-    const { client: temporal, connection } = await connectTemporalClient({ address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE });
+    const { client: temporal, connection } = await connectTemporalClient(target);
     stops.unshift(() => connection.close());
-    await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, log);
+    await ensureSearchAttributes(connection, target.namespace, log);
     const signIn = await authFromConfig(config, deps.db, secret);
     const adminLines = await signInLines({ db: deps.db, auth: signIn.auth, dataDir, publicUrl: config.PUBLIC_URL, embedded: !!embeddedDb });
     const documentStore = documentStoreFrom(config, dataDir);
@@ -96,7 +100,7 @@ k2flow is running. Ctrl-C stops everything.
   App            ${config.PUBLIC_URL}   (API under /api, approval links under /approvals)
   Temporal UI    ${devServer?.uiUrl ?? `(external server at ${temporalAddress})`}
   Mailbox        ${mailbox ? `${config.PUBLIC_URL}/dev/mailbox   (SMTP on 127.0.0.1:${mailbox.port})` : `(sending through ${redact(smtpUrl)})`}
-  Temporal       ${temporalAddress}, namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
+  Temporal       ${describeTarget(target)}, task queue ${config.TEMPORAL_TASK_QUEUE}
   Database       ${embeddedDb ? `embedded PGlite (${path.join(dataDir, 'pgdata')})` : redact(databaseUrl)}
   Data folder    ${dataDir}
   Documents      ${documentStore.description}

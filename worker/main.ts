@@ -3,12 +3,21 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, workerConfig } from '../config/app-config';
 import { createWorker } from './create-worker';
+import { describeTarget, nativeConnectionOptions, temporalTargetFromEnv } from '../client/services/temporal-target';
 import { buildActivityDeps } from './dependencies';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 const config = loadConfig(process.env, workerConfig);
-const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL', 'K2FLOW_AUTH_SECRET'] as const).filter((k) => !config[k]);
-if (missing.length) {
+const target = (() => {
+  try {
+    return temporalTargetFromEnv();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+})();
+const missing = [...(target ? [] : ['TEMPORAL_ADDRESS (or a profile in TEMPORAL_CONFIG_FILE)']), ...(['DATABASE_URL', 'SMTP_URL', 'K2FLOW_AUTH_SECRET'] as const).filter((k) => !config[k])];
+if (!target || missing.length) {
   console.error(`A standalone worker needs ${missing.join(', ')}. (npm start runs everything with embedded defaults.)`);
   process.exit(2);
 }
@@ -17,9 +26,9 @@ const bundle = await prebuiltWorkflowBundle().catch((error: Error) => {
   process.exit(2);
 });
 const deps = buildActivityDeps({ ...config, databaseUrl: config.DATABASE_URL!, smtpUrl: config.SMTP_URL!, secret: config.K2FLOW_AUTH_SECRET! });
-const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: bundle.codePath } });
-console.log(`k2flow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS} (workflow bundle ${bundle.inputsHash.slice(0, 12)})`);
+const connection = await NativeConnection.connect(nativeConnectionOptions(target));
+const worker = await createWorker({ connection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: bundle.codePath } });
+console.log(`k2flow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${describeTarget(target)} (workflow bundle ${bundle.inputsHash.slice(0, 12)})`);
 await worker.run(); // resolves after SIGINT/SIGTERM, which the SDK handles by shutting down
 await connection.close();
 await deps.close();

@@ -3,19 +3,28 @@ import { loadConfig, serverConfig } from '../../config/app-config';
 import { createDb } from '../../db/prisma-client';
 import { ensureSearchAttributes } from '../services/search-attributes';
 import { connectTemporalClient } from '../services/temporal-connection';
+import { temporalTargetFromEnv } from '../services/temporal-target';
 import { authFromConfig } from './auth-from-config';
 import { createHttpServer } from './server';
 import { documentStoreFrom } from '../../storage/store-from-config';
 
 const config = loadConfig(process.env, serverConfig);
-const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL', 'K2FLOW_AUTH_SECRET'] as const).filter((k) => !config[k]);
-if (missing.length) {
+const target = (() => {
+  try {
+    return temporalTargetFromEnv();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+})();
+const missing = [...(target ? [] : ['TEMPORAL_ADDRESS (or a profile in TEMPORAL_CONFIG_FILE)']), ...(['DATABASE_URL', 'K2FLOW_AUTH_SECRET'] as const).filter((k) => !config[k])];
+if (!target || missing.length) {
   console.error(`The standalone server needs ${missing.join(', ')}. (npm start runs everything with embedded defaults.)`);
   process.exit(2);
 }
 const db = createDb(config.DATABASE_URL!);
-const { client: temporal, connection } = await connectTemporalClient({ address: config.TEMPORAL_ADDRESS!, namespace: config.TEMPORAL_NAMESPACE });
-await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, (line) => console.log(`[k2flow] ${line}`)).catch((error: Error) => {
+const { client: temporal, connection } = await connectTemporalClient(target);
+await ensureSearchAttributes(connection, target.namespace, (line) => console.log(`[k2flow] ${line}`)).catch((error: Error) => {
   console.error(`[k2flow] could not start: ${error.message}`);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, WorkflowUpdateStage, type ConnectionOptions, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { TemporalTarget } from './temporal-target';
 
 /**
  * How the HTTP server's Temporal calls give up when Temporal is down. The SDK's default retries a
@@ -53,8 +54,8 @@ export interface TemporalClientHandle {
  * (so a wrong address fails the start), then fails each call within seconds while Temporal is down
  * and recovers by itself when it is back.
  */
-export async function connectTemporalClient({ address, namespace }: { address: string; namespace?: string }): Promise<TemporalClientHandle> {
-  const connection = await Connection.connect(promptConnectionOptions(address));
+export async function connectTemporalClient({ address, namespace, tls, apiKey, metadata }: Pick<TemporalTarget, 'address' | 'tls' | 'apiKey' | 'metadata'> & { namespace?: string }): Promise<TemporalClientHandle> {
+  const connection = await Connection.connect(promptConnectionOptions(address, { ...(tls !== undefined ? { tls } : {}), ...(apiKey ? { apiKey } : {}), ...(metadata ? { metadata } : {}) }));
   return { connection, client: new Client({ connection, namespace }) };
 }
 
