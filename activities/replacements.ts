@@ -83,8 +83,9 @@ export const reassignRequests =
     }
     if (recordPerson) {
       await db.$transaction(async (tx) => {
-        await tx.application.updateMany({ where: { id: applicationId, coordinatorEmail: from }, data: { coordinatorName: to.name, coordinatorEmail: to.email } });
-        await tx.applicationUnit.updateMany({ where: { applicationId, approverEmail: from }, data: { approverName: to.name, approverEmail: to.email } });
+        // Addresses match whatever their case, as in the workflow.
+        await tx.application.updateMany({ where: { id: applicationId, coordinatorEmail: { equals: from, mode: 'insensitive' } }, data: { coordinatorName: to.name, coordinatorEmail: to.email } });
+        await tx.applicationUnit.updateMany({ where: { applicationId, approverEmail: { equals: from, mode: 'insensitive' } }, data: { approverName: to.name, approverEmail: to.email } });
         await appendAudit(tx, [
           { idempotencyKey: `person.replaced:${applicationId}:${key}`, applicationId, type: 'person.replaced', ...userFields(by), data: { from: { email: from }, to: { name: to.name, email: to.email }, requests: requestIds.length }, occurredAt: clock() },
         ]);

@@ -2,8 +2,10 @@
 // NUL in text columns, so a NUL that got past the boundary would fail every retry of the activity
 // that writes it and hold its workflow; nothing else in that range belongs in a name or a comment.
 
+// Bidirectional overrides and isolates are refused too: they make text read otherwise than it is
+// stored (what an approver signs must be what the trail says).
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
 
 /** Half of a UTF-16 surrogate pair without its other half (String.prototype.isWellFormed is ES2024). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

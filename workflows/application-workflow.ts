@@ -291,6 +291,8 @@ class ApplicationRun {
           if (after.join() === result.declaredServices?.join()) continue;
           made.push({ field: 'services', unitKey, before: result.declaredServices, after });
           this.roster.results.set(unitKey, { ...result, declaredServices: after });
+          const state = this.roster.list().find((u) => u.unitKey === unitKey);
+          if (state) this.roster.update({ ...state, declaredServices: after });
         }
         if (made.length) this.declaredServices = describeDeclarations(this.input, [...this.roster.results.values()]);
         return made;

@@ -32,6 +32,8 @@ export interface DecisionVia {
   userAgent: string | null;
   /** When the link was a deputy's: who decided, on behalf of the request's party. */
   deputy?: { name: string; email: string };
+  /** Whose link it is (the party's or the deputy's address), checked by the workflow; absent before replacements existed. */
+  holderEmail?: string;
 }
 
 /** How far before the workflow's handling a server's stamp is believed (a longer wait is not load). */

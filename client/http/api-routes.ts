@@ -121,9 +121,9 @@ export function addApiRoutes(app: HttpApp, applications: ApplicationService): vo
         body: anyJson.describe('{"email": the address of the person replaced, "person": {"name", "email", "language"?}}'),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       await reach(request, request.params.id);
-      return applications.replacePerson(request.params.id, request.body, by(request));
+      return answered(reply, await applications.replacePerson(request.params.id, request.body, by(request)), (replaced) => replaced);
     },
   );
 

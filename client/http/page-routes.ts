@@ -128,7 +128,7 @@ export function addPageRoutes(
         const parsed = form(shape).safeParse(request.body);
         if (!parsed.success) {
           const f = messagesFor(lang).startForm;
-          const labels: Record<string, string> = { reason: t.reason, note: t.note, deadline: t.newDeadline, unitKey: t.unit, key: f.unitKey, name: f.unitName, projectReference: f.projectReference, approverName: f.approver, approverEmail: f.approverEmail };
+          const labels: Record<string, string> = { reason: t.reason, note: t.note, deadline: t.newDeadline, unitKey: t.unit, key: f.unitKey, name: f.unitName, projectReference: f.projectReference, approverName: f.approver, approverEmail: f.approverEmail, email: t.personEmail, newName: t.personName, newEmail: t.personEmail, until: t.deputyUntil, requestId: t.deputyFor };
           const label = (path: string) => labels[path] ?? path;
           return refuse(400, { text: localizedProblems(parsed.error.issues, lang).map((p) => (p.path === 'confirm' ? t.confirmNeeded : `${label(p.path)}: ${p.message}`)).join(' ') });
         }

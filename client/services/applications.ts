@@ -18,6 +18,7 @@ import { isBranchOutcome } from '../../workflows/engine/state';
 import { startingSearchAttributes } from '../../workflows/search-attributes';
 import type { ScheduleUnit } from '../../workflows/calendar/schedule';
 import { deputyInput, deputyUntil, replacementInput } from '../../domain/deputy-form';
+import { refuseCoordinatorAsDeputy } from './deputy-rules';
 import {
   addUnitUpdate,
   appointDeputyUpdate,
@@ -293,6 +294,7 @@ export function createApplicationService({
     const request = await db.approvalRequest.findFirst({ where: { id: requestId, applicationId: id }, select: { workflowId: true, status: true } });
     if (!request) throw new DomainError('NOT_FOUND', `Application ${id} has no request ${requestId}.`);
     if (request.status !== 'pending') throw new DomainError('CONFLICT', `Request ${requestId} is not waiting for a decision (${request.status}).`);
+    await refuseCoordinatorAsDeputy(db, id, deputy.email);
     try {
       return await carryOut(temporal.workflow.getHandle(request.workflowId), appointDeputyUpdate, [{ requestId, deputy: { name: deputy.name, email: deputy.email, language: deputy.language, until }, by }], 'Naming the deputy');
     } catch (error) {
@@ -306,27 +308,39 @@ export function createApplicationService({
    * every unit branch still running, each passing that person's open requests on (their links stop
    * working, the new person is invited) and asking the new person from then on.
    */
-  async function replacePerson(id: string, raw: unknown, by: Actor) {
+  async function replacePerson(id: string, raw: unknown, by: Actor): Promise<{ replaced: string; by: unknown; requestsPassedOn: number } | ActionInProgress> {
     const { email, person } = parseOrThrow(replacementInput, raw, 'The replacement is invalid');
     const input = { email, person: { name: person.name, email: person.email, ...(person.language ? { language: person.language } : {}) }, by };
-    const own = await onApplication(id, (h) => h.executeUpdate(replacePersonUpdate, { args: [input] }));
-    const state = await onApplication(id, (h) => h.query(applicationStateQuery));
-    let requests = own.requests;
-    let places = own.places;
-    for (const unit of state.units.filter((u) => u.stageId && !isBranchOutcome(u.status))) {
-      const answer = await temporal.workflow
-        .getHandle(unitBranchWorkflowId(id, unit.stageId!, unit.unitKey))
-        .executeUpdate(replacePersonUpdate, { args: [input] })
-        .catch((error: unknown) => {
-          // A branch that finished meanwhile has nobody left to ask.
-          if (isCompletedWorkflowError(error) || isWorkflowNotFound(error)) return { places: 0, requests: 0 };
-          throw explainUpdateFailure(error, new DomainError('CONFLICT', `Unit ${unit.unitKey} of application ${id} has already finished.`));
-        });
-      requests += answer.requests;
-      places += answer.places;
-    }
-    if (!places && !requests) throw new DomainError('NOT_FOUND', `No one with the address ${email} takes part in application ${id}.`);
-    return { replaced: email, by: input.person, requestsPassedOn: requests };
+    // One replacement of an application at a time, across servers: two at once could reach its
+    // workflows in different orders and leave them disagreeing about who stands where.
+    return db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`k2flow-replace:${id}`}, 0))`;
+        const own = await onApplication(id, (h) => updateWithin(h, replacePersonUpdate, [input], ACTION_RESULT_MS));
+        const state = await onApplication(id, (h) => h.query(applicationStateQuery));
+        let settled = own.settled;
+        let requests = own.settled ? own.result.requests : 0;
+        let places = own.settled ? own.result.places : 0;
+        for (const unit of state.units.filter((u) => u.stageId && !isBranchOutcome(u.status))) {
+          const handle = temporal.workflow.getHandle(unitBranchWorkflowId(id, unit.stageId!, unit.unitKey));
+          const answer = await updateWithin(handle, replacePersonUpdate, [input], ACTION_RESULT_MS).catch((error: unknown) => {
+            // A branch that finished meanwhile has nobody left to ask.
+            if (isCompletedWorkflowError(error) || isWorkflowNotFound(error)) return { settled: true as const, result: { places: 0, requests: 0 } };
+            throw explainUpdateFailure(error, new DomainError('CONFLICT', `Unit ${unit.unitKey} of application ${id} has already finished.`));
+          });
+          settled &&= answer.settled;
+          if (answer.settled) {
+            requests += answer.result.requests;
+            places += answer.result.places;
+          }
+        }
+        // Every workflow took it (its place in the input changes as it is accepted); the invitations follow.
+        if (!settled) return { inProgress: true as const, message: 'The replacement was accepted and is being carried out; the application’s page shows when the new person is invited.' };
+        if (!places && !requests) throw new DomainError('NOT_FOUND', `No one with the address ${email} takes part in application ${id}.`);
+        return { replaced: email, by: input.person, requestsPassedOn: requests };
+      },
+      { maxWait: 10_000, timeout: 60_000 },
+    );
   }
 
   /** Every email of the application with its delivery status: what was sent to whom and when. */

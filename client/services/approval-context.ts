@@ -6,6 +6,7 @@ import { servicesOf } from '../../activities/record-decision';
 import type { ApprovalLinkView } from './approvals';
 import type { DocumentRef } from '../../domain/document-ref';
 import type { ChangeMade } from '../../workflows/messages';
+import { replaceInInput } from '../../domain/people-in-input';
 import type { DocumentService, DocumentVersionView } from './documents';
 
 /** Another party of the same step and round, as the approver's page may show them. */
@@ -55,7 +56,7 @@ interface InputPeople {
 
 export async function loadApprovalContext(db: Db, documents: DocumentService, view: ApprovalLinkView): Promise<ApprovalContext> {
   const branch = { applicationId: view.applicationId, unitKey: view.unitKey };
-  const [application, unit, others, asked, note, shown, previousRound, own, deputy] = await Promise.all([
+  const [application, unit, others, asked, note, shown, previousRound, own, deputy, amendments] = await Promise.all([
     db.application.findUniqueOrThrow({ where: { id: view.applicationId }, select: { variant: true, definitionVersion: true, input: true } }),
     view.unitKey ? db.applicationUnit.findUnique({ where: { applicationId_unitKey: { applicationId: view.applicationId, unitKey: view.unitKey } }, select: { projectReference: true } }) : null,
     db.approvalRequest.findMany({
@@ -77,17 +78,26 @@ export async function loadApprovalContext(db: Db, documents: DocumentService, vi
     view.round > 1 ? db.approvalRequest.findFirst({ where: { ...branch, step: view.stepId, round: view.round - 1 }, select: { createdAt: true }, orderBy: { createdAt: 'asc' } }) : null,
     db.approvalRequest.findUnique({ where: { id: view.requestId }, select: { documents: true, decidedByName: true, decidedByEmail: true } }),
     db.approvalToken.findFirst({ where: { approvalRequestId: view.requestId, onBehalf: true, revokedAt: null, expiresAt: { gt: new Date() } }, select: { holderName: true, approverEmail: true, holderUntil: true } }),
+    // People replaced and declarations amended since the start: the input kept is the one it started with.
+    db.auditEvent.findMany({ where: { applicationId: view.applicationId, type: { in: ['person.replaced', 'resubmitted'] } }, select: { type: true, data: true }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }),
   ]);
   const since = previousRound?.createdAt.toISOString() ?? null;
   const definition = definitionOf(application.variant, application.definitionVersion);
   const stage = definition?.stages.find((s) => s.steps.some((st) => st.id === view.stepId)) ?? null;
   const step = stage?.steps.find((st) => st.id === view.stepId) ?? null;
-  const input = application.input as InputPeople;
+  // The people as they stand now.
+  const input = structuredClone(application.input) as InputPeople;
+  for (const a of amendments) {
+    const d = a.data as { from?: { email: string }; to?: { name: string; email: string } };
+    if (a.type === 'person.replaced' && d.from && d.to) replaceInInput(input, d.from.email, d.to);
+  }
+  const amended = new Map<string, string[]>();
+  for (const a of amendments) for (const c of (a.data as { changes?: ChangeMade[] }).changes ?? []) if (c.field === 'services' && c.unitKey) amended.set(c.unitKey, c.after as string[]);
   const units = (input.units ?? []).map((u) => u.name);
   // A sign-off after a declaration stage covers what the units declared: show it.
   const stageIndex = definition && stage ? definition.stages.indexOf(stage) : -1;
   const declarationStep = definition?.stages.slice(0, Math.max(stageIndex, 0)).flatMap((s) => s.steps).find((st) => st.kind === 'declaration');
-  const declarations = declarationStep ? await declarationsOf(db, view.applicationId, declarationStep.id, input) : null;
+  const declarations = declarationStep ? await declarationsOf(db, view.applicationId, declarationStep.id, input, amended) : null;
   return {
     step,
     stage,
@@ -109,7 +119,7 @@ export async function loadApprovalContext(db: Db, documents: DocumentService, vi
 }
 
 /** Each unit's latest answer to the declaration step. */
-async function declarationsOf(db: Db, applicationId: string, stepId: string, input: InputPeople) {
+async function declarationsOf(db: Db, applicationId: string, stepId: string, input: InputPeople, amended: Map<string, string[]>) {
   const rows = await db.approvalRequest.findMany({
     where: { applicationId, step: stepId, status: { in: ['declared', 'declined'] } },
     select: { unitKey: true, status: true, formData: true },
@@ -119,6 +129,6 @@ async function declarationsOf(db: Db, applicationId: string, stepId: string, inp
   return [...latest.values()].map((r) => ({
     unit: input.units?.find((u) => u.key === r.unitKey)?.name ?? r.unitKey ?? '',
     status: r.status,
-    services: servicesOf(r.formData) ?? [],
+    services: (r.unitKey ? amended.get(r.unitKey) : undefined) ?? servicesOf(r.formData) ?? [],
   }));
 }

@@ -11,6 +11,7 @@ import { commentRequired } from '../../workflows/engine/verdict';
 import { appointDeputyUpdate, decideUpdate, type DecideInput } from '../../workflows/messages';
 import { deputyInput, deputyUntil, type DeputyInput } from '../../domain/deputy-form';
 import { loadApprovalContext } from './approval-context';
+import { refuseCoordinatorAsDeputy } from './deputy-rules';
 import { refOf, sameVersions, type DocumentService, type RequestScope } from './documents';
 import { createLinkAudit, type LinkClient, type LinkRefusal, type LinkSubject } from './link-audit';
 import { updateWithin } from './temporal-connection';
@@ -43,6 +44,8 @@ export interface ApprovalLinkView {
   catalogue: Array<{ code: string; name: string }>;
   /** When the link is a deputy's: the deputy, who decides on behalf of the party. */
   deputy: { name: string; email: string } | null;
+  /** Whom the link was issued to: the party (as they were then) or the deputy. */
+  holderEmail: string;
 }
 
 const decisionForm = z
@@ -213,6 +216,7 @@ export function createApprovalService({ db, temporal, clock, documents, log = ()
       late: r.late,
       catalogue: r.catalogue ?? [],
       deputy: r.onBehalf ? { name: r.holderName ?? r.holderEmail, email: r.holderEmail } : null,
+      holderEmail: r.holderEmail,
     };
     return { view, subject };
   }
@@ -286,7 +290,7 @@ export function createApprovalService({ db, temporal, clock, documents, log = ()
     let answer: Awaited<ReturnType<typeof updateWithin<RecordedDecision, [DecideInput]>>>;
     try {
       // Through which link and from which address: kept with the decision, for the evidence.
-      const via = { tokenId: view.tokenId, address: client.address, userAgent: client.userAgent?.slice(0, 300) ?? null, ...(view.deputy ? { deputy: view.deputy } : {}) };
+      const via = { tokenId: view.tokenId, address: client.address, userAgent: client.userAgent?.slice(0, 300) ?? null, holderEmail: view.holderEmail, ...(view.deputy ? { deputy: view.deputy } : {}) };
       const decided: DecideInput = { requestId: view.requestId, decision, comment, services, receivedAt, via, ...(current.length ? { documents: current.map(refOf) } : {}) };
       answer = await updateWithin(temporal.workflow.getHandle(view.workflowId), decideUpdate, [decided], DECISION_RESULT_MS);
     } catch (error) {
@@ -365,6 +369,7 @@ export function createApprovalService({ db, temporal, clock, documents, log = ()
     const deputy = parseOrThrow(deputyInput, form, 'The deputy is incomplete');
     const until = deputyUntil(deputy.until);
     if (until && Date.parse(until) <= clock().getTime()) throw new DomainError('VALIDATION', 'The deputy is incomplete', [{ path: 'until', message: 'must be in the future' }]);
+    await refuseCoordinatorAsDeputy(db, view.applicationId, deputy.email);
     try {
       await updateWithin(temporal.workflow.getHandle(view.workflowId), appointDeputyUpdate, [{ requestId: view.requestId, deputy: { name: deputy.name, email: deputy.email, language: deputy.language, until } }], DECISION_RESULT_MS);
     } catch (error) {

@@ -3,6 +3,7 @@ import { DomainError } from '../../domain/domain-error';
 import { definitionOf } from '../../definitions';
 import type { HistoryView, TimelinePlan } from '../http/pages/history-page';
 import type { DocumentService } from './documents';
+import { peopleIn, replaceInInput } from '../../domain/people-in-input';
 import type { ApplicationService } from './applications';
 import type { EvidenceService } from './evidence';
 import { isTemporalUnavailable } from './temporal-errors';
@@ -62,7 +63,13 @@ export function createHistoryView({ db, applications, evidence, documents, sched
       history?.audit ??
       (await db.auditEvent.findMany({ where: { applicationId: id }, select: { type: true, actor: true, actorName: true, data: true, occurredAt: true, seq: true }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }));
     const plan = planOf(input, application.variant, definitionVersion, createdAt, closedAt, stage);
-    return { application, plan, parties, audit, workflows: history?.workflows ?? null, messages: messages.messages, chain, documents: versions, steps: steps.map((st) => st.id) };
+    // Who stands where now: the input as it started, with the replacements since.
+    const standing = structuredClone(input);
+    for (const a of audit) {
+      const d = a.data as { from?: { email: string }; to?: { name: string; email: string } } | null;
+      if (a.type === 'person.replaced' && d?.from && d.to) replaceInInput(standing, d.from.email, d.to);
+    }
+    return { application, plan, parties, audit, workflows: history?.workflows ?? null, messages: messages.messages, chain, documents: versions, steps: steps.map((st) => st.id), people: peopleIn(standing) };
   };
 }
 

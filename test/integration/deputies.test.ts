@@ -22,6 +22,9 @@ describe('deputies', () => {
     // The party's own page names the deputy; a deputy who is the party is refused on the page.
     const self = await nameDeputy(firstLink, { name: 'Me again', email: first!.email });
     expect(self.status).toBe(400);
+    // One person, one voice: another member of the board, or the coordinator, cannot be a member's deputy.
+    expect((await nameDeputy(firstLink, { name: 'Second member', email: second!.email.toUpperCase() })).status).toBe(400);
+    expect((await nameDeputy(firstLink, { name: 'The coordinator', email: input.coordinator.email })).status).toBe(400);
     const named = await nameDeputy(firstLink, { name: 'Deputy Member', email: deputyEmail, language: 'en', until: '2099-12-31' });
     expect(named.status).toBe(200);
     expect(await named.text()).toContain(deputyEmail);

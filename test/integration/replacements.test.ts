@@ -40,8 +40,30 @@ describe('replacing a person while the application runs', () => {
     expect(party).toMatchObject({ actor: `user:${h.people.coordinator.id}`, data: { from: { email: first!.email }, to: { email: successor.email } } });
     const person = await h.db.auditEvent.findFirstOrThrow({ where: { applicationId: id, type: 'person.replaced' } });
     expect(person.data).toMatchObject({ from: { email: first!.email }, to: { email: successor.email } });
+    // Someone who already takes part cannot take a second place.
+    expect((await replace(id, second!.email, { name: 'Twice', email: input.promoter.email })).status).toBe(400);
     const refusal = await h.db.auditEvent.findFirst({ where: { applicationId: id, type: 'link.refused', data: { path: ['reason'], equals: 'link-replaced' } } });
     expect(refusal?.actor).toBe(`board-member:${first!.email}`);
+  });
+
+  it("refuses the replaced person's old link even before it is revoked, runs one replacement at a time, and pages show who stands where now", async () => {
+    const input = makeAllocationInput({ units: 1, boardMembers: 2 });
+    const id = await api.startOk(input);
+    const [first, second] = input.board.members;
+    const oldLink = await api.linkFor(first!.email);
+    // The same person replaced twice at once: one replacement happens, the other finds nobody to replace.
+    const [a, b] = await Promise.all([
+      replace(id, first!.email, { name: 'Successor A', email: `a-${first!.email}` }),
+      replace(id, first!.email, { name: 'Successor B', email: `b-${first!.email}` }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 404]);
+    const winner = a.status === 200 ? `a-${first!.email}` : `b-${first!.email}`;
+    expect((await api.decide(oldLink, 'reject', 'Not mine to decide any more')).status).toBe(410);
+    const request = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, step: 'board-approval', partyEmail: winner } });
+    expect(request.status).toBe('pending');
+    // The promoter replaced (case aside) before their step: the board's pages name the new one.
+    expect((await replace(id, input.promoter.email.toUpperCase(), { name: 'New Promoter', email: `new-${input.promoter.email}` })).status).toBe(200);
+    expect((await api.open(await api.linkFor(second!.email))).html).toContain('New Promoter');
   });
 
   it("replaces a unit's director mid-step and the coordinator for the steps to come", async () => {
@@ -52,7 +74,7 @@ describe('replacing a person while the application runs', () => {
     const newDirector = { name: 'New Director', email: `new-${director.email}`, language: 'en' as const };
     const newCoordinator = { name: 'New Coordinator', email: `new-${input.coordinator.email}`, language: 'en' as const };
     expect((await replace(id, director.email, newDirector)).body.requestsPassedOn).toBe(1);
-    expect((await replace(id, input.coordinator.email, newCoordinator)).status).toBe(200);
+    expect((await replace(id, input.coordinator.email.toUpperCase(), newCoordinator)).status).toBe(200);
     expect((await api.open(oldLink)).status).toBe(410);
     expect((await api.decide(await api.linkFor(newDirector.email), 'approve')).status).toBe(200);
     // The coordinator's review, opened after the replacement, asks the new coordinator.

@@ -84,19 +84,27 @@ export function installDecisionInbox(lean: boolean, transitions: boolean) {
   // A deputy decides on the same request as the party (one decision counts once): the workflow only
   // has the link issued and audited, and counts deputies per request for the email's key.
   const deputiesNamed = new Map<string, number>();
+  // Each open request's deputy now (lower-cased address): only their link decides for the party.
+  const deputyOf = new Map<string, string>();
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
   setHandler(
     appointDeputyUpdate,
     async (input) => {
       const entry = open.get(input.requestId)!;
       const n = (deputiesNamed.get(input.requestId) ?? 0) + 1;
       deputiesNamed.set(input.requestId, n);
+      deputyOf.set(input.requestId, input.deputy.email.toLowerCase());
       await activities.appointDeputy({ applicationId: entry.applicationId, requestId: input.requestId, deputy: input.deputy, n, by: input.by ? { user: input.by } : { party: true } });
       return { requestId: input.requestId, deputy: input.deputy };
     },
     {
       validator: (input: AppointDeputyInput) => {
         const entry = open.get(input.requestId);
+        if (!entry && decided.has(input.requestId)) throw ApplicationFailure.create({ type: refusal.alreadyDecided, message: 'A decision was already recorded for this request: no deputy is needed.' });
         if (!entry) throw ApplicationFailure.create({ type: refusal.requestClosed, message: closedBecause.get(input.requestId) ?? 'This request is not open: no deputy can be named for it.' });
+        // One person, one voice: someone already asked here (as a party or another's deputy) cannot speak for a second party.
+        const speaksHere = [...open.values()].some((e) => e.requestId !== input.requestId && (same(e.partyEmail, input.deputy.email) || deputyOf.get(e.requestId) === input.deputy.email.toLowerCase()));
+        if (speaksHere) throw ApplicationFailure.create({ type: refusal.validation, message: 'The deputy is already asked here, as a party or as the deputy of another: name someone else.' });
         if (entry.claimed) throw ApplicationFailure.create({ type: refusal.alreadyDecided, message: 'A decision was already recorded for this request: no deputy is needed.' });
         if (input.deputy.email.toLowerCase() === entry.partyEmail.toLowerCase()) throw ApplicationFailure.create({ type: refusal.validation, message: 'The deputy must be someone other than the party.' });
       },
@@ -146,6 +154,13 @@ export function installDecisionInbox(lean: boolean, transitions: boolean) {
       return refuse(refusal.requestClosed, closedBecause.get(input.requestId) ?? 'This request is not open for decisions.');
     }
     if (entry.claimed) return refuse(refusal.alreadyDecided, 'A decision was already recorded for this request.');
+    // The link must still be its holder's to use: the party's own (not passed to another person since), or the current deputy's.
+    const holder = input.via?.holderEmail;
+    if (holder !== undefined) {
+      if (input.via?.deputy ? deputyOf.get(entry.requestId) !== holder.toLowerCase() : !same(holder, entry.partyEmail)) {
+        return refuse(refusal.requestClosed, 'This link no longer works: the request passed to another person, or another deputy was named.');
+      }
+    }
     if (decisionMoment(input.receivedAt, Date.now()) > Date.parse(entry.deadline) && entry.step.lateDecisions === 'refuse') {
       return refuse(refusal.deadlinePassed, `The deadline for this request passed on ${entry.deadline}; the decision was not recorded.`);
     }
@@ -209,6 +224,7 @@ export function installDecisionInbox(lean: boolean, transitions: boolean) {
         if (e.claimed || e.partyEmail.toLowerCase() !== email.toLowerCase()) continue;
         const language = person.language ?? 'pl';
         e.partyEmail = person.email;
+        deputyOf.delete(e.requestId);
         e.party = { ...e.party, name: person.name, language };
         e.onReassigned?.({ name: person.name, email: person.email, language });
         moved.push(e.requestId);

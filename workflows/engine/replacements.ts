@@ -1,32 +1,8 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import type { Person } from '../../activities/replacements';
+import { replaceInInput, takesPart } from '../../domain/people-in-input';
 import { activities } from '../activities-proxy';
 import { refusal, replacePersonUpdate, type ReplacePersonInput } from '../messages';
 import type { DecisionInbox } from './decision-inbox';
-
-/**
- * Puts `person` in the place of whoever has the address `email`, wherever a person stands in the
- * application's input (coordinator, board members, promoter, partners, units' approvers): steps
- * opened from now on ask the new person. Returns how many places changed.
- */
-export function replaceInInput(input: unknown, email: string, person: Person): number {
-  let changed = 0;
-  const walk = (value: unknown): void => {
-    if (!value || typeof value !== 'object') return;
-    if (Array.isArray(value)) return value.forEach(walk);
-    const record = value as Record<string, unknown>;
-    if (typeof record.email === 'string' && typeof record.name === 'string' && record.email.toLowerCase() === email.toLowerCase()) {
-      Object.assign(record, { name: person.name, email: person.email });
-      if (person.language === 'en') record.language = 'en';
-      else delete record.language;
-      changed += 1;
-      return;
-    }
-    Object.values(record).forEach(walk);
-  };
-  walk(input);
-  return changed;
-}
 
 /**
  * The coordinator's `replacePerson` update on one workflow (the application's and each running
@@ -49,6 +25,8 @@ export function installReplacements(inbox: DecisionInbox, applicationId: string,
     {
       validator: ({ email, person }: ReplacePersonInput) => {
         if (email.toLowerCase() === person.email.toLowerCase()) throw ApplicationFailure.create({ type: refusal.validation, message: 'The new person must have another address than the one replaced.' });
+        // One person, one place: someone who already takes part cannot take a second one.
+        if (places.some((p) => takesPart(p, email)) && places.some((p) => takesPart(p, person.email))) throw ApplicationFailure.create({ type: refusal.validation, message: `${person.email} already takes part in the application; name someone else.` });
       },
     },
   );

@@ -32,7 +32,6 @@ export function installResubmission(branch: BranchState, where: { applicationId:
     },
     {
       validator: ({ deadline, changes: asked }: ResubmitInput) => {
-        if (asked) changes.check(asked);
         if (deadline !== undefined) {
           const parsed = Date.parse(deadline);
           if (Number.isNaN(parsed)) throw ApplicationFailure.create({ type: refusal.validation, message: 'The deadline must be an ISO 8601 date-time with a zone.' });
@@ -44,6 +43,7 @@ export function installResubmission(branch: BranchState, where: { applicationId:
             message: `${where.unitKey ? `Unit ${where.unitKey}` : 'The application'} is ${branch.status}; only work sent back with changes requested can be resubmitted.`,
           });
         }
+        if (asked) changes.check(asked);
       },
     },
   );

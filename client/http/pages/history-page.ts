@@ -48,6 +48,8 @@ export interface HistoryView {
   documents: DocumentVersionView[];
   /** The steps of the application's definition, for placing a document on one. */
   steps: string[];
+  /** Everyone who stands somewhere in the application now (replacements applied), for replacing. */
+  people: Array<{ name: string; email: string }>;
 }
 
 interface Entry {
@@ -183,8 +185,8 @@ function actionForms(v: HistoryView, a: PageActions, lang: Lang): string {
   const confirm = `<p><label><input type="checkbox" name="confirm" value="yes" required> ${escapeHtml(t.confirm)}</label></p>`;
   const unitName = (key: string) => app.units.find((u) => u.unitKey === key)?.name ?? key;
   const pending = v.parties.filter((p) => p.status === 'pending');
-  // Everyone who has been asked something, by address (the latest name), for replacing.
-  const people = [...new Map(v.parties.map((p) => [p.partyEmail, p.partyName])).entries()];
+  // Everyone who stands somewhere in the application now, and anyone asked something (by address).
+  const people = [...new Map([...v.parties.map((p) => [p.partyEmail, p.partyName] as const), ...v.people.map((p) => [p.email, p.name] as const)]).entries()];
   const f = messagesFor(lang).startForm;
   const person = (k: Kept, prefix: '' | 'new') => {
     const n = (name: string) => (prefix ? `${prefix}${name[0]!.toUpperCase()}${name.slice(1)}` : name);
