@@ -39,6 +39,17 @@ const flag = (fallback: boolean) =>
     return z.NEVER;
   });
 
+/** A whole number within bounds, or the fallback (undefined: the SDK's own default). */
+const count = (fallback: number | undefined, min: number, max: number) =>
+  optional.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}, got "${v}"` });
+      return z.NEVER;
+    }
+    return Number(v);
+  });
+
 // Each process reads the settings it uses: a bad OIDC_ISSUER stops the server, never a worker.
 const database = { DATABASE_URL: optional };
 const temporal = {
@@ -88,6 +99,13 @@ const documents = {
   /** Prepended to every key, so one bucket can serve several installations. */
   S3_PREFIX: optional,
 };
+/** How much one worker takes on at once (worker/create-worker.ts; README "Performance" has the figures). */
+const workerTuning = {
+  K2FLOW_WORKER_MAX_ACTIVITIES: count(20, 1, 1000),
+  K2FLOW_WORKER_MAX_WORKFLOW_TASKS: count(40, 2, 1000),
+  /** Workflows kept in memory between their tasks (sticky cache); unset: the SDK's default for the machine's memory. */
+  K2FLOW_WORKER_CACHED_WORKFLOWS: count(undefined, 0, 100_000),
+};
 /** What `npm start` adds: the embedded parts' ports and folder. */
 const embedded = {
   TEMPORAL_CLI_PATH: optional,
@@ -100,14 +118,14 @@ const embedded = {
 /** `npm run migrate`. */
 export const migrateConfig = z.object(database);
 /** `npm run worker`: workflows, activities and the outbox relay. */
-export const workerConfig = z.object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail });
+export const workerConfig = z.object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail, ...workerTuning });
 /** `npm run server`: the HTTP API and pages. */
 export const serverConfig = z
   .object({ ...database, ...temporal, ...secret, ...publicUrl, ...http, ...documents })
   .refine((c) => c.K2FLOW_DOCUMENT_STORE !== 's3' || !!c.S3_BUCKET, { path: ['S3_BUCKET'], message: 'is needed when K2FLOW_DOCUMENT_STORE is "s3"' });
 /** `npm start`: everything in one process, with embedded defaults. */
 const appConfigSchema = z
-  .object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail, ...http, ...documents, ...embedded })
+  .object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail, ...http, ...documents, ...workerTuning, ...embedded })
   .refine((c) => c.K2FLOW_DOCUMENT_STORE !== 's3' || !!c.S3_BUCKET, { path: ['S3_BUCKET'], message: 'is needed when K2FLOW_DOCUMENT_STORE is "s3"' });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;

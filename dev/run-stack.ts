@@ -5,7 +5,7 @@ import { createHttpServer } from '../client/http/server';
 import { documentStoreFrom } from '../storage/store-from-config';
 import { loadConfig } from '../config/app-config';
 import { migrate } from '../db/migrate';
-import { createWorker } from '../worker/create-worker';
+import { createWorker, tuningFrom } from '../worker/create-worker';
 import { buildActivityDeps } from '../worker/dependencies';
 import { authFromConfig } from '../client/http/auth-from-config';
 import { ensureSearchAttributes } from '../client/services/search-attributes';
@@ -66,7 +66,7 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
     Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
     const workerConnection = await NativeConnection.connect(nativeConnectionOptions(target));
     stops.unshift(() => workerConnection.close());
-    const worker = await createWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: workflowBundlePath } });
+    const worker = await createWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: workflowBundlePath }, tuning: tuningFrom(config) });
     const workerRun = worker.run();
     stops.unshift(async () => {
       worker.shutdown();

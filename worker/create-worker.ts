@@ -10,7 +10,23 @@ export interface WorkerSettings {
   deps: ActivityDeps;
   /** The prebuilt workflow bundle (worker/workflow-bundle.ts): a worker never bundles at start. */
   workflowBundle: { codePath: string };
+  /** How much it takes on at once (K2FLOW_WORKER_*); the defaults below otherwise. */
+  tuning?: WorkerTuning;
 }
+
+export interface WorkerTuning {
+  maxActivities?: number;
+  maxWorkflowTasks?: number;
+  /** Workflows kept in memory between tasks; undefined: the SDK's default for the machine. */
+  cachedWorkflows?: number;
+}
+
+/** The tuning the settings name (config/app-config.ts). */
+export const tuningFrom = (c: { K2FLOW_WORKER_MAX_ACTIVITIES?: number; K2FLOW_WORKER_MAX_WORKFLOW_TASKS?: number; K2FLOW_WORKER_CACHED_WORKFLOWS?: number }): WorkerTuning => ({
+  maxActivities: c.K2FLOW_WORKER_MAX_ACTIVITIES,
+  maxWorkflowTasks: c.K2FLOW_WORKER_MAX_WORKFLOW_TASKS,
+  cachedWorkflows: c.K2FLOW_WORKER_CACHED_WORKFLOWS,
+});
 
 /**
  * Activities a worker runs at once: each holds a database connection for
@@ -28,7 +44,7 @@ export interface K2flowWorker {
 }
 
 /** The one place a worker is assembled: activities wired with their real dependencies. */
-export async function createWorker({ connection, namespace, taskQueue, deps, workflowBundle }: WorkerSettings): Promise<K2flowWorker> {
+export async function createWorker({ connection, namespace, taskQueue, deps, workflowBundle, tuning = {} }: WorkerSettings): Promise<K2flowWorker> {
   let relay: OutboxRelay | null = null;
   const wakeOutbox = () => relay?.wake();
   const temporal = await Worker.create({
@@ -37,7 +53,9 @@ export async function createWorker({ connection, namespace, taskQueue, deps, wor
     taskQueue,
     activities: createActivities({ ...deps, wakeOutbox }),
     workflowBundle,
-    maxConcurrentActivityTaskExecutions: WORKER_CONCURRENT_ACTIVITIES,
+    maxConcurrentActivityTaskExecutions: tuning.maxActivities ?? WORKER_CONCURRENT_ACTIVITIES,
+    ...(tuning.maxWorkflowTasks !== undefined ? { maxConcurrentWorkflowTaskExecutions: tuning.maxWorkflowTasks } : {}),
+    ...(tuning.cachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.cachedWorkflows } : {}),
   });
   return {
     temporal,

@@ -2,7 +2,7 @@
 // the workflow bundle that `npm run build:workflows` wrote (it refuses to start without a fresh one).
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, workerConfig } from '../config/app-config';
-import { createWorker } from './create-worker';
+import { createWorker, tuningFrom } from './create-worker';
 import { describeTarget, nativeConnectionOptions, temporalTargetFromEnv } from '../client/services/temporal-target';
 import { buildActivityDeps } from './dependencies';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
@@ -27,7 +27,7 @@ const bundle = await prebuiltWorkflowBundle().catch((error: Error) => {
 });
 const deps = buildActivityDeps({ ...config, databaseUrl: config.DATABASE_URL!, smtpUrl: config.SMTP_URL!, secret: config.K2FLOW_AUTH_SECRET! });
 const connection = await NativeConnection.connect(nativeConnectionOptions(target));
-const worker = await createWorker({ connection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: bundle.codePath } });
+const worker = await createWorker({ connection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: bundle.codePath }, tuning: tuningFrom(config) });
 console.log(`k2flow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${describeTarget(target)} (workflow bundle ${bundle.inputsHash.slice(0, 12)})`);
 await worker.run(); // resolves after SIGINT/SIGTERM, which the SDK handles by shutting down
 await connection.close();

@@ -37,4 +37,16 @@ describe('configuration', () => {
     expect(() => loadConfig(env, serverConfig)).toThrow(/PORT: must be a port number/);
     expect(loadConfig({ ...env, DATABASE_URL: 'postgresql://db/k2flow' }, migrateConfig)).toEqual({ DATABASE_URL: 'postgresql://db/k2flow' });
   });
+
+  it("reads the worker's tuning with its defaults, and refuses what is out of bounds", () => {
+    expect(loadConfig({}, workerConfig)).toMatchObject({ K2FLOW_WORKER_MAX_ACTIVITIES: 20, K2FLOW_WORKER_MAX_WORKFLOW_TASKS: 40 });
+    expect(loadConfig({}, workerConfig).K2FLOW_WORKER_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadConfig({ K2FLOW_WORKER_MAX_ACTIVITIES: '50', K2FLOW_WORKER_CACHED_WORKFLOWS: '0' }, workerConfig)).toMatchObject({ K2FLOW_WORKER_MAX_ACTIVITIES: 50, K2FLOW_WORKER_CACHED_WORKFLOWS: 0 });
+    expect(() => loadConfig({ K2FLOW_WORKER_MAX_WORKFLOW_TASKS: '1' }, workerConfig)).toThrow(/K2FLOW_WORKER_MAX_WORKFLOW_TASKS: must be a whole number from 2 to 1000/);
+  });
+
+  it('needs a bucket for the S3 document store', () => {
+    expect(() => loadConfig({ K2FLOW_DOCUMENT_STORE: 's3' }, serverConfig)).toThrow(/S3_BUCKET: is needed/);
+    expect(loadConfig({ K2FLOW_DOCUMENT_STORE: 's3', S3_BUCKET: 'k2flow' }, serverConfig)).toMatchObject({ S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: true, K2FLOW_DOCUMENT_MAX_MB: 25 });
+  });
 });
