@@ -75,6 +75,8 @@ const http = {
   OIDC_CLIENT_SECRET: optional,
   /** Behind a reverse proxy: take the client's address from X-Forwarded-For (for rate limits). */
   TRUST_PROXY: flag(false),
+  /** The bearer token Prometheus scrapes the server's /metrics with; unset: no metrics. */
+  K2FLOW_METRICS_TOKEN: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
 };
 /** Where documents' contents are kept (storage/): a folder (the default) or an S3-compatible bucket. */
 const documents = {
@@ -105,6 +107,8 @@ const workerTuning = {
   K2FLOW_WORKER_MAX_WORKFLOW_TASKS: count(40, 2, 1000),
   /** Workflows kept in memory between their tasks (sticky cache); unset: the SDK's default for the machine's memory. */
   K2FLOW_WORKER_CACHED_WORKFLOWS: count(undefined, 0, 100_000),
+  /** Where the Temporal SDK's Prometheus exporter listens (host:port, e.g. 127.0.0.1:9464); unset: no worker metrics. */
+  K2FLOW_WORKER_METRICS_ADDRESS: optional.pipe(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464').optional()),
 };
 /** What `npm start` adds: the embedded parts' ports and folder. */
 const embedded = {

@@ -1,4 +1,4 @@
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createHttpServer } from '../client/http/server';
@@ -6,6 +6,7 @@ import { documentStoreFrom } from '../storage/store-from-config';
 import { loadConfig } from '../config/app-config';
 import { migrate } from '../db/migrate';
 import { createWorker, tuningFrom } from '../worker/create-worker';
+import { installWorkerRuntime } from '../worker/runtime';
 import { buildActivityDeps } from '../worker/dependencies';
 import { authFromConfig } from '../client/http/auth-from-config';
 import { ensureSearchAttributes } from '../client/services/search-attributes';
@@ -63,7 +64,7 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
     stops.unshift(() => deps.close());
     // We own shutdown order (HTTP first, then worker, then services), not the SDK's signal handlers;
     // the SDK's INFO lines (state changes) would bury the addresses printed below.
-    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+    installWorkerRuntime({ ownSignals: true, logLevel: 'WARN', metricsAddress: config.K2FLOW_WORKER_METRICS_ADDRESS });
     const workerConnection = await NativeConnection.connect(nativeConnectionOptions(target));
     stops.unshift(() => workerConnection.close());
     const worker = await createWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: workflowBundlePath }, tuning: tuningFrom(config) });
@@ -87,6 +88,7 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       scheduleUnit: config.K2FLOW_SCHEDULE_UNIT,
       documentStore,
+      metricsToken: config.K2FLOW_METRICS_TOKEN,
       documentMaxBytes: config.K2FLOW_DOCUMENT_MAX_MB * 1024 * 1024,
       clock: deps.clock,
       mailbox: mailbox ?? undefined,

@@ -58,6 +58,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
         const lang = pageLanguage(request, result.view.partyLanguage);
         if (result.outcome === 'already-recorded') return sendPage(reply, 409, recordedPage(result.view, lang, await approvals.context(result.view).catch(() => null)));
         if (result.outcome === 'being-recorded') return sendPage(reply, 202, decisionBeingRecordedPage(lang));
+        app.metrics.decisionRecorded(result.decision.decision);
         return sendPage(reply, 200, decisionAcceptedPage(result.view, result.decision, lang));
       } catch (error) {
         const documentsChanged = isDomainError(error) && error.code === 'CONFLICT' && error.problems.some((p) => p.path === 'documents');

@@ -34,6 +34,7 @@ const server = await createHttpServer({
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   scheduleUnit: config.K2FLOW_SCHEDULE_UNIT,
   documentStore: documentStoreFrom(config, '.k2flow'),
+  metricsToken: config.K2FLOW_METRICS_TOKEN,
   documentMaxBytes: config.K2FLOW_DOCUMENT_MAX_MB * 1024 * 1024,
   ...(await authFromConfig(config, db, config.K2FLOW_AUTH_SECRET!).catch((error: Error) => {
     console.error(`[k2flow] could not start: ${error.message}`);

@@ -44,6 +44,7 @@ import { approvalOutagePage } from './pages/outage-page';
 import { addPeopleRoutes } from './people-routes';
 import { addSignInRoutes } from './sign-in-routes';
 import { pageDirectives } from './content-security';
+import { checkMetricsToken, createServerMetrics, type ServerMetrics } from './metrics';
 
 export interface HttpDeps {
   db: Db;
@@ -64,6 +65,8 @@ export interface HttpDeps {
   documentStore?: DocumentStore;
   /** The largest document taken, in bytes (K2FLOW_DOCUMENT_MAX_MB). */
   documentMaxBytes?: number;
+  /** The bearer token Prometheus scrapes /metrics with (K2FLOW_METRICS_TOKEN); no metrics without it. */
+  metricsToken?: string;
   /** Present only with the embedded development mailbox. */
   mailbox?: Mailbox;
   log?: (line: string) => void;
@@ -142,7 +145,10 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id).header('cache-control', 'no-store');
   });
+  const metrics = createServerMetrics(db);
+  app.decorate('metrics', metrics);
   app.addHook('onResponse', async (request, reply) => {
+    metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     // Logged by route pattern, never the raw path: approval tokens travel in paths.
     log(`${request.method} ${request.routeOptions.url ?? 'unmatched'} ${reply.statusCode} ${reply.elapsedTime.toFixed(0)}ms req=${request.id}`);
   });
@@ -215,6 +221,11 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     if (!result.ready) void reply.code(503).header('retry-after', String(RETRY_AFTER_UNAVAILABLE));
     return result;
   });
+  // Prometheus scrapes with its own bearer token (a credential like an API key, not a person's).
+  app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+    checkMetricsToken(deps.metricsToken, request.headers.authorization);
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')
@@ -245,6 +256,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route with the access it declared (see guard.ts). */
     routeTable: RouteAccess[];
+    metrics: ServerMetrics;
   }
   interface FastifyContextConfig {
     /** The first sentence of a validation error's message, e.g. "The withdrawal is invalid". */

@@ -29,6 +29,8 @@ export interface HarnessOptions {
   /** Where documents go: a folder of the harness's own by default. */
   documentStore?: DocumentStore;
   documentMaxBytes?: number;
+  /** The token Prometheus would scrape /metrics with (no metrics without it). */
+  metricsToken?: string;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     scheduleUnit: { kind: 'fixed', ms: 1000 },
     documentStore: options.documentStore ?? createLocalFolderStore(documentsDir),
     ...(options.documentMaxBytes ? { documentMaxBytes: options.documentMaxBytes } : {}),
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     clock,
     log: (line) => logLines.push(line),
   });
