@@ -3,20 +3,13 @@ import { loadConfig, serverConfig } from '../../config/app-config';
 import { createDb } from '../../db/prisma-client';
 import { ensureSearchAttributes } from '../services/search-attributes';
 import { connectTemporalClient } from '../services/temporal-connection';
-import { temporalTargetFromEnv } from '../services/temporal-target';
+import { temporalTargetOrExit } from '../services/temporal-target';
 import { authFromConfig } from './auth-from-config';
 import { createHttpServer } from './server';
 import { documentStoreFrom } from '../../storage/store-from-config';
 
 const config = loadConfig(process.env, serverConfig);
-const target = (() => {
-  try {
-    return temporalTargetFromEnv();
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(2);
-  }
-})();
+const target = temporalTargetOrExit();
 const missing = [...(target ? [] : ['TEMPORAL_ADDRESS (or a profile in TEMPORAL_CONFIG_FILE)']), ...(['DATABASE_URL', 'K2FLOW_AUTH_SECRET'] as const).filter((k) => !config[k])];
 if (!target || missing.length) {
   console.error(`The standalone server needs ${missing.join(', ')}. (npm start runs everything with embedded defaults.)`);

@@ -48,3 +48,13 @@ export const describeTarget = (t: TemporalTarget) =>
 
 /** The worker's connection options for a target (NativeConnection.connect). */
 export const nativeConnectionOptions = ({ address, tls, apiKey, metadata }: TemporalTarget) => ({ address, ...(tls !== undefined ? { tls } : {}), ...(apiKey ? { apiKey } : {}), ...(metadata ? { metadata } : {}) });
+
+/** For a process's start: the target, or the reason it cannot be read on stderr and exit code 2. */
+export function temporalTargetOrExit(): TemporalTarget | null {
+  try {
+    return temporalTargetFromEnv();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+}
