@@ -8,6 +8,7 @@ import { createPeopleService } from '../auth/people';
 import { createHttpServer } from '../client/http/server';
 import { connectTemporalClient } from '../client/services/temporal-connection';
 import { createDb } from '../db/prisma-client';
+import { createLogger } from '../observability/logger';
 import { requiredEnv } from './env';
 import { serveParent } from './ipc';
 
@@ -29,10 +30,8 @@ const server = await createHttpServer({
   // Every party's browser has its own address (X-Forwarded-For from a trusted proxy), so the
   // per-address limit on approval links applies per party, as it does in production.
   trustProxy: true,
-  // Request lines are dropped (no terminal to print them to); failures are shown.
-  log: (line) => {
-    if (!/^(GET|POST|HEAD|PUT|DELETE|PATCH|OPTIONS) /.test(line)) console.error(`[k2flow server] ${line}`);
-  },
+  // Request lines are dropped (no terminal to print them to); warnings and failures are shown.
+  logger: createLogger({ name: 'k2flow-server', level: 'warn', destination: process.stderr }),
 });
 await server.listen({ port, host: '127.0.0.1' });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ScheduleUnit } from '../workflows/calendar/schedule';
+import { LOG_LEVELS } from '../observability/logger';
 
 // Empty strings count as "not set": a blank line in an env file must not become a value.
 const optional = z
@@ -119,17 +120,29 @@ const embedded = {
   K2FLOW_DATA_DIR: text('.k2flow'),
 };
 
+/** How each process logs (observability/logger.ts). */
+const logging = {
+  K2FLOW_LOG_LEVEL: optional.pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).optional()).transform((v) => v ?? 'info'),
+  /** "json" (one object per line) or "pretty"; unset: pretty in a terminal, JSON otherwise. */
+  K2FLOW_LOG_FORMAT: optional.pipe(z.enum(['json', 'pretty'], { message: 'must be "json" or "pretty"' }).optional()),
+};
+
+/** How long a stopping process lets work in flight finish: the server's requests, the worker's activities. */
+const shutdown = { K2FLOW_SHUTDOWN_TIMEOUT_SECONDS: count(30, 1, 3600).transform((v) => v ?? 30) };
+/** The server sends no email; given the workers' SMTP server, its /readyz reports whether it answers. */
+const smtpToReport = { SMTP_URL: optional };
+
 /** `npm run migrate`. */
 export const migrateConfig = z.object(database);
 /** `npm run worker`: workflows, activities and the outbox relay. */
-export const workerConfig = z.object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail, ...workerTuning });
+export const workerConfig = z.object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail, ...workerTuning, ...logging, ...shutdown });
 /** `npm run server`: the HTTP API and pages. */
 export const serverConfig = z
-  .object({ ...database, ...temporal, ...secret, ...publicUrl, ...http, ...documents })
+  .object({ ...database, ...temporal, ...secret, ...publicUrl, ...http, ...documents, ...logging, ...shutdown, ...smtpToReport })
   .refine((c) => c.K2FLOW_DOCUMENT_STORE !== 's3' || !!c.S3_BUCKET, { path: ['S3_BUCKET'], message: 'is needed when K2FLOW_DOCUMENT_STORE is "s3"' });
 /** `npm start`: everything in one process, with embedded defaults. */
 const appConfigSchema = z
-  .object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail, ...http, ...documents, ...workerTuning, ...embedded })
+  .object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail, ...http, ...documents, ...workerTuning, ...logging, ...shutdown, ...embedded })
   .refine((c) => c.K2FLOW_DOCUMENT_STORE !== 's3' || !!c.S3_BUCKET, { path: ['S3_BUCKET'], message: 'is needed when K2FLOW_DOCUMENT_STORE is "s3"' });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;

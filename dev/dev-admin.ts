@@ -24,7 +24,7 @@ export async function devAuthSecret(dataDir: string): Promise<string> {
  * (kept in the data folder, 0600) and an API key that the CLI on this machine uses for this
  * address. On a real database, the first admin is created on purpose (`k2flow users create-admin`).
  */
-export async function signInLines({ db, auth, dataDir, publicUrl, embedded }: { db: Db; auth: Auth; dataDir: string; publicUrl: string; embedded: boolean }): Promise<string[]> {
+export async function signInLines({ db, auth, dataDir, publicUrl, embedded, showPassword = true }: { db: Db; auth: Auth; dataDir: string; publicUrl: string; embedded: boolean; /** False where the lines go to a log: passwords are never logged. */ showPassword?: boolean }): Promise<string[]> {
   const file = path.join(dataDir, 'dev-admin.txt');
   const hasAdmin = !!(await db.user.findFirst({ where: { role: 'admin' }, select: { id: true } }));
   if (!embedded) return hasAdmin ? [] : ['No admin yet: create one with `npx k2flow users create-admin --email … --name …` (see README).'];
@@ -37,7 +37,7 @@ export async function signInLines({ db, auth, dataDir, publicUrl, embedded }: { 
   const { key } = await people.issueKey(admin.id, { name: 'npm start (development)' }, 'npm start');
   const stored = await storeKey(publicUrl, key);
   return [
-    `Created a development admin: sign in at ${publicUrl}/sign-in as ${DEV_ADMIN_EMAIL} with password ${password} (also in ${file}).`,
+    showPassword ? `Created a development admin: sign in at ${publicUrl}/sign-in as ${DEV_ADMIN_EMAIL} with password ${password} (also in ${file}).` : `Created a development admin: sign in at ${publicUrl}/sign-in as ${DEV_ADMIN_EMAIL}; the password is in ${file}.`,
     `The CLI on this machine uses its API key for ${publicUrl} (stored in ${stored}).`,
   ];
 }

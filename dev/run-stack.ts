@@ -12,13 +12,12 @@ import { authFromConfig } from '../client/http/auth-from-config';
 import { ensureSearchAttributes } from '../client/services/search-attributes';
 import { connectTemporalClient } from '../client/services/temporal-connection';
 import { describeTarget, nativeConnectionOptions, temporalTargetFromEnv } from '../client/services/temporal-target';
+import { createLogger } from '../observability/logger';
 import { lockDataDir } from './data-dir-lock';
 import { devAuthSecret, signInLines } from './dev-admin';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startMailbox } from './mailbox';
 import { startTemporalDevServer } from './temporal-dev-server';
-
-const log = (line: string) => console.log(`[k2flow] ${line}`);
 
 /**
  * The whole system in one process: each real part from its configured address, or its embedded
@@ -28,6 +27,9 @@ const log = (line: string) => console.log(`[k2flow] ${line}`);
  */
 export async function runStack({ temporalCli, workflowBundlePath }: { temporalCli: string | null; workflowBundlePath: string }): Promise<void> {
   const config = loadConfig();
+  const format = config.K2FLOW_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const logger = createLogger({ name: 'k2flow', level: config.K2FLOW_LOG_LEVEL, format });
+  const log = (line: string) => logger.info(line);
   const dataDir = path.resolve(config.K2FLOW_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const release = lockDataDir(dataDir);
@@ -64,10 +66,10 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
     stops.unshift(() => deps.close());
     // We own shutdown order (HTTP first, then worker, then services), not the SDK's signal handlers;
     // the SDK's INFO lines (state changes) would bury the addresses printed below.
-    installWorkerRuntime({ ownSignals: true, logLevel: 'WARN', metricsAddress: config.K2FLOW_WORKER_METRICS_ADDRESS });
+    installWorkerRuntime({ logger, minimum: 'WARN', ownSignals: true, metricsAddress: config.K2FLOW_WORKER_METRICS_ADDRESS });
     const workerConnection = await NativeConnection.connect(nativeConnectionOptions(target));
     stops.unshift(() => workerConnection.close());
-    const worker = await createWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: workflowBundlePath }, tuning: tuningFrom(config) });
+    const worker = await createWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: workflowBundlePath }, tuning: tuningFrom(config), logger, shutdownGraceSeconds: config.K2FLOW_SHUTDOWN_TIMEOUT_SECONDS });
     const workerRun = worker.run();
     stops.unshift(async () => {
       worker.shutdown();
@@ -79,7 +81,7 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
     stops.unshift(() => connection.close());
     await ensureSearchAttributes(connection, target.namespace, log);
     const signIn = await authFromConfig(config, deps.db, secret);
-    const adminLines = await signInLines({ db: deps.db, auth: signIn.auth, dataDir, publicUrl: config.PUBLIC_URL, embedded: !!embeddedDb });
+    const adminLines = await signInLines({ db: deps.db, auth: signIn.auth, dataDir, publicUrl: config.PUBLIC_URL, embedded: !!embeddedDb, showPassword: format !== 'json' });
     const documentStore = documentStoreFrom(config, dataDir);
     const server = await createHttpServer({
       ...signIn,
@@ -92,12 +94,25 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
       documentMaxBytes: config.K2FLOW_DOCUMENT_MAX_MB * 1024 * 1024,
       clock: deps.clock,
       mailbox: mailbox ?? undefined,
-      log,
+      smtp: deps.mailer,
+      logger,
     });
     await server.listen({ port: config.PORT, host: config.HOST });
     stops.unshift(() => server.close());
 
-    console.log(`
+    const addresses = {
+      app: config.PUBLIC_URL,
+      temporalUi: devServer?.uiUrl ?? null,
+      mailbox: mailbox ? `${config.PUBLIC_URL}/dev/mailbox` : null,
+      temporal: describeTarget(target),
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      database: embeddedDb ? 'embedded PGlite' : redact(databaseUrl),
+      dataDir,
+      documents: documentStore.description,
+    };
+    // A person in a terminal reads the banner; a log collector gets one line with the same addresses.
+    if (format === 'json') logger.info({ ...addresses, signIn: adminLines }, 'k2flow is running');
+    else console.log(`
 k2flow is running. Ctrl-C stops everything.
   App            ${config.PUBLIC_URL}   (API under /api, approval links under /approvals)
   Temporal UI    ${devServer?.uiUrl ?? `(external server at ${temporalAddress})`}

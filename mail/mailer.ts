@@ -16,6 +16,8 @@ export interface Mailer {
   compose(email: OutgoingEmail): Promise<Buffer>;
   /** Sends composed bytes as they are, to `to`. */
   sendRaw(to: string, raw: Buffer): Promise<void>;
+  /** Connects, greets and logs in on a connection of its own, then quits: whether sending can work now. */
+  verify(): Promise<void>;
   close(): void;
 }
 
@@ -34,6 +36,9 @@ export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
     compose: (email) => new MailComposer({ from, ...email, headers: { 'Auto-Submitted': 'auto-generated' } }).compile().build(),
     async sendRaw(to, raw) {
       await transport.sendMail({ envelope: { from, to }, raw });
+    },
+    async verify() {
+      await transport.verify();
     },
     close: () => transport.close(),
   };

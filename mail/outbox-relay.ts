@@ -2,6 +2,7 @@ import { appendAudit, actor } from '../activities/audit';
 import type { Db } from '../db/prisma-client';
 import { SMTP_CONNECTIONS, type Mailer } from './mailer';
 import { openMessage } from './sealed-message';
+import { silentLogger, type Logger } from '../observability/logger';
 
 /**
  * The outbox relay: sends what activities put in the outbox (activities/enqueue-email.ts), in the
@@ -26,7 +27,7 @@ export interface OutboxRelayOptions {
   pollMs?: number;
   /** Messages claimed and sent at once: no more than the mailer's pooled connections, so none waits for one while its claim runs. */
   batch?: number;
-  log?: (line: string) => void;
+  logger?: Logger;
 }
 
 /** How long a claim lasts: longer than the mailer's own timeouts (mail/mailer.ts), so a live send is never taken over. */
@@ -61,7 +62,7 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date(), pollMs = 1_000, batch = SMTP_CONNECTIONS, log = console.error }: OutboxRelayOptions): OutboxRelay {
+export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date(), pollMs = 1_000, batch = SMTP_CONNECTIONS, logger = silentLogger }: OutboxRelayOptions): OutboxRelay {
   let stopped = false;
   let woken = false;
   let wakeUp: (() => void) | null = null;
@@ -136,9 +137,11 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
     const tooOld = now.getTime() - m.createdAt.getTime() >= GIVE_UP_AFTER_MS;
     if (!refused && !tooOld) {
       const nextAttemptAt = new Date(now.getTime() + retryDelayMs(m.attempts));
+      logger.warn({ applicationId: m.applicationId, messageId: m.messageId, template: m.template, attempts: m.attempts, nextAttemptAt, reason: lastError }, 'email not sent; it will be tried again');
       await db.outboxMessage.updateMany({ where: mine(m), data: { status: 'retrying', nextAttemptAt, lastError, claimedUntil: null } });
       return;
     }
+    logger.error({ applicationId: m.applicationId, messageId: m.messageId, template: m.template, attempts: m.attempts, reason: lastError }, refused ? 'email refused by the SMTP server; not tried again' : 'email given up after retrying');
     await db.$transaction(async (tx) => {
       await tx.outboxMessage.updateMany({ where: mine(m), data: { status: 'failed', nextAttemptAt: null, lastError, claimedUntil: null } });
       await appendAudit(tx, [
@@ -182,12 +185,12 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
       woken = false;
       try {
         await drain();
-        if (failing) log('outbox relay: sending again');
+        if (failing) logger.info('outbox relay: sending again');
         failing = null;
       } catch (error) {
         // The database is away: the claim lapses or the row stays due, and the next look retries.
         const message = (error as Error).message;
-        if (message !== failing) log(`outbox relay: ${message}`);
+        if (message !== failing) logger.warn({ reason: message }, 'outbox relay: the outbox cannot be read or written');
         failing = message;
       }
       if (stopped || woken) continue;

@@ -2,6 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../activities';
 import { createActivities } from '../activities';
 import { startOutboxRelay, type OutboxRelay } from '../mail/outbox-relay';
+import type { Logger } from '../observability/logger';
 
 export interface WorkerSettings {
   connection: NativeConnection;
@@ -12,6 +13,10 @@ export interface WorkerSettings {
   workflowBundle: { codePath: string };
   /** How much it takes on at once (K2FLOW_WORKER_*); the defaults below otherwise. */
   tuning?: WorkerTuning;
+  /** How long running activities may finish after shutdown is asked for, before they are cancelled (K2FLOW_SHUTDOWN_TIMEOUT_SECONDS). */
+  shutdownGraceSeconds?: number;
+  /** The outbox relay's logger; the Temporal worker logs through the runtime's (worker/runtime.ts). */
+  logger?: Logger;
 }
 
 export interface WorkerTuning {
@@ -44,7 +49,7 @@ export interface K2flowWorker {
 }
 
 /** The one place a worker is assembled: activities wired with their real dependencies. */
-export async function createWorker({ connection, namespace, taskQueue, deps, workflowBundle, tuning = {} }: WorkerSettings): Promise<K2flowWorker> {
+export async function createWorker({ connection, namespace, taskQueue, deps, workflowBundle, tuning = {}, logger, shutdownGraceSeconds = 30 }: WorkerSettings): Promise<K2flowWorker> {
   let relay: OutboxRelay | null = null;
   const wakeOutbox = () => relay?.wake();
   const temporal = await Worker.create({
@@ -56,11 +61,15 @@ export async function createWorker({ connection, namespace, taskQueue, deps, wor
     maxConcurrentActivityTaskExecutions: tuning.maxActivities ?? WORKER_CONCURRENT_ACTIVITIES,
     ...(tuning.maxWorkflowTasks !== undefined ? { maxConcurrentWorkflowTaskExecutions: tuning.maxWorkflowTasks } : {}),
     ...(tuning.cachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.cachedWorkflows } : {}),
+    // A stop lets running activities finish (they take milliseconds; a stuck one is cancelled after
+    // the grace and retried elsewhere), and gives up on the rest a little later.
+    shutdownGraceTime: shutdownGraceSeconds * 1000,
+    shutdownForceTime: (shutdownGraceSeconds + 10) * 1000,
   });
   return {
     temporal,
     async run() {
-      relay = startOutboxRelay({ db: deps.db, mailer: deps.mailer, outboxKey: deps.outboxKey, clock: deps.clock });
+      relay = startOutboxRelay({ db: deps.db, mailer: deps.mailer, outboxKey: deps.outboxKey, clock: deps.clock, logger });
       try {
         await temporal.run();
       } finally {

@@ -2,6 +2,7 @@
 // the workflow bundle that `npm run build:workflows` wrote (it refuses to start without a fresh one).
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, workerConfig } from '../config/app-config';
+import { createLogger } from '../observability/logger';
 import { createWorker, tuningFrom } from './create-worker';
 import { installWorkerRuntime } from './runtime';
 import { describeTarget, nativeConnectionOptions, temporalTargetOrExit } from '../client/services/temporal-target';
@@ -19,11 +20,13 @@ const bundle = await prebuiltWorkflowBundle().catch((error: Error) => {
   console.error(error.message);
   process.exit(2);
 });
+const logger = createLogger({ name: 'k2flow-worker', level: config.K2FLOW_LOG_LEVEL, format: config.K2FLOW_LOG_FORMAT });
 const deps = buildActivityDeps({ ...config, databaseUrl: config.DATABASE_URL!, smtpUrl: config.SMTP_URL!, secret: config.K2FLOW_AUTH_SECRET! });
-installWorkerRuntime({ metricsAddress: config.K2FLOW_WORKER_METRICS_ADDRESS });
+installWorkerRuntime({ logger, metricsAddress: config.K2FLOW_WORKER_METRICS_ADDRESS });
 const connection = await NativeConnection.connect(nativeConnectionOptions(target));
-const worker = await createWorker({ connection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: bundle.codePath }, tuning: tuningFrom(config) });
-console.log(`k2flow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${describeTarget(target)} (workflow bundle ${bundle.inputsHash.slice(0, 12)})`);
+const worker = await createWorker({ connection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: bundle.codePath }, tuning: tuningFrom(config), logger, shutdownGraceSeconds: config.K2FLOW_SHUTDOWN_TIMEOUT_SECONDS });
+logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: describeTarget(target), workflowBundle: bundle.inputsHash.slice(0, 12) }, `k2flow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${describeTarget(target)}`);
 await worker.run(); // resolves after SIGINT/SIGTERM, which the SDK handles by shutting down
 await connection.close();
 await deps.close();
+logger.info('k2flow worker stopped');

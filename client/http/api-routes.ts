@@ -5,6 +5,7 @@ import { isInProgress } from '../../domain/action-in-progress';
 import type { ApplicationService } from '../services/applications';
 import { identityOf } from './guard';
 import type { HttpApp } from './server';
+import { noteSubject } from './request-log';
 
 // Ids are ours (app-<uuid> or app-<hash>) and unit keys are short slugs: anything else is refused before it reaches a query.
 const applicationId = z.string().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'is not an application id');
@@ -60,6 +61,7 @@ export function addApiRoutes(app: HttpApp, applications: ApplicationService): vo
       const identity = identityOf(request);
       const started = await applications.start(request.body, request.headers['idempotency-key'] || undefined, { office: identity.office, by: actorOf(identity, request.id) });
       void reply.header('location', `/api/applications/${started.id}`).code(started.created ? 201 : 200);
+      noteSubject(request, { applicationId: started.id, workflowId: started.id });
       return { id: started.id, links: { self: `/api/applications/${started.id}`, history: `/api/applications/${started.id}/history` } };
     },
   );

@@ -11,6 +11,7 @@ import { pageLanguage } from './page-language';
 import { approvalOutagePage, decisionBeingRecordedPage, type OutageMoment } from './pages/outage-page';
 import type { HttpApp } from './server';
 import { sendDocument } from './uploads';
+import { linkSubject, noteSubject } from './request-log';
 
 // Any string is looked up by its shape first (auth/approval-token.ts); this only bounds it.
 const onLink = z.object({ token: z.string().max(200) });
@@ -35,6 +36,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
         // HEAD (link checkers, prefetchers) shows the same and records nothing; GET records the open.
         const client = request.method === 'HEAD' ? null : clientOf(request);
         const view = await approvals.showLink(request.params.token, client);
+        noteSubject(request, linkSubject(view));
         return sendPage(reply, 200, approvalPage(view, await approvals.context(view), pageLanguage(request, view.partyLanguage), { at: pathOf(request.params.token) }));
       } catch (error) {
         return sendLinkError(request, reply, error, 'open');
@@ -55,6 +57,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
       try {
         if (!form) throw new DomainError('VALIDATION', 'Submit the decision with the form on the approval page.');
         const result = await approvals.decide(token, form, clientOf(request));
+        noteSubject(request, linkSubject(result.view));
         const lang = pageLanguage(request, result.view.partyLanguage);
         if (result.outcome === 'already-recorded') return sendPage(reply, 409, recordedPage(result.view, lang, await approvals.context(result.view).catch(() => null)));
         if (result.outcome === 'being-recorded') return sendPage(reply, 202, decisionBeingRecordedPage(lang));
@@ -90,6 +93,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
       try {
         if (!form) throw new DomainError('VALIDATION', 'Name the deputy with the form on the approval page.');
         const { view, deputy } = await approvals.nameDeputy(token, form, clientOf(request));
+        noteSubject(request, linkSubject(view));
         return sendPage(reply, 200, deputyNamedPage(deputy, pageLanguage(request, view.partyLanguage)));
       } catch (error) {
         if (isDomainError(error) && error.code === 'VALIDATION') {

@@ -1,6 +1,8 @@
 // `npm run server`: the HTTP server alone, against TEMPORAL_ADDRESS and DATABASE_URL.
 import { loadConfig, serverConfig } from '../../config/app-config';
 import { createDb } from '../../db/prisma-client';
+import { createSmtpMailer } from '../../mail/mailer';
+import { createLogger } from '../../observability/logger';
 import { ensureSearchAttributes } from '../services/search-attributes';
 import { connectTemporalClient } from '../services/temporal-connection';
 import { temporalTargetOrExit } from '../services/temporal-target';
@@ -15,12 +17,16 @@ if (!target || missing.length) {
   console.error(`The standalone server needs ${missing.join(', ')}. (npm start runs everything with embedded defaults.)`);
   process.exit(2);
 }
+const logger = createLogger({ name: 'k2flow-server', level: config.K2FLOW_LOG_LEVEL, format: config.K2FLOW_LOG_FORMAT });
+const couldNotStart = (error: Error): never => {
+  logger.fatal({ err: error }, 'could not start');
+  process.exit(1);
+};
 const db = createDb(config.DATABASE_URL!);
 const { client: temporal, connection } = await connectTemporalClient(target);
-await ensureSearchAttributes(connection, target.namespace, (line) => console.log(`[k2flow] ${line}`)).catch((error: Error) => {
-  console.error(`[k2flow] could not start: ${error.message}`);
-  process.exit(1);
-});
+await ensureSearchAttributes(connection, target.namespace, (line) => logger.info(line)).catch(couldNotStart);
+// Only for /readyz to report: the workers send the emails.
+const smtp = config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, 'k2flow readiness') : undefined;
 const server = await createHttpServer({
   db,
   temporal,
@@ -29,18 +35,34 @@ const server = await createHttpServer({
   documentStore: documentStoreFrom(config, '.k2flow'),
   metricsToken: config.K2FLOW_METRICS_TOKEN,
   documentMaxBytes: config.K2FLOW_DOCUMENT_MAX_MB * 1024 * 1024,
-  ...(await authFromConfig(config, db, config.K2FLOW_AUTH_SECRET!).catch((error: Error) => {
-    console.error(`[k2flow] could not start: ${error.message}`);
-    process.exit(1);
-  })),
-  log: (line) => console.log(`[k2flow] ${line}`),
+  ...(await authFromConfig(config, db, config.K2FLOW_AUTH_SECRET!).catch(couldNotStart)),
+  smtp,
+  logger,
 });
 await server.listen({ port: config.PORT, host: config.HOST });
-console.log(`k2flow server on http://${config.HOST}:${config.PORT}, public URL ${config.PUBLIC_URL}`);
-const stop = async () => {
+logger.info({ publicUrl: config.PUBLIC_URL }, `k2flow server on http://${config.HOST}:${config.PORT}`);
+
+/**
+ * SIGTERM (an orchestrator's stop) or SIGINT: stop taking requests (new ones on open connections
+ * get 503, idle connections are closed), let those in flight finish, then close Temporal and the
+ * database. A stop that takes longer than K2FLOW_SHUTDOWN_TIMEOUT_SECONDS exits anyway.
+ */
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping: finishing requests in flight');
+  const deadline = setTimeout(() => {
+    logger.error({ timeoutSeconds: config.K2FLOW_SHUTDOWN_TIMEOUT_SECONDS }, 'requests still in flight at the shutdown deadline; exiting');
+    process.exit(1);
+  }, config.K2FLOW_SHUTDOWN_TIMEOUT_SECONDS * 1000);
+  deadline.unref();
   await server.close();
   await connection.close();
   await db.$disconnect();
-};
-process.once('SIGINT', () => void stop());
-process.once('SIGTERM', () => void stop());
+  smtp?.close();
+  logger.info('k2flow server stopped');
+  logger.flush();
+}
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));

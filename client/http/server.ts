@@ -5,7 +5,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { SESSION_COOKIE, type Auth } from '../../auth/create-auth';
@@ -24,7 +24,7 @@ import type { DocumentStore } from '../../storage/document-store';
 import { createLocalFolderStore } from '../../storage/local-folder-store';
 import { createApprovalService } from '../services/approvals';
 import { createEvidenceService } from '../services/evidence';
-import { createReadinessCheck } from '../services/readiness';
+import { createReadinessCheck, databaseProbe, smtpProbe, temporalProbe } from '../../observability/readiness';
 import { addApiRoutes } from './api-routes';
 import { addDraftRoutes } from './draft-routes';
 import { addPageRoutes } from './page-routes';
@@ -45,6 +45,8 @@ import { addPeopleRoutes } from './people-routes';
 import { addSignInRoutes } from './sign-in-routes';
 import { pageDirectives } from './content-security';
 import { checkMetricsToken, createServerMetrics, type ServerMetrics } from './metrics';
+import { installRequestLog } from './request-log';
+import { silentLogger, type Logger } from '../../observability/logger';
 
 export interface HttpDeps {
   db: Db;
@@ -69,7 +71,10 @@ export interface HttpDeps {
   metricsToken?: string;
   /** Present only with the embedded development mailbox. */
   mailbox?: Mailbox;
-  log?: (line: string) => void;
+  /** The SMTP server the workers send through, for /readyz to report (npm start's mailbox, or SMTP_URL). */
+  smtp?: { verify(): Promise<unknown> };
+  /** The process's logger (observability/logger.ts); silent by default. */
+  logger?: Logger;
 }
 
 export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -86,8 +91,13 @@ const wantsPage = (request: FastifyRequest) =>
  * with a 4xx or 503 and a sentence, or logged with the request id and answered 500.
  */
 export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
-  const { db, temporal, taskQueue, auth, scheduleUnit, clock = () => new Date(), mailbox, log = () => {} } = deps;
+  const { db, temporal, taskQueue, auth, scheduleUnit, clock = () => new Date(), mailbox, logger = silentLogger } = deps;
+  // Typed as Fastify's logger, so the app's type does not depend on pino's generics.
+  const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
+    loggerInstance,
+    // Fastify's own request lines carry the raw URL (and with it a link's token): request-log.ts writes ours.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1_000_000,
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
@@ -149,9 +159,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   app.decorate('metrics', metrics);
   app.addHook('onResponse', async (request, reply) => {
     metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    // Logged by route pattern, never the raw path: approval tokens travel in paths.
-    log(`${request.method} ${request.routeOptions.url ?? 'unmatched'} ${reply.statusCode} ${reply.elapsedTime.toFixed(0)}ms req=${request.id}`);
   });
+  installRequestLog(app);
   // Every request's text fields, before any route reads them: control characters (NUL above
   // all) are refused here, once for every route and every field (domain/plain-text.ts).
   app.addHook('preValidation', async (request) => {
@@ -166,7 +175,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
 
   app.setErrorHandler(async (error, request, reply) => {
     const explained = explain(error, request.routeOptions.config.invalid);
-    if (!explained) log(`error in ${request.method} ${request.routeOptions.url ?? 'unmatched'} req=${request.id}: ${(error as Error).stack ?? error}`);
+    if (!explained) request.log.error({ err: error, route: request.routeOptions.url ?? 'unmatched' }, 'request failed');
     const status = explained ? statusOf[explained.code] : 500;
     if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_UNAVAILABLE));
     if (explained?.code === 'RATE_LIMITED' && !reply.getHeader('retry-after')) void reply.header('retry-after', '60');
@@ -208,14 +217,18 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
 
   const applications = createApplicationService({ db, temporal, taskQueue, scheduleUnit });
   const documents = createDocumentService({ db, store: deps.documentStore ?? createLocalFolderStore('.k2flow/documents'), maxBytes: deps.documentMaxBytes ?? DEFAULT_DOCUMENT_MAX_BYTES, clock });
-  const approvals = createApprovalService({ db, temporal, clock, log, documents });
+  const approvals = createApprovalService({ db, temporal, clock, logger, documents });
   const people = createPeopleService({ auth, db });
 
   // Liveness: the process answers. It never looks at the database or Temporal, so an outage of
   // either does not get a healthy server restarted.
   app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
   // Readiness: whether requests can be served now; 503 names the part that cannot be reached.
-  const readiness = createReadinessCheck({ db, temporal });
+  // SMTP is reported beside them when the server is told of it (SMTP_URL), never a reason for 503.
+  const readiness = createReadinessCheck({
+    probes: { database: databaseProbe(db), temporal: temporalProbe(temporal.connection), ...(deps.smtp ? { smtp: smtpProbe(deps.smtp) } : {}) },
+    required: ['database', 'temporal'],
+  });
   app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
     const result = await readiness();
     if (!result.ready) void reply.code(503).header('retry-after', String(RETRY_AFTER_UNAVAILABLE));

@@ -16,6 +16,7 @@ import { refOf, sameVersions, type DocumentService, type RequestScope } from './
 import { createLinkAudit, type LinkClient, type LinkRefusal, type LinkSubject } from './link-audit';
 import { updateWithin } from './temporal-connection';
 import { explainUpdateFailure } from './temporal-errors';
+import { silentLogger, type Logger } from '../../observability/logger';
 
 export interface ApprovalLinkView {
   tokenId: string;
@@ -144,8 +145,8 @@ const unknownLink = () => new LinkError('LINK_UNKNOWN', 'This approval link is n
  * Approval links: reading what is asked (no effect on the request) and recording a decision (an
  * update). Opening a link and every refusal of one are recorded in the audit trail.
  */
-export function createApprovalService({ db, temporal, clock, documents, log = () => {} }: { db: Db; temporal: Client; clock: () => Date; documents: DocumentService; log?: (line: string) => void }) {
-  const linkAudit = createLinkAudit({ db, clock, log });
+export function createApprovalService({ db, temporal, clock, documents, logger = silentLogger }: { db: Db; temporal: Client; clock: () => Date; documents: DocumentService; logger?: Logger }) {
+  const linkAudit = createLinkAudit({ db, clock, logger });
 
   /** Resolves a presented token to its request, or to the reason it cannot be used. */
   async function inspect(token: string): Promise<Inspection> {
@@ -261,7 +262,7 @@ export function createApprovalService({ db, temporal, clock, documents, log = ()
     return writeDecision(db, d, view.partyRole, { lockTimeoutMs: Math.max(withinMs, 500) }).then(
       (written) => (written ? 'written' : 'not-written'),
       (error: Error) => {
-        log(`The server could not write a decision on request ${view.requestId} (its workflow holds it and records it): ${error.message.split('\n')[0]}`);
+        logger.warn({ applicationId: view.applicationId, workflowId: view.workflowId, approvalRequestId: view.requestId, reason: error.message.split('\n')[0] }, 'the server could not write a decision (its workflow holds it and records it)');
         return 'failed';
       },
     );

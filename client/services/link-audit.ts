@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { actor, appendAudit } from '../../activities/audit';
 import type { Db } from '../../db/prisma-client';
 import type { DocumentRef } from '../../domain/document-ref';
+import type { Logger } from '../../observability/logger';
 
 /** Who presented an approval link, as the server saw them. */
 export interface LinkClient {
@@ -42,7 +43,7 @@ export const USER_AGENT_MAX_LENGTH = 200;
  * within LINK_EVENT_WINDOW_MS is not recorded again. Recording never fails the page: a failed
  * write is logged (without the link) and the approver gets their answer.
  */
-export function createLinkAudit({ db, clock, log }: { db: Db; clock: () => Date; log: (line: string) => void }) {
+export function createLinkAudit({ db, clock, logger }: { db: Db; clock: () => Date; logger: Logger }) {
   async function record(
     type: 'link.opened' | 'link.refused' | 'document.downloaded',
     subject: LinkSubject,
@@ -81,7 +82,7 @@ export function createLinkAudit({ db, clock, log }: { db: Db; clock: () => Date;
       });
     } catch (error) {
       const message = String((error as Error)?.message ?? error).split(subject.tokenId).join('[token id]');
-      log(`could not record ${type} of request ${subject.requestId}: ${message}`);
+      logger.warn({ applicationId: subject.applicationId, approvalRequestId: subject.requestId, reason: message }, `could not record ${type}`);
     }
   }
 

@@ -227,9 +227,9 @@ describe('approval links', () => {
       await h.db.$executeRawUnsafe(`DROP TRIGGER ${name} ON "AuditEvent"`);
       await h.db.$executeRawUnsafe(`DROP FUNCTION ${name}()`);
     }
-    const failures = h.logLines.filter((l) => l.startsWith('could not record link.'));
-    expect(failures.some((l) => l.startsWith('could not record link.opened') && l.includes('audit writes refused by the test'))).toBe(true);
-    expect(failures.some((l) => l.startsWith('could not record link.refused'))).toBe(true);
+    const failures = h.logEntries().filter((e) => e.msg.startsWith('could not record link.'));
+    expect(failures.some((e) => e.msg === 'could not record link.opened' && e.applicationId === id && String(e.reason).includes('audit writes refused by the test'))).toBe(true);
+    expect(failures.some((e) => e.msg === 'could not record link.refused' && e.level === 'warn')).toBe(true);
     const log = h.logLines.join('\n');
     expect(log).not.toContain(secret);
     expect(log).not.toContain(tokenId);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../dev/free-port';
+import { createLogger } from '../../observability/logger';
 import { installWorkerRuntime } from '../../worker/runtime';
 import { apiOf } from '../support/api';
 import { makeInput } from '../support/application-input';
@@ -9,7 +10,7 @@ import { useHarness, type Harness } from '../support/harness';
 // from the Temporal SDK's own exporter, on real parts. The runtime is the process's: installed
 // here, before the harness's worker connects (each test file runs in a process of its own).
 const workerMetricsPort = await freePort();
-installWorkerRuntime({ metricsAddress: `127.0.0.1:${workerMetricsPort}`, logLevel: 'WARN' });
+installWorkerRuntime({ logger: createLogger({ name: 'k2flow-test', level: 'warn' }), metricsAddress: `127.0.0.1:${workerMetricsPort}` });
 
 const token = 'k2flow-metrics-token-for-the-tests-0123456789';
 let h: Harness;

@@ -18,6 +18,10 @@ import { createWorker } from '../../worker/create-worker';
 import { createIsolatedDatabase } from '../setup/test-database';
 import { apiOf } from './api';
 import { personWithKey, testSignIn } from './people';
+import { createLogger } from '../../observability/logger';
+
+/** One line of k2flow's JSON log. */
+export type LogEntry = { msg: string; level: string; reqId?: string; [field: string]: unknown };
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
@@ -44,7 +48,9 @@ export async function startHarness(options: HarnessOptions = {}) {
   const databaseUrl = database.url;
   const address = inject('temporalAddress');
   const taskQueue = `test-${randomUUID()}`;
+  // The server's and the outbox relay's log, as JSON lines, the way a log collector gets them.
   const logLines: string[] = [];
+  const logger = createLogger({ name: 'k2flow-test', level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
 
   const mailbox = await startMailbox();
   const documentsDir = await mkdtemp(path.join(tmpdir(), 'k2flow-documents-'));
@@ -66,7 +72,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     ...(options.documentMaxBytes ? { documentMaxBytes: options.documentMaxBytes } : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     clock,
-    log: (line) => logLines.push(line),
+    logger,
   });
   await server.listen({ port, host: '127.0.0.1' });
   const people = await signedInPeople(peopleService);
@@ -81,6 +87,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       taskQueue,
       deps,
       workflowBundle: { codePath: inject('workflowBundlePath') },
+      logger,
     });
     const running = worker.run();
     return { worker, running };
@@ -102,8 +109,12 @@ export async function startHarness(options: HarnessOptions = {}) {
     mailbox,
     deps,
     logLines,
+    /** The log lines as objects (pino's: msg, level, reqId, and each line's fields). */
+    logEntries: () => logLines.map((line) => JSON.parse(line) as LogEntry),
     app: server,
     auth: signIn.auth,
+    /** The server's K2FLOW_AUTH_SECRET (signs sessions). */
+    secret: signIn.secret,
     people,
     /** Takes the worker away (as an outage would) until `resumeWorker`; timers keep firing on the server. */
     pauseWorker: stopWorker,

@@ -1,0 +1,54 @@
+import type { Db } from '../db/prisma-client';
+
+/** How long each dependency has to answer a readiness check. */
+export const READINESS_TIMEOUT_MS = 2_000;
+
+export type CheckResult = 'ok' | 'unavailable';
+/** A question put to one dependency: resolves when it answers, rejects (or hangs) when it cannot. */
+export type Probe = () => Promise<unknown>;
+export interface Readiness {
+  /** Whether every required part answered. */
+  ready: boolean;
+  checks: Record<string, CheckResult>;
+}
+
+/** The database answers a query. */
+export const databaseProbe = (db: Db): Probe => () => db.$queryRaw`SELECT 1`;
+
+/** Temporal's frontend answers GetSystemInfo (a client's or a worker's connection alike), the call bounded by its own deadline. */
+export const temporalProbe =
+  (connection: { workflowService: { getSystemInfo(request: object): Promise<unknown> }; withDeadline<T>(deadline: number, fn: () => Promise<T>): Promise<T> }, timeoutMs = READINESS_TIMEOUT_MS): Probe =>
+  () =>
+    connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
+
+/** The SMTP server greets, and takes the login if there is one (nodemailer's verify, on a connection of its own). */
+export const smtpProbe = (mailer: { verify(): Promise<unknown> }): Probe => () => mailer.verify();
+
+/**
+ * Whether this process can do its work now: each probe must answer within `timeoutMs`. `required`
+ * parts decide `ready`; the others are reported beside them (an SMTP outage delays emails, which
+ * wait in the outbox, but stops no approval: taking servers out of a load balancer for it would).
+ * Says only which part failed; the reasons (addresses, driver messages) stay out of a public
+ * answer. Checks that overlap share one round of probes, so a burst of probes costs each part one.
+ */
+export function createReadinessCheck({ probes, required, timeoutMs = READINESS_TIMEOUT_MS }: { probes: Record<string, Probe>; required: string[]; timeoutMs?: number }): () => Promise<Readiness> {
+  let running: Promise<Readiness> | null = null;
+  const check = async (): Promise<Readiness> => {
+    const names = Object.keys(probes);
+    const results = await Promise.all(names.map((name) => outcome(within(timeoutMs, probes[name]!))));
+    const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!]));
+    return { ready: required.every((name) => checks[name] === 'ok'), checks };
+  };
+  return () => (running ??= check().finally(() => (running = null)));
+}
+
+const outcome = (work: Promise<unknown>): Promise<CheckResult> => work.then(() => 'ok' as const, () => 'unavailable' as const);
+
+/** Fails after `ms` even when the work itself never settles (a pool waiting for a connection). */
+function within<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work(), timeout]).finally(() => clearTimeout(timer));
+}
