@@ -110,6 +110,14 @@ const workerTuning = {
   K2FLOW_WORKER_CACHED_WORKFLOWS: count(undefined, 0, 100_000),
   /** Where the Temporal SDK's Prometheus exporter listens (host:port, e.g. 127.0.0.1:9464); unset: no worker metrics. */
   K2FLOW_WORKER_METRICS_ADDRESS: optional.pipe(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464').optional()),
+  /** Worker Versioning (README "Rolling out a change"): the Worker Deployment this worker belongs to; unset: unversioned. */
+  K2FLOW_WORKER_DEPLOYMENT_NAME: optional.pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'must be letters, digits, "_", "." or "-"').optional()),
+  /** This worker's build id in that deployment; the workflow bundle's hash (its first 12 characters) by default. */
+  K2FLOW_WORKER_BUILD_ID: optional.pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'must be letters, digits, "_", "." or "-"').optional()),
+  /** What running workflows do when a newer version becomes current: move to it at their next task ("auto-upgrade", the default) or stay ("pinned"). */
+  K2FLOW_WORKER_VERSIONING_BEHAVIOR: optional.pipe(z.enum(['auto-upgrade', 'pinned'], { message: 'must be "auto-upgrade" or "pinned"' }).optional()).transform((v) => v ?? 'auto-upgrade'),
+  /** Where the worker answers /healthz and /readyz (host:port, e.g. 0.0.0.0:3001); unset: no health endpoints. */
+  K2FLOW_WORKER_HEALTH_ADDRESS: optional.pipe(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:3001').optional()),
 };
 /** What `npm start` adds: the embedded parts' ports and folder. */
 const embedded = {

@@ -13,6 +13,8 @@ export interface WorkerSettings {
   workflowBundle: { codePath: string };
   /** How much it takes on at once (K2FLOW_WORKER_*); the defaults below otherwise. */
   tuning?: WorkerTuning;
+  /** Worker Versioning: the deployment and build this worker serves (K2FLOW_WORKER_DEPLOYMENT_NAME); unversioned without. */
+  versioning?: WorkerVersioning;
   /** How long running activities may finish after shutdown is asked for, before they are cancelled (K2FLOW_SHUTDOWN_TIMEOUT_SECONDS). */
   shutdownGraceSeconds?: number;
   /** The outbox relay's logger; the Temporal worker logs through the runtime's (worker/runtime.ts). */
@@ -25,6 +27,26 @@ export interface WorkerTuning {
   /** Workflows kept in memory between tasks; undefined: the SDK's default for the machine. */
   cachedWorkflows?: number;
 }
+
+export interface WorkerVersioning {
+  deploymentName: string;
+  buildId: string;
+  /**
+   * AUTO_UPGRADE: a running application moves to the current version at its next workflow task, so
+   * a change still goes behind patched() and the replay corpus proves it; applications run for
+   * weeks, which pinning would make old workers serve. PINNED keeps each on the version it started on.
+   */
+  behavior: 'AUTO_UPGRADE' | 'PINNED';
+}
+
+/** The versioning the settings name; the build id defaults to the workflow bundle's hash. */
+export const versioningFrom = (
+  c: { K2FLOW_WORKER_DEPLOYMENT_NAME?: string; K2FLOW_WORKER_BUILD_ID?: string; K2FLOW_WORKER_VERSIONING_BEHAVIOR: 'auto-upgrade' | 'pinned' },
+  bundleHash: string,
+): WorkerVersioning | undefined =>
+  c.K2FLOW_WORKER_DEPLOYMENT_NAME
+    ? { deploymentName: c.K2FLOW_WORKER_DEPLOYMENT_NAME, buildId: c.K2FLOW_WORKER_BUILD_ID ?? bundleHash.slice(0, 12), behavior: c.K2FLOW_WORKER_VERSIONING_BEHAVIOR === 'pinned' ? 'PINNED' : 'AUTO_UPGRADE' }
+    : undefined;
 
 /** The tuning the settings name (config/app-config.ts). */
 export const tuningFrom = (c: { K2FLOW_WORKER_MAX_ACTIVITIES?: number; K2FLOW_WORKER_MAX_WORKFLOW_TASKS?: number; K2FLOW_WORKER_CACHED_WORKFLOWS?: number }): WorkerTuning => ({
@@ -49,7 +71,7 @@ export interface K2flowWorker {
 }
 
 /** The one place a worker is assembled: activities wired with their real dependencies. */
-export async function createWorker({ connection, namespace, taskQueue, deps, workflowBundle, tuning = {}, logger, shutdownGraceSeconds = 30 }: WorkerSettings): Promise<K2flowWorker> {
+export async function createWorker({ connection, namespace, taskQueue, deps, workflowBundle, tuning = {}, logger, shutdownGraceSeconds = 30, versioning }: WorkerSettings): Promise<K2flowWorker> {
   let relay: OutboxRelay | null = null;
   const wakeOutbox = () => relay?.wake();
   const temporal = await Worker.create({
@@ -65,6 +87,15 @@ export async function createWorker({ connection, namespace, taskQueue, deps, wor
     // the grace and retried elsewhere), and gives up on the rest a little later.
     shutdownGraceTime: shutdownGraceSeconds * 1000,
     shutdownForceTime: (shutdownGraceSeconds + 10) * 1000,
+    ...(versioning
+      ? {
+          workerDeploymentOptions: {
+            version: { deploymentName: versioning.deploymentName, buildId: versioning.buildId },
+            useWorkerVersioning: true,
+            defaultVersioningBehavior: versioning.behavior,
+          },
+        }
+      : {}),
   });
   return {
     temporal,

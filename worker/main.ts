@@ -3,7 +3,9 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, workerConfig } from '../config/app-config';
 import { createLogger } from '../observability/logger';
-import { createWorker, tuningFrom } from './create-worker';
+import { createReadinessCheck, databaseProbe, smtpProbe, temporalProbe } from '../observability/readiness';
+import { createWorker, tuningFrom, versioningFrom } from './create-worker';
+import { startWorkerHealthServer } from './health-server';
 import { installWorkerRuntime } from './runtime';
 import { describeTarget, nativeConnectionOptions, temporalTargetOrExit } from '../client/services/temporal-target';
 import { buildActivityDeps } from './dependencies';
@@ -24,9 +26,32 @@ const logger = createLogger({ name: 'k2flow-worker', level: config.K2FLOW_LOG_LE
 const deps = buildActivityDeps({ ...config, databaseUrl: config.DATABASE_URL!, smtpUrl: config.SMTP_URL!, secret: config.K2FLOW_AUTH_SECRET! });
 installWorkerRuntime({ logger, metricsAddress: config.K2FLOW_WORKER_METRICS_ADDRESS });
 const connection = await NativeConnection.connect(nativeConnectionOptions(target));
-const worker = await createWorker({ connection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: bundle.codePath }, tuning: tuningFrom(config), logger, shutdownGraceSeconds: config.K2FLOW_SHUTDOWN_TIMEOUT_SECONDS });
-logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: describeTarget(target), workflowBundle: bundle.inputsHash.slice(0, 12) }, `k2flow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${describeTarget(target)}`);
-await worker.run(); // resolves after SIGINT/SIGTERM, which the SDK handles by shutting down
+const versioning = versioningFrom(config, bundle.inputsHash);
+const worker = await createWorker({
+  connection,
+  namespace: target.namespace,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  deps,
+  workflowBundle: { codePath: bundle.codePath },
+  tuning: tuningFrom(config),
+  logger,
+  shutdownGraceSeconds: config.K2FLOW_SHUTDOWN_TIMEOUT_SECONDS,
+  versioning,
+});
+const health = config.K2FLOW_WORKER_HEALTH_ADDRESS
+  ? await startWorkerHealthServer({
+      address: config.K2FLOW_WORKER_HEALTH_ADDRESS,
+      state: () => worker.temporal.getState(),
+      readiness: createReadinessCheck({ probes: { database: databaseProbe(deps.db), temporal: temporalProbe(connection), smtp: smtpProbe(deps.mailer) }, required: ['database', 'temporal'] }),
+    })
+  : null;
+logger.info(
+  { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: describeTarget(target), workflowBundle: bundle.inputsHash.slice(0, 12), ...(versioning ? { deployment: versioning.deploymentName, buildId: versioning.buildId } : {}), ...(health ? { health: health.url } : {}) },
+  `k2flow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${describeTarget(target)}`,
+);
+// SIGINT/SIGTERM: the SDK stops polling, lets running activities finish (K2FLOW_SHUTDOWN_TIMEOUT_SECONDS), and run() resolves.
+await worker.run();
+await health?.close();
 await connection.close();
 await deps.close();
 logger.info('k2flow worker stopped');

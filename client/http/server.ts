@@ -155,6 +155,15 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id).header('cache-control', 'no-store');
   });
+  // Once a stop begins (app.close()), each answer closes its connection: a keep-alive connection
+  // would otherwise hold the stop until its idle timeout. New requests get 503 (Fastify's own).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
   const metrics = createServerMetrics(db);
   app.decorate('metrics', metrics);
   app.addHook('onResponse', async (request, reply) => {

@@ -1,0 +1,203 @@
+import { Client, Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { createApplicationService } from '../../client/services/applications';
+import { createDb, type Db } from '../../db/prisma-client';
+import { freePort } from '../../dev/free-port';
+import { unitBranchWorkflowId } from '../../workflows/ids';
+import { makeInput } from '../support/application-input';
+import { createIsolatedDatabase } from '../setup/test-database';
+import type { LogEntry } from '../support/harness';
+
+// The standalone processes as an operator runs them (`npm run server`, `npm run worker`): their
+// readiness, health, graceful stop and Worker Versioning, on the run's Temporal dev server and a
+// database of this file's own (a worker's outbox relay sends whatever it finds in its database).
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+interface Running {
+  child: ChildProcess;
+  /** Its JSON log lines so far. */
+  log: LogEntry[];
+  exited: Promise<number | null>;
+}
+
+function run(entry: string, env: Record<string, string>): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: { ...process.env, K2FLOW_LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log: LogEntry[] = [];
+  let partial = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (line.trim()) log.push(JSON.parse(line) as LogEntry);
+  });
+  let errors = '';
+  child.stderr!.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then((code) => {
+    if (code !== 0 && errors) console.error(`${entry} exited ${code}: ${errors}`);
+  });
+  running.push(child);
+  return { child, log, exited };
+}
+const running: ChildProcess[] = [];
+
+/** An SMTP server that takes every message. */
+async function startSmtp() {
+  const server = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, onData: (stream, _session, callback) => stream.on('end', () => callback()).resume() });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.server.address() as AddressInfo).port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * A TCP front for an SMTP server that can be told to stall: then it takes connections and never
+ * greets, the way an SMTP server that hangs leaves a client waiting. `stalled` resolves at the
+ * first connection it holds.
+ */
+async function startStallableFront(targetPort: number) {
+  let stalling = false;
+  let sawStall: () => void = () => {};
+  const stalled = new Promise<void>((resolve) => (sawStall = resolve));
+  const held: Socket[] = [];
+  const server = createServer((socket) => {
+    if (stalling) {
+      held.push(socket);
+      sawStall();
+      return;
+    }
+    const upstream = connect(targetPort, '127.0.0.1');
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stall: () => (stalling = true),
+    stalled,
+    close: () => {
+      held.forEach((s) => s.destroy());
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+let database: Awaited<ReturnType<typeof createIsolatedDatabase>>;
+let db: Db;
+let connection: Connection;
+let temporal: Client;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+beforeAll(async () => {
+  database = await createIsolatedDatabase('k2flow_processes', inject('databaseTemplate'));
+  db = createDb(database.url);
+  connection = await Connection.connect({ address: inject('temporalAddress') });
+  temporal = new Client({ connection });
+  smtp = await startSmtp();
+});
+afterAll(async () => {
+  running.forEach((child) => child.kill('SIGKILL'));
+  await connection.close();
+  await db.$disconnect();
+  await smtp.close();
+  await database.drop();
+});
+
+const commonEnv = () => ({ TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: database.url, K2FLOW_AUTH_SECRET: `${randomUUID()}${randomUUID()}` });
+const waitForLine = (p: Running, msg: RegExp) => vi.waitFor(() => expect(p.log.some((e) => msg.test(e.msg))).toBe(true), { timeout: 60_000, interval: 100 });
+const getJson = async (url: string) => {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+const by = { userId: 'processes-test', name: 'Processes test', email: 'processes@k2flow.test', via: 'api-key' as const, requestId: 'processes-test' };
+
+describe('the standalone server', () => {
+  it('reports SMTP in /readyz without failing for it, and on SIGTERM finishes the request in flight before it exits', async () => {
+    const front = await startStallableFront(smtp.port);
+    const port = await freePort();
+    const server = run('client/http/main.ts', { ...commonEnv(), PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, SMTP_URL: front.url });
+    try {
+      await waitForLine(server, /^k2flow server on /);
+      const readyz = `http://127.0.0.1:${port}/readyz`;
+      expect(await getJson(readyz)).toEqual({ status: 200, body: { ready: true, checks: { database: 'ok', temporal: 'ok', smtp: 'ok' } } });
+
+      // A readiness check held up by an SMTP server that does not greet is in flight when the stop comes.
+      front.stall();
+      const inFlight = getJson(readyz);
+      await front.stalled;
+      server.child.kill('SIGTERM');
+      await waitForLine(server, /^stopping: finishing requests in flight$/);
+      // It is answered (SMTP reported, the server still ready for it), then the process ends cleanly.
+      expect(await inFlight).toEqual({ status: 200, body: { ready: true, checks: { database: 'ok', temporal: 'ok', smtp: 'unavailable' } } });
+      expect(await server.exited).toBe(0);
+      expect(server.log.map((e) => e.msg)).toContain('k2flow server stopped');
+      await expect(fetch(readyz)).rejects.toThrow();
+    } finally {
+      await front.close();
+    }
+  }, 90_000);
+});
+
+describe('a standalone worker', () => {
+  const workerEnv = (taskQueue: string, extra: Record<string, string> = {}) => ({ ...commonEnv(), SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, TEMPORAL_TASK_QUEUE: taskQueue, PUBLIC_URL: 'http://127.0.0.1:9', ...extra });
+
+  it('answers /healthz and /readyz, and on SIGTERM lets its running activity finish before it exits', async () => {
+    const taskQueue = `processes-${randomUUID()}`;
+    const healthPort = await freePort();
+    const worker = run('worker/main.ts', workerEnv(taskQueue, { K2FLOW_WORKER_HEALTH_ADDRESS: `127.0.0.1:${healthPort}` }));
+    await waitForLine(worker, /^k2flow worker polling/);
+    const health = `http://127.0.0.1:${healthPort}`;
+    expect(await getJson(`${health}/healthz`)).toEqual({ status: 200, body: { ok: true, state: 'RUNNING' } });
+    expect(await getJson(`${health}/readyz`)).toEqual({ status: 200, body: { ready: true, checks: { database: 'ok', temporal: 'ok', smtp: 'ok' } } });
+
+    // Approval requests cannot be written while the test holds this lock: the activity opening them waits.
+    const locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE "ApprovalRequest" IN EXCLUSIVE MODE');
+    const waiting = async () => Number((await locker.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
+    const input = makeInput({ units: 1 });
+    const { id } = await createApplicationService({ db, temporal, taskQueue }).start(input, undefined, { office: 'k2', by });
+    await vi.waitFor(async () => expect(await waiting()).toBeGreaterThan(0), { timeout: 30_000, interval: 100 });
+
+    worker.child.kill('SIGTERM');
+    await vi.waitFor(async () => expect((await getJson(`${health}/healthz`)).status).toBe(503), { timeout: 10_000, interval: 50 });
+    await locker.query('COMMIT');
+    await locker.end();
+    expect(await worker.exited).toBe(0);
+
+    // The activity finished on its first attempt: its requests are written, nothing failed or timed out.
+    expect(await db.approvalRequest.count({ where: { applicationId: id } })).toBeGreaterThan(0);
+    const { events } = await temporal.workflow.getHandle(unitBranchWorkflowId(id, 'modules', input.units[0]!.key)).fetchHistory();
+    const kinds = (events ?? []).map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]));
+    expect(kinds).toContain('activityTaskCompletedEventAttributes');
+    expect(kinds.filter((k) => /activityTask(Failed|TimedOut|Canceled)/.test(k ?? ''))).toEqual([]);
+    expect((events ?? []).filter((e) => e.activityTaskStartedEventAttributes).every((e) => e.activityTaskStartedEventAttributes!.attempt === 1)).toBe(true);
+    await temporal.workflow.getHandle(id).terminate('test over');
+  }, 120_000);
+
+  it('serves the Worker Deployment version it is given, and applications run on the current version', async () => {
+    const taskQueue = `processes-${randomUUID()}`;
+    const deploymentName = `k2flow-test-${randomUUID().slice(0, 8)}`;
+    const worker = run('worker/main.ts', workerEnv(taskQueue, { K2FLOW_WORKER_DEPLOYMENT_NAME: deploymentName, K2FLOW_WORKER_BUILD_ID: 'build-a' }));
+    await waitForLine(worker, /^k2flow worker polling/);
+    expect(worker.log.find((e) => /^k2flow worker polling/.test(e.msg))).toMatchObject({ deployment: deploymentName, buildId: 'build-a' });
+
+    // What an operator does with `temporal worker deployment set-current-version`, once the version has polled.
+    await vi.waitFor(() => connection.workflowService.setWorkerDeploymentCurrentVersion({ namespace: 'default', deploymentName, buildId: 'build-a', identity: 'processes test' }), { timeout: 30_000, interval: 500 });
+    const input = makeInput({ units: 1 });
+    const { id } = await createApplicationService({ db, temporal, taskQueue }).start(input, undefined, { office: 'k2', by });
+    await vi.waitFor(async () => expect(await db.approvalRequest.count({ where: { applicationId: id } })).toBeGreaterThan(0), { timeout: 30_000, interval: 200 });
+    const described = await temporal.workflow.getHandle(id).describe();
+    const versioning = described.raw.workflowExecutionInfo?.versioningInfo;
+    expect(versioning?.deploymentVersion).toMatchObject({ deploymentName, buildId: 'build-a' });
+    expect(versioning?.behavior).toBe(2); // VERSIONING_BEHAVIOR_AUTO_UPGRADE
+    await temporal.workflow.getHandle(id).terminate('test over');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+  }, 120_000);
+});
