@@ -31,13 +31,13 @@ function run(entry: string, env: Record<string, string>): Running {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: { ...process.env, K2FLOW_LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: LogEntry[] = [];
   let partial = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop()!;
     for (const line of lines) if (line.trim()) log.push(JSON.parse(line) as LogEntry);
   });
   let errors = '';
-  child.stderr!.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
+  child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   void exited.then((code) => {
     if (code !== 0 && errors) console.error(`${entry} exited ${code}: ${errors}`);
