@@ -17,6 +17,7 @@ import { devAuthSecret, signInLines } from './dev-admin';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startMailbox } from './mailbox';
 import { startTemporalDevServer } from './temporal-dev-server';
+import { installTracingOrExit, shutdownTracing } from '../observability/tracing';
 
 const log = (line: string) => console.log(`[k2flow] ${line}`);
 
@@ -28,10 +29,12 @@ const log = (line: string) => console.log(`[k2flow] ${line}`);
  */
 export async function runStack({ temporalCli, workflowBundlePath }: { temporalCli: string | null; workflowBundlePath: string }): Promise<void> {
   const config = loadConfig();
+  // One process, one service name for the server's and the worker's spans (OTEL_SERVICE_NAME overrides it).
+  installTracingOrExit('k2flow');
   const dataDir = path.resolve(config.K2FLOW_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const release = lockDataDir(dataDir);
-  const stops: Array<() => Promise<unknown>> = [async () => release()];
+  const stops: Array<() => Promise<unknown>> = [async () => release(), shutdownTracing];
 
   try {
     const embeddedDb = config.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pgdata') });

@@ -7,6 +7,7 @@ import { installWorkerRuntime } from './runtime';
 import { describeTarget, nativeConnectionOptions, temporalTargetOrExit } from '../client/services/temporal-target';
 import { buildActivityDeps } from './dependencies';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
+import { installTracingOrExit, shutdownTracing } from '../observability/tracing';
 
 const config = loadConfig(process.env, workerConfig);
 const target = temporalTargetOrExit();
@@ -20,6 +21,7 @@ const bundle = await prebuiltWorkflowBundle().catch((error: Error) => {
   process.exit(2);
 });
 const deps = buildActivityDeps({ ...config, databaseUrl: config.DATABASE_URL!, smtpUrl: config.SMTP_URL!, secret: config.K2FLOW_AUTH_SECRET! });
+installTracingOrExit('k2flow-worker');
 installWorkerRuntime({ metricsAddress: config.K2FLOW_WORKER_METRICS_ADDRESS });
 const connection = await NativeConnection.connect(nativeConnectionOptions(target));
 const worker = await createWorker({ connection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: bundle.codePath }, tuning: tuningFrom(config) });
@@ -27,3 +29,4 @@ console.log(`k2flow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on
 await worker.run(); // resolves after SIGINT/SIGTERM, which the SDK handles by shutting down
 await connection.close();
 await deps.close();
+await shutdownTracing();

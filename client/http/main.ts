@@ -7,6 +7,7 @@ import { temporalTargetOrExit } from '../services/temporal-target';
 import { authFromConfig } from './auth-from-config';
 import { createHttpServer } from './server';
 import { documentStoreFrom } from '../../storage/store-from-config';
+import { installTracingOrExit, shutdownTracing } from '../../observability/tracing';
 
 const config = loadConfig(process.env, serverConfig);
 const target = temporalTargetOrExit();
@@ -15,6 +16,7 @@ if (!target || missing.length) {
   console.error(`The standalone server needs ${missing.join(', ')}. (npm start runs everything with embedded defaults.)`);
   process.exit(2);
 }
+installTracingOrExit('k2flow-server');
 const db = createDb(config.DATABASE_URL!);
 const { client: temporal, connection } = await connectTemporalClient(target);
 await ensureSearchAttributes(connection, target.namespace, (line) => console.log(`[k2flow] ${line}`)).catch((error: Error) => {
@@ -41,6 +43,7 @@ const stop = async () => {
   await server.close();
   await connection.close();
   await db.$disconnect();
+  await shutdownTracing();
 };
 process.once('SIGINT', () => void stop());
 process.once('SIGTERM', () => void stop());
