@@ -2,6 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../activities';
 import { createActivities } from '../activities';
 import { startOutboxRelay, type OutboxRelay } from '../mail/outbox-relay';
+import { workerTracingOptions } from '../observability/tracing';
 
 export interface WorkerSettings {
   connection: NativeConnection;
@@ -56,6 +57,8 @@ export async function createWorker({ connection, namespace, taskQueue, deps, wor
     maxConcurrentActivityTaskExecutions: tuning.maxActivities ?? WORKER_CONCURRENT_ACTIVITIES,
     ...(tuning.maxWorkflowTasks !== undefined ? { maxConcurrentWorkflowTaskExecutions: tuning.maxWorkflowTasks } : {}),
     ...(tuning.cachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.cachedWorkflows } : {}),
+    // Activities' spans and the sink of the workflows' (observability/tracing.ts).
+    ...workerTracingOptions(),
   });
   return {
     temporal,
