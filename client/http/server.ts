@@ -45,6 +45,7 @@ import { addPeopleRoutes } from './people-routes';
 import { addSignInRoutes } from './sign-in-routes';
 import { pageDirectives } from './content-security';
 import { checkMetricsToken, createServerMetrics, type ServerMetrics } from './metrics';
+import { installHttpTracing } from '../../observability/http-tracing';
 
 export interface HttpDeps {
   db: Db;
@@ -104,6 +105,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
       void (reply as unknown as FastifyReply).header('x-request-id', request.id).code(statusOf[explained.code]).send(errorBody(explained, request.id));
     },
   }).withTypeProvider<ZodTypeProvider>();
+  // First, so a request's span covers every other hook and routes added below run in it.
+  installHttpTracing(app);
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; answers are sent as the handlers build them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
