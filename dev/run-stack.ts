@@ -18,6 +18,7 @@ import { devAuthSecret, signInLines } from './dev-admin';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startMailbox } from './mailbox';
 import { startTemporalDevServer } from './temporal-dev-server';
+import { installTracingOrExit, shutdownTracing } from '../observability/tracing';
 
 /**
  * The whole system in one process: each real part from its configured address, or its embedded
@@ -27,13 +28,15 @@ import { startTemporalDevServer } from './temporal-dev-server';
  */
 export async function runStack({ temporalCli, workflowBundlePath }: { temporalCli: string | null; workflowBundlePath: string }): Promise<void> {
   const config = loadConfig();
+  // One process, one service name for the server's and the worker's spans (OTEL_SERVICE_NAME overrides it).
+  installTracingOrExit('k2flow');
   const format = config.K2FLOW_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
   const logger = createLogger({ name: 'k2flow', level: config.K2FLOW_LOG_LEVEL, format });
   const log = (line: string) => logger.info(line);
   const dataDir = path.resolve(config.K2FLOW_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const release = lockDataDir(dataDir);
-  const stops: Array<() => Promise<unknown>> = [async () => release()];
+  const stops: Array<() => Promise<unknown>> = [async () => release(), shutdownTracing];
 
   try {
     const embeddedDb = config.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pgdata') });

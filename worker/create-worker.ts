@@ -3,6 +3,7 @@ import type { ActivityDeps } from '../activities';
 import { createActivities } from '../activities';
 import { startOutboxRelay, type OutboxRelay } from '../mail/outbox-relay';
 import type { Logger } from '../observability/logger';
+import { workerTracingOptions } from '../observability/tracing';
 
 export interface WorkerSettings {
   connection: NativeConnection;
@@ -96,6 +97,8 @@ export async function createWorker({ connection, namespace, taskQueue, deps, wor
           },
         }
       : {}),
+    // Activities' spans and the sink of the workflows' (observability/tracing.ts).
+    ...workerTracingOptions(),
   });
   return {
     temporal,

@@ -10,6 +10,7 @@ import { installWorkerRuntime } from './runtime';
 import { describeTarget, nativeConnectionOptions, temporalTargetOrExit } from '../client/services/temporal-target';
 import { buildActivityDeps } from './dependencies';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
+import { installTracingOrExit, shutdownTracing } from '../observability/tracing';
 
 const config = loadConfig(process.env, workerConfig);
 const target = temporalTargetOrExit();
@@ -24,6 +25,7 @@ const bundle = await prebuiltWorkflowBundle().catch((error: Error) => {
 });
 const logger = createLogger({ name: 'k2flow-worker', level: config.K2FLOW_LOG_LEVEL, format: config.K2FLOW_LOG_FORMAT });
 const deps = buildActivityDeps({ ...config, databaseUrl: config.DATABASE_URL!, smtpUrl: config.SMTP_URL!, secret: config.K2FLOW_AUTH_SECRET! });
+installTracingOrExit('k2flow-worker');
 installWorkerRuntime({ logger, metricsAddress: config.K2FLOW_WORKER_METRICS_ADDRESS });
 const connection = await NativeConnection.connect(nativeConnectionOptions(target));
 const versioning = versioningFrom(config, bundle.inputsHash);
@@ -54,4 +56,5 @@ await worker.run();
 await health?.close();
 await connection.close();
 await deps.close();
+await shutdownTracing();
 logger.info('k2flow worker stopped');

@@ -13,6 +13,11 @@ const require = createRequire(import.meta.url);
 
 /** The module whose exported functions are the workflow types. */
 export const workflowsPath = require.resolve('../workflows/index.ts');
+/**
+ * Workflow interceptors in every bundle, whether or not a worker traces: OpenTelemetry's, behind a
+ * patch (observability/workflow-interceptors.ts). They are workflow code, which every worker must replay alike.
+ */
+export const workflowInterceptorModules = [require.resolve('../observability/workflow-interceptors.ts')];
 /** Where `npm run build:workflows` writes the bundle (gitignored); its manifest is `workflow-bundle.json` beside it. */
 export const defaultBundlePath = path.join(projectRoot, 'dist', 'workflow-bundle.js');
 
@@ -53,6 +58,7 @@ export async function buildWorkflowBundle({ workflowsPath: entry = workflowsPath
   let read: string[] = [];
   const { code } = await bundleWorkflowCode({
     workflowsPath: entry,
+    workflowInterceptorModules,
     logger: quietLogger,
     webpackConfigHook: (config) => ({
       ...config,

@@ -9,6 +9,7 @@ import { temporalTargetOrExit } from '../services/temporal-target';
 import { authFromConfig } from './auth-from-config';
 import { createHttpServer } from './server';
 import { documentStoreFrom } from '../../storage/store-from-config';
+import { installTracingOrExit, shutdownTracing } from '../../observability/tracing';
 
 const config = loadConfig(process.env, serverConfig);
 const target = temporalTargetOrExit();
@@ -17,6 +18,7 @@ if (!target || missing.length) {
   console.error(`The standalone server needs ${missing.join(', ')}. (npm start runs everything with embedded defaults.)`);
   process.exit(2);
 }
+installTracingOrExit('k2flow-server');
 const logger = createLogger({ name: 'k2flow-server', level: config.K2FLOW_LOG_LEVEL, format: config.K2FLOW_LOG_FORMAT });
 const couldNotStart = (error: Error): never => {
   logger.fatal({ err: error }, 'could not start');
@@ -61,6 +63,7 @@ async function stop(signal: string) {
   await connection.close();
   await db.$disconnect();
   smtp?.close();
+  await shutdownTracing();
   logger.info('k2flow server stopped');
   logger.flush();
 }

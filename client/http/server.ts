@@ -47,6 +47,7 @@ import { pageDirectives } from './content-security';
 import { checkMetricsToken, createServerMetrics, type ServerMetrics } from './metrics';
 import { installRequestLog } from './request-log';
 import { silentLogger, type Logger } from '../../observability/logger';
+import { installHttpTracing } from '../../observability/http-tracing';
 
 export interface HttpDeps {
   db: Db;
@@ -114,6 +115,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
       void (reply as unknown as FastifyReply).header('x-request-id', request.id).code(statusOf[explained.code]).send(errorBody(explained, request.id));
     },
   }).withTypeProvider<ZodTypeProvider>();
+  // First, so a request's span covers every other hook and routes added below run in it.
+  installHttpTracing(app);
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; answers are sent as the handlers build them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

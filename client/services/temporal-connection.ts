@@ -1,6 +1,7 @@
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, WorkflowUpdateStage, type ConnectionOptions, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import { temporalTracingPlugins } from '../../observability/tracing';
 import type { TemporalTarget } from './temporal-target';
 
 /**
@@ -56,8 +57,14 @@ export interface TemporalClientHandle {
  */
 export async function connectTemporalClient({ address, namespace, tls, apiKey, metadata }: Pick<TemporalTarget, 'address' | 'tls' | 'apiKey' | 'metadata'> & { namespace?: string }): Promise<TemporalClientHandle> {
   const connection = await Connection.connect(promptConnectionOptions(address, { ...(tls !== undefined ? { tls } : {}), ...(apiKey ? { apiKey } : {}), ...(metadata ? { metadata } : {}) }));
-  return { connection, client: new Client({ connection, namespace }) };
+  return { connection, client: serverClient(connection, namespace) };
 }
+
+/**
+ * The server's Client on a connection: with tracing on, its calls (start, update, query) are spans
+ * of the request that makes them, and carry their context to the workflow in Temporal's headers.
+ */
+export const serverClient = (connection: Connection, namespace?: string) => new Client({ connection, namespace, plugins: temporalTracingPlugins() });
 
 /** Sends an update and waits, at most TEMPORAL_UPDATE_ACCEPT_MS, for the workflow to accept it. */
 const acceptPromptly = <Ret, Args extends [unknown, ...unknown[]]>(handle: WorkflowHandle, update: UpdateDefinition<Ret, Args>, args: Args) =>

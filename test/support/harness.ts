@@ -1,10 +1,11 @@
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { OidcSettings } from '../../auth/create-auth';
 import type { PeopleService } from '../../auth/people';
 import { createHttpServer } from '../../client/http/server';
+import { serverClient } from '../../client/services/temporal-connection';
 import { freePort } from '../../dev/free-port';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -56,7 +57,8 @@ export async function startHarness(options: HarnessOptions = {}) {
   const documentsDir = await mkdtemp(path.join(tmpdir(), 'k2flow-documents-'));
   const db = createDb(databaseUrl, { maxConnections: 10 });
   const connection = await Connection.connect({ address });
-  const temporal = new Client({ connection });
+  // The server's own Client (traced when the test file installed tracing).
+  const temporal = serverClient(connection);
   const clock = () => new Date();
   const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;

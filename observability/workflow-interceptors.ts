@@ -1,0 +1,54 @@
+// Workflow code: this module runs in Temporal's deterministic sandbox, bundled with the workflows
+// (worker/workflow-bundle.ts). It imports nothing but @temporalio/workflow and the SDK's
+// OpenTelemetry workflow interceptors.
+import { interceptors as openTelemetryInterceptors } from '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors';
+import { patched, type WorkflowInboundCallsInterceptor, type WorkflowInterceptors, type WorkflowInternalsInterceptor, type WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
+
+/** The patch behind which workflows trace (see `interceptors`). */
+export const TRACING_PATCH = 'opentelemetry-tracing';
+
+interface Traced {
+  inbound: WorkflowInboundCallsInterceptor;
+  outbound: WorkflowOutboundCallsInterceptor;
+  internals: WorkflowInternalsInterceptor;
+}
+
+/**
+ * The SDK's OpenTelemetry workflow interceptors (RunWorkflow, HandleUpdate, StartActivity spans,
+ * and the trace context in activities' headers), for workflows started with them only. They are
+ * not neutral to replay: their spans wrap the workflow's promises, so an activity's result or an
+ * update's reaches the workflow a few microtasks later, and a history written without them can
+ * replay in another order (the replay corpus showed it). So whether a workflow traces is decided
+ * once, as it starts, by a patch: a workflow that began before the interceptors never traces, one
+ * that began with them always does, on every worker, tracing or not (a worker that does not trace
+ * drops the spans at the sink, observability/tracing.ts).
+ */
+export const interceptors = (): WorkflowInterceptors => {
+  let traced: Traced | null = null;
+  const inbound: WorkflowInboundCallsInterceptor = {
+    execute(input, next) {
+      if (patched(TRACING_PATCH)) {
+        const made = openTelemetryInterceptors();
+        traced = { inbound: made.inbound![0]!, outbound: made.outbound![0]!, internals: made.internals![0]! };
+      }
+      return traced?.inbound.execute ? traced.inbound.execute(input, next) : next(input);
+    },
+    handleSignal: (input, next) => (traced?.inbound.handleSignal ? traced.inbound.handleSignal(input, next) : next(input)),
+    handleUpdate: (input, next) => (traced?.inbound.handleUpdate ? traced.inbound.handleUpdate(input, next) : next(input)),
+    validateUpdate: (input, next) => (traced?.inbound.validateUpdate ? traced.inbound.validateUpdate(input, next) : next(input)),
+    handleQuery: (input, next) => (traced?.inbound.handleQuery ? traced.inbound.handleQuery(input, next) : next(input)),
+  };
+  const outbound: WorkflowOutboundCallsInterceptor = {
+    scheduleActivity: (input, next) => (traced?.outbound.scheduleActivity ? traced.outbound.scheduleActivity(input, next) : next(input)),
+    scheduleLocalActivity: (input, next) => (traced?.outbound.scheduleLocalActivity ? traced.outbound.scheduleLocalActivity(input, next) : next(input)),
+    startChildWorkflowExecution: (input, next) => (traced?.outbound.startChildWorkflowExecution ? traced.outbound.startChildWorkflowExecution(input, next) : next(input)),
+    startNexusOperation: (input, next) => (traced?.outbound.startNexusOperation ? traced.outbound.startNexusOperation(input, next) : next(input)),
+    continueAsNew: (input, next) => (traced?.outbound.continueAsNew ? traced.outbound.continueAsNew(input, next) : next(input)),
+    signalWorkflow: (input, next) => (traced?.outbound.signalWorkflow ? traced.outbound.signalWorkflow(input, next) : next(input)),
+    getLogAttributes: (input, next) => (traced?.outbound.getLogAttributes ? traced.outbound.getLogAttributes(input, next) : next(input)),
+  };
+  const internals: WorkflowInternalsInterceptor = {
+    dispose: (input, next) => (traced?.internals.dispose ? traced.internals.dispose(input, next) : next(input)),
+  };
+  return { inbound: [inbound], outbound: [outbound], internals: [internals] };
+};
