@@ -1,6 +1,7 @@
 import { context, defaultTextMapGetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { FastifyInstance, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import { noteSubject } from '../client/http/request-log';
 import { tracingEnabled } from './tracing';
 
 /**
@@ -45,6 +46,7 @@ export function installHttpTracing(app: FastifyInstance): void {
     );
     const active = trace.setSpan(parent, span);
     spans.set(request, { span, context: active });
+    noteSubject(request, { traceId: span.spanContext().traceId });
     context.with(active, done);
   });
 

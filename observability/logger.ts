@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import pretty from 'pino-pretty';
 
@@ -55,9 +56,19 @@ export function createLogger({ name, level = 'info', format, destination }: Logg
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: CREDENTIAL_PATHS, remove: true },
       hooks: { streamWrite: scrubCredentials },
+      mixin: traceOfTheMoment,
     },
     stream,
   );
+}
+
+/**
+ * The trace a line is written in (an activity's, a request handler's), so logs and traces meet
+ * in the operator's tools; nothing while tracing is off (observability/tracing.ts).
+ */
+function traceOfTheMoment(): { traceId?: string; spanId?: string } {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && isSpanContextValid(span) ? { traceId: span.traceId, spanId: span.spanId } : {};
 }
 
 /** The logger of processes and tests that want none. */

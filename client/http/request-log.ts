@@ -9,6 +9,8 @@ export interface LogSubject {
   approvalRequestId?: string;
   /** `<role>:<user id>` for a signed-in person or an API key; `party:<role>` for a link. */
   actor?: string;
+  /** The request's trace, when tracing is on (observability/http-tracing.ts). */
+  traceId?: string;
 }
 
 /** Routes whose `:id` is an application's id (which is also its workflow's id). */

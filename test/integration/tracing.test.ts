@@ -132,6 +132,10 @@ describe('traces', () => {
     }
     // The request ids are the server's own (its x-request-id answer); two requests, two ids.
     expect(new Set(decisions.map((s) => s.attributes['k2flow.request_id'])).size).toBe(2);
+    // Each request's log line names its trace, so logs and traces meet.
+    for (const decision of decisions) {
+      expect(h.logEntries().find((e) => e.reqId === decision.attributes['k2flow.request_id'] && e.route === '/approvals/:token')).toMatchObject({ traceId: decision.traceId });
+    }
 
     // Naming a deputy through the party's link: the update's handler runs an activity, on the
     // worker, in the request's trace.
