@@ -4,7 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, workerConfig } from '../config/app-config';
 import { createWorker, tuningFrom } from './create-worker';
 import { installWorkerRuntime } from './runtime';
-import { describeTarget, nativeConnectionOptions, temporalTargetOrExit } from '../client/services/temporal-target';
+import { connectOrExit, describeTarget, nativeConnectionOptions, temporalTargetOrExit } from '../client/services/temporal-target';
 import { buildActivityDeps } from './dependencies';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 
@@ -21,8 +21,11 @@ const bundle = await prebuiltWorkflowBundle().catch((error: Error) => {
 });
 const deps = buildActivityDeps({ ...config, databaseUrl: config.DATABASE_URL!, smtpUrl: config.SMTP_URL!, secret: config.K2FLOW_AUTH_SECRET! });
 installWorkerRuntime({ metricsAddress: config.K2FLOW_WORKER_METRICS_ADDRESS });
-const connection = await NativeConnection.connect(nativeConnectionOptions(target));
-const worker = await createWorker({ connection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: bundle.codePath }, tuning: tuningFrom(config) });
+const connection = await connectOrExit(target, () => NativeConnection.connect(nativeConnectionOptions(target)));
+const worker = await createWorker({ connection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, deps, workflowBundle: { codePath: bundle.codePath }, tuning: tuningFrom(config) }).catch((error: Error) => {
+  console.error(`[k2flow] the worker could not start: ${error.message}`);
+  process.exit(1);
+});
 console.log(`k2flow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${describeTarget(target)} (workflow bundle ${bundle.inputsHash.slice(0, 12)})`);
 await worker.run(); // resolves after SIGINT/SIGTERM, which the SDK handles by shutting down
 await connection.close();

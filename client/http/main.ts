@@ -3,7 +3,7 @@ import { loadConfig, serverConfig } from '../../config/app-config';
 import { createDb } from '../../db/prisma-client';
 import { ensureSearchAttributes } from '../services/search-attributes';
 import { connectTemporalClient } from '../services/temporal-connection';
-import { temporalTargetOrExit } from '../services/temporal-target';
+import { connectOrExit, temporalTargetOrExit } from '../services/temporal-target';
 import { authFromConfig } from './auth-from-config';
 import { createHttpServer } from './server';
 import { documentStoreFrom } from '../../storage/store-from-config';
@@ -16,7 +16,7 @@ if (!target || missing.length) {
   process.exit(2);
 }
 const db = createDb(config.DATABASE_URL!);
-const { client: temporal, connection } = await connectTemporalClient(target);
+const { client: temporal, connection } = await connectOrExit(target, () => connectTemporalClient(target));
 await ensureSearchAttributes(connection, target.namespace, (line) => console.log(`[k2flow] ${line}`)).catch((error: Error) => {
   console.error(`[k2flow] could not start: ${error.message}`);
   process.exit(1);

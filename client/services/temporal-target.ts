@@ -49,6 +49,19 @@ export const describeTarget = (t: TemporalTarget) =>
 /** The worker's connection options for a target (NativeConnection.connect). */
 export const nativeConnectionOptions = ({ address, tls, apiKey, metadata }: TemporalTarget) => ({ address, ...(tls !== undefined ? { tls } : {}), ...(apiKey ? { apiKey } : {}), ...(metadata ? { metadata } : {}) });
 
+/**
+ * For a process's start: the connection, or a sentence on stderr saying Temporal cannot be reached
+ * and exit code 1 (a container's restart policy then tries again), rather than a stack trace.
+ */
+export async function connectOrExit<T>(target: TemporalTarget, connect: () => Promise<T>): Promise<T> {
+  try {
+    return await connect();
+  } catch (error) {
+    console.error(`Temporal cannot be reached at ${describeTarget(target)}: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
 /** For a process's start: the target, or the reason it cannot be read on stderr and exit code 2. */
 export function temporalTargetOrExit(): TemporalTarget | null {
   try {
