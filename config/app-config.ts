@@ -153,6 +153,18 @@ const appConfigSchema = z
   .object({ ...database, ...temporal, ...secret, ...publicUrl, ...mail, ...http, ...documents, ...workerTuning, ...logging, ...shutdown, ...embedded })
   .refine((c) => c.K2FLOW_DOCUMENT_STORE !== 's3' || !!c.S3_BUCKET, { path: ['S3_BUCKET'], message: 'is needed when K2FLOW_DOCUMENT_STORE is "s3"' });
 
+/**
+ * The environment variables each standalone process reads through its schema, by name: deployment
+ * files are checked against them (test/unit/deployment-files.test.ts), so a variable no process
+ * reads fails a test instead of silently setting nothing. Temporal's own connection variables
+ * (TEMPORAL_API_KEY, TEMPORAL_TLS_*, …) come from `temporalEnvNames` in client/services/temporal-target.ts.
+ */
+export const settingNames = {
+  migrate: Object.keys(migrateConfig.shape),
+  worker: Object.keys(workerConfig.shape),
+  server: Object.keys(serverConfig.shape),
+} as const;
+
 export type AppConfig = z.infer<typeof appConfigSchema>;
 export type WorkerConfig = z.infer<typeof workerConfig>;
 export type ServerConfig = z.infer<typeof serverConfig>;

@@ -7,7 +7,7 @@ import { createReadinessCheck, databaseProbe, smtpProbe, temporalProbe } from '.
 import { createWorker, tuningFrom, versioningFrom } from './create-worker';
 import { startWorkerHealthServer } from './health-server';
 import { installWorkerRuntime } from './runtime';
-import { describeTarget, nativeConnectionOptions, temporalTargetOrExit } from '../client/services/temporal-target';
+import { connectOrExit, describeTarget, nativeConnectionOptions, temporalTargetOrExit } from '../client/services/temporal-target';
 import { buildActivityDeps } from './dependencies';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 import { installTracingOrExit, shutdownTracing } from '../observability/tracing';
@@ -27,7 +27,7 @@ const logger = createLogger({ name: 'k2flow-worker', level: config.K2FLOW_LOG_LE
 const deps = buildActivityDeps({ ...config, databaseUrl: config.DATABASE_URL!, smtpUrl: config.SMTP_URL!, secret: config.K2FLOW_AUTH_SECRET! });
 installTracingOrExit('k2flow-worker');
 installWorkerRuntime({ logger, metricsAddress: config.K2FLOW_WORKER_METRICS_ADDRESS });
-const connection = await NativeConnection.connect(nativeConnectionOptions(target));
+const connection = await connectOrExit(target, () => NativeConnection.connect(nativeConnectionOptions(target)));
 const versioning = versioningFrom(config, bundle.inputsHash);
 const worker = await createWorker({
   connection,
@@ -39,6 +39,9 @@ const worker = await createWorker({
   logger,
   shutdownGraceSeconds: config.K2FLOW_SHUTDOWN_TIMEOUT_SECONDS,
   versioning,
+}).catch((error: Error) => {
+  logger.fatal({ err: error }, `the worker could not start: ${error.message}`);
+  process.exit(1);
 });
 const health = config.K2FLOW_WORKER_HEALTH_ADDRESS
   ? await startWorkerHealthServer({

@@ -5,7 +5,7 @@ import { createSmtpMailer } from '../../mail/mailer';
 import { createLogger } from '../../observability/logger';
 import { ensureSearchAttributes } from '../services/search-attributes';
 import { connectTemporalClient } from '../services/temporal-connection';
-import { temporalTargetOrExit } from '../services/temporal-target';
+import { connectOrExit, temporalTargetOrExit } from '../services/temporal-target';
 import { authFromConfig } from './auth-from-config';
 import { createHttpServer } from './server';
 import { documentStoreFrom } from '../../storage/store-from-config';
@@ -25,7 +25,7 @@ const couldNotStart = (error: Error): never => {
   process.exit(1);
 };
 const db = createDb(config.DATABASE_URL!);
-const { client: temporal, connection } = await connectTemporalClient(target);
+const { client: temporal, connection } = await connectOrExit(target, () => connectTemporalClient(target));
 await ensureSearchAttributes(connection, target.namespace, (line) => logger.info(line)).catch(couldNotStart);
 // Only for /readyz to report: the workers send the emails.
 const smtp = config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, 'k2flow readiness') : undefined;

@@ -38,6 +38,27 @@ export function temporalTargetFromEnv(env: NodeJS.ProcessEnv = process.env): Tem
   };
 }
 
+/**
+ * The TEMPORAL_* variables Temporal's environment configuration reads, found by handing the library
+ * an empty environment that records what is asked of it, so deployment files can be checked
+ * against the library rather than a copied list (test/unit/deployment-files.test.ts). Not listed:
+ * `TEMPORAL_GRPC_META_<header>`, open-ended names that each add a gRPC header.
+ */
+export function temporalEnvNames(): string[] {
+  const read = new Set<string>();
+  const recording = new Proxy<Record<string, string>>(
+    {},
+    {
+      get(_target, key) {
+        if (typeof key === 'string') read.add(key);
+        return undefined;
+      },
+    },
+  );
+  loadClientConnectConfig({ overrideEnvVars: recording });
+  return [...read].filter((name) => name.startsWith('TEMPORAL_')).sort();
+}
+
 /** Environment variables as strings, a blank one as unset (as everywhere in k2flow's settings). */
 const withoutBlanks = (env: NodeJS.ProcessEnv): Record<string, string> =>
   Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== ''));
@@ -48,6 +69,19 @@ export const describeTarget = (t: TemporalTarget) =>
 
 /** The worker's connection options for a target (NativeConnection.connect). */
 export const nativeConnectionOptions = ({ address, tls, apiKey, metadata }: TemporalTarget) => ({ address, ...(tls !== undefined ? { tls } : {}), ...(apiKey ? { apiKey } : {}), ...(metadata ? { metadata } : {}) });
+
+/**
+ * For a process's start: the connection, or a sentence on stderr saying Temporal cannot be reached
+ * and exit code 1 (a container's restart policy then tries again), rather than a stack trace.
+ */
+export async function connectOrExit<T>(target: TemporalTarget, connect: () => Promise<T>): Promise<T> {
+  try {
+    return await connect();
+  } catch (error) {
+    console.error(`Temporal cannot be reached at ${describeTarget(target)}: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
 
 /** For a process's start: the target, or the reason it cannot be read on stderr and exit code 2. */
 export function temporalTargetOrExit(): TemporalTarget | null {
