@@ -31,6 +31,13 @@ const scheduleUnit = optional.transform((v, ctx): ScheduleUnit => {
   return z.NEVER;
 });
 
+/** host:port with a port from 1 to 65535. */
+const hostPort = (example: string) =>
+  z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, `must be host:port, e.g. ${example}`)
+    .refine((v) => Number(v.split(':')[1]) >= 1 && Number(v.split(':')[1]) <= 65535, `must be host:port with a port from 1 to 65535, e.g. ${example}`);
+
 /** "true" or "false" (a coerced boolean would make "false" true). */
 const flag = (fallback: boolean) =>
   optional.transform((v, ctx) => {
@@ -109,7 +116,7 @@ const workerTuning = {
   /** Workflows kept in memory between their tasks (sticky cache); unset: the SDK's default for the machine's memory. */
   K2FLOW_WORKER_CACHED_WORKFLOWS: count(undefined, 0, 100_000),
   /** Where the Temporal SDK's Prometheus exporter listens (host:port, e.g. 127.0.0.1:9464); unset: no worker metrics. */
-  K2FLOW_WORKER_METRICS_ADDRESS: optional.pipe(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464').optional()),
+  K2FLOW_WORKER_METRICS_ADDRESS: optional.pipe(hostPort('127.0.0.1:9464').optional()),
   /** Worker Versioning (README "Rolling out a change"): the Worker Deployment this worker belongs to; unset: unversioned. */
   K2FLOW_WORKER_DEPLOYMENT_NAME: optional.pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'must be letters, digits, "_", "." or "-"').optional()),
   /** This worker's build id in that deployment; the workflow bundle's hash (its first 12 characters) by default. */
@@ -117,7 +124,7 @@ const workerTuning = {
   /** What running workflows do when a newer version becomes current: move to it at their next task ("auto-upgrade", the default) or stay ("pinned"). */
   K2FLOW_WORKER_VERSIONING_BEHAVIOR: optional.pipe(z.enum(['auto-upgrade', 'pinned'], { message: 'must be "auto-upgrade" or "pinned"' }).optional()).transform((v) => v ?? 'auto-upgrade'),
   /** Where the worker answers /healthz and /readyz (host:port, e.g. 0.0.0.0:3001); unset: no health endpoints. */
-  K2FLOW_WORKER_HEALTH_ADDRESS: optional.pipe(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:3001').optional()),
+  K2FLOW_WORKER_HEALTH_ADDRESS: optional.pipe(hostPort('0.0.0.0:3001').optional()),
 };
 /** What `npm start` adds: the embedded parts' ports and folder. */
 const embedded = {
@@ -182,4 +189,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, schema: z.ZodTy
     throw new Error(`Invalid configuration:\n${problems}`);
   }
   return parsed.data;
+}
+
+/** For a process's start: its settings, or every problem with them on stderr and exit code 2 (no stack trace). */
+export function loadConfigOrExit<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  try {
+    return loadConfig(env, schema);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
 }

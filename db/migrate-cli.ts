@@ -1,8 +1,8 @@
 // `npm run migrate`: applies prisma/migrations to DATABASE_URL without Prisma's native engine.
-import { loadConfig, migrateConfig } from '../config/app-config';
+import { loadConfigOrExit, migrateConfig } from '../config/app-config';
 import { migrate } from './migrate';
 
-const { DATABASE_URL } = loadConfig(process.env, migrateConfig);
+const { DATABASE_URL } = loadConfigOrExit(migrateConfig);
 if (!DATABASE_URL) {
   console.error('DATABASE_URL is not set: nothing to migrate. (npm start migrates its embedded database itself.)');
   process.exit(2);

@@ -28,10 +28,10 @@ import { installTracingOrExit, shutdownTracing } from '../observability/tracing'
  */
 export async function runStack({ temporalCli, workflowBundlePath }: { temporalCli: string | null; workflowBundlePath: string }): Promise<void> {
   const config = loadConfig();
-  // One process, one service name for the server's and the worker's spans (OTEL_SERVICE_NAME overrides it).
-  installTracingOrExit('k2flow');
   const format = config.K2FLOW_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
   const logger = createLogger({ name: 'k2flow', level: config.K2FLOW_LOG_LEVEL, format });
+  // One process, one service name for the server's and the worker's spans (OTEL_SERVICE_NAME overrides it).
+  installTracingOrExit('k2flow', logger);
   const log = (line: string) => logger.info(line);
   const dataDir = path.resolve(config.K2FLOW_DATA_DIR);
   await mkdir(dataDir, { recursive: true });

@@ -133,7 +133,8 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
     const now = clock();
     const lastError = String(error.message).slice(0, 1000);
     // 5xx is the SMTP server's final word on this message (no such mailbox, refused); anything else may pass later.
-    const refused = (error.responseCode ?? 0) >= 500;
+    // A refused login (535) is k2flow's configuration, not the message: it is tried again once that is mended.
+    const refused = (error.responseCode ?? 0) >= 500 && (error as { code?: string }).code !== 'EAUTH';
     const tooOld = now.getTime() - m.createdAt.getTime() >= GIVE_UP_AFTER_MS;
     if (!refused && !tooOld) {
       const nextAttemptAt = new Date(now.getTime() + retryDelayMs(m.attempts));

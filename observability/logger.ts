@@ -18,43 +18,66 @@ export interface LoggerOptions {
 }
 
 /**
- * Fields that hold credentials wherever they appear in a logged object: removed, not masked, so
- * not even their length is written. The paths are pino's redaction paths (fast-redact).
+ * Names of fields that hold credentials (or, as a parser's raw packet or Temporal's task token,
+ * carry them or act as one): any key ending so, in any case, with or without - and _
+ * (`Authorization`, `x-api-key`, `accessToken`, `client_secret`, `set-cookie`, `rawPacket`).
  */
-const CREDENTIAL_FIELDS = ['authorization', 'cookie', 'password', 'secret', 'token', 'apiKey', 'clientSecret'];
-const CREDENTIAL_PATHS = [
-  ...CREDENTIAL_FIELDS,
-  ...CREDENTIAL_FIELDS.map((f) => `*.${f}`),
-  ...['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'headers.authorization', 'headers.cookie', 'headers["set-cookie"]'],
-];
+const CREDENTIAL_KEY = /(authorization|cookie|password|passwd|secret|token|apikey|credentials?|rawpacket)$/;
+const isCredentialKey = (key: string) => CREDENTIAL_KEY.test(key.toLowerCase().replace(/[-_]/g, ''));
+/** How deep a logged object is looked into; deeper parts are replaced by a note. */
+const MAX_DEPTH = 8;
+
+/**
+ * A logged object as it may be written: every field named like a credential removed, at any
+ * depth (not masked, so not even its length is written), errors first turned into plain objects
+ * by pino's serializer, so their own fields (a request's raw bytes among them) are looked at too.
+ */
+export function withoutCredentials(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (value instanceof Error) value = { ...pino.stdSerializers.err(value) };
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[circular]';
+  if (depth >= MAX_DEPTH) return '[deeper than logged]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((item) => withoutCredentials(item, depth + 1, seen));
+  if (value instanceof Date) return value;
+  // Anything else that is not plain data (a request, a socket, bytes) is named, not walked.
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return `[${(value).constructor?.name ?? 'object'}]`;
+  const kept: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) if (!isCredentialKey(key)) kept[key] = withoutCredentials(item, depth + 1, seen);
+  return kept;
+}
 
 /**
  * The last guard before a line is written, for credentials inside text (an error message quoting a
- * URL, a library's message): approval links' tokens, bearer credentials and passwords in URLs.
- * Fields are redacted by name above; this catches what a message carries by accident.
+ * URL, a library's message): approval links' tokens, k2flow's API keys, bearer credentials and
+ * passwords in URLs. Fields are removed by name above; this catches what a message carries by
+ * accident. It works on the JSON line, so it never swallows a backslash (an escape).
  */
 export function scrubCredentials(line: string): string {
   return line
     .replace(/\/approvals\/(?!:token)[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, '/approvals/:token')
-    .replace(/\b(Bearer|Basic)\s+[^\s"',;]+/gi, '$1 [redacted]')
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"]+):[^\s@/"]+@/gi, '$1:***@');
+    .replace(/\bk2f_[A-Za-z0-9_-]+/g, 'k2f_[redacted]')
+    .replace(/(?<![:/])\b(Bearer|Basic|Token)\s+[^\s"'\\,;]+/gi, '$1 [redacted]')
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"\\]+):[^\s@/"\\]+@/gi, '$1:***@');
 }
 
 /**
  * A process's logger: JSON lines (one object per line, ISO time, level as a word) for log
  * collectors, or pino-pretty's coloured lines in a terminal. Credentials never reach the output
- * (see CREDENTIAL_PATHS and scrubCredentials); callers log route patterns, never raw paths.
+ * (see withoutCredentials and scrubCredentials); callers log route patterns, never raw paths.
  */
 export function createLogger({ name, level = 'info', format, destination }: LoggerOptions): Logger {
   const chosen = format ?? (process.stdout.isTTY ? 'pretty' : 'json');
-  const stream = destination ?? (chosen === 'pretty' ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', sync: true }) : pino.destination({ fd: 1, sync: false }));
+  const stream = destination ?? (chosen === 'pretty' ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', sync: true }) : pino.destination({ fd: 1, sync: true }));
   return pino(
     {
       name,
       level,
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: CREDENTIAL_PATHS, remove: true },
+      formatters: { level: (label) => ({ level: label }), log: (object) => withoutCredentials(object) as Record<string, unknown> },
+      // Errors are already plain objects here (withoutCredentials): pino's own err serializer would rename their type.
+      serializers: { err: (error: unknown) => error },
       hooks: { streamWrite: scrubCredentials },
       mixin: traceOfTheMoment,
     },

@@ -21,8 +21,32 @@ export const temporalProbe =
   () =>
     connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
 
-/** The SMTP server greets, and takes the login if there is one (nodemailer's verify, on a connection of its own). */
-export const smtpProbe = (mailer: { verify(): Promise<unknown> }): Probe => () => mailer.verify();
+/** How long an SMTP check's answer is reused. */
+export const SMTP_CHECK_FRESH_MS = 60_000;
+
+/**
+ * The SMTP server greets, and takes the login if there is one (nodemailer's verify, on a
+ * connection of its own). Asked at most once a minute, and answered from the last answer
+ * meanwhile (refreshed in the background): probes every few seconds from every pod would
+ * otherwise log in that often, and a wrong password could lock the account.
+ */
+export function smtpProbe(mailer: { verify(): Promise<unknown> }, freshForMs = SMTP_CHECK_FRESH_MS): Probe {
+  let last: { at: number; ok: boolean } | null = null;
+  let asking: Promise<void> | null = null;
+  const ask = () =>
+    (asking ??= mailer
+      .verify()
+      .then(
+        () => void (last = { at: Date.now(), ok: true }),
+        () => void (last = { at: Date.now(), ok: false }),
+      )
+      .finally(() => (asking = null)));
+  return async () => {
+    if (!last) await ask();
+    else if (Date.now() - last.at > freshForMs) void ask();
+    if (!last?.ok) throw new Error('the SMTP server did not answer');
+  };
+}
 
 /**
  * Whether this process can do its work now: each probe must answer within `timeoutMs`. `required`

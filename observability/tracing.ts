@@ -1,3 +1,4 @@
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { envDetectorSync, Resource } from '@opentelemetry/resources';
@@ -7,6 +8,7 @@ import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
 import type { ClientPlugin } from '@temporalio/client';
 import type { InjectedSinks, WorkerPlugin } from '@temporalio/worker';
 import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry';
+import type { Logger } from './logger';
 
 /**
  * OpenTelemetry traces, exported by OTLP over HTTP when the standard settings name an endpoint
@@ -49,6 +51,7 @@ export function tracingSettings(env: Env, defaultServiceName: string): TracingSe
   if (unsupported.length) throw new Error(`OTEL_TRACES_EXPORTER=${unsupported.join(',')} is not supported: k2flow exports traces by OTLP only (otlp, or none).`);
   const endpoint = setting(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? setting(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   if (!endpoint) return off;
+  if (!/^https?:\/\/[^\s/]+/i.test(endpoint)) throw new Error(`The OTLP endpoint must be an http(s) URL, e.g. http://otel-collector:4318; got "${withoutPassword(endpoint)}".`);
   // The specification's default is http/protobuf; an OTLP collector takes it on port 4318.
   const protocol = setting(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? setting(env, 'OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
   if (protocol !== 'http/protobuf' && protocol !== 'http/json') {
@@ -88,14 +91,34 @@ export function installTracing(defaultServiceName: string, env: Env = process.en
 }
 
 /** For a process's start: installs tracing, or says what is wrong with its settings and exits. */
-export function installTracingOrExit(defaultServiceName: string): void {
+export function installTracingOrExit(defaultServiceName: string, logger: Logger): void {
   try {
     const settings = installTracing(defaultServiceName);
-    if (settings) console.log(`[k2flow] traces go to ${settings.endpoint} by OTLP (${settings.protocol}) as service ${settings.serviceName}`);
+    if (!settings) return;
+    // The exporter's own complaints (a collector that is down or refuses) reach the log, once each.
+    diag.setLogger(diagnosticsTo(logger), DiagLogLevel.WARN);
+    logger.info({ endpoint: withoutPassword(settings.endpoint!), protocol: settings.protocol, service: settings.serviceName }, 'traces go out by OTLP');
   } catch (error) {
-    console.error(`[k2flow] could not start: ${(error as Error).message}`);
+    logger.fatal(`could not start: ${(error as Error).message}`);
     process.exit(2);
   }
+}
+
+/** An address as it may be logged: without a password in it. */
+const withoutPassword = (url: string) => url.replace(/\/\/([^:@/\s]+):[^@/\s]+@/, '//$1:***@');
+
+/** OpenTelemetry's diagnostics as log lines; the same complaint is said once a minute at most. */
+function diagnosticsTo(logger: Logger): DiagLogger {
+  const lastSaid = new Map<string, number>();
+  const say = (level: 'warn' | 'error') => (message: string, ...args: unknown[]) => {
+    const line = [message, ...args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : ''))].filter(Boolean).join(' ');
+    const now = Date.now();
+    if ((lastSaid.get(line) ?? 0) > now - 60_000) return;
+    lastSaid.set(line, now);
+    logger[level]({ component: 'opentelemetry' }, line);
+  };
+  const quiet = () => {};
+  return { error: say('error'), warn: say('warn'), info: quiet, debug: quiet, verbose: quiet };
 }
 
 export const tracingEnabled = (): boolean => installed !== null;

@@ -84,8 +84,9 @@ export async function createWorker({ connection, namespace, taskQueue, deps, wor
     maxConcurrentActivityTaskExecutions: tuning.maxActivities ?? WORKER_CONCURRENT_ACTIVITIES,
     ...(tuning.maxWorkflowTasks !== undefined ? { maxConcurrentWorkflowTaskExecutions: tuning.maxWorkflowTasks } : {}),
     ...(tuning.cachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.cachedWorkflows } : {}),
-    // A stop lets running activities finish (they take milliseconds; a stuck one is cancelled after
-    // the grace and retried elsewhere), and gives up on the rest a little later.
+    // A stop lets running activities finish (they take milliseconds); one still running after the
+    // grace is cancelled, and 10 s later run() rejects and the process gives up on it (it is
+    // retried elsewhere when its start-to-close timeout passes).
     shutdownGraceTime: shutdownGraceSeconds * 1000,
     shutdownForceTime: (shutdownGraceSeconds + 10) * 1000,
     ...(versioning

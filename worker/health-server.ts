@@ -33,5 +33,12 @@ export async function startWorkerHealthServer({ address, state, readiness }: { a
   });
   const bound = server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof bound === 'object' && bound ? bound.port : port}`;
-  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // a probe's keep-alive connection must not hold the stop
+      }),
+  };
 }

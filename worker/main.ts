@@ -1,7 +1,7 @@
 // `npm run worker`: a standalone worker against TEMPORAL_ADDRESS, DATABASE_URL and SMTP_URL, running
 // the workflow bundle that `npm run build:workflows` wrote (it refuses to start without a fresh one).
 import { NativeConnection } from '@temporalio/worker';
-import { loadConfig, workerConfig } from '../config/app-config';
+import { loadConfigOrExit, workerConfig } from '../config/app-config';
 import { createLogger } from '../observability/logger';
 import { createReadinessCheck, databaseProbe, smtpProbe, temporalProbe } from '../observability/readiness';
 import { createWorker, tuningFrom, versioningFrom } from './create-worker';
@@ -12,7 +12,7 @@ import { buildActivityDeps } from './dependencies';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 import { installTracingOrExit, shutdownTracing } from '../observability/tracing';
 
-const config = loadConfig(process.env, workerConfig);
+const config = loadConfigOrExit(workerConfig);
 const target = temporalTargetOrExit();
 const missing = [...(target ? [] : ['TEMPORAL_ADDRESS (or a profile in TEMPORAL_CONFIG_FILE)']), ...(['DATABASE_URL', 'SMTP_URL', 'K2FLOW_AUTH_SECRET'] as const).filter((k) => !config[k])];
 if (!target || missing.length) {
@@ -25,7 +25,7 @@ const bundle = await prebuiltWorkflowBundle().catch((error: Error) => {
 });
 const logger = createLogger({ name: 'k2flow-worker', level: config.K2FLOW_LOG_LEVEL, format: config.K2FLOW_LOG_FORMAT });
 const deps = buildActivityDeps({ ...config, databaseUrl: config.DATABASE_URL!, smtpUrl: config.SMTP_URL!, secret: config.K2FLOW_AUTH_SECRET! });
-installTracingOrExit('k2flow-worker');
+installTracingOrExit('k2flow-worker', logger);
 installWorkerRuntime({ logger, metricsAddress: config.K2FLOW_WORKER_METRICS_ADDRESS });
 const connection = await connectOrExit(target, () => NativeConnection.connect(nativeConnectionOptions(target)));
 const versioning = versioningFrom(config, bundle.inputsHash);
@@ -48,14 +48,28 @@ const health = config.K2FLOW_WORKER_HEALTH_ADDRESS
       address: config.K2FLOW_WORKER_HEALTH_ADDRESS,
       state: () => worker.temporal.getState(),
       readiness: createReadinessCheck({ probes: { database: databaseProbe(deps.db), temporal: temporalProbe(connection), smtp: smtpProbe(deps.mailer) }, required: ['database', 'temporal'] }),
+    }).catch((error: Error) => {
+      logger.fatal(`could not start: the health endpoints cannot listen on ${config.K2FLOW_WORKER_HEALTH_ADDRESS}: ${error.message}`);
+      process.exit(1);
     })
   : null;
 logger.info(
   { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: describeTarget(target), workflowBundle: bundle.inputsHash.slice(0, 12), ...(versioning ? { deployment: versioning.deploymentName, buildId: versioning.buildId } : {}), ...(health ? { health: health.url } : {}) },
   `k2flow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${describeTarget(target)}`,
 );
-// SIGINT/SIGTERM: the SDK stops polling, lets running activities finish (K2FLOW_SHUTDOWN_TIMEOUT_SECONDS), and run() resolves.
-await worker.run();
+// SIGINT/SIGTERM: the SDK stops polling and lets running activities finish within
+// K2FLOW_SHUTDOWN_TIMEOUT_SECONDS; those still running then are cancelled, and after 10 s more
+// run() gives up on them (they are retried by another worker when their timeout passes).
+try {
+  await worker.run();
+} catch (error) {
+  // What it abandoned still holds database connections and the Temporal connection: closing them
+  // would wait on it, so the process ends here.
+  logger.error({ err: error }, 'the worker did not stop in time: activities still running were abandoned, to be retried elsewhere');
+  logger.info('k2flow worker stopped');
+  logger.flush();
+  process.exit(1);
+}
 await health?.close();
 await connection.close();
 await deps.close();

@@ -5,13 +5,19 @@ import type { Logger } from '../observability/logger';
 const SEVERITY: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 const PINO_LEVEL = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
 
+/** The SDK's level matching a pino level (K2FLOW_LOG_LEVEL): its lines are filtered as the process's. */
+export function sdkLevelOf(level: string): LogLevel {
+  const levels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
+  return levels[level] ?? 'ERROR';
+}
+
 /**
  * The Temporal SDK's logger, writing through the process's pino logger: the worker's own lines,
  * workflows' and activities' (with their workflow id, run id, type and task queue, which the SDK
  * adds) and, forwarded, the SDK core's. Each line also names its application: a unit branch's
  * workflow id starts with its application's id (workflows/ids.ts).
  */
-export function sdkLoggerOf(logger: Logger, minimum: LogLevel = 'INFO'): SdkLogger {
+export function sdkLoggerOf(logger: Logger, minimum: LogLevel = sdkLevelOf(logger.level)): SdkLogger {
   const log = (level: LogLevel, message: string, meta: LogMetadata = {}) => {
     if (SEVERITY[level] < SEVERITY[minimum]) return;
     const { error, ...rest } = meta as LogMetadata & { error?: unknown };
@@ -40,7 +46,7 @@ export function installWorkerRuntime({ logger, minimum, metricsAddress, ownSigna
     ...(ownSignals ? { shutdownSignals: [] } : {}),
     logger: sdkLoggerOf(logger, minimum),
     telemetryOptions: {
-      logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} },
+      logging: { filter: makeTelemetryFilterString({ core: SEVERITY[minimum ?? sdkLevelOf(logger.level)] > SEVERITY.WARN ? 'ERROR' : 'WARN', other: 'ERROR' }), forward: {} },
       ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true } } } : {}),
     },
   });

@@ -1,5 +1,5 @@
 // `npm run server`: the HTTP server alone, against TEMPORAL_ADDRESS and DATABASE_URL.
-import { loadConfig, serverConfig } from '../../config/app-config';
+import { loadConfigOrExit, serverConfig } from '../../config/app-config';
 import { createDb } from '../../db/prisma-client';
 import { createSmtpMailer } from '../../mail/mailer';
 import { createLogger } from '../../observability/logger';
@@ -11,15 +11,15 @@ import { createHttpServer } from './server';
 import { documentStoreFrom } from '../../storage/store-from-config';
 import { installTracingOrExit, shutdownTracing } from '../../observability/tracing';
 
-const config = loadConfig(process.env, serverConfig);
+const config = loadConfigOrExit(serverConfig);
 const target = temporalTargetOrExit();
 const missing = [...(target ? [] : ['TEMPORAL_ADDRESS (or a profile in TEMPORAL_CONFIG_FILE)']), ...(['DATABASE_URL', 'K2FLOW_AUTH_SECRET'] as const).filter((k) => !config[k])];
 if (!target || missing.length) {
   console.error(`The standalone server needs ${missing.join(', ')}. (npm start runs everything with embedded defaults.)`);
   process.exit(2);
 }
-installTracingOrExit('k2flow-server');
 const logger = createLogger({ name: 'k2flow-server', level: config.K2FLOW_LOG_LEVEL, format: config.K2FLOW_LOG_FORMAT });
+installTracingOrExit('k2flow-server', logger);
 const couldNotStart = (error: Error): never => {
   logger.fatal({ err: error }, 'could not start');
   process.exit(1);
@@ -41,7 +41,7 @@ const server = await createHttpServer({
   smtp,
   logger,
 });
-await server.listen({ port: config.PORT, host: config.HOST });
+await server.listen({ port: config.PORT, host: config.HOST }).catch(couldNotStart);
 logger.info({ publicUrl: config.PUBLIC_URL }, `k2flow server on http://${config.HOST}:${config.PORT}`);
 
 /**

@@ -1,5 +1,6 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createLogger, scrubCredentials } from '../../observability/logger';
+import { createLogger, scrubCredentials, withoutCredentials } from '../../observability/logger';
 import { unitBranchWorkflowId } from '../../workflows/ids';
 import { installWorkerRuntime } from '../../worker/runtime';
 import { apiOf } from '../support/api';
@@ -12,7 +13,7 @@ import { PASSWORD } from '../support/people';
 // connects (each test file runs in a process of its own). The server's and the outbox relay's
 // lines are the harness's (h.logLines).
 const workerLines: string[] = [];
-installWorkerRuntime({ logger: createLogger({ name: 'k2flow-worker', level: 'trace', destination: { write: (line: string) => void workerLines.push(line) } }), minimum: 'TRACE' });
+installWorkerRuntime({ logger: createLogger({ name: 'k2flow-worker', level: 'trace', destination: { write: (line: string) => void workerLines.push(line) } }) });
 
 let h: Harness;
 let api: ReturnType<typeof apiOf>;
@@ -41,6 +42,18 @@ describe('logs', () => {
     expect(await h.temporal.workflow.getHandle(id).result()).toMatchObject({ status: 'approved' });
     // The receipts and the completion email are sent (and logged) by the relay.
     await expect.poll(() => h.db.outboxMessage.count({ where: { applicationId: id, status: { not: 'sent' } } }), { timeout: 20_000 }).toBe(0);
+
+    // A request the HTTP parser refuses (headers past its limit, as a browser with a large cookie
+    // sends): logged at trace as a client error, with the raw bytes the parser read left out.
+    const { port } = new URL(h.baseUrl);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write(`GET ${new URL(unitLink).pathname} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${h.people.coordinator.key}\r\nCookie: ${cookie}\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`),
+      );
+      // The server answers 431 and closes the connection.
+      socket.on('data', () => {}).on('close', () => resolve()).on('error', reject);
+    });
+    await expect.poll(() => entriesOf(h.logLines).some((e) => e.level === 'trace' && e.msg === 'client header_overflow')).toBe(true);
 
     const server = entriesOf(h.logLines);
     const worker = entriesOf(workerLines);
@@ -83,6 +96,8 @@ describe('logs', () => {
     const everything = [...h.logLines, ...workerLines].join('\n');
     for (const credential of credentials) expect(credential.length).toBeGreaterThan(8);
     for (const credential of credentials) expect(everything.includes(credential), `a credential (${credential.slice(0, 4)}…) is in the log`).toBe(false);
+    // Nor the parser's copy of the refused request, whose bytes (numbers in JSON) would carry them all.
+    expect(everything).not.toMatch(/rawPacket|"data":\[\d/);
   });
 
   it('scrub credentials a message carries by accident', () => {
@@ -90,5 +105,16 @@ describe('logs', () => {
     expect(scrubCredentials('"authorization":"Bearer k2f_abcdef"')).toBe('"authorization":"Bearer [redacted]"');
     expect(scrubCredentials('smtp://mailer:hunter2@mail.example.pl:587 refused')).toBe('smtp://mailer:***@mail.example.pl:587 refused');
     expect(scrubCredentials('POST /approvals/:token 200')).toBe('POST /approvals/:token 200');
+    expect(scrubCredentials('key k2f_AbC123-x_y sent')).toBe('key k2f_[redacted] sent');
+    // On a JSON line: an escaped quote after a credential stays escaped, so the line stays JSON.
+    const line = JSON.stringify({ reason: 'upstream said "Bearer abc" was refused' });
+    expect(JSON.parse(scrubCredentials(line))).toEqual({ reason: 'upstream said "Bearer [redacted]" was refused' });
+  });
+
+  it('remove fields named like credentials at any depth, in any spelling, errors included', () => {
+    const error = Object.assign(new Error('parse failed'), { rawPacket: Buffer.from('GET /approvals/a.b'), config: { auth: { password: 'p' }, url: 'u' } });
+    expect(
+      withoutCredentials({ a: { b: { c: { token: 't', Authorization: 'x', 'x-api-key': 'k', accessToken: 'a', client_secret: 's', 'set-cookie': 'c', keep: 1 } } }, err: error, at: new Date(0) }),
+    ).toEqual({ a: { b: { c: { keep: 1 } } }, err: { type: 'Error', message: 'parse failed', stack: expect.any(String), config: { auth: {}, url: 'u' } }, at: new Date(0) });
   });
 });

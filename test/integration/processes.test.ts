@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
@@ -55,30 +55,20 @@ async function startSmtp() {
 }
 
 /**
- * A TCP front for an SMTP server that can be told to stall: then it takes connections and never
- * greets, the way an SMTP server that hangs leaves a client waiting. `stalled` resolves at the
- * first connection it holds.
+ * An SMTP server that takes connections and never greets, the way one that hangs leaves a client
+ * waiting. `stalled` resolves at the first connection it holds.
  */
-async function startStallableFront(targetPort: number) {
-  let stalling = false;
+async function startSilentSmtp() {
   let sawStall: () => void = () => {};
   const stalled = new Promise<void>((resolve) => (sawStall = resolve));
   const held: Socket[] = [];
   const server = createServer((socket) => {
-    if (stalling) {
-      held.push(socket);
-      sawStall();
-      return;
-    }
-    const upstream = connect(targetPort, '127.0.0.1');
-    socket.pipe(upstream).pipe(socket);
-    socket.on('error', () => upstream.destroy());
-    upstream.on('error', () => socket.destroy());
+    held.push(socket);
+    sawStall();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stall: () => (stalling = true),
     stalled,
     close: () => {
       held.forEach((s) => s.destroy());
@@ -117,16 +107,15 @@ const by = { userId: 'processes-test', name: 'Processes test', email: 'processes
 
 describe('the standalone server', () => {
   it('reports SMTP in /readyz without failing for it, and on SIGTERM finishes the request in flight before it exits', async () => {
-    const front = await startStallableFront(smtp.port);
+    const front = await startSilentSmtp();
     const port = await freePort();
     const server = run('client/http/main.ts', { ...commonEnv(), PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, SMTP_URL: front.url });
     try {
       await waitForLine(server, /^k2flow server on /);
       const readyz = `http://127.0.0.1:${port}/readyz`;
-      expect(await getJson(readyz)).toEqual({ status: 200, body: { ready: true, checks: { database: 'ok', temporal: 'ok', smtp: 'ok' } } });
 
-      // A readiness check held up by an SMTP server that does not greet is in flight when the stop comes.
-      front.stall();
+      // The first readiness check asks the SMTP server, which takes the connection and never
+      // greets: the check is in flight, held up, when the stop comes.
       const inFlight = getJson(readyz);
       await front.stalled;
       server.child.kill('SIGTERM');
@@ -142,6 +131,33 @@ describe('the standalone server', () => {
   }, 90_000);
 });
 
+/**
+ * Starts an application on `taskQueue` while the test holds a lock that keeps approval requests
+ * from being written, and returns once the activity opening them is waiting for it.
+ */
+async function startWithItsFirstActivityHeld(taskQueue: string) {
+  const locker = new pg.Client({ connectionString: database.url });
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE "ApprovalRequest" IN EXCLUSIVE MODE');
+  const waiting = async () => Number((await locker.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
+  const input = makeInput({ units: 1 });
+  const { id } = await createApplicationService({ db, temporal, taskQueue }).start(input, undefined, { office: 'k2', by });
+  const release = async () => {
+    await locker.query('COMMIT');
+    await locker.end();
+  };
+  await vi.waitFor(async () => expect(await waiting()).toBeGreaterThan(0), { timeout: 30_000, interval: 100 }).catch(async (error: unknown) => {
+    await release();
+    throw error;
+  });
+  return {
+    id,
+    input,
+    release,
+  };
+}
+
 describe('a standalone worker', () => {
   const workerEnv = (taskQueue: string, extra: Record<string, string> = {}) => ({ ...commonEnv(), SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, TEMPORAL_TASK_QUEUE: taskQueue, PUBLIC_URL: 'http://127.0.0.1:9', ...extra });
 
@@ -154,20 +170,10 @@ describe('a standalone worker', () => {
     expect(await getJson(`${health}/healthz`)).toEqual({ status: 200, body: { ok: true, state: 'RUNNING' } });
     expect(await getJson(`${health}/readyz`)).toEqual({ status: 200, body: { ready: true, checks: { database: 'ok', temporal: 'ok', smtp: 'ok' } } });
 
-    // Approval requests cannot be written while the test holds this lock: the activity opening them waits.
-    const locker = new pg.Client({ connectionString: database.url });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE "ApprovalRequest" IN EXCLUSIVE MODE');
-    const waiting = async () => Number((await locker.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
-    const input = makeInput({ units: 1 });
-    const { id } = await createApplicationService({ db, temporal, taskQueue }).start(input, undefined, { office: 'k2', by });
-    await vi.waitFor(async () => expect(await waiting()).toBeGreaterThan(0), { timeout: 30_000, interval: 100 });
-
+    const { id, input, release } = await startWithItsFirstActivityHeld(taskQueue);
     worker.child.kill('SIGTERM');
     await vi.waitFor(async () => expect((await getJson(`${health}/healthz`)).status).toBe(503), { timeout: 10_000, interval: 50 });
-    await locker.query('COMMIT');
-    await locker.end();
+    await release();
     expect(await worker.exited).toBe(0);
 
     // The activity finished on its first attempt: its requests are written, nothing failed or timed out.
@@ -178,6 +184,26 @@ describe('a standalone worker', () => {
     expect(kinds.filter((k) => /activityTask(Failed|TimedOut|Canceled)/.test(k ?? ''))).toEqual([]);
     expect((events ?? []).filter((e) => e.activityTaskStartedEventAttributes).every((e) => e.activityTaskStartedEventAttributes!.attempt === 1)).toBe(true);
     await temporal.workflow.getHandle(id).terminate('test over');
+  }, 120_000);
+
+  it('gives up on an activity still running after K2FLOW_SHUTDOWN_TIMEOUT_SECONDS (and 10 s more), says so, and exits 1', async () => {
+    const taskQueue = `processes-${randomUUID()}`;
+    const healthPort = await freePort();
+    const worker = run('worker/main.ts', workerEnv(taskQueue, { K2FLOW_SHUTDOWN_TIMEOUT_SECONDS: '1', K2FLOW_WORKER_HEALTH_ADDRESS: `127.0.0.1:${healthPort}` }));
+    await waitForLine(worker, /^k2flow worker polling/);
+    // Ready: its database pool has connected (a first connection made while the lock is held can wait on it).
+    expect((await getJson(`http://127.0.0.1:${healthPort}/readyz`)).status).toBe(200);
+    const { id, release } = await startWithItsFirstActivityHeld(taskQueue);
+    try {
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(1);
+      const said = worker.log.map((e) => e.msg);
+      expect(said).toContain('the worker did not stop in time: activities still running were abandoned, to be retried elsewhere');
+      expect(said[said.length - 1]).toBe('k2flow worker stopped');
+    } finally {
+      await release();
+      await temporal.workflow.getHandle(id).terminate('test over');
+    }
   }, 120_000);
 
   it('serves the Worker Deployment version it is given, and applications run on the current version', async () => {

@@ -51,7 +51,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const taskQueue = `test-${randomUUID()}`;
   // The server's and the outbox relay's log, as JSON lines, the way a log collector gets them.
   const logLines: string[] = [];
-  const logger = createLogger({ name: 'k2flow-test', level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
+  const logger = createLogger({ name: 'k2flow-test', level: 'trace', destination: { write: (line: string) => void logLines.push(line) } });
 
   const mailbox = await startMailbox();
   const documentsDir = await mkdtemp(path.join(tmpdir(), 'k2flow-documents-'));

@@ -45,6 +45,22 @@ describe('configuration', () => {
     expect(() => loadConfig({ K2FLOW_WORKER_MAX_WORKFLOW_TASKS: '1' }, workerConfig)).toThrow(/K2FLOW_WORKER_MAX_WORKFLOW_TASKS: must be a whole number from 2 to 1000/);
   });
 
+  it('reads the logging, stop, health and versioning settings, and names what is wrong with them', () => {
+    expect(loadConfig({}, workerConfig)).toMatchObject({ K2FLOW_LOG_LEVEL: 'info', K2FLOW_SHUTDOWN_TIMEOUT_SECONDS: 30, K2FLOW_WORKER_VERSIONING_BEHAVIOR: 'auto-upgrade' });
+    expect(loadConfig({ K2FLOW_WORKER_HEALTH_ADDRESS: '0.0.0.0:3001', K2FLOW_WORKER_DEPLOYMENT_NAME: 'k2flow', K2FLOW_LOG_FORMAT: 'json' }, workerConfig)).toMatchObject({ K2FLOW_WORKER_HEALTH_ADDRESS: '0.0.0.0:3001', K2FLOW_WORKER_DEPLOYMENT_NAME: 'k2flow', K2FLOW_LOG_FORMAT: 'json' });
+    const bad = { K2FLOW_LOG_LEVEL: 'verbose', K2FLOW_LOG_FORMAT: 'text', K2FLOW_SHUTDOWN_TIMEOUT_SECONDS: '0', K2FLOW_WORKER_HEALTH_ADDRESS: '127.0.0.1:99999', K2FLOW_WORKER_DEPLOYMENT_NAME: 'has/slash', K2FLOW_WORKER_VERSIONING_BEHAVIOR: 'sticky' };
+    const problems = (() => {
+      try {
+        loadConfig(bad, workerConfig);
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    for (const name of Object.keys(bad)) expect(problems).toContain(`${name}: `);
+    expect(problems).toMatch(/K2FLOW_WORKER_HEALTH_ADDRESS: must be host:port with a port from 1 to 65535/);
+  });
+
   it('needs a bucket for the S3 document store', () => {
     expect(() => loadConfig({ K2FLOW_DOCUMENT_STORE: 's3' }, serverConfig)).toThrow(/S3_BUCKET: is needed/);
     expect(loadConfig({ K2FLOW_DOCUMENT_STORE: 's3', S3_BUCKET: 'k2flow' }, serverConfig)).toMatchObject({ S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: true, K2FLOW_DOCUMENT_MAX_MB: 25 });

@@ -20,5 +20,8 @@ describe('tracing settings (the standard OTEL_* variables)', () => {
   it('refuse what k2flow cannot send: OTLP over gRPC, another exporter', () => {
     expect(() => tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'x')).toThrow(/grpc is not supported.*4318/);
     expect(() => tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_TRACES_EXPORTER: 'zipkin' }, 'x')).toThrow(/zipkin is not supported/);
+    // An endpoint that is no http(s) URL would fail every export silently; its password is never repeated.
+    expect(() => tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not-a-url' }, 'x')).toThrow(/must be an http\(s\) URL.*"not-a-url"/);
+    expect(() => tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://u:hunter2@a:4317' }, 'x')).toThrow(/"grpc:\/\/u:\*\*\*@a:4317"/);
   });
 });
