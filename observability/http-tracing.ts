@@ -15,9 +15,9 @@ import { tracingEnabled } from './tracing';
  * `url.path`, `url.full`) when the request arrives, before any hook could redact it. This span is
  * only ever given the method, the route pattern Fastify matched, the status, the scheme and the
  * request id: never the URL, its path or its query, nor a header or a body. An upstream's W3C
- * `traceparent` (a proxy that traces) is continued.
+ * `traceparent` (a proxy that traces) is continued behind a trusted proxy only.
  */
-export function installHttpTracing(app: FastifyInstance): void {
+export function installHttpTracing(app: FastifyInstance, { trustUpstream }: { trustUpstream: boolean }): void {
   if (!tracingEnabled()) return;
   const tracer = trace.getTracer('k2flow-http');
   const spans = new WeakMap<FastifyRequest, { span: Span; context: Context }>();
@@ -30,7 +30,10 @@ export function installHttpTracing(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
     // The pattern of the matched route; undefined when none matched (a 404), and then only the method names the span.
     const route = request.routeOptions.url;
-    const parent = traceContext.extract(ROOT_CONTEXT, request.headers, defaultTextMapGetter);
+    // Only a proxy k2flow is told to trust (TRUST_PROXY) may continue its trace: a caller's
+    // traceparent would otherwise decide sampling, and its tracestate would ride on into Temporal's
+    // headers and the workflows' histories.
+    const parent = trustUpstream ? traceContext.extract(ROOT_CONTEXT, request.headers, defaultTextMapGetter) : ROOT_CONTEXT;
     const span = tracer.startSpan(
       route ? `${request.method} ${route}` : request.method,
       {

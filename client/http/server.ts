@@ -116,7 +116,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     },
   }).withTypeProvider<ZodTypeProvider>();
   // First, so a request's span covers every other hook and routes added below run in it.
-  installHttpTracing(app);
+  installHttpTracing(app, { trustUpstream: deps.trustProxy ?? false });
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; answers are sent as the handlers build them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

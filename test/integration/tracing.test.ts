@@ -3,10 +3,12 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createHttpServer } from '../../client/http/server';
 import { flushTracing, installTracing, shutdownTracing } from '../../observability/tracing';
 import { apiOf } from '../support/api';
 import { makeInput } from '../support/application-input';
 import { useHarness, type Harness } from '../support/harness';
+import { testSignIn } from '../support/people';
 
 // Traces on real parts: an OTLP receiver of our own (what a collector is to k2flow: POST /v1/traces
 // in protobuf, the exporter's default), the process's tracer provider pointed at it by the standard
@@ -75,7 +77,8 @@ afterAll(async () => {
 
 let h: Harness;
 let api: ReturnType<typeof apiOf>;
-useHarness((started) => ({ h, api } = started));
+// Behind a proxy it trusts (TRUST_PROXY), as a server whose proxy traces would be.
+useHarness((started) => ({ h, api } = started), () => ({ trustProxy: true }));
 
 /** The span, then its parent, and so on up to the trace's root (as far as received). */
 function ancestry(span: ReceivedSpan): ReceivedSpan[] {
@@ -105,9 +108,18 @@ describe('traces', () => {
     const coordinatorLink = await api.linkFor(input.coordinator.email);
     expect((await api.decide(coordinatorLink, 'approve')).status).toBe(200);
     await api.result(id);
-    // A proxy's trace is continued (its traceparent; never a caller's baggage, which is not read).
+    // A trusted proxy's trace is continued (its traceparent; never a caller's baggage, which is not read).
     const upstream = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
     expect((await fetch(new URL('/healthz', h.baseUrl), { headers: { traceparent: `00-${upstream.traceId}-${upstream.spanId}-01` } })).status).toBe(200);
+    // A server that trusts no proxy starts its own trace whatever a caller sends.
+    const caller = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' };
+    const untrusting = await createHttpServer({ ...testSignIn(h.db, h.baseUrl), db: h.db, temporal: h.temporal, taskQueue: h.taskQueue });
+    try {
+      const answer = await untrusting.inject({ method: 'GET', url: '/healthz', headers: { traceparent: `00-${caller.traceId}-${caller.spanId}-01`, tracestate: 'vendor=from-the-internet' } });
+      expect(answer.statusCode).toBe(200);
+    } finally {
+      await untrusting.close();
+    }
     // The worker hands a workflow task's spans to the exporter as the task completes; wait for the last ones.
     await expect
       .poll(async () => {
@@ -119,7 +131,11 @@ describe('traces', () => {
     expect(exports.every((e) => e.method === 'POST' && e.path === '/v1/traces' && e.contentType === 'application/x-protobuf')).toBe(true);
     expect(new Set(received.map((s) => s.service))).toEqual(new Set(['k2flow-tracing-test']));
 
-    expect(received.find((s) => s.name === 'GET /healthz')).toMatchObject({ traceId: upstream.traceId, parentSpanId: upstream.spanId, kind: 'SPAN_KIND_SERVER' });
+    const healthChecks = received.filter((s) => s.name === 'GET /healthz');
+    expect(healthChecks).toHaveLength(2);
+    expect(healthChecks.find((s) => s.traceId === upstream.traceId)).toMatchObject({ parentSpanId: upstream.spanId, kind: 'SPAN_KIND_SERVER' });
+    expect(healthChecks.find((s) => s.traceId !== upstream.traceId)).toMatchObject({ parentSpanId: '', kind: 'SPAN_KIND_SERVER' });
+    expect(received.some((s) => s.traceId === caller.traceId)).toBe(false);
 
     // A decision: the server span of its request, named by the route pattern, and the update it
     // sends in the same trace, through the workflow's validator and handler.

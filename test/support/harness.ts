@@ -36,6 +36,8 @@ export interface HarnessOptions {
   documentMaxBytes?: number;
   /** The token Prometheus would scrape /metrics with (no metrics without it). */
   metricsToken?: string;
+  /** As TRUST_PROXY: the server is behind a proxy it trusts. */
+  trustProxy?: boolean;
 }
 
 /**
@@ -73,6 +75,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     documentStore: options.documentStore ?? createLocalFolderStore(documentsDir),
     ...(options.documentMaxBytes ? { documentMaxBytes: options.documentMaxBytes } : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
+    ...(options.trustProxy ? { trustProxy: true } : {}),
     clock,
     logger,
   });
