@@ -12,7 +12,7 @@ import { authFromConfig } from '../client/http/auth-from-config';
 import { ensureSearchAttributes } from '../client/services/search-attributes';
 import { connectTemporalClient } from '../client/services/temporal-connection';
 import { describeTarget, nativeConnectionOptions, temporalTargetFromEnv } from '../client/services/temporal-target';
-import { createLogger } from '../observability/logger';
+import { createLogger, logFormat, withoutUrlPassword } from '../observability/logger';
 import { lockDataDir } from './data-dir-lock';
 import { devAuthSecret, signInLines } from './dev-admin';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -28,7 +28,7 @@ import { installTracingOrExit, shutdownTracing } from '../observability/tracing'
  */
 export async function runStack({ temporalCli, workflowBundlePath }: { temporalCli: string | null; workflowBundlePath: string }): Promise<void> {
   const config = loadConfig();
-  const format = config.K2FLOW_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const format = logFormat(config.K2FLOW_LOG_FORMAT);
   const logger = createLogger({ name: 'k2flow', level: config.K2FLOW_LOG_LEVEL, format });
   // One process, one service name for the server's and the worker's spans (OTEL_SERVICE_NAME overrides it).
   installTracingOrExit('k2flow', logger);
@@ -109,7 +109,7 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
       mailbox: mailbox ? `${config.PUBLIC_URL}/dev/mailbox` : null,
       temporal: describeTarget(target),
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      database: embeddedDb ? 'embedded PGlite' : redact(databaseUrl),
+      database: embeddedDb ? 'embedded PGlite' : withoutUrlPassword(databaseUrl),
       dataDir,
       documents: documentStore.description,
     };
@@ -119,9 +119,9 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
 k2flow is running. Ctrl-C stops everything.
   App            ${config.PUBLIC_URL}   (API under /api, approval links under /approvals)
   Temporal UI    ${devServer?.uiUrl ?? `(external server at ${temporalAddress})`}
-  Mailbox        ${mailbox ? `${config.PUBLIC_URL}/dev/mailbox   (SMTP on 127.0.0.1:${mailbox.port})` : `(sending through ${redact(smtpUrl)})`}
+  Mailbox        ${mailbox ? `${config.PUBLIC_URL}/dev/mailbox   (SMTP on 127.0.0.1:${mailbox.port})` : `(sending through ${withoutUrlPassword(smtpUrl)})`}
   Temporal       ${describeTarget(target)}, task queue ${config.TEMPORAL_TASK_QUEUE}
-  Database       ${embeddedDb ? `embedded PGlite (${path.join(dataDir, 'pgdata')})` : redact(databaseUrl)}
+  Database       ${embeddedDb ? `embedded PGlite (${path.join(dataDir, 'pgdata')})` : withoutUrlPassword(databaseUrl)}
   Data folder    ${dataDir}
   Documents      ${documentStore.description}
 
@@ -139,5 +139,3 @@ ${adminLines.map((l) => `  ${l}`).join('\n')}
   }
   log('stopped.');
 }
-
-const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');

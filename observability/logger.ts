@@ -59,8 +59,17 @@ export function scrubCredentials(line: string): string {
     .replace(/\/approvals\/(?!:token)[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, '/approvals/:token')
     .replace(/\bk2f_[A-Za-z0-9_-]+/g, 'k2f_[redacted]')
     .replace(/(?<![:/])\b(Bearer|Basic|Token)\s+[^\s"'\\,;]+/gi, '$1 [redacted]')
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"\\]+):[^\s@/"\\]+@/gi, '$1:***@');
+    .replace(URL_PASSWORD, '$1:***@');
 }
+
+/** A password in a URL (`scheme://user:password@host`); never a backslash, so a JSON escape stays whole. */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"\\]+):[^\s@/"\\]+@/gi;
+
+/** An address as it may be shown or logged (a database, SMTP or OTLP URL): its password replaced by ***. */
+export const withoutUrlPassword = (url: string): string => url.replace(URL_PASSWORD, '$1:***@');
+
+/** The format a process logs in: as K2FLOW_LOG_FORMAT says, else pretty in a terminal and JSON lines otherwise. */
+export const logFormat = (format?: LogFormat): LogFormat => format ?? (process.stdout.isTTY ? 'pretty' : 'json');
 
 /**
  * A process's logger: JSON lines (one object per line, ISO time, level as a word) for log
@@ -68,8 +77,7 @@ export function scrubCredentials(line: string): string {
  * (see withoutCredentials and scrubCredentials); callers log route patterns, never raw paths.
  */
 export function createLogger({ name, level = 'info', format, destination }: LoggerOptions): Logger {
-  const chosen = format ?? (process.stdout.isTTY ? 'pretty' : 'json');
-  const stream = destination ?? (chosen === 'pretty' ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', sync: true }) : pino.destination({ fd: 1, sync: true }));
+  const stream = destination ?? (logFormat(format) === 'pretty' ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', sync: true }) : pino.destination({ fd: 1, sync: true }));
   return pino(
     {
       name,

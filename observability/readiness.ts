@@ -76,3 +76,13 @@ function within<T>(ms: number, work: () => Promise<T>): Promise<T> {
   });
   return Promise.race([work(), timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * k2flow's readiness, the server's and a worker's alike: the database and Temporal required, the
+ * SMTP server (when given) reported beside them.
+ */
+export const k2flowReadiness = ({ db, temporal, smtp }: { db: Db; temporal: Parameters<typeof temporalProbe>[0]; smtp?: { verify(): Promise<unknown> } }) =>
+  createReadinessCheck({
+    probes: { database: databaseProbe(db), temporal: temporalProbe(temporal), ...(smtp ? { smtp: smtpProbe(smtp) } : {}) },
+    required: ['database', 'temporal'],
+  });

@@ -8,7 +8,7 @@ import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
 import type { ClientPlugin } from '@temporalio/client';
 import type { InjectedSinks, WorkerPlugin } from '@temporalio/worker';
 import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry';
-import type { Logger } from './logger';
+import { withoutUrlPassword, type Logger } from './logger';
 
 /**
  * OpenTelemetry traces, exported by OTLP over HTTP when the standard settings name an endpoint
@@ -51,7 +51,7 @@ export function tracingSettings(env: Env, defaultServiceName: string): TracingSe
   if (unsupported.length) throw new Error(`OTEL_TRACES_EXPORTER=${unsupported.join(',')} is not supported: k2flow exports traces by OTLP only (otlp, or none).`);
   const endpoint = setting(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? setting(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   if (!endpoint) return off;
-  if (!/^https?:\/\/[^\s/]+/i.test(endpoint)) throw new Error(`The OTLP endpoint must be an http(s) URL, e.g. http://otel-collector:4318; got "${withoutPassword(endpoint)}".`);
+  if (!/^https?:\/\/[^\s/]+/i.test(endpoint)) throw new Error(`The OTLP endpoint must be an http(s) URL, e.g. http://otel-collector:4318; got "${withoutUrlPassword(endpoint)}".`);
   // The specification's default is http/protobuf; an OTLP collector takes it on port 4318.
   const protocol = setting(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? setting(env, 'OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
   if (protocol !== 'http/protobuf' && protocol !== 'http/json') {
@@ -97,15 +97,12 @@ export function installTracingOrExit(defaultServiceName: string, logger: Logger)
     if (!settings) return;
     // The exporter's own complaints (a collector that is down or refuses) reach the log, once each.
     diag.setLogger(diagnosticsTo(logger), DiagLogLevel.WARN);
-    logger.info({ endpoint: withoutPassword(settings.endpoint!), protocol: settings.protocol, service: settings.serviceName }, 'traces go out by OTLP');
+    logger.info({ endpoint: withoutUrlPassword(settings.endpoint!), protocol: settings.protocol, service: settings.serviceName }, 'traces go out by OTLP');
   } catch (error) {
     logger.fatal(`could not start: ${(error as Error).message}`);
     process.exit(2);
   }
 }
-
-/** An address as it may be logged: without a password in it. */
-const withoutPassword = (url: string) => url.replace(/\/\/([^:@/\s]+):[^@/\s]+@/, '//$1:***@');
 
 /** OpenTelemetry's diagnostics as log lines; the same complaint is said once a minute at most. */
 function diagnosticsTo(logger: Logger): DiagLogger {
@@ -162,15 +159,14 @@ export function workerTracingOptions(): { plugins: WorkerPlugin[] } | { sinks: I
  * what no tracing backend should keep). Only plain values stay: workflow id and type, run id, task
  * queue, namespace, attempt, history length, and the interceptors' own.
  */
+const isPlain = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
 class WorkflowSpanAttributes implements SpanProcessor {
   constructor(private readonly next: SpanProcessor) {}
   onStart(): void {}
   onEnd(span: ReadableSpan): void {
     const attributes = span.attributes as Record<string, unknown>;
-    for (const [key, value] of Object.entries(attributes)) {
-      const plain = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-      if (!(plain(value) || (Array.isArray(value) && value.every(plain)))) delete attributes[key];
-    }
+    for (const [key, value] of Object.entries(attributes)) if (!(isPlain(value) || (Array.isArray(value) && value.every(isPlain)))) delete attributes[key];
     this.next.onEnd(span);
   }
   forceFlush = () => this.next.forceFlush();

@@ -3,7 +3,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfigOrExit, workerConfig } from '../config/app-config';
 import { createLogger } from '../observability/logger';
-import { createReadinessCheck, databaseProbe, smtpProbe, temporalProbe } from '../observability/readiness';
+import { k2flowReadiness } from '../observability/readiness';
 import { createWorker, tuningFrom, versioningFrom } from './create-worker';
 import { startWorkerHealthServer } from './health-server';
 import { installWorkerRuntime } from './runtime';
@@ -47,7 +47,7 @@ const health = config.K2FLOW_WORKER_HEALTH_ADDRESS
   ? await startWorkerHealthServer({
       address: config.K2FLOW_WORKER_HEALTH_ADDRESS,
       state: () => worker.temporal.getState(),
-      readiness: createReadinessCheck({ probes: { database: databaseProbe(deps.db), temporal: temporalProbe(connection), smtp: smtpProbe(deps.mailer) }, required: ['database', 'temporal'] }),
+      readiness: k2flowReadiness({ db: deps.db, temporal: connection, smtp: deps.mailer }),
     }).catch((error: Error) => {
       logger.fatal(`could not start: the health endpoints cannot listen on ${config.K2FLOW_WORKER_HEALTH_ADDRESS}: ${error.message}`);
       process.exit(1);

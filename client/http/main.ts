@@ -45,8 +45,8 @@ await server.listen({ port: config.PORT, host: config.HOST }).catch(couldNotStar
 logger.info({ publicUrl: config.PUBLIC_URL }, `k2flow server on http://${config.HOST}:${config.PORT}`);
 
 /**
- * SIGTERM (an orchestrator's stop) or SIGINT: stop taking requests (new ones on open connections
- * get 503, idle connections are closed), let those in flight finish, then close Temporal and the
+ * SIGTERM (an orchestrator's stop) or SIGINT: stop listening and close idle connections, let the
+ * requests in flight finish (each connection closed after its answer), then close Temporal and the
  * database. A stop that takes longer than K2FLOW_SHUTDOWN_TIMEOUT_SECONDS exits anyway.
  */
 let stopping = false;

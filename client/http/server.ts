@@ -24,7 +24,7 @@ import type { DocumentStore } from '../../storage/document-store';
 import { createLocalFolderStore } from '../../storage/local-folder-store';
 import { createApprovalService } from '../services/approvals';
 import { createEvidenceService } from '../services/evidence';
-import { createReadinessCheck, databaseProbe, smtpProbe, temporalProbe } from '../../observability/readiness';
+import { k2flowReadiness } from '../../observability/readiness';
 import { addApiRoutes } from './api-routes';
 import { addDraftRoutes } from './draft-routes';
 import { addPageRoutes } from './page-routes';
@@ -159,7 +159,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     void reply.header('x-request-id', request.id).header('cache-control', 'no-store');
   });
   // Once a stop begins (app.close()), each answer closes its connection: a keep-alive connection
-  // would otherwise hold the stop until its idle timeout. New requests get 503 (Fastify's own).
+  // would otherwise hold the stop until its idle timeout.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -237,10 +237,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
   // Readiness: whether requests can be served now; 503 names the part that cannot be reached.
   // SMTP is reported beside them when the server is told of it (SMTP_URL), never a reason for 503.
-  const readiness = createReadinessCheck({
-    probes: { database: databaseProbe(db), temporal: temporalProbe(temporal.connection), ...(deps.smtp ? { smtp: smtpProbe(deps.smtp) } : {}) },
-    required: ['database', 'temporal'],
-  });
+  const readiness = k2flowReadiness({ db, temporal: temporal.connection, smtp: deps.smtp });
   app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
     const result = await readiness();
     if (!result.ready) void reply.code(503).header('retry-after', String(RETRY_AFTER_UNAVAILABLE));
