@@ -143,6 +143,7 @@ async function workflowBundles(log: (line: string) => void) {
   const dir = await mkdtemp(path.join(tmpdir(), 'k2flow-bench-'));
   const { codePath: k2flow } = await ensureWorkflowBundle({ log });
   const bare = path.join(dir, 'bare-workflows.js');
-  await buildWorkflowBundle({ workflowsPath: path.resolve(import.meta.dirname, 'baseline/workflows.ts'), bundlePath: bare });
+  // Bare Temporal: no interceptors (k2flow's tracing ones would add a patch marker and spans to it).
+  await buildWorkflowBundle({ workflowsPath: path.resolve(import.meta.dirname, 'baseline/workflows.ts'), bundlePath: bare, interceptorModules: [] });
   return { k2flow, bare, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -41,6 +41,11 @@ export interface BundleLocation {
   bundlePath?: string;
 }
 
+export interface BundleBuild extends BundleLocation {
+  /** k2flow's own by default; the benchmark's bare baseline is bundled with none. */
+  interceptorModules?: string[];
+}
+
 export type BundleState = { fresh: true; inputsHash: string } | { fresh: false; reason: string };
 
 const manifestPathOf = (bundlePath: string) => bundlePath.replace(/\.js$/, '') + '.json';
@@ -53,12 +58,12 @@ const show = (file: string) => path.relative(process.cwd(), file) || file;
  * imports excluded, packages under node_modules included), plus the bundler's own version and
  * this module, whose options shape the bundle.
  */
-export async function buildWorkflowBundle({ workflowsPath: entry = workflowsPath, bundlePath = defaultBundlePath }: BundleLocation = {}) {
+export async function buildWorkflowBundle({ workflowsPath: entry = workflowsPath, bundlePath = defaultBundlePath, interceptorModules = workflowInterceptorModules }: BundleBuild = {}) {
   const started = Date.now();
   let read: string[] = [];
   const { code } = await bundleWorkflowCode({
     workflowsPath: entry,
-    workflowInterceptorModules,
+    workflowInterceptorModules: interceptorModules,
     logger: quietLogger,
     webpackConfigHook: (config) => ({
       ...config,
