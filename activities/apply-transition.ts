@@ -1,10 +1,12 @@
 import type { BranchStatus } from '../workflows/engine/state';
-import { closeApprovalRequests } from './close-requests';
+import { inTransaction, type Recorded } from './audit';
+import { closePendingIn } from './close-requests';
 import type { ActivityDeps } from './deps';
-import { recordBranchStatus } from './lifecycle';
-import { notifyChangesRequested, type ChangesRequestedNotice } from './notify-changes-requested';
-import { openApprovalRequest, type OpenApprovalRequestInput } from './open-approval-request';
-import { recordDecision, type DecisionToRecord } from './record-decision';
+import { enqueueEmailIn } from './enqueue-email';
+import { recordBranchStatusIn } from './lifecycle';
+import { changesRequestedEmail, type ChangesRequestedNotice } from './notify-changes-requested';
+import { openApprovalRequestIn, type OpenApprovalRequestInput } from './open-approval-request';
+import { recordDecisionIn, writeDecisionOf, type DecisionToRecord } from './record-decision';
 
 interface CloseGroup {
   requestIds: string[];
@@ -27,25 +29,27 @@ export interface Transition {
 }
 
 /**
- * One step boundary of a branch as one activity (the engine's 'one-activity-per-transition'):
- * record the decisions that closed the step, close its other requests, record the branch's new
- * status, tell the coordinator of changes requested, open the next step's requests. Each part is
- * idempotent on its own, so a retry redoes none of what an earlier attempt committed; a step's
- * history costs one activity and one workflow task instead of one per part.
+ * One step boundary of a branch as one activity (the engine's 'one-activity-per-transition') and
+ * one transaction: close the step's other requests, record the branch's new status, tell the
+ * coordinator of changes requested, open the next step's requests, record the decisions that
+ * closed the step (last, so the requests' rows the server may be writing too are held only until
+ * the commit), then append every audit record at once, decisions first. Each part is idempotent on
+ * its own, so a retry redoes none of what an earlier attempt committed; a step's history costs one
+ * activity and one workflow task, and its database work one transaction and one chain append.
  */
-export const applyTransition = (deps: ActivityDeps) => {
-  const record = recordDecision(deps);
-  const close = closeApprovalRequests(deps);
-  const setStatus = recordBranchStatus(deps);
-  const notify = notifyChangesRequested(deps);
-  const open = openApprovalRequest(deps);
-  return async (t: Transition): Promise<void> => {
-    const { applicationId, unitKey } = t;
-    for (const d of t.decisions) await record(d);
-    for (const group of [t.close ?? []].flat()) if (group.requestIds.length) await close({ applicationId, ...group });
-    for (const s of t.statuses) await setStatus({ applicationId, unitKey, ...s });
-    if (t.changesRequested) await notify(t.changesRequested);
-    // One at a time: a step of many parties must not take as many pooled connections at once.
-    for (const request of t.open) await open(request);
-  };
+export const applyTransition = (deps: ActivityDeps) => async (t: Transition): Promise<void> => {
+  const { applicationId, unitKey } = t;
+  const now = deps.clock();
+  const outcomes = await inTransaction(deps.db, async (r) => {
+    const queued: Array<'queued' | 'already-queued' | 'nothing'> = [];
+    for (const group of [t.close ?? []].flat()) if (group.requestIds.length) await closePendingIn(r, { applicationId, id: { in: group.requestIds } }, group.status, group.reason, now);
+    for (const s of t.statuses) await recordBranchStatusIn(r, deps, { applicationId, unitKey, ...s });
+    if (t.changesRequested) queued.push(await enqueueEmailIn(r.tx, deps, changesRequestedEmail(deps, t.changesRequested)));
+    for (const request of t.open) queued.push(await openApprovalRequestIn(r, deps, request));
+    const decided: Recorded = { tx: r.tx, audit: [] };
+    for (const d of t.decisions) queued.push(d.party ? await recordDecisionIn(decided, deps, { ...d, party: d.party }) : await writeDecisionOf(decided, d));
+    r.audit.unshift(...decided.audit);
+    return queued;
+  }, { timeout: 20_000 });
+  if (outcomes.includes('queued')) deps.wakeOutbox?.();
 };

@@ -35,6 +35,25 @@ export async function appendAudit(db: Db | Prisma.TransactionClient, events: Aud
   await appendChained(db, events);
 }
 
+/** A transaction's client and the audit records its writes produced, appended together as it ends. */
+export interface Recorded {
+  tx: Prisma.TransactionClient;
+  audit: AuditInput[];
+}
+
+/**
+ * Runs `work` in one transaction and appends the audit records it gathered (in `audit`) last, in
+ * one append: the application's chain lock is then taken once, and held only until the commit.
+ */
+export async function inTransaction<T>(db: Db, work: (r: Recorded) => Promise<T>, options?: { timeout?: number }): Promise<T> {
+  return db.$transaction(async (tx) => {
+    const r: Recorded = { tx, audit: [] };
+    const result = await work(r);
+    await appendAudit(tx, r.audit);
+    return result;
+  }, options);
+}
+
 /** Holds an application's chain until the transaction ends: appends to it happen one after another. */
 const lockChain = (tx: Prisma.TransactionClient, applicationId: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`k2flow-audit:${applicationId}`}, 0))`;
 

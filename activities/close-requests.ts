@@ -1,6 +1,6 @@
 import type { Prisma } from '../generated/prisma/client';
 import { renderEmail } from '../mail/templates';
-import { actor, appendAudit } from './audit';
+import { actor, inTransaction, type Recorded } from './audit';
 import { enqueueEmail } from './enqueue-email';
 import type { ActivityDeps } from './deps';
 
@@ -9,17 +9,16 @@ export type ClosedStatus = 'expired' | 'closed' | 'withdrawn' | 'removed';
 type RequestsOf = Prisma.ApprovalRequestWhereInput & { applicationId: string };
 
 /**
- * Closes, inside `tx`, the requests matching `where` that are still pending, remembering why (an
+ * Closes, inside the transaction, the requests matching `where` that are still pending, remembering why (an
  * approver opening the link later reads the reason), and audits each one it closed. The guard
  * (`status: 'pending'`) is the UPDATE's own WHERE, so a decision committed concurrently is seen:
  * its request is left decided and gets no 'approval.closed'. Returns the ids it closed (none on a
  * retry after an earlier attempt committed).
  */
-export async function closePendingIn(tx: Prisma.TransactionClient, where: RequestsOf, status: ClosedStatus, reason: string, now: Date): Promise<string[]> {
+export async function closePendingIn({ tx, audit }: Recorded, where: RequestsOf, status: ClosedStatus, reason: string, now: Date): Promise<string[]> {
   const closed = await tx.approvalRequest.updateManyAndReturn({ where: { ...where, status: 'pending' }, data: { status, closedReason: reason }, select: { id: true } });
-  await appendAudit(
-    tx,
-    closed.map((r) => ({
+  audit.push(
+    ...closed.map((r) => ({
       idempotencyKey: `request-closed:${r.id}`,
       applicationId: where.applicationId,
       type: 'approval.closed',
@@ -70,5 +69,5 @@ export const closeApprovalRequests =
   (deps: ActivityDeps) =>
   async (c: { applicationId: string; requestIds: string[]; status: 'expired' | 'closed'; reason: string }): Promise<void> => {
     const now = deps.clock();
-    await deps.db.$transaction((tx) => closePendingIn(tx, { applicationId: c.applicationId, id: { in: c.requestIds } }, c.status, c.reason, now));
+    await inTransaction(deps.db, (r) => closePendingIn(r, { applicationId: c.applicationId, id: { in: c.requestIds } }, c.status, c.reason, now));
   };

@@ -2,7 +2,7 @@ import type { ChangeMade } from '../workflows/messages';
 import type { UnitInput } from '../domain/application-input';
 import type { BranchStatus } from '../workflows/engine/state';
 import type { Actor } from '../domain/actor';
-import { actedBy, actor, appendAudit } from './audit';
+import { actedBy, actor, appendAudit, inTransaction, type Recorded } from './audit';
 import { closePendingIn, notifyClosedRequests } from './close-requests';
 import type { ActivityDeps } from './deps';
 
@@ -42,24 +42,29 @@ export const recordStageCompleted =
   };
 
 /** Records a branch's new status (a unit's, or the application's own steps when unitKey is null). */
-export const recordBranchStatus =
-  ({ db, clock }: ActivityDeps) =>
-  async (b: { applicationId: string; unitKey: string | null; status: BranchStatus; stepId: string | null; round: number }): Promise<void> => {
-    const label = b.status === 'in-progress' && b.stepId ? `awaiting:${b.stepId}` : b.status;
-    await db.$transaction(async (tx) => {
-      if (b.unitKey) await tx.applicationUnit.update({ where: { applicationId_unitKey: { applicationId: b.applicationId, unitKey: b.unitKey } }, data: { status: label } });
-      await appendAudit(tx, [
-        {
-          idempotencyKey: `branch-status:${b.applicationId}:${b.unitKey ?? '-'}:${b.round}:${label}`,
-          applicationId: b.applicationId,
-          type: b.unitKey ? 'unit.status-changed' : 'application.steps-status-changed',
-          actor: actor.system,
-          data: { unitKey: b.unitKey, status: label, round: b.round },
-          occurredAt: clock(),
-        },
-      ]);
-    });
-  };
+export const recordBranchStatus = (deps: ActivityDeps) => (b: BranchStatusChange) => inTransaction(deps.db, (r) => recordBranchStatusIn(r, deps, b));
+
+export interface BranchStatusChange {
+  applicationId: string;
+  unitKey: string | null;
+  status: BranchStatus;
+  stepId: string | null;
+  round: number;
+}
+
+/** recordBranchStatus inside the caller's transaction. */
+export async function recordBranchStatusIn({ tx, audit }: Recorded, { clock }: ActivityDeps, b: BranchStatusChange): Promise<void> {
+  const label = b.status === 'in-progress' && b.stepId ? `awaiting:${b.stepId}` : b.status;
+  if (b.unitKey) await tx.applicationUnit.update({ where: { applicationId_unitKey: { applicationId: b.applicationId, unitKey: b.unitKey } }, data: { status: label } });
+  audit.push({
+    idempotencyKey: `branch-status:${b.applicationId}:${b.unitKey ?? '-'}:${b.round}:${label}`,
+    applicationId: b.applicationId,
+    type: b.unitKey ? 'unit.status-changed' : 'application.steps-status-changed',
+    actor: actor.system,
+    data: { unitKey: b.unitKey, status: label, round: b.round },
+    occurredAt: clock(),
+  });
+}
 
 /** Audits the coordinator's resubmission after changes were requested. */
 export const recordResubmission =
@@ -107,10 +112,10 @@ export const recordUnitRemoved =
     const by = await actedBy(deps, applicationId, actor);
     const closedReason = `The unit was removed from the application: ${reason}`;
     const now = deps.clock();
-    await deps.db.$transaction(async (tx) => {
-      await closePendingIn(tx, { applicationId, unitKey }, 'removed', closedReason, now);
-      await tx.applicationUnit.update({ where: { applicationId_unitKey: { applicationId, unitKey } }, data: { status: 'removed' } });
-      await appendAudit(tx, [{ idempotencyKey: `unit-removed:${applicationId}:${unitKey}`, applicationId, type: 'unit.removed', ...by, data: { unitKey, reason }, occurredAt: now }]);
+    await inTransaction(deps.db, async (r) => {
+      await closePendingIn(r, { applicationId, unitKey }, 'removed', closedReason, now);
+      await r.tx.applicationUnit.update({ where: { applicationId_unitKey: { applicationId, unitKey } }, data: { status: 'removed' } });
+      r.audit.push({ idempotencyKey: `unit-removed:${applicationId}:${unitKey}`, applicationId, type: 'unit.removed', ...by, data: { unitKey, reason }, occurredAt: now });
     });
     await notifyClosedRequests(deps, { applicationId, unitKey }, 'removed', closedReason, reason);
   };
@@ -122,9 +127,9 @@ export const withdrawApplication =
     const by = await actedBy(deps, applicationId, actor);
     const closedReason = `The application was withdrawn: ${reason}`;
     const now = deps.clock();
-    await deps.db.$transaction(async (tx) => {
-      await closePendingIn(tx, { applicationId }, 'withdrawn', closedReason, now);
-      await appendAudit(tx, [{ idempotencyKey: `withdrawn:${applicationId}`, applicationId, type: 'application.withdrawn', ...by, data: { reason }, occurredAt: now }]);
+    await inTransaction(deps.db, async (r) => {
+      await closePendingIn(r, { applicationId }, 'withdrawn', closedReason, now);
+      r.audit.push({ idempotencyKey: `withdrawn:${applicationId}`, applicationId, type: 'application.withdrawn', ...by, data: { reason }, occurredAt: now });
     });
     await notifyClosedRequests(deps, { applicationId }, 'withdrawn', closedReason, reason);
   };

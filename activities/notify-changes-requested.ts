@@ -1,7 +1,7 @@
 import type { Person } from '../domain/application-input';
 import { renderEmail } from '../mail/templates';
 import { actor, appendAudit } from './audit';
-import { enqueueEmail } from './enqueue-email';
+import { enqueueEmail, type EmailDelivery } from './enqueue-email';
 import type { ActivityDeps } from './deps';
 import { applicationPageUrl } from './application-page';
 
@@ -22,25 +22,28 @@ export interface ChangesRequestedNotice {
 export const notifyChangesRequested =
   (deps: ActivityDeps) =>
   async (n: ChangesRequestedNotice): Promise<void> => {
-    await enqueueEmail(deps, {
-      idempotencyKey: `changes-requested:${n.requestId}`,
-      applicationId: n.applicationId,
-      template: 'changes-requested',
-      to: n.coordinator.email,
-      render: async () =>
-        renderEmail('changes-requested', {
-          coordinatorName: n.coordinator.name,
-          applicationId: n.applicationId,
-          applicationTitle: n.applicationTitle,
-          unitKey: n.unitKey,
-          subject: n.subject,
-          ask: n.ask,
-          requestedBy: n.requestedBy,
-          comment: n.comment,
-          page: applicationPageUrl(deps.publicUrl, n.applicationId),
-        }, n.coordinator.language ?? 'pl'),
-    });
+    await enqueueEmail(deps, changesRequestedEmail(deps, n));
   };
+
+/** The coordinator's email about changes requested, once per request. */
+export const changesRequestedEmail = (deps: ActivityDeps, n: ChangesRequestedNotice): EmailDelivery => ({
+  idempotencyKey: `changes-requested:${n.requestId}`,
+  applicationId: n.applicationId,
+  template: 'changes-requested',
+  to: n.coordinator.email,
+  render: async () =>
+    renderEmail('changes-requested', {
+      coordinatorName: n.coordinator.name,
+      applicationId: n.applicationId,
+      applicationTitle: n.applicationTitle,
+      unitKey: n.unitKey,
+      subject: n.subject,
+      ask: n.ask,
+      requestedBy: n.requestedBy,
+      comment: n.comment,
+      page: applicationPageUrl(deps.publicUrl, n.applicationId),
+    }, n.coordinator.language ?? 'pl'),
+});
 
 export interface ResubmissionDue {
   applicationId: string;

@@ -1,6 +1,6 @@
 import { renderEmail } from '../mail/templates';
 import { issueApprovalLink, withDeadlineIcs } from './approval-link';
-import { actor, appendAudit } from './audit';
+import { actor, inTransaction, type Recorded } from './audit';
 import { enqueueEmailIn } from './enqueue-email';
 import type { ActivityDeps } from './deps';
 
@@ -32,73 +32,72 @@ export interface OpenApprovalRequestInput {
 export const openApprovalRequest =
   (deps: ActivityDeps) =>
   async (req: OpenApprovalRequestInput): Promise<void> => {
-    const { db, clock } = deps;
-    const now = clock();
-    const deadline = new Date(req.deadline);
-    const written = await db.$transaction(async (tx) => {
-      const { count } = await tx.approvalRequest.createMany({
-        data: [
-          {
-            id: req.requestId,
-            applicationId: req.applicationId,
-            unitKey: req.unitKey,
-            step: req.stepId,
-            kind: req.kind,
-            ask: req.ask,
-            round: req.round,
-            workflowId: req.workflowId,
-            partyRole: req.partyRole,
-            partyName: req.partyName,
-            partyEmail: req.partyEmail,
-            partyLanguage: req.partyLanguage,
-            status: 'pending',
-            acceptsLate: req.acceptsLate,
-            deadline,
-            createdAt: now,
-          },
-        ],
-        skipDuplicates: true,
-      });
-      // The request, its link and its email commit together (one transaction, not three).
-      const queued = await enqueueEmailIn(tx, deps, {
-        idempotencyKey: `approval-request:${req.requestId}`,
-        applicationId: req.applicationId,
-        template: 'approval-request',
-        to: req.partyEmail,
-        issuesLink: true,
-        render: async () => {
-          const link = await issueApprovalLink(tx, deps, { id: req.requestId, partyEmail: req.partyEmail, deadline, acceptsLate: req.acceptsLate });
-          const email = renderEmail(
-            'approval-request',
-            {
-              partyName: req.partyName,
-              applicationTitle: req.applicationTitle,
-              subject: req.unitName ?? req.applicationTitle,
-              what: req.ask,
-              deadline: req.deadline,
-              link,
-              previousComment: req.previousComment,
-            },
-            req.partyLanguage,
-          );
-          return withDeadlineIcs(email, { id: req.requestId, ask: req.ask, deadline }, clock());
-        },
-      });
-      // Not there before (a retry after the first attempt committed finds it): audit it, last, so the
-      // application's chain lock (appendAudit) is held only until the commit.
-      if (count === 1) {
-        await appendAudit(tx, [
-          {
-            idempotencyKey: `approval-requested:${req.requestId}`,
-            applicationId: req.applicationId,
-            type: 'approval.requested',
-            actor: actor.system,
-            data: { requestId: req.requestId, unitKey: req.unitKey, step: req.stepId, round: req.round, party: req.partyEmail, role: req.partyRole, deadline: req.deadline },
-            occurredAt: now,
-          },
-        ]);
-      }
-      return queued;
-    }, { timeout: 20_000 });
-    if (written === 'queued') deps.wakeOutbox?.();
+    if ((await inTransaction(deps.db, (r) => openApprovalRequestIn(r, deps, req), { timeout: 20_000 })) === 'queued') deps.wakeOutbox?.();
   };
+
+/** openApprovalRequest inside the caller's transaction; the caller wakes the outbox after its commit when this queued the email. */
+export async function openApprovalRequestIn(r: Recorded, deps: ActivityDeps, req: OpenApprovalRequestInput): Promise<'queued' | 'already-queued'> {
+  const { tx } = r;
+  const now = deps.clock();
+  const deadline = new Date(req.deadline);
+  const { count } = await tx.approvalRequest.createMany({
+    data: [
+      {
+        id: req.requestId,
+        applicationId: req.applicationId,
+        unitKey: req.unitKey,
+        step: req.stepId,
+        kind: req.kind,
+        ask: req.ask,
+        round: req.round,
+        workflowId: req.workflowId,
+        partyRole: req.partyRole,
+        partyName: req.partyName,
+        partyEmail: req.partyEmail,
+        partyLanguage: req.partyLanguage,
+        status: 'pending',
+        acceptsLate: req.acceptsLate,
+        deadline,
+        createdAt: now,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  // The request, its link and its email commit together (one transaction, not three).
+  const queued = await enqueueEmailIn(tx, deps, {
+    idempotencyKey: `approval-request:${req.requestId}`,
+    applicationId: req.applicationId,
+    template: 'approval-request',
+    to: req.partyEmail,
+    issuesLink: true,
+    render: async () => {
+      const link = await issueApprovalLink(tx, deps, { id: req.requestId, partyEmail: req.partyEmail, deadline, acceptsLate: req.acceptsLate });
+      const email = renderEmail(
+        'approval-request',
+        {
+          partyName: req.partyName,
+          applicationTitle: req.applicationTitle,
+          subject: req.unitName ?? req.applicationTitle,
+          what: req.ask,
+          deadline: req.deadline,
+          link,
+          previousComment: req.previousComment,
+        },
+        req.partyLanguage,
+      );
+      return withDeadlineIcs(email, { id: req.requestId, ask: req.ask, deadline }, deps.clock());
+    },
+  });
+  // Not there before (a retry after the first attempt committed finds it): audit it.
+  if (count === 1) {
+    r.audit.push({
+      idempotencyKey: `approval-requested:${req.requestId}`,
+      applicationId: req.applicationId,
+      type: 'approval.requested',
+      actor: actor.system,
+      data: { requestId: req.requestId, unitKey: req.unitKey, step: req.stepId, round: req.round, party: req.partyEmail, role: req.partyRole, deadline: req.deadline },
+      occurredAt: now,
+    });
+  }
+  return queued;
+}

@@ -1,8 +1,9 @@
 import { renderEmail, type TemplateProps } from '../mail/templates';
 import { decisionStatus, type RecordedDecision } from '../workflows/engine/state';
-import { actor, appendAudit } from './audit';
-import { enqueueEmail } from './enqueue-email';
+import { actor, inTransaction, type Recorded } from './audit';
+import { enqueueEmail, enqueueEmailIn, type EmailDelivery } from './enqueue-email';
 import { setLockTimeout, type Db } from '../db/prisma-client';
+import type { Prisma } from '../generated/prisma/client';
 import type { ActivityDeps } from './deps';
 
 /** A decision's form data as stored on its request: the services a declaration chose. */
@@ -37,21 +38,34 @@ export const recordDecision =
   (deps: ActivityDeps) =>
   async (d: DecisionToRecord): Promise<void> => {
     const { db } = deps;
-    const p = d.party;
-    if (!p) {
-      // The earlier engine's: the receipt goes out from its own activity.
-      await writeDecision(db, d, (await db.approvalRequest.findUniqueOrThrow({ where: { id: d.requestId }, select: { partyRole: true } })).partyRole);
-      return;
-    }
-    // On engines that answer first, the server has usually written it already: one read says so.
-    let standing = await requestStanding(db, d.requestId);
-    // Not written by this call: closed (or decided) between the read and the write, so read again.
-    if (standing === 'pending') standing = (await writeDecision(db, d, p.role)) ? 'decided' : await requestStanding(db, d.requestId);
-    if (standing !== 'decided') return; // closed before the decision was written: nothing to confirm
-    await enqueueReceipt(deps, d.applicationId, d.requestId, d.partyEmail, p.language, {
-      partyName: p.name, applicationTitle: p.applicationTitle, subject: p.concerning, ask: p.ask, decision: decisionStatus[d.decision], decidedAt: d.decidedAt, comment: d.comment, services: d.services, late: d.late,
-    });
+    const { party } = d;
+    const queued = await inTransaction(db, (r) => (party ? recordDecisionIn(r, deps, { ...d, party }) : writeDecisionOf(r, d)));
+    if (queued === 'queued') deps.wakeOutbox?.();
   };
+
+/** The earlier engine's decision, without its party: written with its request's role; the receipt goes out from its own activity. */
+export async function writeDecisionOf(r: Recorded, d: Omit<DecisionToRecord, 'party'>): Promise<'nothing'> {
+  const { partyRole } = await r.tx.approvalRequest.findUniqueOrThrow({ where: { id: d.requestId }, select: { partyRole: true } });
+  await writeDecisionIn(r, d, partyRole);
+  return 'nothing';
+}
+
+/**
+ * recordDecision's work for a decision with its party, inside the caller's transaction: the
+ * decision written unless it is there already (on engines that answer first, the server has
+ * usually written it: one read says so), and the party's receipt queued once. The caller wakes
+ * the outbox after its commit when this queued the receipt.
+ */
+export async function recordDecisionIn(r: Recorded, deps: ActivityDeps, d: DecisionToRecord & { party: DecidingParty }): Promise<'queued' | 'already-queued' | 'nothing'> {
+  const p = d.party;
+  let standing = await requestStanding(r.tx, d.requestId);
+  // Not written by this call: closed (or decided) between the read and the write, so read again.
+  if (standing === 'pending') standing = (await writeDecisionIn(r, d, p.role)) ? 'decided' : await requestStanding(r.tx, d.requestId);
+  if (standing !== 'decided') return 'nothing'; // closed before the decision was written: nothing to confirm
+  return enqueueEmailIn(r.tx, deps, receiptOf(d.applicationId, d.requestId, d.partyEmail, p.language, {
+    partyName: p.name, applicationTitle: p.applicationTitle, subject: p.concerning, ask: p.ask, decision: decisionStatus[d.decision], decidedAt: d.decidedAt, comment: d.comment, services: d.services, late: d.late,
+  }));
+}
 
 /**
  * Writes an accepted decision on its request, with its audit record, once: true when this call
@@ -61,34 +75,37 @@ export const recordDecision =
  * server, which writes what the workflow's `decide` update answered before it shows the approver.
  */
 export async function writeDecision(db: Db, d: Omit<DecisionToRecord, 'party'>, role: string, { lockTimeoutMs }: { lockTimeoutMs?: number } = {}): Promise<boolean> {
+  return inTransaction(db, async (r) => {
+    // A caller that must answer a person promptly gives up on a row held by someone else.
+    if (lockTimeoutMs) await setLockTimeout(r.tx, lockTimeoutMs);
+    return writeDecisionIn(r, d, role);
+  });
+}
+
+/** writeDecision inside the caller's transaction: its audit record joins the caller's. */
+async function writeDecisionIn(r: Recorded, d: Omit<DecisionToRecord, 'party'>, role: string): Promise<boolean> {
   const decidedAt = new Date(d.decidedAt);
   const formData = d.services ? { services: d.services } : undefined;
   // Through a deputy's link: the deputy decided, on behalf of the party (whose request it stays).
   const deputy = d.via?.deputy ?? null;
-  return db.$transaction(async (tx) => {
-    // A caller that must answer a person promptly gives up on a row held by someone else.
-    if (lockTimeoutMs) await setLockTimeout(tx, lockTimeoutMs);
-    const { count } = await tx.approvalRequest.updateMany({
-      where: { id: d.requestId, status: 'pending' },
-      data: { status: decisionStatus[d.decision], comment: d.comment, decidedAt, late: d.late, formData, ...(deputy ? { decidedByName: deputy.name, decidedByEmail: deputy.email } : {}), ...(d.documents ? { documents: d.documents.map((doc) => ({ ...doc })) } : {}) },
-    });
-    if (count === 0) return false;
-    await appendAudit(tx, [
-      {
-        idempotencyKey: `decision:${d.requestId}`,
-        applicationId: d.applicationId,
-        type: d.late ? 'approval.decided-late' : 'approval.decided',
-        actor: actor.party(role, deputy?.email ?? d.partyEmail),
-        data: { requestId: d.requestId, unitKey: d.unitKey, step: d.stepId, round: d.round, decision: d.decision, comment: d.comment, services: d.services, late: d.late, ...(d.via ? { via: { ...d.via, ...(deputy ? { deputy: { ...deputy } } : {}) } } : {}), ...(deputy ? { onBehalfOf: d.partyEmail } : {}), ...(d.documents ? { documents: d.documents.map((doc) => ({ ...doc })) } : {}) },
-        occurredAt: decidedAt,
-      },
-    ]);
-    return true;
+  const { count } = await r.tx.approvalRequest.updateMany({
+    where: { id: d.requestId, status: 'pending' },
+    data: { status: decisionStatus[d.decision], comment: d.comment, decidedAt, late: d.late, formData, ...(deputy ? { decidedByName: deputy.name, decidedByEmail: deputy.email } : {}), ...(d.documents ? { documents: d.documents.map((doc) => ({ ...doc })) } : {}) },
   });
+  if (count === 0) return false;
+  r.audit.push({
+    idempotencyKey: `decision:${d.requestId}`,
+    applicationId: d.applicationId,
+    type: d.late ? 'approval.decided-late' : 'approval.decided',
+    actor: actor.party(role, deputy?.email ?? d.partyEmail),
+    data: { requestId: d.requestId, unitKey: d.unitKey, step: d.stepId, round: d.round, decision: d.decision, comment: d.comment, services: d.services, late: d.late, ...(d.via ? { via: { ...d.via, ...(deputy ? { deputy: { ...deputy } } : {}) } } : {}), ...(deputy ? { onBehalfOf: d.partyEmail } : {}), ...(d.documents ? { documents: d.documents.map((doc) => ({ ...doc })) } : {}) },
+    occurredAt: decidedAt,
+  });
+  return true;
 }
 
 /** Whether the request still waits for its decision, holds one, or was closed without one. */
-async function requestStanding(db: Db, requestId: string): Promise<'pending' | 'decided' | 'closed'> {
+async function requestStanding(db: Prisma.TransactionClient, requestId: string): Promise<'pending' | 'decided' | 'closed'> {
   const r = await db.approvalRequest.findUniqueOrThrow({ where: { id: requestId }, select: { status: true, decidedAt: true } });
   return r.status === 'pending' ? 'pending' : r.decidedAt ? 'decided' : 'closed';
 }
@@ -105,7 +122,7 @@ async function enqueueDecisionReceipt(deps: ActivityDeps, { applicationId, reque
     },
   });
   if (!r.decidedAt) return; // nothing was recorded, so there is nothing to confirm
-  await enqueueReceipt(deps, applicationId, requestId, r.partyEmail, r.partyLanguage as 'pl' | 'en', {
+  await enqueueEmail(deps, receiptOf(applicationId, requestId, r.partyEmail, r.partyLanguage as 'pl' | 'en', {
     partyName: r.partyName,
     applicationTitle: r.application.title,
     subject: r.application.units.find((u) => u.unitKey === r.unitKey)?.name ?? r.application.title,
@@ -115,14 +132,13 @@ async function enqueueDecisionReceipt(deps: ActivityDeps, { applicationId, reque
     comment: r.comment,
     services: servicesOf(r.formData),
     late: r.late,
-  });
+  }));
 }
 
-const enqueueReceipt = (deps: ActivityDeps, applicationId: string, requestId: string, to: string, language: 'pl' | 'en', props: TemplateProps<'decision-recorded'>) =>
-  enqueueEmail(deps, {
-    idempotencyKey: `decision-recorded:${requestId}`,
-    applicationId,
-    template: 'decision-recorded',
-    to,
-    render: async () => renderEmail('decision-recorded', props, language),
-  });
+const receiptOf = (applicationId: string, requestId: string, to: string, language: 'pl' | 'en', props: TemplateProps<'decision-recorded'>): EmailDelivery => ({
+  idempotencyKey: `decision-recorded:${requestId}`,
+  applicationId,
+  template: 'decision-recorded',
+  to,
+  render: async () => renderEmail('decision-recorded', props, language),
+});

@@ -1,4 +1,4 @@
-import { appendAudit, actor } from '../activities/audit';
+import { appendAudit, actor, inTransaction } from '../activities/audit';
 import type { Db } from '../db/prisma-client';
 import { SMTP_CONNECTIONS, type Mailer } from './mailer';
 import { openMessage } from './sealed-message';
@@ -92,7 +92,7 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
     }
   }
 
-  /** Sends one claimed message and records what came of it. */
+  /** Sends one claimed message: true once the SMTP server took it; a failure is recorded here. */
   async function deliver(m: Claimed): Promise<boolean> {
     try {
       if (!m.sealedMessage) throw Object.assign(new Error('The message was never composed (written before the outbox kept messages); it cannot be sent.'), { responseCode: 554 });
@@ -101,29 +101,32 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
       await recordFailure(m, error as Error & { responseCode?: number });
       return false;
     }
-    await markSent(m);
     return true;
   }
 
   /**
-   * Records a message as sent as soon as the server took it: the audit record first, then the row
-   * (guarded by this relay's claim). A relay that dies between them leaves a message that was
-   * sent, and says so, still claimed: sent again when the claim lapses, as any message whose
-   * exchange was cut off.
+   * Records the messages of one claim that the server took as sent, together: each row (guarded by
+   * this relay's claim) with its `email.sent` audit record, in one transaction and one append per
+   * application (an approval's receipt and the next party's invitation usually go out together).
+   * A relay that dies before this commits leaves them sent but still claimed: sent again when the
+   * claim lapses, as any message whose exchange was cut off.
    */
-  async function markSent(m: Claimed): Promise<void> {
+  async function markSent(sent: Claimed[]): Promise<void> {
+    if (!sent.length) return;
     const now = clock();
-    await appendAudit(db, [
-      {
-        idempotencyKey: `email-sent:${m.idempotencyKey}`,
-        applicationId: m.applicationId,
-        type: 'email.sent',
-        actor: actor.system,
-        data: { template: m.template, to: m.toAddress, subject: m.subject, messageId: m.messageId },
-        occurredAt: now,
-      },
-    ]);
-    await db.outboxMessage.updateMany({ where: mine(m), data: { status: 'sent', sentAt: now, lastError: null, nextAttemptAt: null, claimedUntil: null } });
+    await inTransaction(db, async ({ tx, audit }) => {
+      await tx.outboxMessage.updateMany({ where: { OR: sent.map(mine) }, data: { status: 'sent', sentAt: now, lastError: null, nextAttemptAt: null, claimedUntil: null } });
+      audit.push(
+        ...sent.map((m) => ({
+          idempotencyKey: `email-sent:${m.idempotencyKey}`,
+          applicationId: m.applicationId,
+          type: 'email.sent',
+          actor: actor.system,
+          data: { template: m.template, to: m.toAddress, subject: m.subject, messageId: m.messageId },
+          occurredAt: now,
+        })),
+      );
+    });
   }
 
   /** The row as this relay claimed it: another relay's later claim makes it no longer ours. */
@@ -168,7 +171,9 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
           if (!due.length) return sent;
           // Every message's outcome is recorded before the next claim, whatever befell the others.
           const outcomes = await Promise.allSettled(due.map(deliver));
-          sent += outcomes.filter((o) => o.status === 'fulfilled' && o.value).length;
+          const taken = due.filter((_, i) => { const o = outcomes[i]!; return o.status === 'fulfilled' && o.value; });
+          await markSent(taken);
+          sent += taken.length;
           const failed = outcomes.find((o) => o.status === 'rejected');
           if (failed) throw failed.reason;
         }

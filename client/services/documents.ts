@@ -163,16 +163,17 @@ export function createDocumentService({ db, store, maxBytes = DEFAULT_DOCUMENT_M
 
   /** The latest version of each document a request's party sees: the application's, their unit's and their step's. */
   async function currentFor(scope: RequestScope): Promise<DocumentVersionView[]> {
-    const rows = await db.documentVersion.findMany({
-      where: { document: { applicationId: scope.applicationId, unitKey: scope.unitKey === null ? null : { in: [scope.unitKey] }, OR: [{ stepId: null }, { stepId: scope.stepId }] } },
-      include: { document: { select: { name: true, unitKey: true, stepId: true, createdAt: true } } },
-      orderBy: [{ version: 'desc' }],
-    });
-    // Application-wide documents are for units' requests too.
-    const wide = scope.unitKey === null ? [] : await currentFor({ ...scope, unitKey: null });
-    const latest = new Map<string, DocumentVersionView>();
-    for (const r of rows) if (!latest.has(r.documentId)) latest.set(r.documentId, viewOf(r));
-    return [...wide, ...[...latest.values()]].sort((a, b) => a.name.localeCompare(b.name, 'pl') || a.documentId.localeCompare(b.documentId));
+    // One statement on every approval page and decision (the hot path): the latest version of each
+    // document of the request's unit and step, and of the application-wide ones (for units' requests too).
+    const rows = await db.$queryRaw<Array<Omit<VersionRow, 'document'> & VersionRow['document']>>`
+      SELECT DISTINCT ON (v."documentId") v."id", v."documentId", v."version", v."fileName", v."contentType", v."size", v."sha256", v."uploadedBy", v."uploadedByName", v."uploadedAt",
+             d."name", d."unitKey", d."stepId"
+      FROM "DocumentVersion" v JOIN "Document" d ON d."id" = v."documentId"
+      WHERE d."applicationId" = ${scope.applicationId} AND (d."unitKey" IS NULL OR d."unitKey" = ${scope.unitKey}) AND (d."stepId" IS NULL OR d."stepId" = ${scope.stepId})
+      ORDER BY v."documentId", v."version" DESC`;
+    return rows
+      .map(({ name, unitKey, stepId, ...v }) => viewOf({ ...v, document: { name, unitKey, stepId } }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'pl') || a.documentId.localeCompare(b.documentId));
   }
 
   /** Any version of a document the request's party sees, with its content; null when it is not theirs to see. */
