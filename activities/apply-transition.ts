@@ -33,7 +33,9 @@ export interface Transition {
  * one transaction: close the step's other requests, record the branch's new status, tell the
  * coordinator of changes requested, open the next step's requests, record the decisions that
  * closed the step (last, so the requests' rows the server may be writing too are held only until
- * the commit), then append every audit record at once, decisions first. Each part is idempotent on
+ * the commit), then append every audit record at once, decisions first. (A withdrawal or a unit's
+ * removal locks requests before the unit's row, this the other way round: should the two meet,
+ * PostgreSQL ends one as a deadlock and its activity is retried.) Each part is idempotent on
  * its own, so a retry redoes none of what an earlier attempt committed; a step's history costs one
  * activity and one workflow task, and its database work one transaction and one chain append.
  */

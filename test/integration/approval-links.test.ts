@@ -27,8 +27,9 @@ const settledHistoryLength = async (workflowId: string) =>
     expect(events.some((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED)).toBe(true);
     return events.length;
   });
+/** The status of the application's first request (later steps add theirs; a row's place on disk is no order). */
 const requestStatus = async (id: string) =>
-  (await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id }, select: { status: true } })).status;
+  (await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id }, select: { status: true }, orderBy: { createdAt: 'asc' } })).status;
 
 /** A link's parts: where it points, its public id and its secret; and the link with the secret's last character changed. */
 function partsOf(link: string) {
@@ -39,7 +40,7 @@ function partsOf(link: string) {
 const linkEvents = (applicationId: string, type: 'link.opened' | 'link.refused') =>
   h.db.auditEvent.findMany({ where: { applicationId, type }, select: { actor: true, data: true }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
 const theRequest = (applicationId: string) =>
-  h.db.approvalRequest.findFirstOrThrow({ where: { applicationId }, select: { id: true, workflowId: true, partyRole: true, partyEmail: true, deadline: true, acceptsLate: true } });
+  h.db.approvalRequest.findFirstOrThrow({ where: { applicationId }, orderBy: { createdAt: 'asc' }, select: { id: true, workflowId: true, partyRole: true, partyEmail: true, deadline: true, acceptsLate: true } });
 const openAs = (link: string, userAgent: string, method: 'GET' | 'HEAD' = 'GET') => fetch(link, { method, headers: { 'user-agent': userAgent } }).then((res) => res.status);
 
 describe('approval links', () => {
@@ -249,7 +250,7 @@ describe('approval links', () => {
       await h.resumeWorker();
     }
     expect((await answer).status).toBe(200);
-    const request = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id }, select: { status: true, late: true, decidedAt: true } });
+    const request = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id }, orderBy: { createdAt: 'asc' }, select: { status: true, late: true, decidedAt: true } });
     expect(request).toMatchObject({ status: 'approved', late: false });
     expect(request.decidedAt!.getTime()).toBeLessThan(deadline);
   });
