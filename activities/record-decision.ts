@@ -1,6 +1,7 @@
 import { renderEmail, type TemplateProps } from '../mail/templates';
 import { decisionStatus, type RecordedDecision } from '../workflows/engine/state';
-import { actor, inTransaction, type Recorded } from './audit';
+import { randomUUID } from 'node:crypto';
+import { actor, inTransaction, type AuditInput, type Recorded } from './audit';
 import { enqueueEmail, enqueueEmailIn, type EmailDelivery } from './enqueue-email';
 import { setLockTimeout, type Db } from '../db/prisma-client';
 import type { Prisma } from '../generated/prisma/client';
@@ -84,24 +85,64 @@ export async function writeDecision(db: Db, d: Omit<DecisionToRecord, 'party'>, 
 
 /** writeDecision inside the caller's transaction: its audit record joins the caller's. */
 async function writeDecisionIn(r: Recorded, d: Omit<DecisionToRecord, 'party'>, role: string): Promise<boolean> {
-  const decidedAt = new Date(d.decidedAt);
-  const formData = d.services ? { services: d.services } : undefined;
-  // Through a deputy's link: the deputy decided, on behalf of the party (whose request it stays).
-  const deputy = d.via?.deputy ?? null;
+  const w = decisionWrite(d, role);
   const { count } = await r.tx.approvalRequest.updateMany({
     where: { id: d.requestId, status: 'pending' },
-    data: { status: decisionStatus[d.decision], comment: d.comment, decidedAt, late: d.late, formData, ...(deputy ? { decidedByName: deputy.name, decidedByEmail: deputy.email } : {}), ...(d.documents ? { documents: d.documents.map((doc) => ({ ...doc })) } : {}) },
+    data: { status: w.status, comment: d.comment, decidedAt: w.decidedAt, late: d.late, formData: w.formData, ...(w.deputy ? { decidedByName: w.deputy.name, decidedByEmail: w.deputy.email } : {}), ...(w.documents ? { documents: w.documents } : {}) },
   });
   if (count === 0) return false;
-  r.audit.push({
+  r.audit.push(w.audit);
+  return true;
+}
+
+/**
+ * The server's write of a decision its workflow answered with, while the party waits for the page:
+ * one statement writes the request's row and its audit record, which goes in unchained (the
+ * application's next append chains it, under the chain's lock, as it does any record written
+ * without it; an export or a check chains first), so no one's chain lock is waited for.
+ * 'locked' when another transaction holds the row (the worker writing the same decision, a
+ * withdrawal closing the request): the caller waits for it with writeDecision instead.
+ */
+export async function writeDecisionAtOnce(db: Db, d: Omit<DecisionToRecord, 'party'>, role: string): Promise<'written' | 'not-pending' | 'locked'> {
+  const w = decisionWrite(d, role);
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  const utc = (t: Date) => t.toISOString();
+  const [row] = await db.$queryRaw<Array<{ present: boolean; unlocked: number; written: number }>>`
+    WITH target AS (
+      SELECT "id", "status" FROM "ApprovalRequest" WHERE "id" = ${d.requestId} FOR UPDATE SKIP LOCKED
+    ), decided AS (
+      UPDATE "ApprovalRequest" r
+      SET "status" = ${w.status}, "comment" = ${d.comment}, "decidedAt" = (${utc(w.decidedAt)}::timestamptz AT TIME ZONE 'UTC'), "late" = ${d.late},
+          "formData" = COALESCE(${json(w.formData)}::jsonb, r."formData"), "documents" = COALESCE(${json(w.documents)}::jsonb, r."documents"),
+          "decidedByName" = COALESCE(${w.deputy?.name ?? null}, r."decidedByName"), "decidedByEmail" = COALESCE(${w.deputy?.email ?? null}, r."decidedByEmail")
+      FROM target WHERE r."id" = target."id" AND target."status" = 'pending'
+      RETURNING r."id"
+    ), audited AS (
+      INSERT INTO "AuditEvent" ("id", "idempotencyKey", "applicationId", "type", "actor", "data", "occurredAt")
+      SELECT ${randomUUID()}, ${w.audit.idempotencyKey}, ${w.audit.applicationId}, ${w.audit.type}, ${w.audit.actor}, ${json(w.audit.data)}::jsonb, (${utc(w.audit.occurredAt)}::timestamptz AT TIME ZONE 'UTC')
+      FROM decided
+      ON CONFLICT ("idempotencyKey") DO NOTHING
+    )
+    SELECT EXISTS (SELECT 1 FROM "ApprovalRequest" WHERE "id" = ${d.requestId}) AS "present", (SELECT count(*) FROM target)::int AS "unlocked", (SELECT count(*) FROM decided)::int AS "written"`;
+  if (row!.written > 0) return 'written';
+  return row!.present && row!.unlocked === 0 ? 'locked' : 'not-pending';
+}
+
+/** What writing a decision sets on its request, and its audit record: one shape for every writer. */
+function decisionWrite(d: Omit<DecisionToRecord, 'party'>, role: string) {
+  const decidedAt = new Date(d.decidedAt);
+  // Through a deputy's link: the deputy decided, on behalf of the party (whose request it stays).
+  const deputy = d.via?.deputy ?? null;
+  const documents = d.documents ? d.documents.map((doc) => ({ ...doc })) : undefined;
+  const audit: AuditInput = {
     idempotencyKey: `decision:${d.requestId}`,
     applicationId: d.applicationId,
     type: d.late ? 'approval.decided-late' : 'approval.decided',
     actor: actor.party(role, deputy?.email ?? d.partyEmail),
-    data: { requestId: d.requestId, unitKey: d.unitKey, step: d.stepId, round: d.round, decision: d.decision, comment: d.comment, services: d.services, late: d.late, ...(d.via ? { via: { ...d.via, ...(deputy ? { deputy: { ...deputy } } : {}) } } : {}), ...(deputy ? { onBehalfOf: d.partyEmail } : {}), ...(d.documents ? { documents: d.documents.map((doc) => ({ ...doc })) } : {}) },
+    data: { requestId: d.requestId, unitKey: d.unitKey, step: d.stepId, round: d.round, decision: d.decision, comment: d.comment, services: d.services, late: d.late, ...(d.via ? { via: { ...d.via, ...(deputy ? { deputy: { ...deputy } } : {}) } } : {}), ...(deputy ? { onBehalfOf: d.partyEmail } : {}), ...(documents ? { documents } : {}) },
     occurredAt: decidedAt,
-  });
-  return true;
+  };
+  return { status: decisionStatus[d.decision], decidedAt, deputy, documents, formData: d.services ? { services: d.services } : undefined, audit };
 }
 
 /** Whether the request still waits for its decision, holds one, or was closed without one. */

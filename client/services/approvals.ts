@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { servicesOf, writeDecision } from '../../activities/record-decision';
+import { servicesOf, writeDecision, writeDecisionAtOnce } from '../../activities/record-decision';
 import { parseApprovalToken, secretMatches } from '../../auth/approval-token';
 import type { Db } from '../../db/prisma-client';
 import type { Lang } from '../../mail/html';
@@ -259,7 +259,13 @@ export function createApprovalService({ db, temporal, clock, documents, logger =
    */
   async function writeAnswered(view: ApprovalLinkView, decision: RecordedDecision, withinMs: number): Promise<'written' | 'not-written' | 'failed'> {
     const d = { applicationId: view.applicationId, unitKey: view.unitKey, ...decision };
-    return writeDecision(db, d, view.partyRole, { lockTimeoutMs: Math.max(withinMs, 500) }).then(
+    // At once when the row is free (almost always); behind whoever holds it otherwise, within the time left.
+    const write = async () => {
+      const atOnce = await writeDecisionAtOnce(db, d, view.partyRole);
+      if (atOnce !== 'locked') return atOnce === 'written';
+      return writeDecision(db, d, view.partyRole, { lockTimeoutMs: Math.max(withinMs, 500) });
+    };
+    return write().then(
       (written) => (written ? 'written' : 'not-written'),
       (error: Error) => {
         logger.warn({ applicationId: view.applicationId, workflowId: view.workflowId, approvalRequestId: view.requestId, reason: error.message.split('\n')[0] }, 'the server could not write a decision (its workflow holds it and records it)');

@@ -2,6 +2,9 @@ import protos from '@temporalio/proto';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { issueApprovalLink } from '../../activities/approval-link';
+import { sealTrail } from '../../activities/audit';
+import { writeDecisionAtOnce } from '../../activities/record-decision';
+import { verifyChain, type ChainedRecord } from '../../domain/audit-chain';
 import { decideUpdate, unitStateQuery } from '../../workflows/messages';
 import { apiOf, linkIn } from '../support/api';
 import { makeInput } from '../support/application-input';
@@ -289,6 +292,37 @@ describe('approval links', () => {
     await expect.poll(() => requestStatus(id), { timeout: 20_000 }).toBe('approved');
     expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'approval.decided' } })).toBe(1);
     await h.mailbox.waitFor(input.units[0]!.approver.email, 2); // the invitation, then the receipt
+  });
+
+  it("have the server write a decision and its audit record in one statement, never twice, and not through another's lock; the trail chains it", async () => {
+    const { id } = await oneUnitApplication();
+    const request = await theRequest(id);
+    const decision = { applicationId: id, unitKey: 'unit-1', requestId: request.id, stepId: 'unit-confirmation', round: 1, decision: 'approve' as const, comment: 'Zgoda', services: null, partyEmail: request.partyEmail, decidedAt: new Date().toISOString(), late: false };
+    const holder = new pg.Client({ connectionString: h.databaseUrl });
+    await holder.connect();
+    try {
+      // Held by another transaction (the worker writing it, a withdrawal closing it): not waited for here.
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM "ApprovalRequest" WHERE "id" = $1 FOR UPDATE', [request.id]);
+      expect(await writeDecisionAtOnce(h.db, decision, request.partyRole)).toBe('locked');
+      await holder.query('ROLLBACK');
+      expect(await requestStatus(id)).toBe('pending');
+
+      expect(await writeDecisionAtOnce(h.db, decision, request.partyRole)).toBe('written');
+      expect(await writeDecisionAtOnce(h.db, decision, request.partyRole)).toBe('not-pending');
+      const row = await h.db.approvalRequest.findUniqueOrThrow({ where: { id: request.id }, select: { status: true, comment: true, decidedAt: true } });
+      expect(row).toEqual({ status: 'approved', comment: 'Zgoda', decidedAt: new Date(decision.decidedAt) });
+      const records = await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'approval.decided' } });
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({ actor: `${request.partyRole}:${request.partyEmail}`, occurredAt: new Date(decision.decidedAt), data: { requestId: request.id, decision: 'approve', comment: 'Zgoda' } });
+
+      await sealTrail(h.db, id);
+      const trail = await h.db.auditEvent.findMany({ where: { applicationId: id }, orderBy: { seq: 'asc' } });
+      expect(trail.every((r) => r.seq !== null)).toBe(true);
+      expect(verifyChain(trail.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString() }) as ChainedRecord))).toMatchObject({ intact: true, length: trail.length });
+    } finally {
+      await holder.end();
+    }
   });
 
   it('never write a token into the server log, nor its secret into the audit trail', async () => {
