@@ -35,6 +35,16 @@ export async function appendAudit(db: Db | Prisma.TransactionClient, events: Aud
   await appendChained(db, events);
 }
 
+/**
+ * Writes records outside the chain (no place, no hashes) and without its lock, for writes a person
+ * waits on that must not queue behind the application's other writers: the application's next
+ * append chains them, in the order they happened, as it does records from before the chain (and
+ * an export or a check chains first). A record already written under the same key is skipped.
+ */
+export async function appendUnchained(db: Db | Prisma.TransactionClient, events: AuditInput[]): Promise<void> {
+  if (events.length) await db.auditEvent.createMany({ data: events, skipDuplicates: true });
+}
+
 /** A transaction's client and the audit records its writes produced, appended together as it ends. */
 export interface Recorded {
   tx: Prisma.TransactionClient;
@@ -99,11 +109,20 @@ export async function sealTrail(db: Db, applicationId: string): Promise<void> {
  */
 async function sealUnchained(tx: Prisma.TransactionClient, applicationId: string, head: { seq: number; hash: string | null }) {
   const loose = await tx.auditEvent.findMany({ where: { applicationId, seq: null }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
-  for (const r of loose) {
+  const placed = loose.map((r) => {
     const seq = head.seq + 1;
     const hash = hashRecord(head.hash, { ...r, seq, occurredAt: r.occurredAt.toISOString() });
-    await tx.auditEvent.update({ where: { id: r.id }, data: { seq, prevHash: head.hash, hash } });
+    const row = { id: r.id, seq, prevHash: head.hash, hash };
     head = { seq, hash };
+    return row;
+  });
+  // All in one statement: there are usually one to three (a link's opening, a decision, from the server).
+  if (placed.length) {
+    await tx.$executeRaw`
+      UPDATE "AuditEvent" AS a SET "seq" = v."seq", "prevHash" = v."prevHash", "hash" = v."hash"
+      FROM (SELECT unnest(${placed.map((p) => p.id)}::text[]) AS "id", unnest(${placed.map((p) => p.seq)}::int[]) AS "seq",
+                   unnest(${placed.map((p) => p.prevHash)}::text[]) AS "prevHash", unnest(${placed.map((p) => p.hash)}::text[]) AS "hash") AS v
+      WHERE a."id" = v."id"`;
   }
   return head;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { actor, appendAudit } from '../../activities/audit';
+import { actor, appendUnchained } from '../../activities/audit';
 import type { Db } from '../../db/prisma-client';
 import type { DocumentRef } from '../../domain/document-ref';
 import type { Logger } from '../../observability/logger';
@@ -40,7 +40,8 @@ export const USER_AGENT_MAX_LENGTH = 200;
 /**
  * Records approval links being opened ('link.opened') and refused ('link.refused') in the
  * application's audit trail. Mail scanners and reloads open links again and again, so a repeat
- * within LINK_EVENT_WINDOW_MS is not recorded again. Recording never fails the page: a failed
+ * within LINK_EVENT_WINDOW_MS is not recorded again. The records go in unchained (appendUnchained):
+ * the page never waits for the application's chain. Recording never fails the page: a failed
  * write is logged (without the link) and the approver gets their answer.
  */
 export function createLinkAudit({ db, clock, logger }: { db: Db; clock: () => Date; logger: Logger }) {
@@ -69,7 +70,7 @@ export function createLinkAudit({ db, clock, logger }: { db: Db; clock: () => Da
           select: { id: true },
         });
         if (recent) return;
-        await appendAudit(tx, [
+        await appendUnchained(tx, [
           {
             idempotencyKey: `${prefix}${now.toISOString()}`,
             applicationId: subject.applicationId,

@@ -2,7 +2,7 @@ import protos from '@temporalio/proto';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { issueApprovalLink } from '../../activities/approval-link';
-import { sealTrail } from '../../activities/audit';
+import { appendUnchained, sealTrail } from '../../activities/audit';
 import { writeDecisionAtOnce } from '../../activities/record-decision';
 import { verifyChain, type ChainedRecord } from '../../domain/audit-chain';
 import { decideUpdate, unitStateQuery } from '../../workflows/messages';
@@ -316,9 +316,12 @@ describe('approval links', () => {
       expect(records).toHaveLength(1);
       expect(records[0]).toMatchObject({ actor: `${request.partyRole}:${request.partyEmail}`, occurredAt: new Date(decision.decidedAt), data: { requestId: request.id, decision: 'approve', comment: 'Zgoda' } });
 
+      // Another record written outside the chain after it, of a moment before it: chained in the order they happened.
+      await appendUnchained(h.db, [{ idempotencyKey: `earlier:${id}`, applicationId: id, type: 'test.earlier', actor: 'system', data: {}, occurredAt: new Date(Date.parse(decision.decidedAt) - 1000) }]);
       await sealTrail(h.db, id);
       const trail = await h.db.auditEvent.findMany({ where: { applicationId: id }, orderBy: { seq: 'asc' } });
       expect(trail.every((r) => r.seq !== null)).toBe(true);
+      expect(trail.filter((r) => r.type === 'test.earlier' || r.type === 'approval.decided').map((r) => r.type)).toEqual(['test.earlier', 'approval.decided']);
       expect(verifyChain(trail.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString() }) as ChainedRecord))).toMatchObject({ intact: true, length: trail.length });
     } finally {
       await holder.end();
