@@ -1,5 +1,5 @@
 import type { BranchStatus } from '../workflows/engine/state';
-import { inTransaction, type Recorded } from './audit';
+import { inTransaction, PATIENT, type Recorded } from './audit';
 import { closePendingIn } from './close-requests';
 import type { ActivityDeps } from './deps';
 import { enqueueEmailIn } from './enqueue-email';
@@ -33,9 +33,9 @@ export interface Transition {
  * one transaction: close the step's other requests, record the branch's new status, tell the
  * coordinator of changes requested, open the next step's requests, record the decisions that
  * closed the step (last, so the requests' rows the server may be writing too are held only until
- * the commit), then append every audit record at once, decisions first. (A withdrawal or a unit's
- * removal locks requests before the unit's row, this the other way round: should the two meet,
- * PostgreSQL ends one as a deadlock and its activity is retried.) Each part is idempotent on
+ * the commit), then append every audit record at once, decisions first. (A withdrawal, a unit's
+ * removal or a deadline's extension may take the same rows in another order: should two meet,
+ * PostgreSQL ends one as a deadlock, and its activity is retried.) Each part is idempotent on
  * its own, so a retry redoes none of what an earlier attempt committed; a step's history costs one
  * activity and one workflow task, and its database work one transaction and one chain append.
  */
@@ -52,6 +52,6 @@ export const applyTransition = (deps: ActivityDeps) => async (t: Transition): Pr
     for (const d of t.decisions) queued.push(d.party ? await recordDecisionIn(decided, deps, { ...d, party: d.party }) : await writeDecisionOf(decided, d));
     r.audit.unshift(...decided.audit);
     return queued;
-  }, { timeout: 20_000 });
+  }, { ...PATIENT, timeout: PATIENT.timeout + 2_000 * t.open.length });
   if (outcomes.includes('queued')) deps.wakeOutbox?.();
 };

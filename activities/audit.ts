@@ -17,6 +17,12 @@ export interface AuditInput {
 }
 
 /**
+ * For a worker's transaction that must not fail (and be done again) for a busy pool or a busy chain:
+ * a chain's lock is held for milliseconds, but under load many writers queue for it.
+ */
+export const PATIENT = { maxWait: 10_000, timeout: 20_000 } as const;
+
+/**
  * Appends audit events to their applications' hash chains (domain/audit-chain.ts); ones already
  * written under the same key are skipped, not duplicated. Given a transaction, the records commit
  * with it; given the client, in one of their own. Appends to one application's chain are
@@ -27,9 +33,7 @@ export async function appendAudit(db: Db | Prisma.TransactionClient, events: Aud
   if (!events.length) return;
   // A transaction client has $transaction too (Prisma's proxy), but no $connect.
   if (typeof (db as Partial<Db>).$connect === 'function') {
-    // Patient: a chain's lock is held for milliseconds, but under load many appends queue for it,
-    // and a caller such as the outbox relay must not fail (and send again) for a busy chain.
-    await (db as Db).$transaction((tx) => appendChained(tx, events), { maxWait: 10_000, timeout: 20_000 });
+    await (db as Db).$transaction((tx) => appendChained(tx, events), PATIENT);
     return;
   }
   await appendChained(db, events);
@@ -55,7 +59,7 @@ export interface Recorded {
  * Runs `work` in one transaction and appends the audit records it gathered (in `audit`) last, in
  * one append: the application's chain lock is then taken once, and held only until the commit.
  */
-export async function inTransaction<T>(db: Db, work: (r: Recorded) => Promise<T>, options?: { timeout?: number }): Promise<T> {
+export async function inTransaction<T>(db: Db, work: (r: Recorded) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
   return db.$transaction(async (tx) => {
     const r: Recorded = { tx, audit: [] };
     const result = await work(r);

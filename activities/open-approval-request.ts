@@ -1,6 +1,6 @@
 import { renderEmail } from '../mail/templates';
 import { issueApprovalLink, withDeadlineIcs } from './approval-link';
-import { actor, inTransaction, type Recorded } from './audit';
+import { actor, inTransaction, PATIENT, type Recorded } from './audit';
 import { enqueueEmailIn } from './enqueue-email';
 import type { ActivityDeps } from './deps';
 
@@ -32,7 +32,7 @@ export interface OpenApprovalRequestInput {
 export const openApprovalRequest =
   (deps: ActivityDeps) =>
   async (req: OpenApprovalRequestInput): Promise<void> => {
-    if ((await inTransaction(deps.db, (r) => openApprovalRequestIn(r, deps, req), { timeout: 20_000 })) === 'queued') deps.wakeOutbox?.();
+    if ((await inTransaction(deps.db, (r) => openApprovalRequestIn(r, deps, req), PATIENT)) === 'queued') deps.wakeOutbox?.();
   };
 
 /** openApprovalRequest inside the caller's transaction; the caller wakes the outbox after its commit when this queued the email. */

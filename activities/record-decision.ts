@@ -1,7 +1,7 @@
 import { renderEmail, type TemplateProps } from '../mail/templates';
 import { decisionStatus, type RecordedDecision } from '../workflows/engine/state';
 import { randomUUID } from 'node:crypto';
-import { actor, inTransaction, type AuditInput, type Recorded } from './audit';
+import { actor, inTransaction, PATIENT, type AuditInput, type Recorded } from './audit';
 import { enqueueEmail, enqueueEmailIn, type EmailDelivery } from './enqueue-email';
 import { setLockTimeout, type Db } from '../db/prisma-client';
 import type { Prisma } from '../generated/prisma/client';
@@ -40,7 +40,7 @@ export const recordDecision =
   async (d: DecisionToRecord): Promise<void> => {
     const { db } = deps;
     const { party } = d;
-    const queued = await inTransaction(db, (r) => (party ? recordDecisionIn(r, deps, { ...d, party }) : writeDecisionOf(r, d)));
+    const queued = await inTransaction(db, (r) => (party ? recordDecisionIn(r, deps, { ...d, party }) : writeDecisionOf(r, d)), PATIENT);
     if (queued === 'queued') deps.wakeOutbox?.();
   };
 
@@ -107,9 +107,10 @@ export async function writeDecisionAtOnce(db: Db, d: Omit<DecisionToRecord, 'par
   const w = decisionWrite(d, role);
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
   const utc = (t: Date) => t.toISOString();
+  // Taken in the UPDATE's own lock mode, so a row only key-shared (a link being issued for it) is not skipped.
   const [row] = await db.$queryRaw<Array<{ present: boolean; unlocked: number; written: number }>>`
     WITH target AS (
-      SELECT "id", "status" FROM "ApprovalRequest" WHERE "id" = ${d.requestId} FOR UPDATE SKIP LOCKED
+      SELECT "id", "status" FROM "ApprovalRequest" WHERE "id" = ${d.requestId} FOR NO KEY UPDATE SKIP LOCKED
     ), decided AS (
       UPDATE "ApprovalRequest" r
       SET "status" = ${w.status}, "comment" = ${d.comment}, "decidedAt" = (${utc(w.decidedAt)}::timestamptz AT TIME ZONE 'UTC'), "late" = ${d.late},

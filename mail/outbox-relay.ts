@@ -1,4 +1,4 @@
-import { appendAudit, actor, inTransaction } from '../activities/audit';
+import { appendAudit, actor, inTransaction, PATIENT } from '../activities/audit';
 import type { Db } from '../db/prisma-client';
 import { SMTP_CONNECTIONS, type Mailer } from './mailer';
 import { openMessage } from './sealed-message';
@@ -29,6 +29,9 @@ export interface OutboxRelayOptions {
   batch?: number;
   logger?: Logger;
 }
+
+/** How long messages of a claim already sent wait for the claim's slower ones before being marked sent. */
+const MARK_WITHIN_MS = 1_000;
 
 /** How long a claim lasts: longer than the mailer's own timeouts (mail/mailer.ts), so a live send is never taken over. */
 export const CLAIM_MS = 30_000;
@@ -105,11 +108,11 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
   }
 
   /**
-   * Records the messages of one claim that the server took as sent, together: each row (guarded by
-   * this relay's claim) with its `email.sent` audit record, in one transaction and one append per
-   * application (an approval's receipt and the next party's invitation usually go out together).
-   * A relay that dies before this commits leaves them sent but still claimed: sent again when the
-   * claim lapses, as any message whose exchange was cut off.
+   * Records messages the server took as sent, together: each row (guarded by this relay's claim)
+   * with its `email.sent` audit record, in one transaction and one append per application (an
+   * approval's receipt and the next party's invitation usually go out together). A relay that dies
+   * before this commits leaves them sent but still claimed: sent again when the claim lapses, as
+   * any message whose exchange was cut off.
    */
   async function markSent(sent: Claimed[]): Promise<void> {
     if (!sent.length) return;
@@ -126,7 +129,36 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
           occurredAt: now,
         })),
       );
-    });
+    }, PATIENT);
+  }
+
+  /**
+   * Sends one claim's messages and records those the server took: together once all are done, and
+   * those done so far after MARK_WITHIN_MS, so a quick message waits at most that long for a slow
+   * one's exchange (which may last nearly a claim) before it is marked sent.
+   */
+  async function sendClaim(due: Claimed[]): Promise<{ sent: number; outcomes: PromiseSettledResult<boolean>[] }> {
+    const done: Claimed[] = [];
+    let sent = 0;
+    let marking: Promise<void> = Promise.resolve();
+    const mark = () => {
+      const batch = done.splice(0);
+      sent += batch.length;
+      marking = marking.then(() => markSent(batch));
+      marking.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      return marking;
+    };
+    const early = setTimeout(() => void mark(), MARK_WITHIN_MS);
+    const outcomes = await Promise.allSettled(
+      due.map(async (m) => {
+        const taken = await deliver(m);
+        if (taken) done.push(m);
+        return taken;
+      }),
+    );
+    clearTimeout(early);
+    await mark();
+    return { sent, outcomes };
   }
 
   /** The row as this relay claimed it: another relay's later claim makes it no longer ours. */
@@ -170,10 +202,9 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
           const due = stopped ? [] : await claim();
           if (!due.length) return sent;
           // Every message's outcome is recorded before the next claim, whatever befell the others.
-          const outcomes = await Promise.allSettled(due.map(deliver));
-          const taken = due.filter((_, i) => { const o = outcomes[i]!; return o.status === 'fulfilled' && o.value; });
-          await markSent(taken);
-          sent += taken.length;
+          const settled = await sendClaim(due);
+          sent += settled.sent;
+          const outcomes = settled.outcomes;
           const failed = outcomes.find((o) => o.status === 'rejected');
           if (failed) throw failed.reason;
         }

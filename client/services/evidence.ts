@@ -17,7 +17,8 @@ export function createEvidenceService({ db, applications }: { db: Db; applicatio
   /** The application's trail in chain order, every record chained first (records from before the chain are chained now). */
   async function trail(id: string): Promise<ChainedRecord[]> {
     await sealTrail(db, id);
-    const rows = await db.auditEvent.findMany({ where: { applicationId: id }, orderBy: { seq: 'asc' } });
+    // Chained records only: the server may write one unchained (activities/audit.ts) after the seal.
+    const rows = await db.auditEvent.findMany({ where: { applicationId: id, seq: { not: null } }, orderBy: { seq: 'asc' } });
     return rows.map((r) => ({
       applicationId: r.applicationId,
       seq: r.seq!,

@@ -124,6 +124,42 @@ describe('activities retried with the same input', () => {
     }
   });
 
+  it('mark a message sent within a second, while another of its claim is still on the wire', async () => {
+    const quick = await newApplication();
+    const slow = await newApplication();
+    await h.pauseWorker(); // its relay would send them first; here the test's relay does
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const mailer: Mailer = {
+      compose: (email) => h.deps.mailer.compose(email),
+      sendRaw: async (to, raw) => {
+        if (to === slow.request.partyEmail) await held; // an exchange that lasts
+        return h.deps.mailer.sendRaw(to, raw);
+      },
+      verify: () => h.deps.mailer.verify(),
+      close: () => undefined,
+    };
+    const status = (r: typeof quick) => h.db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: `approval-request:${r.request.requestId}` }, select: { status: true } }).then((m) => m.status);
+    try {
+      await createActivities(h.deps).openApprovalRequest(quick.request);
+      await createActivities(h.deps).openApprovalRequest({ ...slow.request, partyEmail: `slow-${slow.request.partyEmail}` });
+      slow.request.partyEmail = `slow-${slow.request.partyEmail}`;
+      const relay = startOutboxRelay({ db: h.db, mailer, outboxKey: h.deps.outboxKey, pollMs: 60_000 });
+      const drained = relay.drain();
+      await vi.waitFor(async () => expect(await status(quick)).toBe('sent'), { timeout: 5_000, interval: 50 });
+      expect(await count(quick.applicationId, 'email.sent')).toBe(1);
+      expect(await status(slow)).toBe('sending');
+      release();
+      await drained;
+      await relay.stop();
+      expect(await status(slow)).toBe('sent');
+      expect(await count(slow.applicationId, 'email.sent')).toBe(1);
+    } finally {
+      release();
+      await h.resumeWorker();
+    }
+  });
+
   it('leave a message sealed under another secret to a relay that can open it, saying why', async () => {
     const { request } = await newApplication();
     await createActivities(h.deps).openApprovalRequest(request);
