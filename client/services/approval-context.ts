@@ -54,16 +54,39 @@ interface InputPeople {
   units?: Array<{ key: string; name: string }>;
 }
 
+/** The page's facts that every round needs, read in one statement (the page is opened often). */
+interface PageRow {
+  application: { variant: string; definitionVersion: number; input: unknown } | null;
+  projectReference: string | null;
+  others: Array<{ partyName: string; partyRole: string; status: string }>;
+  own: { documents: unknown; decidedByName: string | null; decidedByEmail: string | null } | null;
+  deputy: { holderName: string | null; approverEmail: string; holderUntil: string | null } | null;
+  amendments: Array<{ type: string; data: unknown }>;
+}
+
+async function pageFacts(db: Db, view: ApprovalLinkView): Promise<PageRow> {
+  // amendments: people replaced and declarations amended since the start (the input kept is the one it started with).
+  const [row] = await db.$queryRaw<PageRow[]>`
+    SELECT
+      (SELECT json_build_object('variant', a."variant", 'definitionVersion', a."definitionVersion", 'input', a."input") FROM "Application" a WHERE a."id" = ${view.applicationId}) AS "application",
+      (SELECT u."projectReference" FROM "ApplicationUnit" u WHERE u."applicationId" = ${view.applicationId} AND u."unitKey" = ${view.unitKey}) AS "projectReference",
+      (SELECT coalesce(json_agg(json_build_object('partyName', r."partyName", 'partyRole', r."partyRole", 'status', r."status") ORDER BY r."createdAt"), '[]'::json)
+         FROM "ApprovalRequest" r
+         WHERE r."applicationId" = ${view.applicationId} AND r."unitKey" IS NOT DISTINCT FROM ${view.unitKey} AND r."step" = ${view.stepId} AND r."round" = ${view.round} AND r."id" <> ${view.requestId}) AS "others",
+      (SELECT json_build_object('documents', r."documents", 'decidedByName', r."decidedByName", 'decidedByEmail', r."decidedByEmail") FROM "ApprovalRequest" r WHERE r."id" = ${view.requestId}) AS "own",
+      (SELECT json_build_object('holderName', t."holderName", 'approverEmail', t."approverEmail", 'holderUntil', t."holderUntil")
+         FROM "ApprovalToken" t
+         WHERE t."approvalRequestId" = ${view.requestId} AND t."onBehalf" AND t."revokedAt" IS NULL AND t."expiresAt" > now() AT TIME ZONE 'UTC'
+         LIMIT 1) AS "deputy",
+      (SELECT coalesce(json_agg(json_build_object('type', e."type", 'data', e."data") ORDER BY e."occurredAt", e."id"), '[]'::json)
+         FROM "AuditEvent" e WHERE e."applicationId" = ${view.applicationId} AND e."type" IN ('person.replaced', 'resubmitted')) AS "amendments"`;
+  return row!;
+}
+
 export async function loadApprovalContext(db: Db, documents: DocumentService, view: ApprovalLinkView): Promise<ApprovalContext> {
   const branch = { applicationId: view.applicationId, unitKey: view.unitKey };
-  const [application, unit, others, asked, note, shown, previousRound, own, deputy, amendments] = await Promise.all([
-    db.application.findUniqueOrThrow({ where: { id: view.applicationId }, select: { variant: true, definitionVersion: true, input: true } }),
-    view.unitKey ? db.applicationUnit.findUnique({ where: { applicationId_unitKey: { applicationId: view.applicationId, unitKey: view.unitKey } }, select: { projectReference: true } }) : null,
-    db.approvalRequest.findMany({
-      where: { ...branch, step: view.stepId, round: view.round, id: { not: view.requestId } },
-      select: { partyName: true, partyRole: true, status: true },
-      orderBy: { createdAt: 'asc' },
-    }),
+  const [facts, asked, note, shown, previousRound] = await Promise.all([
+    pageFacts(db, view),
     view.round > 1
       ? db.approvalRequest.findFirst({ where: { ...branch, round: view.round - 1, status: 'changes-requested' }, select: { comment: true }, orderBy: { decidedAt: 'desc' } })
       : null,
@@ -76,11 +99,11 @@ export async function loadApprovalContext(db: Db, documents: DocumentService, vi
     documents.currentFor({ applicationId: view.applicationId, unitKey: view.unitKey, stepId: view.stepId }),
     // When the last round of this step opened: documents uploaded after it changed since.
     view.round > 1 ? db.approvalRequest.findFirst({ where: { ...branch, step: view.stepId, round: view.round - 1 }, select: { createdAt: true }, orderBy: { createdAt: 'asc' } }) : null,
-    db.approvalRequest.findUnique({ where: { id: view.requestId }, select: { documents: true, decidedByName: true, decidedByEmail: true } }),
-    db.approvalToken.findFirst({ where: { approvalRequestId: view.requestId, onBehalf: true, revokedAt: null, expiresAt: { gt: new Date() } }, select: { holderName: true, approverEmail: true, holderUntil: true } }),
-    // People replaced and declarations amended since the start: the input kept is the one it started with.
-    db.auditEvent.findMany({ where: { applicationId: view.applicationId, type: { in: ['person.replaced', 'resubmitted'] } }, select: { type: true, data: true }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }),
   ]);
+  if (!facts.application) throw new Error(`No application ${view.applicationId} for request ${view.requestId}.`);
+  const { application, others, own, amendments } = facts;
+  const unit = view.unitKey ? { projectReference: facts.projectReference } : null;
+  const deputy = facts.deputy ? { ...facts.deputy, holderUntil: facts.deputy.holderUntil ? new Date(`${facts.deputy.holderUntil}Z`) : null } : null;
   const since = previousRound?.createdAt.toISOString() ?? null;
   const definition = definitionOf(application.variant, application.definitionVersion);
   const stage = definition?.stages.find((s) => s.steps.some((st) => st.id === view.stepId)) ?? null;
