@@ -1,12 +1,12 @@
 import type { BranchStatus } from '../workflows/engine/state';
-import { inTransaction, PATIENT, type Recorded } from './audit';
+import { inTransaction, PATIENT } from './audit';
 import { closePendingIn } from './close-requests';
 import type { ActivityDeps } from './deps';
-import { enqueueEmailIn } from './enqueue-email';
+import { queueEmailIn } from './enqueue-email';
 import { recordBranchStatusIn } from './lifecycle';
 import { changesRequestedEmail, type ChangesRequestedNotice } from './notify-changes-requested';
 import { openApprovalRequestIn, type OpenApprovalRequestInput } from './open-approval-request';
-import { recordDecisionIn, writeDecisionOf, type DecisionToRecord } from './record-decision';
+import { recordDecisionIn, type DecisionToRecord } from './record-decision';
 
 interface CloseGroup {
   requestIds: string[];
@@ -42,16 +42,14 @@ export interface Transition {
 export const applyTransition = (deps: ActivityDeps) => async (t: Transition): Promise<void> => {
   const { applicationId, unitKey } = t;
   const now = deps.clock();
-  const outcomes = await inTransaction(deps.db, async (r) => {
-    const queued: Array<'queued' | 'already-queued' | 'nothing'> = [];
+  await inTransaction(deps, async (r) => {
     for (const group of [t.close ?? []].flat()) if (group.requestIds.length) await closePendingIn(r, { applicationId, id: { in: group.requestIds } }, group.status, group.reason, now);
     for (const s of t.statuses) await recordBranchStatusIn(r, deps, { applicationId, unitKey, ...s });
-    if (t.changesRequested) queued.push(await enqueueEmailIn(r.tx, deps, changesRequestedEmail(deps, t.changesRequested)));
-    for (const request of t.open) queued.push(await openApprovalRequestIn(r, deps, request));
-    const decided: Recorded = { tx: r.tx, audit: [] };
-    for (const d of t.decisions) queued.push(d.party ? await recordDecisionIn(decided, deps, { ...d, party: d.party }) : await writeDecisionOf(decided, d));
-    r.audit.unshift(...decided.audit);
-    return queued;
+    if (t.changesRequested) await queueEmailIn(r, deps, changesRequestedEmail(deps, t.changesRequested));
+    for (const request of t.open) await openApprovalRequestIn(r, deps, request);
+    const before = r.audit.length;
+    for (const d of t.decisions) await recordDecisionIn(r, deps, d);
+    // The decisions come first in the trail, as they came first.
+    r.audit.unshift(...r.audit.splice(before));
   }, { ...PATIENT, timeout: PATIENT.timeout + 2_000 * t.open.length });
-  if (outcomes.includes('queued')) deps.wakeOutbox?.();
 };

@@ -49,23 +49,36 @@ export async function appendUnchained(db: Db | Prisma.TransactionClient, events:
   if (events.length) await db.auditEvent.createMany({ data: events, skipDuplicates: true });
 }
 
-/** A transaction's client and the audit records its writes produced, appended together as it ends. */
+/**
+ * A transaction's client, the audit records its writes produced (appended together as it ends),
+ * and whether it put an email in the outbox (the outbox relay is woken once it commits).
+ */
 export interface Recorded {
   tx: Prisma.TransactionClient;
   audit: AuditInput[];
+  emailQueued: boolean;
 }
 
 /**
  * Runs `work` in one transaction and appends the audit records it gathered (in `audit`) last, in
  * one append: the application's chain lock is then taken once, and held only until the commit.
+ * After the commit, wakes this process's outbox relay if the work queued an email (queueEmailIn).
  */
-export async function inTransaction<T>(db: Db, work: (r: Recorded) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
-  return db.$transaction(async (tx) => {
-    const r: Recorded = { tx, audit: [] };
-    const result = await work(r);
+export async function inTransaction<T>(
+  { db, wakeOutbox }: { db: Db; wakeOutbox?: () => void },
+  work: (r: Recorded) => Promise<T>,
+  options?: { maxWait?: number; timeout?: number },
+): Promise<T> {
+  let queued = false;
+  const result = await db.$transaction(async (tx) => {
+    const r: Recorded = { tx, audit: [], emailQueued: false };
+    const done = await work(r);
     await appendAudit(tx, r.audit);
-    return result;
+    queued = r.emailQueued;
+    return done;
   }, options);
+  if (queued) wakeOutbox?.();
+  return result;
 }
 
 /** Holds an application's chain until the transaction ends: appends to it happen one after another. */

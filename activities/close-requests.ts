@@ -69,5 +69,5 @@ export const closeApprovalRequests =
   (deps: ActivityDeps) =>
   async (c: { applicationId: string; requestIds: string[]; status: 'expired' | 'closed'; reason: string }): Promise<void> => {
     const now = deps.clock();
-    await inTransaction(deps.db, (r) => closePendingIn(r, { applicationId: c.applicationId, id: { in: c.requestIds } }, c.status, c.reason, now));
+    await inTransaction(deps, (r) => closePendingIn(r, { applicationId: c.applicationId, id: { in: c.requestIds } }, c.status, c.reason, now));
   };

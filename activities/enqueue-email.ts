@@ -3,6 +3,7 @@ import { setLockTimeout } from '../db/prisma-client';
 import type { Prisma } from '../generated/prisma/client';
 import { sealMessage } from '../mail/sealed-message';
 import type { RenderedEmail } from '../mail/templates';
+import type { Recorded } from './audit';
 import type { ActivityDeps } from './deps';
 
 export interface EmailDelivery {
@@ -47,6 +48,11 @@ export async function enqueueEmailIn(tx: Prisma.TransactionClient, deps: Activit
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${delivery.idempotencyKey}, 0))`;
   }
   return writeOnce(deps, tx, delivery);
+}
+
+/** enqueueEmailIn within inTransaction's work: the relay is woken once the transaction commits. */
+export async function queueEmailIn(r: Recorded, deps: ActivityDeps, delivery: EmailDelivery): Promise<void> {
+  if ((await enqueueEmailIn(r.tx, deps, delivery)) === 'queued') r.emailQueued = true;
 }
 
 async function writeOnce(deps: ActivityDeps, db: Prisma.TransactionClient, delivery: EmailDelivery): Promise<'queued' | 'already-queued'> {

@@ -42,7 +42,7 @@ export const recordStageCompleted =
   };
 
 /** Records a branch's new status (a unit's, or the application's own steps when unitKey is null). */
-export const recordBranchStatus = (deps: ActivityDeps) => (b: BranchStatusChange) => inTransaction(deps.db, (r) => recordBranchStatusIn(r, deps, b));
+export const recordBranchStatus = (deps: ActivityDeps) => (b: BranchStatusChange) => inTransaction(deps, (r) => recordBranchStatusIn(r, deps, b));
 
 export interface BranchStatusChange {
   applicationId: string;
@@ -112,7 +112,7 @@ export const recordUnitRemoved =
     const by = await actedBy(deps, applicationId, actor);
     const closedReason = `The unit was removed from the application: ${reason}`;
     const now = deps.clock();
-    await inTransaction(deps.db, async (r) => {
+    await inTransaction(deps, async (r) => {
       await closePendingIn(r, { applicationId, unitKey }, 'removed', closedReason, now);
       await r.tx.applicationUnit.update({ where: { applicationId_unitKey: { applicationId, unitKey } }, data: { status: 'removed' } });
       r.audit.push({ idempotencyKey: `unit-removed:${applicationId}:${unitKey}`, applicationId, type: 'unit.removed', ...by, data: { unitKey, reason }, occurredAt: now });
@@ -127,7 +127,7 @@ export const withdrawApplication =
     const by = await actedBy(deps, applicationId, actor);
     const closedReason = `The application was withdrawn: ${reason}`;
     const now = deps.clock();
-    await inTransaction(deps.db, async (r) => {
+    await inTransaction(deps, async (r) => {
       await closePendingIn(r, { applicationId }, 'withdrawn', closedReason, now);
       r.audit.push({ idempotencyKey: `withdrawn:${applicationId}`, applicationId, type: 'application.withdrawn', ...by, data: { reason }, occurredAt: now });
     });

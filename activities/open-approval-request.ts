@@ -1,7 +1,7 @@
 import { renderEmail } from '../mail/templates';
 import { issueApprovalLink, withDeadlineIcs } from './approval-link';
 import { actor, inTransaction, PATIENT, type Recorded } from './audit';
-import { enqueueEmailIn } from './enqueue-email';
+import { queueEmailIn } from './enqueue-email';
 import type { ActivityDeps } from './deps';
 
 export interface OpenApprovalRequestInput {
@@ -32,11 +32,11 @@ export interface OpenApprovalRequestInput {
 export const openApprovalRequest =
   (deps: ActivityDeps) =>
   async (req: OpenApprovalRequestInput): Promise<void> => {
-    if ((await inTransaction(deps.db, (r) => openApprovalRequestIn(r, deps, req), PATIENT)) === 'queued') deps.wakeOutbox?.();
+    await inTransaction(deps, (r) => openApprovalRequestIn(r, deps, req), PATIENT);
   };
 
-/** openApprovalRequest inside the caller's transaction; the caller wakes the outbox after its commit when this queued the email. */
-export async function openApprovalRequestIn(r: Recorded, deps: ActivityDeps, req: OpenApprovalRequestInput): Promise<'queued' | 'already-queued'> {
+/** openApprovalRequest inside the caller's transaction. */
+export async function openApprovalRequestIn(r: Recorded, deps: ActivityDeps, req: OpenApprovalRequestInput): Promise<void> {
   const { tx } = r;
   const now = deps.clock();
   const deadline = new Date(req.deadline);
@@ -64,7 +64,7 @@ export async function openApprovalRequestIn(r: Recorded, deps: ActivityDeps, req
     skipDuplicates: true,
   });
   // The request, its link and its email commit together (one transaction, not three).
-  const queued = await enqueueEmailIn(tx, deps, {
+  await queueEmailIn(r, deps, {
     idempotencyKey: `approval-request:${req.requestId}`,
     applicationId: req.applicationId,
     template: 'approval-request',
@@ -99,5 +99,4 @@ export async function openApprovalRequestIn(r: Recorded, deps: ActivityDeps, req
       occurredAt: now,
     });
   }
-  return queued;
 }

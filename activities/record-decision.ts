@@ -2,7 +2,7 @@ import { renderEmail, type TemplateProps } from '../mail/templates';
 import { decisionStatus, type RecordedDecision } from '../workflows/engine/state';
 import { randomUUID } from 'node:crypto';
 import { actor, inTransaction, PATIENT, type AuditInput, type Recorded } from './audit';
-import { enqueueEmail, enqueueEmailIn, type EmailDelivery } from './enqueue-email';
+import { enqueueEmail, queueEmailIn, type EmailDelivery } from './enqueue-email';
 import { setLockTimeout, type Db } from '../db/prisma-client';
 import type { Prisma } from '../generated/prisma/client';
 import type { ActivityDeps } from './deps';
@@ -38,32 +38,27 @@ export type DecisionToRecord = RecordedDecision & {
 export const recordDecision =
   (deps: ActivityDeps) =>
   async (d: DecisionToRecord): Promise<void> => {
-    const { db } = deps;
-    const { party } = d;
-    const queued = await inTransaction(db, (r) => (party ? recordDecisionIn(r, deps, { ...d, party }) : writeDecisionOf(r, d)), PATIENT);
-    if (queued === 'queued') deps.wakeOutbox?.();
+    await inTransaction(deps, (r) => recordDecisionIn(r, deps, d), PATIENT);
   };
 
-/** The earlier engine's decision, without its party: written with its request's role; the receipt goes out from its own activity. */
-export async function writeDecisionOf(r: Recorded, d: Omit<DecisionToRecord, 'party'>): Promise<'nothing'> {
-  const { partyRole } = await r.tx.approvalRequest.findUniqueOrThrow({ where: { id: d.requestId }, select: { partyRole: true } });
-  await writeDecisionIn(r, d, partyRole);
-  return 'nothing';
-}
-
 /**
- * recordDecision's work for a decision with its party, inside the caller's transaction: the
- * decision written unless it is there already (on engines that answer first, the server has
- * usually written it: one read says so), and the party's receipt queued once. The caller wakes
- * the outbox after its commit when this queued the receipt.
+ * recordDecision's work inside the caller's transaction: the decision written unless it is there
+ * already (on engines that answer first, the server has usually written it: one read says so),
+ * and, given the party, their receipt queued once. The earlier engine's decisions come without
+ * their party: written with their request's role, their receipt sent by its own activity.
  */
-export async function recordDecisionIn(r: Recorded, deps: ActivityDeps, d: DecisionToRecord & { party: DecidingParty }): Promise<'queued' | 'already-queued' | 'nothing'> {
+export async function recordDecisionIn(r: Recorded, deps: ActivityDeps, d: DecisionToRecord): Promise<void> {
   const p = d.party;
+  if (!p) {
+    const { partyRole } = await r.tx.approvalRequest.findUniqueOrThrow({ where: { id: d.requestId }, select: { partyRole: true } });
+    await writeDecisionIn(r, d, partyRole);
+    return;
+  }
   let standing = await requestStanding(r.tx, d.requestId);
   // Not written by this call: closed (or decided) between the read and the write, so read again.
   if (standing === 'pending') standing = (await writeDecisionIn(r, d, p.role)) ? 'decided' : await requestStanding(r.tx, d.requestId);
-  if (standing !== 'decided') return 'nothing'; // closed before the decision was written: nothing to confirm
-  return enqueueEmailIn(r.tx, deps, receiptOf(d.applicationId, d.requestId, d.partyEmail, p.language, {
+  if (standing !== 'decided') return; // closed before the decision was written: nothing to confirm
+  await queueEmailIn(r, deps, receiptOf(d.applicationId, d.requestId, d.partyEmail, p.language, {
     partyName: p.name, applicationTitle: p.applicationTitle, subject: p.concerning, ask: p.ask, decision: decisionStatus[d.decision], decidedAt: d.decidedAt, comment: d.comment, services: d.services, late: d.late,
   }));
 }
@@ -76,7 +71,7 @@ export async function recordDecisionIn(r: Recorded, deps: ActivityDeps, d: Decis
  * server, which writes what the workflow's `decide` update answered before it shows the approver.
  */
 export async function writeDecision(db: Db, d: Omit<DecisionToRecord, 'party'>, role: string, { lockTimeoutMs }: { lockTimeoutMs?: number } = {}): Promise<boolean> {
-  return inTransaction(db, async (r) => {
+  return inTransaction({ db }, async (r) => {
     // A caller that must answer a person promptly gives up on a row held by someone else.
     if (lockTimeoutMs) await setLockTimeout(r.tx, lockTimeoutMs);
     return writeDecisionIn(r, d, role);

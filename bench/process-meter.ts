@@ -22,7 +22,10 @@ const prototype = pg.Client.prototype as unknown as { query: Query };
 const query = prototype.query;
 prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
   statements += 1;
-  if (tallyDir) tally.set(textOf(args[0]), (tally.get(textOf(args[0])) ?? 0) + 1);
+  if (tallyDir) {
+    const text = textOf(args[0]);
+    tally.set(text, (tally.get(text) ?? 0) + 1);
+  }
   return query.apply(this, args);
 };
 

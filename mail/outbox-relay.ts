@@ -117,7 +117,7 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
   async function markSent(sent: Claimed[]): Promise<void> {
     if (!sent.length) return;
     const now = clock();
-    await inTransaction(db, async ({ tx, audit }) => {
+    await inTransaction({ db }, async ({ tx, audit }) => {
       await tx.outboxMessage.updateMany({ where: { OR: sent.map(mine) }, data: { status: 'sent', sentAt: now, lastError: null, nextAttemptAt: null, claimedUntil: null } });
       audit.push(
         ...sent.map((m) => ({
@@ -135,9 +135,10 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
   /**
    * Sends one claim's messages and records those the server took: together once all are done, and
    * those done so far after MARK_WITHIN_MS, so a quick message waits at most that long for a slow
-   * one's exchange (which may last nearly a claim) before it is marked sent.
+   * one's exchange (which may last nearly a claim) before it is marked sent. Returns how many were
+   * sent; every outcome is recorded before it returns (or throws), whatever befell the others.
    */
-  async function sendClaim(due: Claimed[]): Promise<{ sent: number; outcomes: PromiseSettledResult<boolean>[] }> {
+  async function sendClaim(due: Claimed[]): Promise<number> {
     const done: Claimed[] = [];
     let sent = 0;
     let marking: Promise<void> = Promise.resolve();
@@ -158,7 +159,9 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
     );
     clearTimeout(early);
     await mark();
-    return { sent, outcomes };
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    return sent;
   }
 
   /** The row as this relay claimed it: another relay's later claim makes it no longer ours. */
@@ -201,12 +204,7 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
         for (;;) {
           const due = stopped ? [] : await claim();
           if (!due.length) return sent;
-          // Every message's outcome is recorded before the next claim, whatever befell the others.
-          const settled = await sendClaim(due);
-          sent += settled.sent;
-          const outcomes = settled.outcomes;
-          const failed = outcomes.find((o) => o.status === 'rejected');
-          if (failed) throw failed.reason;
+          sent += await sendClaim(due);
         }
       } finally {
         draining = null;

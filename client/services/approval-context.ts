@@ -102,7 +102,6 @@ export async function loadApprovalContext(db: Db, documents: DocumentService, vi
   ]);
   if (!facts.application) throw new Error(`No application ${view.applicationId} for request ${view.requestId}.`);
   const { application, others, own, amendments } = facts;
-  const unit = view.unitKey ? { projectReference: facts.projectReference } : null;
   const deputy = facts.deputy ? { ...facts.deputy, holderUntil: facts.deputy.holderUntil ? new Date(`${facts.deputy.holderUntil}Z`) : null } : null;
   const since = previousRound?.createdAt.toISOString() ?? null;
   const definition = definitionOf(application.variant, application.definitionVersion);
@@ -125,7 +124,7 @@ export async function loadApprovalContext(db: Db, documents: DocumentService, vi
     step,
     stage,
     lastOfStage: !!stage && stage.steps.at(-1)?.id === view.stepId,
-    projectReference: unit?.projectReference ?? null,
+    projectReference: facts.projectReference,
     promoter: input.promoter?.name ?? null,
     units,
     unitKeys: (input.units ?? []).map((u) => u.key),
