@@ -2,8 +2,10 @@ import generated from '@opentelemetry/otlp-transformer/build/src/generated/root'
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Client } from '@temporalio/client';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createHttpServer } from '../../client/http/server';
+import { createApplicationService } from '../../client/services/applications';
 import { flushTracing, installTracing, shutdownTracing } from '../../observability/tracing';
 import { apiOf } from '../support/api';
 import { makeInput } from '../support/application-input';
@@ -198,5 +200,26 @@ describe('traces', () => {
         expect(payloads.some((p) => p.includes(text))).toBe(false);
       }
     }
+  });
+
+  it('leave a workflow untraced when whoever started it did not trace, though its worker traces', async () => {
+    // A client without the tracing plugin (as a server or CLI with tracing off) starts an application.
+    const untraced = createApplicationService({ db: h.db, temporal: new Client({ connection: h.temporal.connection }), taskQueue: h.taskQueue });
+    const by = { userId: 'untraced-test', name: 'Untraced test', email: 'untraced@k2flow.test', via: 'api-key' as const, requestId: 'untraced-test' };
+    const { id } = await untraced.start(makeInput({ units: 1 }), undefined, { office: 'k2', by });
+    // Its workflows ran their first tasks and activities (the unit's request is open) on the tracing worker.
+    await vi.waitFor(() => h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id } }), { timeout: 30_000, interval: 100 });
+    const traced = await api.startOk(makeInput({ units: 1 }));
+    await vi.waitFor(() => h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: traced } }), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        await flushTracing();
+        // The control: the traced application's workflow spans arrived (those ended so far: its run's ends with it)...
+        expect(received.some((s) => s.name.startsWith('StartActivity:') && s.attributes.workflowId === traced)).toBe(true);
+      },
+      { timeout: 20_000, interval: 250 },
+    );
+    // ...and none of the untraced one's, from its workflows or their activities.
+    expect(received.filter((s) => String(s.attributes.workflowId ?? '').startsWith(id)).map((s) => s.name)).toEqual([]);
   });
 });
