@@ -17,13 +17,33 @@ export function emailDocument(title: string, bodyHtml: string, lang: Lang = 'en'
     `<p style="color:#666;font-size:12px">${escapeHtml(messagesFor(lang).mail.footer)}</p></body></html>`;
 }
 
+type MomentStyle = 'short' | 'short-seconds' | 'full';
+
+// An Intl.DateTimeFormat is costly to build (toLocaleString builds one per call): one per language and style, kept.
+const formats = new Map<string, Intl.DateTimeFormat>();
+const warsawFormat = (lang: Lang, style: MomentStyle): Intl.DateTimeFormat => {
+  const key = `${lang}:${style}`;
+  let format = formats.get(key);
+  if (!format) {
+    const styles = style === 'full' ? ({ dateStyle: 'full', timeStyle: 'short' } as const) : ({ dateStyle: 'short', timeStyle: style === 'short' ? 'short' : 'medium' } as const);
+    format = new Intl.DateTimeFormat(lang === 'pl' ? 'pl-PL' : 'en-GB', { timeZone: 'Europe/Warsaw', ...styles });
+    formats.set(key, format);
+  }
+  return format;
+};
+
+// As toLocaleString does, an unreadable moment reads "Invalid Date" rather than throwing.
+const formatted = (format: Intl.DateTimeFormat, iso: string): string => {
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? String(at) : format.format(at);
+};
+
 /** A moment in Warsaw time, short, as a table cell shows it ("24.12.2026, 09:00"; with seconds for a timeline). */
 export const formatShortMoment = (iso: string, lang: Lang = 'en', { seconds = false }: { seconds?: boolean } = {}): string =>
-  new Date(iso).toLocaleString(lang === 'pl' ? 'pl-PL' : 'en-GB', { timeZone: 'Europe/Warsaw', dateStyle: 'short', timeStyle: seconds ? 'medium' : 'short' });
+  formatted(warsawFormat(lang, seconds ? 'short-seconds' : 'short'), iso);
 
 export const formatDeadline = (iso: string, lang: Lang = 'en'): string =>
-  new Date(iso).toLocaleString(lang === 'pl' ? 'pl-PL' : 'en-GB', { timeZone: 'Europe/Warsaw', dateStyle: 'full', timeStyle: 'short' }) +
-  (lang === 'pl' ? ' (czasu warszawskiego)' : ' (Warsaw time)');
+  formatted(warsawFormat(lang, 'full'), iso) + (lang === 'pl' ? ' (czasu warszawskiego)' : ' (Warsaw time)');
 
 /** Paragraphs of plain text, and the same as HTML. */
 export function bilingualBody(lang: Lang, paragraphs: Array<string | { html: string; text: string }>) {
