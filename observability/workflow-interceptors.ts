@@ -1,9 +1,25 @@
 // Workflow code: this module runs in Temporal's deterministic sandbox, bundled with the workflows
-// (worker/workflow-bundle.ts). It imports nothing but @temporalio/workflow and the SDK's
-// OpenTelemetry workflow interceptors.
-import { TRACE_HEADER } from '@temporalio/interceptors-opentelemetry/lib/instrumentation';
-import { interceptors as openTelemetryInterceptors } from '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors';
+// (worker/workflow-bundle.ts). It imports nothing but @temporalio/workflow and, for a workflow that
+// traces, the SDK's OpenTelemetry workflow interceptors.
 import { patched, type WorkflowInboundCallsInterceptor, type WorkflowInterceptors, type WorkflowInternalsInterceptor, type WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
+
+/**
+ * The header a traced start carries its trace context in: the SDK's `TRACE_HEADER`, restated so that
+ * this module need not load OpenTelemetry to read it (test/unit/workflow-interceptors.test.ts holds
+ * the two equal).
+ */
+export const TRACE_CONTEXT_HEADER = '_tracer-data';
+
+/**
+ * The SDK's OpenTelemetry workflow interceptors, loaded by the workflow that traces and by no other.
+ * A workflow instantiates every module it loads (the sandbox keeps no module across workflows), and
+ * OpenTelemetry is about 110 of the bundle's modules: loaded with this one, they took about a sixth
+ * of the workflow threads' CPU in `npm run bench`, for workflows that do not trace. A `require` in
+ * a function is bundled as usual and run only when called.
+ */
+const openTelemetryInterceptors = (): WorkflowInterceptors =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  (require('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors') as typeof import('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')).interceptors();
 
 /** The patch behind which workflows trace (see `interceptors`). */
 export const TRACING_PATCH = 'opentelemetry-tracing';
@@ -16,7 +32,7 @@ export const TRACED_BY_STARTER_PATCH = 'opentelemetry-tracing-by-starter';
  * workflow, traced), so a deployment that does not trace pays nothing for spans nobody keeps (they
  * cost about a fifth of a worker's CPU). Between TRACING_PATCH and it: always. Before: never.
  */
-const tracesFromStart = (headers: Record<string, unknown>): boolean => (patched(TRACED_BY_STARTER_PATCH) ? TRACE_HEADER in headers : patched(TRACING_PATCH));
+const tracesFromStart = (headers: Record<string, unknown>): boolean => (patched(TRACED_BY_STARTER_PATCH) ? TRACE_CONTEXT_HEADER in headers : patched(TRACING_PATCH));
 
 interface Traced {
   inbound: WorkflowInboundCallsInterceptor;
