@@ -29,10 +29,11 @@ prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
   return query.apply(this, args);
 };
 
+// Every 100 ms: reading the RSS took about 0.2 ms here (under the profiler), 1 % of a CPU when read every 20 ms.
 let peakRss = process.memoryUsage.rss();
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
-}, 20);
+}, 100);
 sampler.unref();
 
 /** This process now; `resetPeak` starts a new peak from the current RSS. */
