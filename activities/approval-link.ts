@@ -36,10 +36,12 @@ export async function issueApprovalLink(
   tx: Prisma.TransactionClient,
   { clock, publicUrl }: Pick<ActivityDeps, 'clock' | 'publicUrl'>,
   request: { id: string; partyEmail: string; deadline: Date; acceptsLate: boolean },
+  /** The request was created in this transaction: it has no earlier link to revoke. */
+  { first = false }: { first?: boolean } = {},
 ): Promise<string> {
   const token = issueApprovalToken();
   // A deputy's link is theirs: the party's new link (a reminder's) leaves it working.
-  await tx.approvalToken.updateMany({ where: { approvalRequestId: request.id, revokedAt: null, onBehalf: false }, data: { revokedAt: clock() } });
+  if (!first) await tx.approvalToken.updateMany({ where: { approvalRequestId: request.id, revokedAt: null, onBehalf: false }, data: { revokedAt: clock() } });
   await tx.approvalToken.create({
     data: { id: token.id, approvalRequestId: request.id, secretHash: token.secretHash, approverEmail: request.partyEmail, expiresAt: linkExpiry(request.deadline, request.acceptsLate) },
   });

@@ -11,7 +11,10 @@ export interface EmailDelivery {
   applicationId: string;
   template: string;
   to: string;
-  /** Renders the message; called only for the first write of this logical email, with the client that writes it. */
+  /**
+   * Renders the message, with the client that writes it. With `issuesLink`, called only for the
+   * first write of this logical email; without, it must write nothing (a retry renders again).
+   */
   render: (db: Prisma.TransactionClient) => Promise<RenderedEmail>;
   /**
    * Rendering issues an approval link, revoking the request's earlier ones. Then two attempts
@@ -20,6 +23,12 @@ export interface EmailDelivery {
    * lock on its key, in one transaction with the link.
    */
   issuesLink?: boolean;
+  /**
+   * The caller created, in this transaction, the record the email's key is named after (an approval
+   * request): no attempt can have queued the email before (a racing one waits on that record's
+   * insert), so it is written without the lock and the look-up.
+   */
+  keyIsNew?: boolean;
 }
 
 /** How long a delivery that issues a link waits for another attempt writing the same one. */
@@ -42,7 +51,7 @@ export async function enqueueEmail(deps: ActivityDeps, delivery: EmailDelivery):
  * writes); the caller wakes the outbox after committing.
  */
 export async function enqueueEmailIn(tx: Prisma.TransactionClient, deps: ActivityDeps, delivery: EmailDelivery): Promise<'queued' | 'already-queued'> {
-  if (delivery.issuesLink) {
+  if (delivery.issuesLink && !delivery.keyIsNew) {
     // A stalled holder (its connection alive, its attempt abandoned) must not pin a pooled connection per retry.
     await setLockTimeout(tx, LINK_LOCK_TIMEOUT_MS);
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${delivery.idempotencyKey}, 0))`;
@@ -57,7 +66,9 @@ export async function queueEmailIn(r: Recorded, deps: ActivityDeps, delivery: Em
 
 async function writeOnce(deps: ActivityDeps, db: Prisma.TransactionClient, delivery: EmailDelivery): Promise<'queued' | 'already-queued'> {
   const { idempotencyKey, applicationId, template, to } = delivery;
-  if (await db.outboxMessage.findUnique({ where: { idempotencyKey }, select: { id: true } })) return 'already-queued';
+  // Only rendering that issues a link must not run twice: other rendering writes nothing, so a
+  // retry renders again and the insert below keeps the first message.
+  if (delivery.issuesLink && !delivery.keyIsNew && (await db.outboxMessage.findUnique({ where: { idempotencyKey }, select: { id: true } }))) return 'already-queued';
   const email = await delivery.render(db);
   const messageId = stableMessageId(idempotencyKey, deps.publicUrl);
   const raw = await deps.mailer.compose({ to, messageId, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments });

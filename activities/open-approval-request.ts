@@ -64,14 +64,16 @@ export async function openApprovalRequestIn(r: Recorded, deps: ActivityDeps, req
     skipDuplicates: true,
   });
   // The request, its link and its email commit together (one transaction, not three).
+  const created = count === 1;
   await queueEmailIn(r, deps, {
     idempotencyKey: `approval-request:${req.requestId}`,
     applicationId: req.applicationId,
     template: 'approval-request',
     to: req.partyEmail,
     issuesLink: true,
+    keyIsNew: created,
     render: async () => {
-      const link = await issueApprovalLink(tx, deps, { id: req.requestId, partyEmail: req.partyEmail, deadline, acceptsLate: req.acceptsLate });
+      const link = await issueApprovalLink(tx, deps, { id: req.requestId, partyEmail: req.partyEmail, deadline, acceptsLate: req.acceptsLate }, { first: created });
       const email = renderEmail(
         'approval-request',
         {
@@ -89,7 +91,7 @@ export async function openApprovalRequestIn(r: Recorded, deps: ActivityDeps, req
     },
   });
   // Not there before (a retry after the first attempt committed finds it): audit it.
-  if (count === 1) {
+  if (created) {
     r.audit.push({
       idempotencyKey: `approval-requested:${req.requestId}`,
       applicationId: req.applicationId,
