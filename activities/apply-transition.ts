@@ -6,7 +6,7 @@ import { queueEmailIn } from './enqueue-email';
 import { recordBranchStatusIn } from './lifecycle';
 import { changesRequestedEmail, type ChangesRequestedNotice } from './notify-changes-requested';
 import { openApprovalRequestIn, type OpenApprovalRequestInput } from './open-approval-request';
-import { recordDecisionIn, type DecisionToRecord } from './record-decision';
+import { queueReceiptIn, recordDecisionIn, writeDecisionsFirst, type DecisionToRecord } from './record-decision';
 
 interface CloseGroup {
   requestIds: string[];
@@ -29,26 +29,31 @@ export interface Transition {
 }
 
 /**
- * One step boundary of a branch as one activity (the engine's 'one-activity-per-transition') and
- * one transaction: close the step's other requests, record the branch's new status, tell the
- * coordinator of changes requested, open the next step's requests, record the decisions that
- * closed the step (last, so the requests' rows the server may be writing too are held only until
- * the commit), then append every audit record at once, decisions first. (A withdrawal, a unit's
- * removal or a deadline's extension may take the same rows in another order: should two meet,
- * PostgreSQL ends one as a deadlock, and its activity is retried.) Each part is idempotent on
- * its own, so a retry redoes none of what an earlier attempt committed; a step's history costs one
- * activity and one workflow task, and its database work one transaction and one chain append.
+ * One step boundary of a branch as one activity (the engine's 'one-activity-per-transition'). The
+ * decisions that closed the step are written first, each in one statement (writeDecisionsFirst),
+ * so the server writing them for the parties waiting on their pages never waits for the rest;
+ * then one transaction closes the step's other requests, records the branch's new status, tells
+ * the coordinator of changes requested, opens the next step's requests, queues the deciders'
+ * receipts and appends every audit record at once (chaining first the decisions' records, written
+ * unchained, and any other loose ones).
+ * (A withdrawal, a unit's removal or a deadline's extension may take the same rows in another
+ * order: should two meet, PostgreSQL ends one as a deadlock, and its activity is retried.) Each
+ * part is idempotent on its own, so a retry redoes none of what an earlier attempt committed; a
+ * step's history costs one activity and one workflow task.
  */
 export const applyTransition = (deps: ActivityDeps) => async (t: Transition): Promise<void> => {
   const { applicationId, unitKey } = t;
   const now = deps.clock();
+  // Engines before the lean one hand decisions without their party; those are written in the transaction.
+  const decided = await writeDecisionsFirst(deps.db, t.decisions.filter((d) => d.party));
   await inTransaction(deps, async (r) => {
     for (const group of [t.close ?? []].flat()) if (group.requestIds.length) await closePendingIn(r, { applicationId, id: { in: group.requestIds } }, group.status, group.reason, now);
     for (const s of t.statuses) await recordBranchStatusIn(r, deps, { applicationId, unitKey, ...s });
     if (t.changesRequested) await queueEmailIn(r, deps, changesRequestedEmail(deps, t.changesRequested));
     for (const request of t.open) await openApprovalRequestIn(r, deps, request);
+    for (const d of decided) await queueReceiptIn(r, deps, d);
     const before = r.audit.length;
-    for (const d of t.decisions) await recordDecisionIn(r, deps, d);
+    for (const d of t.decisions.filter((d) => !d.party)) await recordDecisionIn(r, deps, d);
     // The decisions come first in the trail, as they came first.
     r.audit.unshift(...r.audit.splice(before));
   }, { ...PATIENT, timeout: PATIENT.timeout + 2_000 * t.open.length });

@@ -58,6 +58,12 @@ export async function recordDecisionIn(r: Recorded, deps: ActivityDeps, d: Decis
   // Not written by this call: closed (or decided) between the read and the write, so read again.
   if (standing === 'pending') standing = (await writeDecisionIn(r, d, p.role)) ? 'decided' : await requestStanding(r.tx, d.requestId);
   if (standing !== 'decided') return; // closed before the decision was written: nothing to confirm
+  await queueReceiptIn(r, deps, { ...d, party: p });
+}
+
+/** Queues, in the caller's transaction, the receipt of a decision recorded on its request, once. */
+export async function queueReceiptIn(r: Recorded, deps: ActivityDeps, d: DecisionToRecord & { party: DecidingParty }): Promise<void> {
+  const p = d.party;
   await queueEmailIn(r, deps, receiptOf(d.applicationId, d.requestId, d.partyEmail, p.language, {
     partyName: p.name, applicationTitle: p.applicationTitle, subject: p.concerning, ask: p.ask, decision: decisionStatus[d.decision], decidedAt: d.decidedAt, comment: d.comment, services: d.services, late: d.late,
   }));
@@ -98,12 +104,12 @@ async function writeDecisionIn(r: Recorded, d: Omit<DecisionToRecord, 'party'>, 
  * 'locked' when another transaction holds the row (the worker writing the same decision, a
  * withdrawal closing the request): the caller waits for it with writeDecision instead.
  */
-export async function writeDecisionAtOnce(db: Db, d: Omit<DecisionToRecord, 'party'>, role: string): Promise<'written' | 'not-pending' | 'locked'> {
+export async function writeDecisionAtOnce(db: Db, d: Omit<DecisionToRecord, 'party'>, role: string): Promise<'written' | 'decided' | 'closed' | 'locked'> {
   const w = decisionWrite(d, role);
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
   const utc = (t: Date) => t.toISOString();
   // Taken in the UPDATE's own lock mode, so a row only key-shared (a link being issued for it) is not skipped.
-  const [row] = await db.$queryRaw<Array<{ present: boolean; unlocked: number; written: number }>>`
+  const [row] = await db.$queryRaw<Array<{ present: boolean; unlocked: number; written: number; decided: boolean }>>`
     WITH target AS (
       SELECT "id", "status" FROM "ApprovalRequest" WHERE "id" = ${d.requestId} FOR NO KEY UPDATE SKIP LOCKED
     ), decided AS (
@@ -119,9 +125,31 @@ export async function writeDecisionAtOnce(db: Db, d: Omit<DecisionToRecord, 'par
       FROM decided
       ON CONFLICT ("idempotencyKey") DO NOTHING
     )
-    SELECT EXISTS (SELECT 1 FROM "ApprovalRequest" WHERE "id" = ${d.requestId}) AS "present", (SELECT count(*) FROM target)::int AS "unlocked", (SELECT count(*) FROM decided)::int AS "written"`;
+    SELECT EXISTS (SELECT 1 FROM "ApprovalRequest" WHERE "id" = ${d.requestId}) AS "present", (SELECT count(*) FROM target)::int AS "unlocked", (SELECT count(*) FROM decided)::int AS "written",
+           EXISTS (SELECT 1 FROM "ApprovalRequest" WHERE "id" = ${d.requestId} AND "decidedAt" IS NOT NULL) AS "decided"`;
   if (row!.written > 0) return 'written';
-  return row!.present && row!.unlocked === 0 ? 'locked' : 'not-pending';
+  if (row!.present && row!.unlocked === 0) return 'locked';
+  // As the statement found the row (its snapshot): a decision there already, or closed without one.
+  return row!.decided ? 'decided' : 'closed';
+}
+
+/**
+ * A step transition's decisions (applyTransition), each written in one short statement before the
+ * transition's transaction: the server writing the same decision for the party waiting on its page
+ * never waits for the transition's other writes (they held the row until their commit), and the
+ * unchained audit record is chained by the transition's own append, first. Returns the decisions
+ * recorded on their requests, by this call or before it, whose parties get a receipt.
+ */
+export async function writeDecisionsFirst(db: Db, decisions: DecisionToRecord[]): Promise<Array<DecisionToRecord & { party: DecidingParty }>> {
+  const decided: Array<DecisionToRecord & { party: DecidingParty }> = [];
+  for (const d of decisions) {
+    const party = d.party!;
+    const outcome = await writeDecisionAtOnce(db, d, party.role);
+    // Held by a writer of the same row (the server, a withdrawal closing it): behind it, then as it left the row.
+    const standing = outcome === 'locked' ? ((await writeDecision(db, d, party.role)) ? 'decided' : await requestStanding(db, d.requestId)) : outcome === 'written' ? 'decided' : outcome;
+    if (standing === 'decided') decided.push({ ...d, party });
+  }
+  return decided;
 }
 
 /** What writing a decision sets on its request, and its audit record: one shape for every writer. */

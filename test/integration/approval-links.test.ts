@@ -309,7 +309,7 @@ describe('approval links', () => {
       expect(await requestStatus(id)).toBe('pending');
 
       expect(await writeDecisionAtOnce(h.db, decision, request.partyRole)).toBe('written');
-      expect(await writeDecisionAtOnce(h.db, decision, request.partyRole)).toBe('not-pending');
+      expect(await writeDecisionAtOnce(h.db, decision, request.partyRole)).toBe('decided');
       const row = await h.db.approvalRequest.findUniqueOrThrow({ where: { id: request.id }, select: { status: true, comment: true, decidedAt: true } });
       expect(row).toEqual({ status: 'approved', comment: 'Zgoda', decidedAt: new Date(decision.decidedAt) });
       const records = await h.db.auditEvent.findMany({ where: { applicationId: id, type: 'approval.decided' } });
