@@ -1,4 +1,4 @@
-import { appendAudit, appendUnchained, actor, PATIENT } from '../activities/audit';
+import { appendAudit, actor, inTransaction, PATIENT } from '../activities/audit';
 import type { Db } from '../db/prisma-client';
 import { SMTP_CONNECTIONS, type Mailer } from './mailer';
 import { openMessage } from './sealed-message';
@@ -109,20 +109,18 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
 
   /**
    * Records messages the server took as sent, together: each row (guarded by this relay's claim)
-   * with its `email.sent` audit record, in one transaction. The records go in unchained
-   * (appendUnchained), as the server's do: a claim spans many applications, and taking each one's
-   * chain lock and head cost two statements per application per claim; each application's next
-   * append chains them. A relay that dies before this commits leaves them sent but still claimed:
-   * sent again when the claim lapses, as any message whose exchange was cut off.
+   * with its `email.sent` audit record, in one transaction and one append per application (an
+   * approval's receipt and the next party's invitation usually go out together). A relay that dies
+   * before this commits leaves them sent but still claimed: sent again when the claim lapses, as
+   * any message whose exchange was cut off.
    */
   async function markSent(sent: Claimed[]): Promise<void> {
     if (!sent.length) return;
     const now = clock();
-    await db.$transaction(async (tx) => {
+    await inTransaction({ db }, async ({ tx, audit }) => {
       await tx.outboxMessage.updateMany({ where: { OR: sent.map(mine) }, data: { status: 'sent', sentAt: now, lastError: null, nextAttemptAt: null, claimedUntil: null } });
-      await appendUnchained(
-        tx,
-        sent.map((m) => ({
+      audit.push(
+        ...sent.map((m) => ({
           idempotencyKey: `email-sent:${m.idempotencyKey}`,
           applicationId: m.applicationId,
           type: 'email.sent',
