@@ -35,7 +35,7 @@ export interface Transition {
  * then one transaction closes the step's other requests, records the branch's new status, tells
  * the coordinator of changes requested, opens the next step's requests, queues the deciders'
  * receipts and appends every audit record at once (chaining first the decisions' records, written
- * unchained, and any other loose ones).
+ * unchained, and any other loose ones; with no records of its own, a later append chains them).
  * (A withdrawal, a unit's removal or a deadline's extension may take the same rows in another
  * order: should two meet, PostgreSQL ends one as a deadlock, and its activity is retried.) Each
  * part is idempotent on its own, so a retry redoes none of what an earlier attempt committed; a

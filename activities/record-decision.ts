@@ -111,7 +111,7 @@ export async function writeDecisionAtOnce(db: Db, d: Omit<DecisionToRecord, 'par
   // Taken in the UPDATE's own lock mode, so a row only key-shared (a link being issued for it) is not skipped.
   const [row] = await db.$queryRaw<Array<{ present: boolean; unlocked: number; written: number; decided: boolean }>>`
     WITH target AS (
-      SELECT "id", "status" FROM "ApprovalRequest" WHERE "id" = ${d.requestId} FOR NO KEY UPDATE SKIP LOCKED
+      SELECT "id", "status", "decidedAt" FROM "ApprovalRequest" WHERE "id" = ${d.requestId} FOR NO KEY UPDATE SKIP LOCKED
     ), decided AS (
       UPDATE "ApprovalRequest" r
       SET "status" = ${w.status}, "comment" = ${d.comment}, "decidedAt" = (${utc(w.decidedAt)}::timestamptz AT TIME ZONE 'UTC'), "late" = ${d.late},
@@ -126,18 +126,20 @@ export async function writeDecisionAtOnce(db: Db, d: Omit<DecisionToRecord, 'par
       ON CONFLICT ("idempotencyKey") DO NOTHING
     )
     SELECT EXISTS (SELECT 1 FROM "ApprovalRequest" WHERE "id" = ${d.requestId}) AS "present", (SELECT count(*) FROM target)::int AS "unlocked", (SELECT count(*) FROM decided)::int AS "written",
-           EXISTS (SELECT 1 FROM "ApprovalRequest" WHERE "id" = ${d.requestId} AND "decidedAt" IS NOT NULL) AS "decided"`;
+           EXISTS (SELECT 1 FROM target WHERE "decidedAt" IS NOT NULL) AS "decided"`;
   if (row!.written > 0) return 'written';
   if (row!.present && row!.unlocked === 0) return 'locked';
-  // As the statement found the row (its snapshot): a decision there already, or closed without one.
+  // As the row stood when locked (its newest version, which a writer that committed after this
+  // statement began may have decided; the statement's snapshot would not show it): decided, or closed.
   return row!.decided ? 'decided' : 'closed';
 }
 
 /**
  * A step transition's decisions (applyTransition), each written in one short statement before the
  * transition's transaction: the server writing the same decision for the party waiting on its page
- * never waits for the transition's other writes (they held the row until their commit), and the
- * unchained audit record is chained by the transition's own append, first. Returns the decisions
+ * never waits for the transition's other writes (they held the row until their commit). The audit
+ * record goes in unchained: the application's next append chains it before its own records (the
+ * transition's, when it has any; a later one's otherwise). Returns the decisions
  * recorded on their requests, by this call or before it, whose parties get a receipt.
  */
 export async function writeDecisionsFirst(db: Db, decisions: DecisionToRecord[]): Promise<Array<DecisionToRecord & { party: DecidingParty }>> {

@@ -4,6 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../../activities';
 import { stableMessageId } from '../../activities/enqueue-email';
+import { writeDecisionAtOnce } from '../../activities/record-decision';
 import type { OpenApprovalRequestInput } from '../../activities/open-approval-request';
 import { freePort } from '../../dev/free-port';
 import { createSmtpMailer, type Mailer } from '../../mail/mailer';
@@ -360,6 +361,63 @@ describe('a decision racing a withdrawal that closes its request', () => {
       expect(await h.db.outboxMessage.count({ where: { idempotencyKey: `request-closed:${request.requestId}` } })).toBe(status === 'approved' ? 0 : 1);
     });
   }
+});
+
+describe("a transition's decisions, written before its transaction", () => {
+  const transitionOf = (applicationId: string, request: OpenApprovalRequestInput) => {
+    const party = { role: request.partyRole, name: request.partyName, language: request.partyLanguage, ask: request.ask, applicationTitle: request.applicationTitle, concerning: request.unitName ?? request.applicationTitle };
+    return { applicationId, unitKey: request.unitKey, decisions: [{ ...decisionOn(applicationId, request), party }], close: null, statuses: [], changesRequested: null, open: [] };
+  };
+  const receipts = (request: OpenApprovalRequestInput) => h.db.outboxMessage.count({ where: { idempotencyKey: `decision-recorded:${request.requestId}` } });
+
+  it('record a decision the server wrote first once, with one receipt, however often the transition is retried', async () => {
+    const { applicationId, request } = await newApplication();
+    const activities = createActivities(h.deps);
+    await activities.openApprovalRequest(request);
+    const transition = transitionOf(applicationId, request);
+    expect(await writeDecisionAtOnce(h.db, transition.decisions[0]!, request.partyRole)).toBe('written');
+    await activities.applyTransition(transition);
+    await activities.applyTransition(transition);
+    expect(await statusOf(request.requestId)).toBe('approved');
+    expect(await count(applicationId, 'approval.decided')).toBe(1);
+    expect(await receipts(request)).toBe(1);
+  });
+
+  it('write a decision nobody wrote, once, with one receipt', async () => {
+    const { applicationId, request } = await newApplication();
+    const activities = createActivities(h.deps);
+    await activities.openApprovalRequest(request);
+    const transition = transitionOf(applicationId, request);
+    await activities.applyTransition(transition);
+    await activities.applyTransition(transition);
+    expect(await statusOf(request.requestId)).toBe('approved');
+    expect(await count(applicationId, 'approval.decided')).toBe(1);
+    expect(await receipts(request)).toBe(1);
+  });
+
+  it('write nothing and send no receipt for a request closed first, and tell it from a decided one', async () => {
+    const { applicationId, request } = await newApplication();
+    const activities = createActivities(h.deps);
+    await activities.openApprovalRequest(request);
+    await activities.closeApprovalRequests({ applicationId, requestIds: [request.requestId], status: 'expired', reason: 'Its deadline passed.' });
+    const transition = transitionOf(applicationId, request);
+    expect(await writeDecisionAtOnce(h.db, transition.decisions[0]!, request.partyRole)).toBe('closed');
+    await activities.applyTransition(transition);
+    expect(await statusOf(request.requestId)).toBe('expired');
+    expect(await count(applicationId, 'approval.decided')).toBe(0);
+    expect(await receipts(request)).toBe(0);
+  });
+
+  it('wait behind another writer holding the request, then record the decision once, with one receipt, when two attempts race', async () => {
+    const { applicationId, request } = await newApplication();
+    const activities = createActivities(h.deps);
+    await activities.openApprovalRequest(request);
+    const attempt = () => activities.applyTransition(transitionOf(applicationId, request));
+    expect(await raceOn(request.requestId, attempt, attempt)).toEqual([undefined, undefined]);
+    expect(await statusOf(request.requestId)).toBe('approved');
+    expect(await count(applicationId, 'approval.decided')).toBe(1);
+    expect(await receipts(request)).toBe(1);
+  });
 });
 
 describe('activities that cannot succeed', () => {
