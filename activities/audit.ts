@@ -81,7 +81,10 @@ export async function inTransaction<T>(
   return result;
 }
 
-/** Holds an application's chain until the transaction ends: appends to it happen one after another. */
+/**
+ * Holds an application's chain until the transaction ends: appends to it happen one after another.
+ * The same lock as k2flow_lock_audit_chain's (prisma/migrations/20261203020000_audit_chain_lock).
+ */
 const lockChain = (tx: Prisma.TransactionClient, applicationId: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`k2flow-audit:${applicationId}`}, 0))`;
 
 async function appendChained(tx: Prisma.TransactionClient, events: AuditInput[]): Promise<void> {
@@ -90,13 +93,10 @@ async function appendChained(tx: Prisma.TransactionClient, events: AuditInput[])
   // In a fixed order, so two transactions appending to the same applications cannot deadlock.
   for (const applicationId of [...byApplication.keys()].sort()) {
     const batch = byApplication.get(applicationId)!;
-    await lockChain(tx, applicationId);
-    const [found] = await tx.$queryRaw<Array<{ seq: number | null; hash: string | null; unsealed: boolean; existing: string[] }>>`
-      SELECT (SELECT "seq" FROM "AuditEvent" WHERE "applicationId" = ${applicationId} AND "seq" IS NOT NULL ORDER BY "seq" DESC LIMIT 1) AS "seq",
-             (SELECT "hash" FROM "AuditEvent" WHERE "applicationId" = ${applicationId} AND "seq" IS NOT NULL ORDER BY "seq" DESC LIMIT 1) AS "hash",
-             EXISTS (SELECT 1 FROM "AuditEvent" WHERE "applicationId" = ${applicationId} AND "seq" IS NULL) AS "unsealed",
-             ARRAY(SELECT "idempotencyKey" FROM "AuditEvent" WHERE "idempotencyKey" = ANY(${batch.map((e) => e.idempotencyKey)})) AS "existing"`;
-    let head = { seq: found?.seq ?? 0, hash: found?.hash ?? null };
+    // The chain's lock and head in one round trip (the migration 20261203020000_audit_chain_lock).
+    const [found] = await tx.$queryRaw<Array<{ headSeq: number | null; headHash: string | null; unsealed: boolean; existing: string[] }>>`
+      SELECT * FROM "k2flow_lock_audit_chain"(${applicationId}, ${batch.map((e) => e.idempotencyKey)}::text[])`;
+    let head = { seq: found?.headSeq ?? 0, hash: found?.headHash ?? null };
     if (found?.unsealed) head = await sealUnchained(tx, applicationId, head);
     const existing = new Set(found?.existing ?? []);
     const fresh = batch.filter((e, i) => !existing.has(e.idempotencyKey) && batch.findIndex((o) => o.idempotencyKey === e.idempotencyKey) === i);
