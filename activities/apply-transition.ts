@@ -6,7 +6,7 @@ import { queueEmailIn } from './enqueue-email';
 import { recordBranchStatusIn } from './lifecycle';
 import { changesRequestedEmail, type ChangesRequestedNotice } from './notify-changes-requested';
 import { openApprovalRequestIn, type OpenApprovalRequestInput } from './open-approval-request';
-import { queueReceiptIn, recordDecisionIn, writeDecisionsFirst, type DecisionToRecord } from './record-decision';
+import { queueReceiptIn, writeDecisionsFirst, type PartyDecision } from './record-decision';
 
 interface CloseGroup {
   requestIds: string[];
@@ -19,7 +19,7 @@ export interface Transition {
   applicationId: string;
   unitKey: string | null;
   /** Decisions the workflow accepted and has not yet recorded (the server may have written them already). */
-  decisions: DecisionToRecord[];
+  decisions: PartyDecision[];
   /** The closing step's requests that got no decision (several groups when two steps' leftovers meet in one flush). */
   close: CloseGroup | CloseGroup[] | null;
   statuses: Array<{ status: BranchStatus; stepId: string | null; round: number }>;
@@ -44,17 +44,12 @@ export interface Transition {
 export const applyTransition = (deps: ActivityDeps) => async (t: Transition): Promise<void> => {
   const { applicationId, unitKey } = t;
   const now = deps.clock();
-  // Engines before the lean one hand decisions without their party; those are written in the transaction.
-  const decided = await writeDecisionsFirst(deps.db, t.decisions.filter((d) => d.party));
+  const decided = await writeDecisionsFirst(deps.db, t.decisions);
   await inTransaction(deps, async (r) => {
     for (const group of [t.close ?? []].flat()) if (group.requestIds.length) await closePendingIn(r, { applicationId, id: { in: group.requestIds } }, group.status, group.reason, now);
     for (const s of t.statuses) await recordBranchStatusIn(r, deps, { applicationId, unitKey, ...s });
     if (t.changesRequested) await queueEmailIn(r, deps, changesRequestedEmail(deps, t.changesRequested));
     for (const request of t.open) await openApprovalRequestIn(r, deps, request);
     for (const d of decided) await queueReceiptIn(r, deps, d);
-    const before = r.audit.length;
-    for (const d of t.decisions.filter((d) => !d.party)) await recordDecisionIn(r, deps, d);
-    // The decisions come first in the trail, as they came first.
-    r.audit.unshift(...r.audit.splice(before));
   }, { ...PATIENT, timeout: PATIENT.timeout + 2_000 * t.open.length });
 };

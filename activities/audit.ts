@@ -82,10 +82,15 @@ export async function inTransaction<T>(
 }
 
 /**
- * Holds an application's chain until the transaction ends: appends to it happen one after another.
- * The same lock as k2flow_lock_audit_chain's (prisma/migrations/20261203020000_audit_chain_lock).
+ * Takes an application's chain until the transaction ends (appends to it happen one after another)
+ * and reads its head, whether records wait to be chained, and which of `keys` are written, in one
+ * round trip (the SQL function of the migration 20261203020000_audit_chain_lock).
  */
-const lockChain = (tx: Prisma.TransactionClient, applicationId: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`k2flow-audit:${applicationId}`}, 0))`;
+async function lockChain(tx: Prisma.TransactionClient, applicationId: string, keys: string[] = []) {
+  const [found] = await tx.$queryRaw<Array<{ headSeq: number | null; headHash: string | null; unsealed: boolean; existing: string[] }>>`
+    SELECT * FROM "k2flow_lock_audit_chain"(${applicationId}, ${keys}::text[])`;
+  return { head: { seq: found?.headSeq ?? 0, hash: found?.headHash ?? null }, unsealed: found?.unsealed ?? false, existing: new Set(found?.existing ?? []) };
+}
 
 async function appendChained(tx: Prisma.TransactionClient, events: AuditInput[]): Promise<void> {
   const byApplication = new Map<string, AuditInput[]>();
@@ -93,12 +98,9 @@ async function appendChained(tx: Prisma.TransactionClient, events: AuditInput[])
   // In a fixed order, so two transactions appending to the same applications cannot deadlock.
   for (const applicationId of [...byApplication.keys()].sort()) {
     const batch = byApplication.get(applicationId)!;
-    // The chain's lock and head in one round trip (the migration 20261203020000_audit_chain_lock).
-    const [found] = await tx.$queryRaw<Array<{ headSeq: number | null; headHash: string | null; unsealed: boolean; existing: string[] }>>`
-      SELECT * FROM "k2flow_lock_audit_chain"(${applicationId}, ${batch.map((e) => e.idempotencyKey)}::text[])`;
-    let head = { seq: found?.headSeq ?? 0, hash: found?.headHash ?? null };
-    if (found?.unsealed) head = await sealUnchained(tx, applicationId, head);
-    const existing = new Set(found?.existing ?? []);
+    const chain = await lockChain(tx, applicationId, batch.map((e) => e.idempotencyKey));
+    let head = chain.unsealed ? await sealUnchained(tx, applicationId, chain.head) : chain.head;
+    const { existing } = chain;
     const fresh = batch.filter((e, i) => !existing.has(e.idempotencyKey) && batch.findIndex((o) => o.idempotencyKey === e.idempotencyKey) === i);
     const rows = fresh.map((e) => {
       const seq = head.seq + 1;
@@ -114,9 +116,8 @@ async function appendChained(tx: Prisma.TransactionClient, events: AuditInput[])
 /** Chains whatever an application's trail holds unchained (see sealUnchained), under its chain lock; before an export or a check. */
 export async function sealTrail(db: Db, applicationId: string): Promise<void> {
   await db.$transaction(async (tx) => {
-    await lockChain(tx, applicationId);
-    const last = await tx.auditEvent.findFirst({ where: { applicationId, seq: { not: null } }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
-    await sealUnchained(tx, applicationId, { seq: last?.seq ?? 0, hash: last?.hash ?? null });
+    const chain = await lockChain(tx, applicationId);
+    if (chain.unsealed) await sealUnchained(tx, applicationId, chain.head);
   });
 }
 

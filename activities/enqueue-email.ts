@@ -55,6 +55,8 @@ export async function enqueueEmailIn(tx: Prisma.TransactionClient, deps: Activit
     // A stalled holder (its connection alive, its attempt abandoned) must not pin a pooled connection per retry.
     await setLockTimeout(tx, LINK_LOCK_TIMEOUT_MS);
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${delivery.idempotencyKey}, 0))`;
+    // Rendering issues a link: it must not run again for an email an earlier attempt queued.
+    if (await tx.outboxMessage.findUnique({ where: { idempotencyKey: delivery.idempotencyKey }, select: { id: true } })) return 'already-queued';
   }
   return writeOnce(deps, tx, delivery);
 }
@@ -66,9 +68,7 @@ export async function queueEmailIn(r: Recorded, deps: ActivityDeps, delivery: Em
 
 async function writeOnce(deps: ActivityDeps, db: Prisma.TransactionClient, delivery: EmailDelivery): Promise<'queued' | 'already-queued'> {
   const { idempotencyKey, applicationId, template, to } = delivery;
-  // Only rendering that issues a link must not run twice: other rendering writes nothing, so a
-  // retry renders again and the insert below keeps the first message.
-  if (delivery.issuesLink && !delivery.keyIsNew && (await db.outboxMessage.findUnique({ where: { idempotencyKey }, select: { id: true } }))) return 'already-queued';
+  // Rendering that issues no link writes nothing: a retry renders again, and the insert keeps the first message.
   const email = await delivery.render(db);
   const messageId = stableMessageId(idempotencyKey, deps.publicUrl);
   const raw = await deps.mailer.compose({ to, messageId, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments });

@@ -31,6 +31,9 @@ export type DecisionToRecord = RecordedDecision & {
   party?: DecidingParty;
 };
 
+/** A decision with its party, as the lean engine hands every decision (transitions included). */
+export type PartyDecision = DecisionToRecord & { party: DecidingParty };
+
 /**
  * Makes an accepted decision durable (writeDecision) and, given the party, queues their receipt:
  * safe to repeat, whoever wrote the decision first.
@@ -62,7 +65,7 @@ export async function recordDecisionIn(r: Recorded, deps: ActivityDeps, d: Decis
 }
 
 /** Queues, in the caller's transaction, the receipt of a decision recorded on its request, once. */
-export async function queueReceiptIn(r: Recorded, deps: ActivityDeps, d: DecisionToRecord & { party: DecidingParty }): Promise<void> {
+export async function queueReceiptIn(r: Recorded, deps: ActivityDeps, d: PartyDecision): Promise<void> {
   const p = d.party;
   await queueEmailIn(r, deps, receiptOf(d.applicationId, d.requestId, d.partyEmail, p.language, {
     partyName: p.name, applicationTitle: p.applicationTitle, subject: p.concerning, ask: p.ask, decision: decisionStatus[d.decision], decidedAt: d.decidedAt, comment: d.comment, services: d.services, late: d.late,
@@ -142,14 +145,13 @@ export async function writeDecisionAtOnce(db: Db, d: Omit<DecisionToRecord, 'par
  * transition's, when it has any; a later one's otherwise). Returns the decisions
  * recorded on their requests, by this call or before it, whose parties get a receipt.
  */
-export async function writeDecisionsFirst(db: Db, decisions: DecisionToRecord[]): Promise<Array<DecisionToRecord & { party: DecidingParty }>> {
-  const decided: Array<DecisionToRecord & { party: DecidingParty }> = [];
+export async function writeDecisionsFirst(db: Db, decisions: PartyDecision[]): Promise<PartyDecision[]> {
+  const decided: PartyDecision[] = [];
   for (const d of decisions) {
-    const party = d.party!;
-    const outcome = await writeDecisionAtOnce(db, d, party.role);
+    let standing: 'written' | 'decided' | 'closed' | 'locked' | 'pending' = await writeDecisionAtOnce(db, d, d.party.role);
     // Held by a writer of the same row (the server, a withdrawal closing it): behind it, then as it left the row.
-    const standing = outcome === 'locked' ? ((await writeDecision(db, d, party.role)) ? 'decided' : await requestStanding(db, d.requestId)) : outcome === 'written' ? 'decided' : outcome;
-    if (standing === 'decided') decided.push({ ...d, party });
+    if (standing === 'locked') standing = (await writeDecision(db, d, d.party.role)) ? 'written' : await requestStanding(db, d.requestId);
+    if (standing === 'written' || standing === 'decided') decided.push(d);
   }
   return decided;
 }

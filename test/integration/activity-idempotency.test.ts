@@ -368,37 +368,29 @@ describe("a transition's decisions, written before its transaction", () => {
     const party = { role: request.partyRole, name: request.partyName, language: request.partyLanguage, ask: request.ask, applicationTitle: request.applicationTitle, concerning: request.unitName ?? request.applicationTitle };
     return { applicationId, unitKey: request.unitKey, decisions: [{ ...decisionOn(applicationId, request), party }], close: null, statuses: [], changesRequested: null, open: [] };
   };
+  const openedRequest = async () => {
+    const { applicationId, request } = await newApplication();
+    const activities = createActivities(h.deps);
+    await activities.openApprovalRequest(request);
+    return { applicationId, request, activities };
+  };
   const receipts = (request: OpenApprovalRequestInput) => h.db.outboxMessage.count({ where: { idempotencyKey: `decision-recorded:${request.requestId}` } });
 
-  it('record a decision the server wrote first once, with one receipt, however often the transition is retried', async () => {
-    const { applicationId, request } = await newApplication();
-    const activities = createActivities(h.deps);
-    await activities.openApprovalRequest(request);
-    const transition = transitionOf(applicationId, request);
-    expect(await writeDecisionAtOnce(h.db, transition.decisions[0]!, request.partyRole)).toBe('written');
-    await activities.applyTransition(transition);
-    await activities.applyTransition(transition);
-    expect(await statusOf(request.requestId)).toBe('approved');
-    expect(await count(applicationId, 'approval.decided')).toBe(1);
-    expect(await receipts(request)).toBe(1);
-  });
-
-  it('write a decision nobody wrote, once, with one receipt', async () => {
-    const { applicationId, request } = await newApplication();
-    const activities = createActivities(h.deps);
-    await activities.openApprovalRequest(request);
-    const transition = transitionOf(applicationId, request);
-    await activities.applyTransition(transition);
-    await activities.applyTransition(transition);
-    expect(await statusOf(request.requestId)).toBe('approved');
-    expect(await count(applicationId, 'approval.decided')).toBe(1);
-    expect(await receipts(request)).toBe(1);
-  });
+  for (const firstWriter of ['the server', 'nobody'] as const) {
+    it(`record a decision written first by ${firstWriter} once, with one receipt, however often the transition is retried`, async () => {
+      const { applicationId, request, activities } = await openedRequest();
+      const transition = transitionOf(applicationId, request);
+      if (firstWriter === 'the server') expect(await writeDecisionAtOnce(h.db, transition.decisions[0]!, request.partyRole)).toBe('written');
+      await activities.applyTransition(transition);
+      await activities.applyTransition(transition);
+      expect(await statusOf(request.requestId)).toBe('approved');
+      expect(await count(applicationId, 'approval.decided')).toBe(1);
+      expect(await receipts(request)).toBe(1);
+    });
+  }
 
   it('write nothing and send no receipt for a request closed first, and tell it from a decided one', async () => {
-    const { applicationId, request } = await newApplication();
-    const activities = createActivities(h.deps);
-    await activities.openApprovalRequest(request);
+    const { applicationId, request, activities } = await openedRequest();
     await activities.closeApprovalRequests({ applicationId, requestIds: [request.requestId], status: 'expired', reason: 'Its deadline passed.' });
     const transition = transitionOf(applicationId, request);
     expect(await writeDecisionAtOnce(h.db, transition.decisions[0]!, request.partyRole)).toBe('closed');
@@ -409,9 +401,7 @@ describe("a transition's decisions, written before its transaction", () => {
   });
 
   it('wait behind another writer holding the request, then record the decision once, with one receipt, when two attempts race', async () => {
-    const { applicationId, request } = await newApplication();
-    const activities = createActivities(h.deps);
-    await activities.openApprovalRequest(request);
+    const { applicationId, request, activities } = await openedRequest();
     const attempt = () => activities.applyTransition(transitionOf(applicationId, request));
     expect(await raceOn(request.requestId, attempt, attempt)).toEqual([undefined, undefined]);
     expect(await statusOf(request.requestId)).toBe('approved');

@@ -1,6 +1,6 @@
 import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { activities, decisionActivities } from '../activities-proxy';
-import type { DecidingParty, DecisionToRecord } from '../../activities/record-decision';
+import type { DecidingParty, PartyDecision } from '../../activities/record-decision';
 import { appointDeputyUpdate, decideUpdate, decisionMoment, refusal, type AppointDeputyInput, type DecideInput } from '../messages';
 import type { StepDefinition } from './definition';
 import type { RecordedDecision } from './state';
@@ -43,7 +43,7 @@ export function installDecisionInbox(lean: boolean, transitions: boolean) {
   const receipts: Array<{ applicationId: string; requestId: string }> = [];
   let sending = false;
   // Accepted, not yet recorded by the workflow ('one-activity-per-transition'); and those being recorded.
-  const unrecorded = new Map<string, DecisionToRecord>();
+  const unrecorded = new Map<string, PartyDecision>();
   const recording = new Set<string>();
   // The lean engine's decision activity queues the receipt itself; the earlier one sends it from here.
   const receiptsEnabled = !lean && patched('decision-receipts');
@@ -191,7 +191,7 @@ export function installDecisionInbox(lean: boolean, transitions: boolean) {
     /** True while no decision is being recorded by the recorder loop. */
     idle: (): boolean => recording.size === 0,
     /** Accepted decisions the workflow has not recorded yet, among `requestIds` (all without), handed to the caller to record. */
-    takeUnrecorded(requestIds?: string[]): DecisionToRecord[] {
+    takeUnrecorded(requestIds?: string[]): PartyDecision[] {
       const taken = [...unrecorded.values()].filter((d) => !requestIds || requestIds.includes(d.requestId));
       for (const d of taken) unrecorded.delete(d.requestId);
       return taken;
