@@ -19,6 +19,7 @@ import { startEmbeddedPostgres } from './embedded-postgres';
 import { startMailbox } from './mailbox';
 import { startTemporalDevServer } from './temporal-dev-server';
 import { installTracingOrExit, shutdownTracing } from '../observability/tracing';
+import { onStopSignal } from '../observability/stop-signals';
 
 /**
  * The whole system in one process: each real part from its configured address, or its embedded
@@ -127,10 +128,7 @@ k2flow is running. Ctrl-C stops everything.
 
 ${adminLines.map((l) => `  ${l}`).join('\n')}
 `);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await new Promise<void>((resolve) => onStopSignal(() => resolve(), (signal) => log(`${signal} again: already stopping`)));
     log('stopping...');
   } finally {
     for (const stop of stops) {

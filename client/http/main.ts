@@ -10,6 +10,7 @@ import { authFromConfig } from './auth-from-config';
 import { createHttpServer } from './server';
 import { documentStoreFrom } from '../../storage/store-from-config';
 import { installTracingOrExit, shutdownTracing } from '../../observability/tracing';
+import { onStopSignal } from '../../observability/stop-signals';
 
 const config = loadConfigOrExit(serverConfig);
 const target = temporalTargetOrExit();
@@ -49,10 +50,7 @@ logger.info({ publicUrl: config.PUBLIC_URL }, `k2flow server on http://${config.
  * requests in flight finish (each connection closed after its answer), then close Temporal and the
  * database. A stop that takes longer than K2FLOW_SHUTDOWN_TIMEOUT_SECONDS exits anyway.
  */
-let stopping = false;
 async function stop(signal: string) {
-  if (stopping) return;
-  stopping = true;
   logger.info({ signal }, 'stopping: finishing requests in flight');
   const deadline = setTimeout(() => {
     logger.error({ timeoutSeconds: config.K2FLOW_SHUTDOWN_TIMEOUT_SECONDS }, 'requests still in flight at the shutdown deadline; exiting');
@@ -67,5 +65,4 @@ async function stop(signal: string) {
   logger.info('k2flow server stopped');
   logger.flush();
 }
-process.once('SIGINT', () => void stop('SIGINT'));
-process.once('SIGTERM', () => void stop('SIGTERM'));
+onStopSignal((signal) => void stop(signal));
