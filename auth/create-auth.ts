@@ -3,6 +3,7 @@ import { betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { admin, genericOAuth } from 'better-auth/plugins';
 import type { Db } from '../db/prisma-client';
+import type { Logger } from '../observability/logger';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { withHashedSessionTokens } from './hashed-session-tokens';
 import { discoveryUrlOf } from './oidc-discovery';
@@ -21,6 +22,8 @@ export interface AuthSettings {
   /** Where people reach k2flow; cookies are Secure when it is https. */
   publicUrl: string;
   oidc?: OidcSettings;
+  /** The process's logger, for better-auth's own errors; without one (the CLI), standard error. */
+  logger?: Logger;
 }
 
 /** The provider id of the office's identity provider, as it appears in its callback URL. */
@@ -37,7 +40,8 @@ export const SESSION_COOKIE = `${COOKIE_PREFIX}.session_token`;
  * Only its OIDC callback is reachable over HTTP; every other use goes through `auth.api` from
  * k2flow's own routes, so each one is validated, rate-limited and documented like the rest.
  */
-export function createAuth({ db, secret, publicUrl, oidc }: AuthSettings) {
+export function createAuth({ db, secret, publicUrl, oidc, logger }: AuthSettings) {
+  const log = logger?.child({ component: 'better-auth' });
   return betterAuth({
     appName: 'k2flow',
     // A refused key or password is an answer to the caller, not an error of ours worth a log line.
@@ -46,8 +50,12 @@ export function createAuth({ db, secret, publicUrl, oidc }: AuthSettings) {
       level: 'error',
       log: (level, message, ...args: unknown[]) => {
         if (/Failed to validate API key|Invalid password|signup_disabled/.test(message)) return;
-        if (args.some(isDatabaseUnavailable)) return console.error(`[better-auth] ${level}: ${message}: the database cannot be reached`);
-        console.error(`[better-auth] ${level}: ${message}`, ...args);
+        const outage = args.some(isDatabaseUnavailable);
+        if (!log) return outage ? console.error(`[better-auth] ${level}: ${message}: the database cannot be reached`) : console.error(`[better-auth] ${level}: ${message}`, ...args);
+        const err = args.find((a) => a instanceof Error);
+        const write = level === 'error' ? log.error.bind(log) : log.warn.bind(log);
+        if (outage) write(`${message}: the database cannot be reached`);
+        else write({ ...(err ? { err } : {}), ...(args.length > (err ? 1 : 0) ? { details: args.filter((a) => a !== err) } : {}) }, message);
       },
     },
     baseURL: publicUrl,

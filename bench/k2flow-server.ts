@@ -17,7 +17,8 @@ const publicUrl = requiredEnv('BENCH_PUBLIC_URL');
 const secret = requiredEnv('BENCH_SECRET');
 const db = createDb(requiredEnv('BENCH_DATABASE_URL'));
 const { client: temporal, connection } = await connectTemporalClient({ address: requiredEnv('BENCH_TEMPORAL_ADDRESS') });
-const auth = createAuth({ db, secret, publicUrl });
+const logger = createLogger({ name: 'k2flow-server', level: 'warn', destination: process.stderr });
+const auth = createAuth({ db, secret, publicUrl, logger });
 const server = await createHttpServer({
   db,
   temporal,
@@ -31,7 +32,7 @@ const server = await createHttpServer({
   // per-address limit on approval links applies per party, as it does in production.
   trustProxy: true,
   // Request lines are dropped (no terminal to print them to); warnings and failures are shown.
-  logger: createLogger({ name: 'k2flow-server', level: 'warn', destination: process.stderr }),
+  logger,
 });
 await server.listen({ port, host: '127.0.0.1' });
 

@@ -84,7 +84,7 @@ export async function runStack({ temporalCli, workflowBundlePath }: { temporalCl
     const { client: temporal, connection } = await connectTemporalClient(target);
     stops.unshift(() => connection.close());
     await ensureSearchAttributes(connection, target.namespace, log);
-    const signIn = await authFromConfig(config, deps.db, secret);
+    const signIn = await authFromConfig(config, deps.db, secret, logger);
     const adminLines = await signInLines({ db: deps.db, auth: signIn.auth, dataDir, publicUrl: config.PUBLIC_URL, embedded: !!embeddedDb, showPassword: format !== 'json' });
     const documentStore = documentStoreFrom(config, dataDir);
     const server = await createHttpServer({

@@ -38,7 +38,7 @@ const server = await createHttpServer({
   documentStore: documentStoreFrom(config, '.k2flow'),
   metricsToken: config.K2FLOW_METRICS_TOKEN,
   documentMaxBytes: config.K2FLOW_DOCUMENT_MAX_MB * 1024 * 1024,
-  ...(await authFromConfig(config, db, config.K2FLOW_AUTH_SECRET!).catch(couldNotStart)),
+  ...(await authFromConfig(config, db, config.K2FLOW_AUTH_SECRET!, logger).catch(couldNotStart)),
   smtp,
   logger,
 });

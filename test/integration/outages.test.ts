@@ -45,10 +45,10 @@ async function runServer(databaseUrl: string, temporalAddress: string, maxConnec
   const temporal = await connectTemporalClient({ address: temporalAddress });
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const { people, ...signIn } = testSignIn(db, baseUrl);
-  const person = await personWithKey(people, 'coordinator', 'k2', 'outage');
   const logLines: string[] = [];
   const logger = createLogger({ name: 'k2flow-test', destination: { write: (line: string) => void logLines.push(line) } });
+  const { people, ...signIn } = testSignIn(db, baseUrl, undefined, logger);
+  const person = await personWithKey(people, 'coordinator', 'k2', 'outage');
   const server = await createHttpServer({ ...signIn, db, temporal: temporal.client, taskQueue: `outage-${randomUUID()}`, logger });
   await server.listen({ port, host: '127.0.0.1' });
   return {
@@ -173,6 +173,10 @@ describe('while PostgreSQL is down', () => {
     const signIn = await timed(`${s.baseUrl}/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: s.email, password: PASSWORD }) });
     expect(signIn.res.status).toBe(503);
     log(`database down: API key ${withKey.ms} ms, start ${started.ms} ms, session ${withCookie.ms} ms, sign-in ${signIn.ms} ms`);
+    // better-auth's own complaint is a line of the server's log (one, without a stack), not text on standard error.
+    const authLines = s.logLines.filter((l) => l.includes('"component":"better-auth"')).map((l) => JSON.parse(l) as { level: number | string; msg: string; err?: unknown });
+    expect(authLines.length).toBeGreaterThan(0);
+    expect(authLines.every((l) => /: the database cannot be reached$/.test(l.msg) && l.err === undefined)).toBe(true);
 
     expect((await timed(`${s.baseUrl}/healthz`)).res.status).toBe(200);
     const notReady = await readyz(s.baseUrl);

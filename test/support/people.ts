@@ -3,13 +3,14 @@ import { createAuth, type OidcSettings } from '../../auth/create-auth';
 import { createPeopleService, type PeopleService } from '../../auth/people';
 import type { Role } from '../../auth/roles';
 import type { Db } from '../../db/prisma-client';
+import type { Logger } from '../../observability/logger';
 
 export const PASSWORD = 'correct horse battery staple';
 
 /** The sign-in settings of a test server at `publicUrl`: better-auth over the test database and a fresh secret. */
-export function testSignIn(db: Db, publicUrl: string, oidc?: OidcSettings) {
+export function testSignIn(db: Db, publicUrl: string, oidc?: OidcSettings, logger?: Logger) {
   const secret = randomUUID() + randomUUID();
-  const auth = createAuth({ db, secret, publicUrl, oidc });
+  const auth = createAuth({ db, secret, publicUrl, oidc, logger });
   return { auth, secret, publicUrl, oidcEnabled: !!oidc, people: createPeopleService({ auth, db }) };
 }
 
