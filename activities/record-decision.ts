@@ -80,11 +80,16 @@ export async function queueReceiptIn(r: Recorded, deps: ActivityDeps, d: PartyDe
  * server, which writes what the workflow's `decide` update answered before it shows the approver.
  */
 export async function writeDecision(db: Db, d: Omit<DecisionToRecord, 'party'>, role: string, { lockTimeoutMs }: { lockTimeoutMs?: number } = {}): Promise<boolean> {
-  return inTransaction({ db }, async (r) => {
-    // A caller that must answer a person promptly gives up on a row held by someone else.
-    if (lockTimeoutMs) await setLockTimeout(r.tx, lockTimeoutMs);
-    return writeDecisionIn(r, d, role);
-  });
+  return inTransaction(
+    { db },
+    async (r) => {
+      // A caller that must answer a person promptly gives up on a row held by someone else.
+      if (lockTimeoutMs) await setLockTimeout(r.tx, lockTimeoutMs);
+      return writeDecisionIn(r, d, role);
+    },
+    // A worker waits for the row as long as its holder keeps it, rather than fail and be retried.
+    lockTimeoutMs ? undefined : PATIENT,
+  );
 }
 
 /** writeDecision inside the caller's transaction: its audit record joins the caller's. */

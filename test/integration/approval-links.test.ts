@@ -281,6 +281,13 @@ describe('approval links', () => {
     const later = await api.decide(link, 'reject', 'Changed my mind');
     expect(later.status).toBe(409);
     expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'approval.decided' } })).toBe(1);
+    // The worker's transition waited for the held row, as long as it was held, rather than fail and be retried.
+    const unit = h.temporal.workflow.getHandle((await theRequest(id)).workflowId);
+    const history = async () => (await unit.fetchHistory()).events ?? [];
+    // The step's opening, then the transition that recorded the decision.
+    await expect.poll(async () => (await history()).filter((e) => e.activityTaskCompletedEventAttributes).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    const attempts = (await history()).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []));
+    expect(attempts.every((attempt) => attempt === 1)).toBe(true);
   });
 
   it('have the workflow record a decision it answered when nobody else wrote it, with its receipt', async () => {
