@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { actor, appendUnchained } from '../../activities/audit';
+import { createHash, randomUUID } from 'node:crypto';
+import { actor } from '../../activities/audit';
 import type { Db } from '../../db/prisma-client';
 import type { DocumentRef } from '../../domain/document-ref';
 import type { Logger } from '../../observability/logger';
@@ -40,9 +40,10 @@ export const USER_AGENT_MAX_LENGTH = 200;
 /**
  * Records approval links being opened ('link.opened') and refused ('link.refused') in the
  * application's audit trail. Mail scanners and reloads open links again and again, so a repeat
- * within LINK_EVENT_WINDOW_MS is not recorded again. The records go in unchained (appendUnchained):
- * the page never waits for the application's chain. Recording never fails the page: a failed
- * write is logged (without the link) and the approver gets their answer.
+ * within LINK_EVENT_WINDOW_MS is not recorded again. The records go in unchained, as
+ * appendUnchained writes them (activities/audit.ts): the page never waits for the application's
+ * chain. Recording never fails the page: a failed write is logged (without the link) and the
+ * approver gets their answer.
  */
 export function createLinkAudit({ db, clock, logger }: { db: Db; clock: () => Date; logger: Logger }) {
   async function record(
@@ -61,26 +62,16 @@ export function createLinkAudit({ db, clock, logger }: { db: Db; clock: () => Da
       .digest('hex')
       .slice(0, 32);
     const prefix = `${type}:${group}:`;
+    const at = (t: Date) => t.toISOString();
+    const data = { requestId: subject.requestId, tokenId: subject.tokenId, ...details, address: client.address, userAgent };
     try {
-      await db.$transaction(async (tx) => {
-        // Serialises writers of one group, so two opens at the same moment still make one record.
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${prefix}, 0))`;
-        const recent = await tx.auditEvent.findFirst({
-          where: { applicationId: subject.applicationId, type, idempotencyKey: { startsWith: prefix }, occurredAt: { gt: new Date(now.getTime() - LINK_EVENT_WINDOW_MS) } },
-          select: { id: true },
-        });
-        if (recent) return;
-        await appendUnchained(tx, [
-          {
-            idempotencyKey: `${prefix}${now.toISOString()}`,
-            applicationId: subject.applicationId,
-            type,
-            actor: by,
-            data: { requestId: subject.requestId, tokenId: subject.tokenId, ...details, address: client.address, userAgent },
-            occurredAt: now,
-          },
-        ]);
-      });
+      // Lock, look and insert in one round trip (the SQL function of the migration
+      // 20261203030000_link_event_at_once): the lock serialises writers of one group, so two
+      // opens at the same moment still make one record.
+      await db.$queryRaw`
+        SELECT "k2flow_record_link_event"(${prefix}, (${at(new Date(now.getTime() - LINK_EVENT_WINDOW_MS))}::timestamptz AT TIME ZONE 'UTC'),
+          ${randomUUID()}, ${`${prefix}${now.toISOString()}`}, ${subject.applicationId}, ${type}, ${by}, ${JSON.stringify(data)}::jsonb,
+          (${at(now)}::timestamptz AT TIME ZONE 'UTC'))`;
     } catch (error) {
       const message = String((error as Error)?.message ?? error).split(subject.tokenId).join('[token id]');
       logger.warn({ applicationId: subject.applicationId, approvalRequestId: subject.requestId, reason: message }, `could not record ${type}`);
