@@ -87,8 +87,9 @@ export async function writeDecision(db: Db, d: Omit<DecisionToRecord, 'party'>, 
       if (lockTimeoutMs) await setLockTimeout(r.tx, lockTimeoutMs);
       return writeDecisionIn(r, d, role);
     },
-    // A worker waits for the row as long as its holder keeps it, rather than fail and be retried.
-    lockTimeoutMs ? undefined : PATIENT,
+    // A worker waits up to 15 s for a row another transaction holds (the server's own write of it
+    // gives up within seconds), where Prisma's default of 5 s would fail its activity for a retry.
+    lockTimeoutMs ? undefined : { maxWait: PATIENT.maxWait, timeout: 15_000 },
   );
 }
 

@@ -35,29 +35,41 @@ export const COOKIE_PREFIX = 'k2flow';
 export const SESSION_COOKIE = `${COOKIE_PREFIX}.session_token`;
 
 /**
+ * better-auth's logger: its errors as lines of the process's log (`component: "better-auth"`), or on
+ * standard error without one (the CLI). A refused key or password is an answer to the caller, not
+ * an error of ours worth a line; a database outage is answered with 503 and reported by /readyz:
+ * one short line, not a stack per request.
+ */
+export function betterAuthLogger(logger?: Logger) {
+  const log = logger?.child({ component: 'better-auth' });
+  return {
+    level: 'error' as const,
+    log: (level: 'debug' | 'info' | 'success' | 'warn' | 'error', message: unknown, ...args: unknown[]) => {
+      // Some of its calls pass the error itself as the message.
+      const all = [message, ...args];
+      const err = all.find((a) => a instanceof Error);
+      const text = typeof message === 'string' ? message : String(err?.message ?? message);
+      if (/Failed to validate API key|Invalid password|signup_disabled/.test(text)) return;
+      const outage = all.some(isDatabaseUnavailable);
+      const details = all.filter((a) => a !== err && a !== message);
+      if (!log) return outage ? console.error(`[better-auth] ${level}: ${text}: the database cannot be reached`) : console.error(`[better-auth] ${level}: ${text}`, ...all.slice(1));
+      const write = level === 'error' ? log.error.bind(log) : log.warn.bind(log);
+      if (outage) write(`${text}: the database cannot be reached`);
+      else write({ ...(err ? { err } : {}), ...(details.length ? { details } : {}) }, text);
+    },
+  };
+}
+
+/**
  * better-auth, configured for k2flow: local accounts (no self sign-up: an admin puts people in),
  * the office's OpenID Connect provider when configured, roles (admin plugin) and API keys.
  * Only its OIDC callback is reachable over HTTP; every other use goes through `auth.api` from
  * k2flow's own routes, so each one is validated, rate-limited and documented like the rest.
  */
 export function createAuth({ db, secret, publicUrl, oidc, logger }: AuthSettings) {
-  const log = logger?.child({ component: 'better-auth' });
   return betterAuth({
     appName: 'k2flow',
-    // A refused key or password is an answer to the caller, not an error of ours worth a log line.
-    // A database outage is answered with 503 and reported by /readyz; one short line, not a stack per request.
-    logger: {
-      level: 'error',
-      log: (level, message, ...args: unknown[]) => {
-        if (/Failed to validate API key|Invalid password|signup_disabled/.test(message)) return;
-        const outage = args.some(isDatabaseUnavailable);
-        if (!log) return outage ? console.error(`[better-auth] ${level}: ${message}: the database cannot be reached`) : console.error(`[better-auth] ${level}: ${message}`, ...args);
-        const err = args.find((a) => a instanceof Error);
-        const write = level === 'error' ? log.error.bind(log) : log.warn.bind(log);
-        if (outage) write(`${message}: the database cannot be reached`);
-        else write({ ...(err ? { err } : {}), ...(args.length > (err ? 1 : 0) ? { details: args.filter((a) => a !== err) } : {}) }, message);
-      },
-    },
+    logger: betterAuthLogger(logger),
     baseURL: publicUrl,
     basePath: AUTH_BASE_PATH,
     secret,

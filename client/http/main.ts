@@ -65,4 +65,4 @@ async function stop(signal: string) {
   logger.info('k2flow server stopped');
   logger.flush();
 }
-onStopSignal((signal) => void stop(signal));
+onStopSignal((signal) => void stop(signal), (line) => logger.info(line));
