@@ -1,4 +1,4 @@
-import { appendAudit, actor, inTransaction, PATIENT } from '../activities/audit';
+import { actor, inTransaction, PATIENT } from '../activities/audit';
 import type { Db } from '../db/prisma-client';
 import { SMTP_CONNECTIONS, type Mailer } from './mailer';
 import { openMessage } from './sealed-message';
@@ -181,19 +181,23 @@ export function startOutboxRelay({ db, mailer, outboxKey, clock = () => new Date
       return;
     }
     logger.error({ applicationId: m.applicationId, messageId: m.messageId, template: m.template, attempts: m.attempts, reason: lastError }, refused ? 'email refused by the SMTP server; not tried again' : 'email given up after retrying');
-    await db.$transaction(async (tx) => {
-      await tx.outboxMessage.updateMany({ where: mine(m), data: { status: 'failed', nextAttemptAt: null, lastError, claimedUntil: null } });
-      await appendAudit(tx, [
-        {
+    await inTransaction(
+      { db },
+      async ({ tx, audit }) => {
+        const { count } = await tx.outboxMessage.updateMany({ where: mine(m), data: { status: 'failed', nextAttemptAt: null, lastError, claimedUntil: null } });
+        // This relay's claim lapsed and another relay took the message over: its outcome is that relay's to record.
+        if (count === 0) return;
+        audit.push({
           idempotencyKey: `email-failed:${m.idempotencyKey}`,
           applicationId: m.applicationId,
           type: 'email.failed',
           actor: actor.system,
           data: { template: m.template, to: m.toAddress, subject: m.subject, attempts: m.attempts, error: lastError },
           occurredAt: now,
-        },
-      ]);
-    });
+        });
+      },
+      PATIENT,
+    );
   }
 
   let draining: Promise<number> | null = null;

@@ -201,6 +201,31 @@ describe('activities retried with the same input', () => {
     }
   });
 
+  it('record no failure for a message another relay took over and sent while this one was refused', async () => {
+    const { applicationId, request } = await newApplication();
+    const key = `approval-request:${request.requestId}`;
+    await h.pauseWorker();
+    try {
+      await createActivities(h.deps).openApprovalRequest(request);
+      // This relay's claim lapses while its SMTP exchange drags on; another relay claims the message
+      // and the SMTP server takes it from that one; then this one is refused for good.
+      const mailer: Mailer = {
+        compose: (email) => h.deps.mailer.compose(email),
+        sendRaw: async () => {
+          await h.db.outboxMessage.update({ where: { idempotencyKey: key }, data: { status: 'sent', sentAt: new Date(), claimedUntil: null } });
+          throw Object.assign(new Error('No such mailbox'), { responseCode: 550 });
+        },
+        verify: () => h.deps.mailer.verify(),
+        close: () => undefined,
+      };
+      await runRelayOnce({ mailer });
+      expect(await h.db.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: key }, select: { status: true, lastError: true } })).toEqual({ status: 'sent', lastError: null });
+      expect(await count(applicationId, 'email.failed')).toBe(0);
+    } finally {
+      await h.resumeWorker();
+    }
+  });
+
   it('record a decision once', async () => {
     const { applicationId, request } = await newApplication();
     const activities = createActivities(h.deps);
