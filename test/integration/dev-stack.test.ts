@@ -8,8 +8,8 @@ import { freePort } from '../../dev/free-port';
 
 // `npm start` as a person or a supervisor stops it: SIGTERM to its whole process group, which
 // every process in the group gets, and the bootstrap passes its copy on as well. The stack (with
-// its embedded PGlite, Temporal dev server and mailbox) must stop in order, exit 0, and start
-// again on the same data folder.
+// its embedded PGlite, Temporal dev server and mailbox) must stop in order, npm must exit 0 only
+// once it has, and the stack must start again on the same data folder.
 
 const root = path.resolve(import.meta.dirname, '../..');
 const folders: string[] = [];
@@ -34,14 +34,16 @@ const ownEnvironment = () =>
   );
 
 function startStack(env: Record<string, string | undefined>) {
-  // detached: the bootstrap leads a process group of its own, as `npm start` does in a terminal.
-  const child = spawn(process.execPath, ['dev/bootstrap.mjs', 'start'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `npm start` itself, leading a process group of its own as it does in a terminal: npm's exit is
+  // what a person or a supervisor sees.
+  const child = spawn('npm', ['start'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   groups.push(child.pid!);
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   let code: number | null | undefined;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve((code = c))));
+  // 'close': exited, and everything it printed read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (c) => resolve((code = c))));
   return { child, exited, output: () => output, hasExited: () => code !== undefined };
 }
 
