@@ -3,7 +3,7 @@ import { decisionStatus, type RecordedDecision } from '../workflows/engine/state
 import { randomUUID } from 'node:crypto';
 import { actor, inTransaction, PATIENT, type AuditInput, type Recorded } from './audit';
 import { enqueueEmail, queueEmailIn, type EmailDelivery } from './enqueue-email';
-import { setLockTimeout, type Db } from '../db/prisma-client';
+import { setLockTimeout, sqlTimestamp, type Db } from '../db/prisma-client';
 import type { Prisma } from '../generated/prisma/client';
 import type { ActivityDeps } from './deps';
 
@@ -116,21 +116,20 @@ async function writeDecisionIn(r: Recorded, d: Omit<DecisionToRecord, 'party'>, 
 export async function writeDecisionAtOnce(db: Db, d: Omit<DecisionToRecord, 'party'>, role: string): Promise<'written' | 'decided' | 'closed' | 'locked'> {
   const w = decisionWrite(d, role);
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-  const utc = (t: Date) => t.toISOString();
   // Taken in the UPDATE's own lock mode, so a row only key-shared (a link being issued for it) is not skipped.
   const [row] = await db.$queryRaw<Array<{ present: boolean; unlocked: number; written: number; decided: boolean }>>`
     WITH target AS (
       SELECT "id", "status", "decidedAt" FROM "ApprovalRequest" WHERE "id" = ${d.requestId} FOR NO KEY UPDATE SKIP LOCKED
     ), decided AS (
       UPDATE "ApprovalRequest" r
-      SET "status" = ${w.status}, "comment" = ${d.comment}, "decidedAt" = (${utc(w.decidedAt)}::timestamptz AT TIME ZONE 'UTC'), "late" = ${d.late},
+      SET "status" = ${w.status}, "comment" = ${d.comment}, "decidedAt" = ${sqlTimestamp(w.decidedAt)}, "late" = ${d.late},
           "formData" = COALESCE(${json(w.formData)}::jsonb, r."formData"), "documents" = COALESCE(${json(w.documents)}::jsonb, r."documents"),
           "decidedByName" = COALESCE(${w.deputy?.name ?? null}, r."decidedByName"), "decidedByEmail" = COALESCE(${w.deputy?.email ?? null}, r."decidedByEmail")
       FROM target WHERE r."id" = target."id" AND target."status" = 'pending'
       RETURNING r."id"
     ), audited AS (
       INSERT INTO "AuditEvent" ("id", "idempotencyKey", "applicationId", "type", "actor", "data", "occurredAt")
-      SELECT ${randomUUID()}, ${w.audit.idempotencyKey}, ${w.audit.applicationId}, ${w.audit.type}, ${w.audit.actor}, ${json(w.audit.data)}::jsonb, (${utc(w.audit.occurredAt)}::timestamptz AT TIME ZONE 'UTC')
+      SELECT ${randomUUID()}, ${w.audit.idempotencyKey}, ${w.audit.applicationId}, ${w.audit.type}, ${w.audit.actor}, ${json(w.audit.data)}::jsonb, ${sqlTimestamp(w.audit.occurredAt)}
       FROM decided
       ON CONFLICT ("idempotencyKey") DO NOTHING
     )

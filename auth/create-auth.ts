@@ -35,27 +35,26 @@ export const COOKIE_PREFIX = 'k2flow';
 export const SESSION_COOKIE = `${COOKIE_PREFIX}.session_token`;
 
 /**
- * better-auth's logger: its errors as lines of the process's log (`component: "better-auth"`), or on
- * standard error without one (the CLI). A refused key or password is an answer to the caller, not
- * an error of ours worth a line; a database outage is answered with 503 and reported by /readyz:
- * one short line, not a stack per request.
+ * better-auth's logger: its errors (the only level it is given) as lines of the process's log, with
+ * `component: "better-auth"`, or on standard error without one (the CLI). A refused key or password
+ * is an answer to the caller, not an error of ours worth a line; a database outage is answered with
+ * 503 and reported by /readyz: one short line, not a stack per request.
  */
 export function betterAuthLogger(logger?: Logger) {
   const log = logger?.child({ component: 'better-auth' });
+  const write = (fields: { err?: unknown; details?: unknown[] }, text: string) =>
+    log ? log.error(fields, text) : console.error(`[better-auth] ${text}`, ...Object.values(fields));
   return {
     level: 'error' as const,
-    log: (level: 'debug' | 'info' | 'success' | 'warn' | 'error', message: unknown, ...args: unknown[]) => {
+    log: (_level: string, message: unknown, ...args: unknown[]) => {
       // Some of its calls pass the error itself as the message.
       const all = [message, ...args];
       const err = all.find((a) => a instanceof Error);
       const text = typeof message === 'string' ? message : String(err?.message ?? message);
       if (/Failed to validate API key|Invalid password|signup_disabled/.test(text)) return;
-      const outage = all.some(isDatabaseUnavailable);
+      if (all.some(isDatabaseUnavailable)) return write({}, `${text}: the database cannot be reached`);
       const details = all.filter((a) => a !== err && a !== message);
-      if (!log) return outage ? console.error(`[better-auth] ${level}: ${text}: the database cannot be reached`) : console.error(`[better-auth] ${level}: ${text}`, ...all.slice(1));
-      const write = level === 'error' ? log.error.bind(log) : log.warn.bind(log);
-      if (outage) write(`${text}: the database cannot be reached`);
-      else write({ ...(err ? { err } : {}), ...(details.length ? { details } : {}) }, text);
+      write({ ...(err ? { err } : {}), ...(details.length ? { details } : {}) }, text);
     },
   };
 }

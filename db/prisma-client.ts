@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient, type Prisma } from '../generated/prisma/client';
+import { Prisma, PrismaClient } from '../generated/prisma/client';
 
 export type Db = PrismaClient;
 
@@ -30,6 +30,9 @@ export const DEFAULT_POOL_SIZE = 25;
 export async function setLockTimeout(tx: Prisma.TransactionClient, ms: number): Promise<void> {
   await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(ms))}`);
 }
+
+/** A moment as raw SQL's value for a `timestamp(3)` column: in UTC, as Prisma writes a DateTime. */
+export const sqlTimestamp = (t: Date): Prisma.Sql => Prisma.sql`(${t.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 
 /** Builds a Prisma client over node-postgres. Callers own it and must `$disconnect()`. */
 export function createDb(databaseUrl: string, options: DbOptions = {}): Db {

@@ -128,16 +128,11 @@ k2flow is running. Ctrl-C stops everything.
 
 ${adminLines.map((l) => `  ${l}`).join('\n')}
 `);
-    await new Promise<void>((resolve) => onStopSignal(() => resolve(), log));
+    // Each part bounds its own stop (the worker: K2FLOW_SHUTDOWN_TIMEOUT_SECONDS and 10 s more);
+    // the deadline bounds them all, should one hang.
+    await new Promise<void>((resolve) => onStopSignal(() => resolve(), { logger, deadlineMs: (config.K2FLOW_SHUTDOWN_TIMEOUT_SECONDS + 20) * 1000 }));
     log('stopping...');
   } finally {
-    // Each part bounds its own stop (the worker: K2FLOW_SHUTDOWN_TIMEOUT_SECONDS and 10 s more);
-    // this bounds them all, should one hang.
-    const deadline = setTimeout(() => {
-      logger.error('still stopping at the shutdown deadline; exiting');
-      process.exit(1);
-    }, (config.K2FLOW_SHUTDOWN_TIMEOUT_SECONDS + 20) * 1000);
-    deadline.unref();
     for (const stop of stops) {
       await stop().catch((error: Error) => log(`while stopping: ${error.message}`));
     }

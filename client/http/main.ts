@@ -52,11 +52,6 @@ logger.info({ publicUrl: config.PUBLIC_URL }, `k2flow server on http://${config.
  */
 async function stop(signal: string) {
   logger.info({ signal }, 'stopping: finishing requests in flight');
-  const deadline = setTimeout(() => {
-    logger.error({ timeoutSeconds: config.K2FLOW_SHUTDOWN_TIMEOUT_SECONDS }, 'requests still in flight at the shutdown deadline; exiting');
-    process.exit(1);
-  }, config.K2FLOW_SHUTDOWN_TIMEOUT_SECONDS * 1000);
-  deadline.unref();
   await server.close();
   await connection.close();
   await db.$disconnect();
@@ -65,4 +60,4 @@ async function stop(signal: string) {
   logger.info('k2flow server stopped');
   logger.flush();
 }
-onStopSignal((signal) => void stop(signal), (line) => logger.info(line));
+onStopSignal((signal) => void stop(signal), { logger, deadlineMs: config.K2FLOW_SHUTDOWN_TIMEOUT_SECONDS * 1000 });

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { actor } from '../../activities/audit';
-import type { Db } from '../../db/prisma-client';
+import { sqlTimestamp, type Db } from '../../db/prisma-client';
 import type { DocumentRef } from '../../domain/document-ref';
 import type { Logger } from '../../observability/logger';
 
@@ -62,16 +62,14 @@ export function createLinkAudit({ db, clock, logger }: { db: Db; clock: () => Da
       .digest('hex')
       .slice(0, 32);
     const prefix = `${type}:${group}:`;
-    const at = (t: Date) => t.toISOString();
     const data = { requestId: subject.requestId, tokenId: subject.tokenId, ...details, address: client.address, userAgent };
     try {
       // Lock, look and insert in one round trip (the SQL function of the migration
       // 20261203030000_link_event_at_once): the lock serialises writers of one group, so two
       // opens at the same moment still make one record.
       await db.$queryRaw`
-        SELECT "k2flow_record_link_event"(${prefix}, (${at(new Date(now.getTime() - LINK_EVENT_WINDOW_MS))}::timestamptz AT TIME ZONE 'UTC'),
-          ${randomUUID()}, ${`${prefix}${now.toISOString()}`}, ${subject.applicationId}, ${type}, ${by}, ${JSON.stringify(data)}::jsonb,
-          (${at(now)}::timestamptz AT TIME ZONE 'UTC'))`;
+        SELECT "k2flow_record_link_event"(${prefix}, ${sqlTimestamp(new Date(now.getTime() - LINK_EVENT_WINDOW_MS))},
+          ${randomUUID()}, ${`${prefix}${now.toISOString()}`}, ${subject.applicationId}, ${type}, ${by}, ${JSON.stringify(data)}::jsonb, ${sqlTimestamp(now)})`;
     } catch (error) {
       const message = String((error as Error)?.message ?? error).split(subject.tokenId).join('[token id]');
       logger.warn({ applicationId: subject.applicationId, approvalRequestId: subject.requestId, reason: message }, `could not record ${type}`);

@@ -401,29 +401,24 @@ describe("a transition's decisions, written before its transaction", () => {
   };
   const receipts = (request: OpenApprovalRequestInput) => h.db.outboxMessage.count({ where: { idempotencyKey: `decision-recorded:${request.requestId}` } });
 
-  for (const firstWriter of ['the server', 'nobody'] as const) {
-    it(`record a decision written first by ${firstWriter} once, with one receipt, however often the transition is retried`, async () => {
+  const cases = [
+    { title: 'record a decision written first by the server once, with one receipt, however often the transition is retried', firstWrite: 'written', status: 'approved', recorded: 1 },
+    { title: 'record a decision written first by nobody once, with one receipt, however often the transition is retried', status: 'approved', recorded: 1 },
+    { title: 'write nothing and send no receipt for a request closed first, and tell it from a decided one', closeFirst: true, firstWrite: 'closed', status: 'expired', recorded: 0 },
+  ] as const satisfies ReadonlyArray<{ title: string; closeFirst?: boolean; firstWrite?: 'written' | 'closed'; status: string; recorded: number }>;
+  for (const c of cases) {
+    it(c.title, async () => {
       const { applicationId, request, activities } = await openedRequest();
+      if ('closeFirst' in c) await activities.closeApprovalRequests({ applicationId, requestIds: [request.requestId], status: 'expired', reason: 'Its deadline passed.' });
       const transition = transitionOf(applicationId, request);
-      if (firstWriter === 'the server') expect(await writeDecisionAtOnce(h.db, transition.decisions[0]!, request.partyRole)).toBe('written');
+      if ('firstWrite' in c) expect(await writeDecisionAtOnce(h.db, transition.decisions[0]!, request.partyRole)).toBe(c.firstWrite);
       await activities.applyTransition(transition);
       await activities.applyTransition(transition);
-      expect(await statusOf(request.requestId)).toBe('approved');
-      expect(await count(applicationId, 'approval.decided')).toBe(1);
-      expect(await receipts(request)).toBe(1);
+      expect(await statusOf(request.requestId)).toBe(c.status);
+      expect(await count(applicationId, 'approval.decided')).toBe(c.recorded);
+      expect(await receipts(request)).toBe(c.recorded);
     });
   }
-
-  it('write nothing and send no receipt for a request closed first, and tell it from a decided one', async () => {
-    const { applicationId, request, activities } = await openedRequest();
-    await activities.closeApprovalRequests({ applicationId, requestIds: [request.requestId], status: 'expired', reason: 'Its deadline passed.' });
-    const transition = transitionOf(applicationId, request);
-    expect(await writeDecisionAtOnce(h.db, transition.decisions[0]!, request.partyRole)).toBe('closed');
-    await activities.applyTransition(transition);
-    expect(await statusOf(request.requestId)).toBe('expired');
-    expect(await count(applicationId, 'approval.decided')).toBe(0);
-    expect(await receipts(request)).toBe(0);
-  });
 
   it('wait behind another writer holding the request, then record the decision once, with one receipt, when two attempts race', async () => {
     const { applicationId, request, activities } = await openedRequest();

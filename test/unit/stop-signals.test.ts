@@ -13,7 +13,8 @@ describe('onStopSignal', () => {
     const stops: string[] = [];
     const lines: string[] = [];
     const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
-    stopListening = onStopSignal((signal) => stops.push(signal), (line) => lines.push(line), () => now);
+    const logger = { info: (line: string) => void lines.push(line), error: (line: string) => void lines.push(line) };
+    stopListening = onStopSignal((signal) => stops.push(signal), { logger, deadlineMs: 60_000, clock: () => now });
 
     process.emit('SIGTERM');
     expect(stops).toEqual(['SIGTERM']);
@@ -30,5 +31,23 @@ describe('onStopSignal', () => {
     process.emit('SIGINT');
     expect(exit).toHaveBeenCalledWith(130);
     expect(stops).toEqual(['SIGTERM']);
+  });
+
+  it('exits 1 when the stop outlasts its deadline', () => {
+    vi.useFakeTimers();
+    try {
+      const lines: string[] = [];
+      const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+      const logger = { info: (line: string) => void lines.push(line), error: (line: string) => void lines.push(line) };
+      stopListening = onStopSignal(() => {}, { logger, deadlineMs: 30_000 });
+      process.emit('SIGTERM');
+      vi.advanceTimersByTime(29_999);
+      expect(exit).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(1);
+      expect(exit).toHaveBeenCalledWith(1);
+      expect(lines).toEqual(['still stopping 30 s after SIGTERM; exiting']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
