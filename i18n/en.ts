@@ -26,8 +26,8 @@ export const en: Messages = {
     coordinator: 'coordinator',
     'board-member': 'ZIT board member',
     promoter: 'project promoter',
-    ksse: 'Katowice Special Economic Zone (KSSE)',
-    landster: 'Landster (consultancy)',
+    ksse: 'KSSE',
+    landster: 'consultancy',
   },
   /** The stages and steps of the variants' definitions, by id. */
   stage: {
@@ -342,6 +342,7 @@ export const en: Messages = {
     start: 'Start the application',
     check: 'Check without starting',
     checked: 'Everything is in order: the application can be started.',
+    startedDifferently: 'This form has already started an application with different details. Check them and press “Start the application” again to start another application.',
     invalid: 'Correct the marked fields:',
     moreRows: 'Add a row',
     applicationTitle: 'Title of the application',
@@ -400,6 +401,8 @@ export const en: Messages = {
     withdrawn: 'application withdrawn',
     'not-reached': 'the application ended earlier',
   },
+  /** A unit whose step is open: which one it waits on (`awaiting:<step>`). */
+  unitAwaiting: (step: string) => `awaiting: ${step}`,
   /** An email's delivery, as the outbox records it. */
   deliveryStatus: {
     queued: 'queued',

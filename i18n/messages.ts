@@ -28,3 +28,10 @@ export const statusName = (status: string, lang: Lang): string => wordFor('reque
 /** A stage or step of a definition in words; an id the catalogue does not know (a newer definition) as `fallback`. */
 export const stageName = (id: string, lang: Lang, fallback = id): string => wordFor('stage', id, lang, fallback);
 export const stepName = (id: string, lang: Lang): string => wordFor('step', id, lang);
+
+/**
+ * A unit's status in words. An open step is stored as `awaiting:<step id>` (activities/lifecycle.ts)
+ * and reads as the step it waits on.
+ */
+export const unitStatusName = (status: string, lang: Lang): string =>
+  status.startsWith('awaiting:') ? messagesFor(lang).unitAwaiting(stepName(status.slice('awaiting:'.length), lang)) : wordFor('unitStatus', status, lang);

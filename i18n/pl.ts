@@ -28,8 +28,8 @@ export const pl = {
     coordinator: 'koordynator',
     'board-member': 'członek Zarządu ZIT',
     promoter: 'promotor projektu',
-    ksse: 'Katowicka Specjalna Strefa Ekonomiczna (KSSE)',
-    landster: 'Landster (doradca)',
+    ksse: 'KSSE',
+    landster: 'doradca',
   },
   /** The stages and steps of the variants' definitions, by id. */
   stage: {
@@ -369,6 +369,7 @@ export const pl = {
     start: 'Rozpocznij wniosek',
     check: 'Sprawdź bez rozpoczynania',
     checked: 'Wszystko się zgadza: wniosek można rozpocząć.',
+    startedDifferently: 'Ten formularz rozpoczął już wniosek z innymi danymi. Sprawdź dane i naciśnij „Rozpocznij wniosek” jeszcze raz, aby rozpocząć kolejny wniosek.',
     invalid: 'Popraw zaznaczone pola:',
     moreRows: 'Dodaj wiersz',
     applicationTitle: 'Tytuł wniosku',
@@ -427,6 +428,8 @@ export const pl = {
     withdrawn: 'wniosek wycofano',
     'not-reached': 'wniosek zakończył się wcześniej',
   },
+  /** A unit whose step is open: which one it waits on (`awaiting:<step>`). */
+  unitAwaiting: (step: string) => `czeka na: ${step}`,
   /** An email's delivery, as the outbox records it. */
   deliveryStatus: {
     queued: 'w kolejce',
@@ -463,7 +466,7 @@ export const pl = {
     noEmails: 'Nie wysłano żadnej wiadomości.',
     linkActivity: 'Otwarcia linków i odmowy',
     noLinkActivity: 'Nikt jeszcze nie otworzył linku.',
-    chainIntact: (length: number, head: string) => `Ślad audytu jest nienaruszony: ${length} wpisów, głowa łańcucha ${head}.`,
+    chainIntact: (length: number, head: string) => `Ślad audytu jest nienaruszony: ${length} ${plural(length, 'wpis', 'wpisy', 'wpisów')}, głowa łańcucha ${head}.`,
     chainBroken: (at: number) => `UWAGA: ślad audytu został zmieniony (wpis ${at})`,
     exports: 'Eksport dowodowy',
     unavailable: 'Historia Temporal jest chwilowo niedostępna; pokazano tylko ślad audytu z bazy danych.',
@@ -499,9 +502,9 @@ export const pl = {
     emails: 'Wiadomości e-mail',
     noEmails: 'Nie wysłano żadnej wiadomości.',
     temporal: 'Historia w Temporal',
-    events: (n: number, first: string, last: string) => `${n} zdarzeń, od ${first} do ${last}`,
+    events: (n: number, first: string, last: string) => `${n} ${plural(n, 'zdarzenie', 'zdarzenia', 'zdarzeń')}; pierwsze: ${first}, ostatnie: ${last}`,
     audit: 'Ślad audytu',
-    chain: (length: number, head: string) => `${length} wpisów w łańcuchu skrótów SHA-256; głowa łańcucha: ${head}`,
+    chain: (length: number, head: string) => `${length} ${plural(length, 'wpis', 'wpisy', 'wpisów')} w łańcuchu skrótów SHA-256; głowa łańcucha: ${head}`,
     intact: 'Łańcuch jest nienaruszony.',
     broken: 'UWAGA: łańcuch jest naruszony — ślad audytu został zmieniony.',
     howToVerify: 'Dokument zawiera załącznik evidence.json z pełnym eksportem. Ślad w nim sprawdza k2flow verify <ten plik PDF> lub strona Sprawdzenie eksportu dowodowego; zgodność ze śladem w bazie — k2flow verify --application <identyfikator> (głowa łańcucha musi się zgadzać lub ślad może być tylko dłuższy).',
@@ -584,17 +587,17 @@ export const pl = {
     },
     changesRequested: {
       subject: 'Prośba o zmiany',
-      body: (who: string, ask: string, concerning: string) => `${who} prosi o zmiany w "${ask}" (${concerning}):`,
+      body: (who: string, ask: string, concerning: string) => `${who} prosi o zmiany w „${ask}” (${concerning}):`,
       then: (command: string) => `Po wprowadzeniu zmian prosimy ponownie przekazać sprawę (${command}); strony zostaną zapytane ponownie.`,
     },
     deadlineMissed: {
       subject: 'Minął termin',
-      body: (deadline: string, ask: string, subject: string) => `minął termin ${deadline} w sprawie "${ask}" (${subject}).`,
+      body: (deadline: string, ask: string, subject: string) => `minął termin ${deadline} w sprawie „${ask}” (${subject}).`,
       missing: 'Brakuje decyzji',
     },
     applicationClosed: {
       subject: (status: string) => `Wniosek ${status}`,
-      body: (title: string, status: string) => `wniosek "${title}" ma status: ${status}.`,
+      body: (title: string, status: string) => `wniosek „${title}” ma status: ${status}.`,
       status: {
         approved: 'zatwierdzony',
         submitted: 'złożony',
@@ -608,8 +611,8 @@ export const pl = {
     resubmissionDue: {
       overdueSubject: 'Minął termin ponownego przekazania',
       reminderSubject: (deadline: string) => `Przypomnienie: ponowne przekazanie do ${deadline}`,
-      overdue: (deadline: string, ask: string, subject: string) => `minął termin ${deadline} ponownego przekazania "${ask}" (${subject}) po prośbie o zmiany.`,
-      waiting: (deadline: string, ask: string, subject: string) => `czekamy na ponowne przekazanie "${ask}" (${subject}) do ${deadline}.`,
+      overdue: (deadline: string, ask: string, subject: string) => `minął termin ${deadline} ponownego przekazania „${ask}” (${subject}) po prośbie o zmiany.`,
+      waiting: (deadline: string, ask: string, subject: string) => `czekamy na ponowne przekazanie „${ask}” (${subject}) do ${deadline}.`,
       asked: 'Prośba o zmiany',
     },
   },

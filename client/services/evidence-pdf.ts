@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
-import { messagesFor, roleName, statusName, stepName, wordFor } from '../../i18n/messages';
+import { messagesFor, roleName, statusName, stepName, unitStatusName, wordFor } from '../../i18n/messages';
 import { formatDeadline, type Lang } from '../../mail/html';
 import type { EvidenceExport } from './evidence';
 import { EVIDENCE_ATTACHMENT } from './evidence-file';
@@ -48,7 +48,7 @@ export function renderEvidencePdf(evidence: EvidenceExport, lang: Lang): Promise
   doc.moveDown(0.3).text(t.exported(when(evidence.exportedAt), evidence.exportedBy));
 
   heading(t.units);
-  for (const u of app.units) item(`${u.name}${u.projectReference ? ` (${u.projectReference})` : ''} — ${u.approverName} <${u.approverEmail}> — ${wordFor('unitStatus', u.status, lang)}`);
+  for (const u of app.units) item(`${u.name}${u.projectReference ? ` (${u.projectReference})` : ''} — ${u.approverName} <${u.approverEmail}> — ${unitStatusName(u.status, lang)}`);
 
   // Through which link and from which address: the decision's own audit record says.
   const via = new Map<string, DecidedVia>();

@@ -150,7 +150,7 @@ describe('the list of applications in a real browser', () => {
       expect(titles.indexOf(late.title)).toBeGreaterThanOrEqual(0);
       expect(titles.indexOf(late.title)).toBeLessThan(titles.indexOf(calm.title));
       const lateSection = page.locator('section.application', { hasText: late.title });
-      expect(await lateSection.textContent()).toContain(`${late.units[0]!.approver.name} (dyrektor jednostki) — ${late.units[0]!.name} — unit-confirmation`);
+      expect(await lateSection.textContent()).toContain(`${late.units[0]!.approver.name} (dyrektor jednostki) — ${late.units[0]!.name} — Potwierdzenie modułu przez jednostkę`);
       expect(await lateSection.textContent()).toContain('po terminie');
       expect(await page.textContent('.counts')).toMatch(/Po terminie: [1-9]/);
     } finally {

@@ -113,8 +113,8 @@ describe("the approver's page in a real browser", () => {
       await page.goto(await api.linkFor(input.units[0]!.approver.email));
       const others = (await page.textContent('body'))!;
       expect(others).toContain('Pozostałe strony tego kroku');
-      expect(others).toContain(`${input.partners.ksse.name} (Katowicka Specjalna Strefa Ekonomiczna (KSSE)): zaakceptowano`);
-      expect(others).toContain(`${input.partners.landster.name} (Landster (doradca)): czeka na decyzję`);
+      expect(others).toContain(`${input.partners.ksse.name} (KSSE): zaakceptowano`);
+      expect(others).toContain(`${input.partners.landster.name} (doradca): czeka na decyzję`);
       expect(others).toContain('Krok zakończy się, gdy zdecydują wszystkie wymienione strony.');
     } finally {
       await context.close();

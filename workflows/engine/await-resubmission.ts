@@ -3,7 +3,7 @@ import { activities } from '../activities-proxy';
 import { nextEscalation, reminderSkipReason, reminderTimes } from '../calendar/schedule';
 import type { Resubmission } from './run-branch';
 import { msUntil, type BranchContext } from './run-step';
-import type { BranchState, StepState } from './state';
+import { stepAskIn, type BranchState, type StepState } from './state';
 
 /** The coordinator is reminded a working day before a resubmission is due. */
 const resubmissionReminders = { workingDaysBefore: [1], onDeadlineMorning: false };
@@ -25,7 +25,7 @@ export async function awaitResubmission(ctx: BranchContext, branch: BranchState,
       key: `${ctx.applicationId}:${scope}:${sentBack.stepId}:${sentBack.round}:${deadline}:${escalation}`,
       unitKey: ctx.unit?.key ?? null,
       subject: ctx.unit?.name ?? ctx.applicationTitle,
-      ask: sentBack.ask,
+      ask: stepAskIn(sentBack, ctx.input.coordinator.language),
       comment,
       deadline,
       coordinator: ctx.input.coordinator,

@@ -6,7 +6,7 @@ import { awaitResubmission } from './await-resubmission';
 import type { StepDefinition } from './definition';
 import { patchedOrLean } from './lean-engine';
 import { msUntil, openingState, runStep, type BranchContext } from './run-step';
-import type { BranchOutcome, BranchState, BranchStatus } from './state';
+import { stepAskIn, type BranchOutcome, type BranchState, type BranchStatus } from './state';
 
 /** Reopened steps get a deadline ahead; waiting for a resubmission has its own deadline, reminders and escalation. */
 const REOPENED_DEADLINES_PATCH = 'reopened-step-deadlines';
@@ -70,7 +70,7 @@ export async function runBranch(
         requestId: requester.requestId,
         unitKey: ctx.unit?.key ?? null,
         subject: ctx.unit?.name ?? ctx.applicationTitle,
-        ask: state.ask,
+        ask: stepAskIn(state, ctx.input.coordinator.language),
         applicationTitle: ctx.applicationTitle,
         coordinator: ctx.input.coordinator,
         requestedBy: `${requester.name} <${requester.email}>`,

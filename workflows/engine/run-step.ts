@@ -9,7 +9,7 @@ import type { DecisionInbox } from './decision-inbox';
 import type { StepDefinition } from './definition';
 import { patchedOrLean } from './lean-engine';
 import { fillAsk, partiesFor } from './parties';
-import { decisionStatus, type StepState, type StepVerdict } from './state';
+import { decisionStatus, stepAskIn, type StepState, type StepVerdict } from './state';
 import type { Transitions } from './transitions';
 import { stepVerdict } from './verdict';
 
@@ -52,6 +52,7 @@ export function openingState(ctx: BranchContext, step: StepDefinition, round: nu
     stepId: step.id,
     kind: step.kind,
     ask,
+    askPl,
     round,
     deadline,
     quorum: step.quorum,
@@ -201,7 +202,7 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
         unitKey: ctx.unit?.key ?? null,
         subject: ctx.unit?.name ?? ctx.applicationTitle,
         stepId: step.id,
-        ask: state.ask,
+        ask: stepAskIn(state, ctx.input.coordinator.language),
         deadline: state.deadline,
         missing: pending().map((p) => `${p.name} <${p.email}> (${p.role})`),
         canProceed: step.proceedWithoutMissing === true,

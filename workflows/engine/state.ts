@@ -43,6 +43,8 @@ export interface StepState {
   stepId: string;
   kind: StepKind;
   ask: string;
+  /** The ask in Polish, where the definition gives it (absent in steps opened before it was kept). */
+  askPl?: string;
   round: number;
   deadline: string;
   quorum: Quorum;
@@ -133,3 +135,6 @@ export interface ApplicationResult {
   status: ApplicationStatus;
   units: UnitResult[];
 }
+
+/** What a step asks, in a reader's language (the coordinator's emails); English where no Polish is kept. */
+export const stepAskIn = (step: Pick<StepState, 'ask' | 'askPl'>, language: 'pl' | 'en' | undefined): string => ((language ?? 'pl') === 'pl' ? (step.askPl ?? step.ask) : step.ask);

@@ -1,4 +1,4 @@
-import { messagesFor, roleName, wordFor } from '../../../i18n/messages';
+import { messagesFor, roleName, stepName, wordFor } from '../../../i18n/messages';
 import { escapeHtml, formatShortMoment, type Lang } from '../../../mail/html';
 import type { Dashboard } from '../../services/dashboard';
 import { languageSwitch, page } from './layout';
@@ -21,7 +21,7 @@ export function dashboardPage(d: Dashboard, lang: Lang, who: { name: string; rol
         ? `<ul>${a.waitingFor
             .map(
               (w) =>
-                `<li${w.overdue ? ' class="overdue"' : ''}>${escapeHtml(w.partyName)} (${escapeHtml(roleName(w.partyRole, lang))})${w.unitName ? ` — ${escapeHtml(w.unitName)}` : ''} — ${escapeHtml(w.step)}${w.round > 1 ? `, ${escapeHtml(t.evidence.round(w.round))}` : ''} — ${escapeHtml(formatShortMoment(w.deadline.toISOString(), lang))} <strong${w.overdue ? ' class="error"' : ''}>(${escapeHtml(relative(w.deadline))})</strong></li>`,
+                `<li${w.overdue ? ' class="overdue"' : ''}>${escapeHtml(w.partyName)} (${escapeHtml(roleName(w.partyRole, lang))})${w.unitName ? ` — ${escapeHtml(w.unitName)}` : ''} — ${escapeHtml(stepName(w.step, lang))}${w.round > 1 ? `, ${escapeHtml(t.evidence.round(w.round))}` : ''} — ${escapeHtml(formatShortMoment(w.deadline.toISOString(), lang))} <strong${w.overdue ? ' class="error"' : ''}>(${escapeHtml(relative(w.deadline))})</strong></li>`,
             )
             .join('')}</ul>`
         : `<p class="muted">${escapeHtml(b.nothingWaiting)}</p>`;

@@ -1,4 +1,4 @@
-import { messagesFor, roleName, stageName, statusName, stepName, wordFor } from '../../../i18n/messages';
+import { messagesFor, roleName, stageName, statusName, stepName, unitStatusName, wordFor } from '../../../i18n/messages';
 import { escapeHtml, formatShortMoment, type Lang } from '../../../mail/html';
 import type { ChainVerdict } from '../../../domain/audit-chain';
 import { isBranchOutcome, type BranchStatus } from '../../../workflows/engine/state';
@@ -134,7 +134,7 @@ function stepsAndParties(v: HistoryView, lang: Lang): string {
     if (stage.scope === 'application') return heading + table(rows);
     const units = v.application.units.map((u) => {
       const own = rows.filter((r) => r.unitKey === u.unitKey);
-      const status = wordFor('unitStatus', u.status, lang);
+      const status = unitStatusName(u.status, lang);
       return `<h4>${escapeHtml(u.name)} <small class="muted">(${escapeHtml(status)})</small></h4>${own.length ? table(own) : notReached}`;
     });
     return heading + units.join('');
