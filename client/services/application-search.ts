@@ -76,7 +76,8 @@ function whereOf(identity: Identity, f: ApplicationFilters, now: Date): Prisma.A
   if (f.waiting === 'deadline') and.push({ requests: { some: { status: 'pending' } } });
   if (f.waiting === 'overdue') and.push({ requests: { some: { status: 'pending', deadline: { lt: now } } } });
   if (f.q) {
-    const text = { contains: f.q, mode: 'insensitive' as const };
+    // Prisma passes `contains` to ILIKE as it is: `%` and `_` typed by a person are letters, not wildcards.
+    const text = { contains: f.q.replace(/[\\%_]/g, '\\$&'), mode: 'insensitive' as const };
     and.push({
       OR: [
         { id: text },

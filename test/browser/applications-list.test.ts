@@ -58,6 +58,12 @@ describe('the list of applications in a real browser', () => {
       await page.goto(`${h.baseUrl}/applications?q=${encodeURIComponent(late.units[0]!.approver.email)}`);
       expect(await rowTitles(page)).toEqual([late.title]);
 
+      // `_` and `%` are letters searched for, not wildcards: "lista_…" is not "lista-…".
+      for (const q of [tag.replace('-', '_'), `${tag}%`]) {
+        await page.goto(`${h.baseUrl}/applications?q=${encodeURIComponent(q)}`);
+        expect(await rowTitles(page)).toEqual([]);
+      }
+
       // Overdue: only the one whose deadline passed, marked so.
       await page.goto(`${h.baseUrl}/applications?q=${tag}&waiting=overdue`);
       expect(await rowTitles(page)).toEqual([late.title]);
