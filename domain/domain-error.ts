@@ -11,6 +11,8 @@ export const domainErrorCodes = [
   'DEADLINE_PASSED',
   'ALREADY_DECIDED',
   'CONFLICT',
+  /** An Idempotency-Key used again with a different request. */
+  'IDEMPOTENCY_MISMATCH',
   'UNAVAILABLE',
   'UNAUTHENTICATED',
   'FORBIDDEN',

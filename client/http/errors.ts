@@ -15,6 +15,8 @@ export const statusOf: Record<DomainErrorCode, number> = {
   DEADLINE_PASSED: 410,
   ALREADY_DECIDED: 409,
   CONFLICT: 409,
+  // As draft-ietf-httpapi-idempotency-key-header says for a key reused with another payload.
+  IDEMPOTENCY_MISMATCH: 422,
   LINK_EXPIRED: 410,
   TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,

@@ -201,12 +201,12 @@ export function addPageRoutes(
       const values = request.body;
       const nonce = /^[0-9a-f-]{36}$/.test(values._nonce ?? '') ? values._nonce! : randomUUID();
       const fromDraft = draftId.safeParse(values._draft).data;
-      const show = (status: number, problems: FieldProblem[], checked = false) =>
+      const show = (status: number, problems: FieldProblem[], checked = false, nextNonce = nonce) =>
         reply
           .code(status)
           .type('text/html; charset=utf-8')
           .header('content-security-policy', withOwnScripts)
-          .send(startPage({ variant, values, problems, checked, csrf: csrfTokenFor(request, reply), nonce, deadlineKeys: deadlineKeys[variant], ...(fromDraft ? { draftId: fromDraft } : {}) }, lang));
+          .send(startPage({ variant, values, problems, checked, csrf: csrfTokenFor(request, reply), nonce: nextNonce, deadlineKeys: deadlineKeys[variant], ...(fromDraft ? { draftId: fromDraft } : {}) }, lang));
       if (values._more) return show(200, []);
       const { input, rowsOf } = inputFromForm(variant, values, deadlineKeys[variant]);
       // Kept as a draft as far as it is written: nothing is checked, started or sent.
@@ -231,6 +231,8 @@ export function addPageRoutes(
         const recorded = await applications.waitForRecord(started.id, START_RECORD_WAIT_MS);
         return reply.redirect(recorded ? `/applications/${encodeURIComponent(started.id)}?lang=${lang}` : `/dashboard?lang=${lang}`, 303);
       } catch (error) {
+        // Back to a form that started its application, and edited: a new nonce lets a second press start another.
+        if (isDomainError(error) && error.code === 'IDEMPOTENCY_MISMATCH') return show(422, [{ path: 'title', message: messagesFor(lang).startForm.startedDifferently }], false, randomUUID());
         if (!isDomainError(error) || error.code !== 'VALIDATION') throw error;
         return show(400, problemsOnForm(error.problems, rowsOf));
       }

@@ -74,6 +74,7 @@ export function createApplicationService({
     // the key of its sending, whoever presses the button.
     const owner = starter.keyOwner ?? starter.by.userId;
     const id = idempotencyKey ? `app-${createHash('sha256').update(`${owner}\n${idempotencyKey}`).digest('hex').slice(0, 32)}` : `app-${randomUUID()}`;
+    const inputDigest = createHash('sha256').update(JSON.stringify(input)).digest('hex');
     try {
       const definition = latestDefinition(input.variant);
       await temporal.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
@@ -83,13 +84,21 @@ export function createApplicationService({
         args: [{ applicationId: id, input, definition, scheduleUnit, office: starter.office, startedBy: starter.by }],
         typedSearchAttributes: startingSearchAttributes(input, definition.stages[0], starter.office),
         // The office is in the memo too, so access can be checked before the first activity has written the row.
-        memo: { office: starter.office },
+        // And what was asked, so a key used again for another application is refused, not answered with this one.
+        memo: { office: starter.office, ...(idempotencyKey ? { input: inputDigest } : {}) },
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
       return { id, created: true };
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) return { id, created: false };
+      if (error instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) {
+        const { memo } = await temporal.workflow.getHandle(id).describe();
+        // Applications started before the digest was kept have none: a repeat, as before.
+        if (typeof memo?.input === 'string' && memo.input !== inputDigest) {
+          throw new DomainError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key already started an application with a different request; use a new key for a new application.');
+        }
+        return { id, created: false };
+      }
       throw error;
     }
   }
@@ -99,7 +108,9 @@ export function createApplicationService({
     const row = await db.application.findUnique({ where: { id }, select: { office: true } });
     if (row) return { found: true, office: row.office };
     try {
-      const { memo } = await temporal.workflow.getHandle(id).describe();
+      const { memo, type } = await temporal.workflow.getHandle(id).describe();
+      // A unit's workflow (`<application id>:<stage>:<unit>`) is no application of its own.
+      if (type !== 'applicationWorkflow') return { found: false, office: null };
       return { found: true, office: typeof memo?.office === 'string' ? memo.office : null };
     } catch (error) {
       if (isWorkflowNotFound(error)) return { found: false, office: null };

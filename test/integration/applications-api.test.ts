@@ -51,6 +51,12 @@ describe('POST /api/applications', () => {
     await h.mailbox.waitFor(input.units[0]!.approver.email);
     expect(await h.db.application.count({ where: { title: input.title } })).toBe(1);
 
+    // The same key with another application's details is refused, not answered with the first.
+    const changed = await api.start({ ...input, title: `${input.title} (zmieniony)` }, { 'idempotency-key': key });
+    expect(changed.status).toBe(422);
+    expect(changed.body.error).toMatchObject({ code: 'IDEMPOTENCY_MISMATCH', message: expect.stringMatching(/different request/) });
+    expect(await h.db.application.count({ where: { title: `${input.title} (zmieniony)` } })).toBe(0);
+
     // The key is the caller's: another office's coordinator using the same key starts their own.
     const theirs = { ...makeInput({ units: 1 }), title: `${input.title} (inne biuro)` };
     const other = await api.as('otherCoordinator').start(theirs, { 'idempotency-key': key });
@@ -143,6 +149,9 @@ describe('GET /api/applications/:id/history', () => {
     expect(parentEvents[0]).toBe('WORKFLOW_EXECUTION_STARTED');
     expect(parentEvents.at(-1)).toBe('WORKFLOW_EXECUTION_COMPLETED');
     expect(body.workflows[1].events.map((e: { eventType: string }) => e.eventType)).toContain('WORKFLOW_EXECUTION_UPDATE_COMPLETED');
+
+    // A unit's workflow id is no application's, on this route as on every other.
+    expect((await api.as('admin').getJson(`/api/applications/${encodeURIComponent(`${id}:modules:unit-1`)}/history`)).status).toBe(404);
   });
 });
 
