@@ -108,7 +108,7 @@ export const escalateMissedDeadline =
  */
 export const recordDeadlineExtended =
   (deps: ActivityDeps) =>
-  async ({ applicationId, requestIds, previous, deadline, by: actor }: { applicationId: string; requestIds: string[]; previous: string; deadline: string; by?: Actor }): Promise<void> => {
+  async ({ applicationId, requestIds, resubmission, previous, deadline, by: actor }: { applicationId: string; requestIds: string[]; /** Set for the wait for a resubmission, which has no requests. */ resubmission?: { unitKey: string | null; stepId: string; round: number }; previous: string; deadline: string; by?: Actor }): Promise<void> => {
     const { db, clock } = deps;
     const by = await actedBy(deps, applicationId, actor);
     const next = new Date(deadline);
@@ -121,7 +121,15 @@ export const recordDeadlineExtended =
       for (const r of moved) await moveLinkExpiry(tx, r, next);
       const movedIds = requestIds.filter((id) => moved.some((r) => r.id === id));
       await appendAudit(tx, [
-        { idempotencyKey: `deadline-extended:${requestIds[0] ?? applicationId}:${deadline}`, applicationId, type: 'deadline.extended', ...by, data: { requestIds: movedIds, previous, deadline }, occurredAt: clock() },
+        {
+          // A resubmission's wait is named by its branch and round: two units' waits extended to one moment are two records.
+          idempotencyKey: `deadline-extended:${resubmission ? `resubmission:${applicationId}:${resubmission.unitKey ?? '-'}:${resubmission.stepId}:${resubmission.round}` : (requestIds[0] ?? applicationId)}:${deadline}`,
+          applicationId,
+          type: 'deadline.extended',
+          ...by,
+          data: { requestIds: movedIds, ...(resubmission ? { resubmission } : {}), previous, deadline },
+          occurredAt: clock(),
+        },
       ]);
     });
   };

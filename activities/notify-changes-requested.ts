@@ -1,4 +1,5 @@
 import type { Person } from '../domain/application-input';
+import type { ReminderSkip } from '../workflows/calendar/schedule';
 import { renderEmail } from '../mail/templates';
 import { actor, appendAudit } from './audit';
 import { enqueueEmail, type EmailDelivery } from './enqueue-email';
@@ -57,12 +58,20 @@ export interface ResubmissionDue {
   coordinator: Person;
   /** 0 before the deadline; n for the nth time after it. */
   escalation: number;
+  /** Set when the reminder's moment passed while no worker ran: recorded as skipped, nothing sent. */
+  skipped?: ReminderSkip;
 }
 
 /** Reminds the coordinator of a resubmission the work waits for; after its deadline, every working day. */
 export const remindResubmission =
   (deps: ActivityDeps) =>
   async (r: ResubmissionDue): Promise<void> => {
+    if (r.skipped) {
+      await appendAudit(deps.db, [
+        { idempotencyKey: `resubmission-reminder-skipped:${r.key}`, applicationId: r.applicationId, type: 'resubmission.reminder-skipped', actor: actor.system, data: { unitKey: r.unitKey, deadline: r.deadline, reason: r.skipped }, occurredAt: deps.clock() },
+      ]);
+      return;
+    }
     await enqueueEmail(deps, {
       idempotencyKey: `resubmission-due:${r.key}`,
       applicationId: r.applicationId,

@@ -3,7 +3,8 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it, vi } from 'vitest';
 import { createApplicationService } from '../../client/services/applications';
 import { apiOf } from '../../test/support/api';
 import { makeAllocationInput, makeCooperationInput, makeInput } from '../../test/support/application-input';
@@ -151,6 +152,49 @@ describe('recorded scenarios', () => {
     await api.decide(await api.linkFor(allocation.promoter.email, 2), 'approve');
     await api.decide(await api.linkFor(allocation.coordinator.email), 'approve');
     await save('changes-declared-services', id);
+  });
+
+  it('extension while opening: extended while the step\'s requests were still being written', async () => {
+    const input = makeInput({ units: 1, confirmWithinSeconds: 30, reviewWithinSeconds: 60 });
+    const locker = new pg.Client({ connectionString: h.databaseUrl });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE "ApprovalRequest" IN EXCLUSIVE MODE');
+    let id: string;
+    try {
+      id = await api.startOk(input);
+      const deadline = new Date(Date.now() + 50_000).toISOString();
+      await vi.waitFor(async () => expect((await api.postJson(`/api/applications/${id}/units/unit-1/extend-deadline`, { deadline })).status).toBe(200), { timeout: 20_000, interval: 200 });
+    } finally {
+      await locker.query('COMMIT');
+      await locker.end();
+    }
+    await api.decide(await api.linkFor(input.units[0]!.approver.email), 'approve');
+    await api.decide(await api.linkFor(input.coordinator.email), 'approve');
+    await save('extension-while-opening', id);
+  });
+
+  it('send-back past later deadlines: the resubmission reminder skipped, the review opened with a deadline ahead', async () => {
+    const input = makeInput({ units: 1, confirmWithinSeconds: 3, reviewWithinSeconds: 5 });
+    const approver = input.units[0]!.approver.email;
+    const id = await api.startOk(input);
+    await api.decide(await api.linkFor(approver), 'request-changes', 'Add the budget');
+    await h.mailbox.waitFor(input.coordinator.email);
+    // No worker across the resubmission's reminder and deadline (5 "working days" of a second).
+    const resubmitBy = await vi.waitFor(async () => {
+      const { body } = (await api.getJson(`/api/applications/${id}`)) as { body: { state: { units: Array<{ resubmitBy?: string }> } } };
+      const resubmitBy = body.state.units[0]?.resubmitBy;
+      expect(resubmitBy).toBeTruthy();
+      return Date.parse(resubmitBy!);
+    }, { timeout: 10_000, interval: 100 });
+    await h.pauseWorker();
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(resubmitBy + 500), { timeout: 15_000, interval: 100 });
+    await h.resumeWorker();
+    await api.mail(input.coordinator.email, /Resubmission overdue/);
+    await api.postJson(`/api/applications/${id}/units/unit-1/resubmit`, { note: 'Done' });
+    await api.decide(await api.linkFor(approver, 2), 'approve');
+    await api.decide(await api.linkFor(input.coordinator.email), 'approve');
+    await save('send-back-past-deadlines', id);
   });
 
   it('lifecycle: a unit added, one removed, then the application withdrawn', async () => {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it, vi } from 'vitest';
 import { apiOf } from '../support/api';
 import { makeCooperationInput, makeInput } from '../support/application-input';
 import { useHarness, type Harness } from '../support/harness';
@@ -56,6 +57,32 @@ describe('deadlines, reminders and escalation', () => {
     const request = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, step: 'unit-confirmation' }, select: { deadline: true, status: true } });
     expect(request).toEqual({ deadline: new Date(newDeadline), status: 'approved' });
     expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'deadline.extended' } })).toBe(1);
+    await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+  });
+
+  it("keep an extension accepted while the step's requests are still being written, and refuse an earlier one sent beside it", async () => {
+    const input = makeInput({ units: 1, confirmWithinSeconds: 30, reviewWithinSeconds: 60 });
+    // The step opens, and its requests wait for this lock: the window an early extension used to be lost in.
+    const locker = new pg.Client({ connectionString: h.databaseUrl });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE "ApprovalRequest" IN EXCLUSIVE MODE');
+    const later = new Date(Date.now() + 50_000).toISOString();
+    let id: string;
+    try {
+      id = await api.startOk(input);
+      const extend = (deadline: string) => api.postJson(`/api/applications/${id}/units/unit-1/extend-deadline`, { deadline });
+      await vi.waitFor(async () => expect((await extend(later)).status).toBe(200), { timeout: 20_000, interval: 200 });
+      // Sent beside it, an extension to an earlier moment is refused, not left to overwrite the later.
+      const earlier = await extend(new Date(Date.now() + 40_000).toISOString());
+      expect(earlier.status).toBe(400);
+      expect(earlier.body.error.message).toContain(later);
+    } finally {
+      await locker.query('COMMIT');
+      await locker.end();
+    }
+    await expect.poll(async () => (await h.db.approvalRequest.findFirst({ where: { applicationId: id, step: 'unit-confirmation' }, select: { deadline: true } }))?.deadline.toISOString(), { timeout: 20_000 }).toBe(later);
+    await expect.poll(() => h.db.auditEvent.count({ where: { applicationId: id, type: 'deadline.extended' } }), { timeout: 10_000 }).toBe(1);
     await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
   });
 
@@ -125,6 +152,24 @@ describe('deadlines, reminders and escalation', () => {
     expect(reopened.deadline.getTime()).toBeGreaterThan(Date.now());
     expect((await api.decide(again, 'approve')).status).toBe(200);
     await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+  });
+
+  it('give a step first opened after a send-back a deadline ahead when its own has passed', async () => {
+    const input = makeInput({ units: 1, confirmWithinSeconds: 3, reviewWithinSeconds: 5 });
+    const approver = input.units[0]!.approver.email;
+    const id = await api.startOk(input);
+    expect((await api.decide(await api.linkFor(approver), 'request-changes', 'Add the welding workshop')).status).toBe(200);
+    // Resubmitted after the coordinator review's own deadline has gone by.
+    const review = Date.parse(input.deadlines.coordinatorReview);
+    await expect.poll(() => Date.now() > review, { timeout: 10_000, interval: 100 }).toBe(true);
+    await vi.waitFor(async () => expect((await api.postJson(`/api/applications/${id}/units/unit-1/resubmit`, { note: 'Workshop added' })).status).toBe(200), { timeout: 10_000 });
+    expect((await api.decide(await api.linkFor(approver, 2), 'approve')).status).toBe(200);
+    const link = await api.linkFor(input.coordinator.email);
+    expect((await api.open(link)).status).toBe(200);
+    const opened = await h.db.approvalRequest.findFirstOrThrow({ where: { applicationId: id, step: 'coordinator-review' }, select: { deadline: true } });
+    expect(opened.deadline.getTime()).toBeGreaterThan(Date.now());
+    expect((await api.decide(link, 'approve')).status).toBe(200);
+    expect(await api.result(id)).toMatchObject({ status: 'approved' });
   });
 
   it('wait for a resubmission as a step: its own deadline, a reminder, escalation, extension, and no silent expiry', async () => {

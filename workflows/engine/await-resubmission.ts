@@ -1,12 +1,14 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { activities } from '../activities-proxy';
-import { nextEscalation, reminderSkipReason, reminderTimes } from '../calendar/schedule';
+import { nextEscalation, reminderSkipReason, reminderTimes, type ReminderSkip } from '../calendar/schedule';
 import type { Resubmission } from './run-branch';
 import { msUntil, type BranchContext } from './run-step';
 import { stepAskIn, type BranchState, type StepState } from './state';
 
 /** The coordinator is reminded a working day before a resubmission is due. */
 const resubmissionReminders = { workingDaysBefore: [1], onDeadlineMorning: false };
+// Asked only when a reminder is skipped, so only those histories get its marker (earlier ones skipped it unrecorded).
+const RECORD_SKIPPED_PATCH = 'record-skipped-resubmission-reminder';
 
 /**
  * Waits for the coordinator to resubmit work sent back with changes requested, as a step of its
@@ -19,8 +21,9 @@ export async function awaitResubmission(ctx: BranchContext, branch: BranchState,
   const scope = ctx.unit?.key ?? 'application';
   let deadline = resubmitBy;
   const acted = () => resubmission.received || controls.extendedTo !== null;
-  const remind = (escalation: number) =>
+  const remind = (escalation: number, skipped?: ReminderSkip) =>
     activities.remindResubmission({
+      ...(skipped ? { skipped } : {}),
       applicationId: ctx.applicationId,
       key: `${ctx.applicationId}:${scope}:${sentBack.stepId}:${sentBack.round}:${deadline}:${escalation}`,
       unitKey: ctx.unit?.key ?? null,
@@ -42,7 +45,9 @@ export async function awaitResubmission(ctx: BranchContext, branch: BranchState,
       await ctx.report();
       for (const at of reminderTimes(Date.parse(deadline), resubmissionReminders, Date.now(), unit)) {
         if (await condition(acted, Math.max(1, at - Date.now()))) break;
-        if (!reminderSkipReason(at, Date.now(), Date.parse(deadline), unit)) await remind(0);
+        const skipped = reminderSkipReason(at, Date.now(), Date.parse(deadline), unit);
+        if (!skipped) await remind(0);
+        else if (patched(RECORD_SKIPPED_PATCH)) await remind(0, skipped);
       }
       if (!(await condition(acted, msUntil(deadline)))) {
         for (let n = 1; !acted(); n += 1) {
@@ -55,7 +60,7 @@ export async function awaitResubmission(ctx: BranchContext, branch: BranchState,
       deadline = controls.extendedTo!;
       controls.extendedTo = null;
       setDeadline(deadline);
-      await activities.recordDeadlineExtended({ applicationId: ctx.applicationId, requestIds: [], previous, deadline, by: controls.by });
+      await activities.recordDeadlineExtended({ applicationId: ctx.applicationId, requestIds: [], resubmission: { unitKey: ctx.unit?.key ?? null, stepId: sentBack.stepId, round: sentBack.round }, previous, deadline, by: controls.by });
     }
   } finally {
     setDeadline(null);

@@ -1,5 +1,6 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { effectiveDeadline } from '../calendar/business-calendar';
+import { laterOf } from '../calendar/schedule';
 import type { Actor } from '../../domain/actor';
 import { type ActedBy, type ExtendDeadlineInput, extendDeadlineUpdate, proceedWithoutMissingUpdate, refusal } from '../messages';
 import type { StepDefinition } from './definition';
@@ -42,7 +43,9 @@ export function installDeadlineControls(branch: BranchState, what: string): Dead
     },
     {
       validator: ({ deadline }: ExtendDeadlineInput) => {
-        const current = controls.resubmitBy ?? open().deadline;
+        // Against an extension accepted and not yet applied too: two at once must not leave the earlier standing.
+        const standing = controls.resubmitBy ?? open().deadline;
+        const current = controls.extendedTo ? laterOf(standing, controls.extendedTo) : standing;
         const parsed = Date.parse(deadline);
         if (Number.isNaN(parsed)) refuse(refusal.validation, 'The deadline must be an ISO 8601 date-time with a zone.');
         if (parsed <= Date.now()) refuse(refusal.validation, 'The new deadline must be in the future.');

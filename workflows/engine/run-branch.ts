@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { activities } from '../activities-proxy';
 import { effectiveDeadline } from '../calendar/business-calendar';
 import { DEFAULT_REOPEN_WORKING_DAYS, laterOf, workingDaysAfter } from '../calendar/schedule';
@@ -10,6 +10,8 @@ import { stepAskIn, type BranchOutcome, type BranchState, type BranchStatus } fr
 
 /** Reopened steps get a deadline ahead; waiting for a resubmission has its own deadline, reminders and escalation. */
 const REOPENED_DEADLINES_PATCH = 'reopened-step-deadlines';
+// Asked only where it matters (a later step found past its deadline after a send-back), so no other history gets its marker.
+const LATER_STEPS_AFTER_SEND_BACK_PATCH = 'later-steps-after-send-back';
 
 export interface Resubmission {
   /** Set by the `resubmit` update handler. */
@@ -43,6 +45,13 @@ export async function runBranch(
     const step = steps[index]!;
     const state = openingState(ctx, step, branch.round, reopening ? reopenedDeadline(ctx, step, lastDeadline.get(step.id), givenDeadline) : undefined);
     givenDeadline = undefined;
+    // Sent back and resubmitted, a step opening for the first time may find its input's deadline
+    // gone; like a reopened step, it gets the reopening bound, so its parties' links are not dead on arrival.
+    if (branch.round > 1 && !lastDeadline.has(step.id) && Date.parse(state.deadline) <= Date.now() && patched(LATER_STEPS_AFTER_SEND_BACK_PATCH)) {
+      state.deadline = reopenedDeadline(ctx, step, state.deadline, undefined)!;
+    }
+    // A new step starts with no extension: one accepted from here on is this step's.
+    Object.assign(ctx.controls, { extendedTo: null, calendar: ctx.scheduleUnit.kind === 'working-day' });
     branch.current = state;
     await setStatus('in-progress');
     const verdict = await runStep(ctx, step, state, previousComment);

@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import type { OpenApprovalRequestInput } from '../../activities/open-approval-request';
 import type { ApplicationInput, UnitInput } from '../../domain/application-input';
 import { activities } from '../activities-proxy';
@@ -37,6 +37,8 @@ export interface BranchContext {
 const SCHEDULES_PATCH = 'deadline-reminders-escalation';
 // Histories from before it go on without the missing parties unaudited.
 const PROCEED_AUDIT_PATCH = 'audit-proceed-without-missing';
+// Asked only when an extension came while the step's requests were being opened (so only those histories get its marker).
+const EARLY_EXTENSION_PATCH = 'extension-while-opening';
 
 /** Builds the state of a step about to open: every party pending; `deadline` overrides the input's (a reopened step). */
 export function openingState(ctx: BranchContext, step: StepDefinition, round: number, reopenedDeadline?: string): StepState {
@@ -164,7 +166,10 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
   const requestIds = state.parties.map((p) => p.requestId);
   const pending = () => state.parties.filter((p) => p.status === 'pending');
   const verdict = () => stepVerdict(step, state.parties);
-  Object.assign(controls, { step, calendar: unit.kind === 'working-day', extendedTo: null, proceedWithoutMissing: false });
+  Object.assign(controls, { step, calendar: unit.kind === 'working-day', proceedWithoutMissing: false });
+  // An extension accepted while this step's requests were being opened stands: its caller was told so.
+  // (runBranch clears it as the step opens; earlier histories dropped it here.)
+  if (controls.extendedTo !== null && !patched(EARLY_EXTENSION_PATCH)) controls.extendedTo = null;
   const acted = () => verdict() !== 'pending' || controls.extendedTo !== null || controls.proceedWithoutMissing;
   const settle = () => condition(() => ctx.inbox.settled(requestIds));
   const applyExtension = async (): Promise<boolean> => {
