@@ -378,7 +378,7 @@ export const en: Messages = {
   },
   verifyPage: {
     title: 'Check an evidence export',
-    intro: 'Choose an export file (JSON) or a printed evidence PDF to check whether its audit trail was altered, and to compare it with the database.',
+    intro: 'Choose an export file (JSON) or a printed evidence PDF to check whether its audit trail was altered, and to compare its trail, application, decisions, documents and emails with the database.',
     file: 'Export file (JSON or PDF)',
     check: 'Check',
     intact: (length: number, head: string) => `The audit trail in the export is intact: ${length} records, chain head ${head}.`,
@@ -386,6 +386,17 @@ export const en: Messages = {
     matches: (now: number) => `It matches the trail in the database (which now holds ${now} records).`,
     differs: 'It does NOT match the trail in the database: records were changed in the database or in the export.',
     unknownApplication: 'This application is not in the database (or not yours to see): only the export itself was checked.',
+    allMatch: 'The export matches the database: its audit trail and its other sections (all but the Temporal history summary).',
+    notAllMatch: 'The export does NOT match the database, or was altered — details below.',
+    sectionsMatch: "The export's other sections (application, requests and decisions, documents, emails) match the database.",
+    sectionsDiffer: "The export's other sections do NOT match the database. Differences:",
+    difference: (path: string, exported: string | undefined, database: string | undefined) =>
+      `${path}: in the export ${exported ?? 'absent'}, in the database ${database ?? 'absent'}`,
+    moreDifferences: (shown: number) => `The first ${shown} differences are shown; there may be more.`,
+    grown: (exported: number, now: number) =>
+      `The database's trail has grown since the export (${exported} records in the export, ${now} now): the application changed since, which may explain some of the differences.`,
+    pdfPagesNotCompared: 'Of a PDF, the export attached to it (evidence.json) was compared; of its pages, only the printed chain head was checked, not their text.',
+    temporalNotCompared: "The Temporal history summary was not compared: Temporal keeps a closed workflow's history only for its retention period.",
     notExport: 'This is not a k2flow evidence export',
   },
   /** A unit's course through the application. */

@@ -405,7 +405,7 @@ export const pl = {
   },
   verifyPage: {
     title: 'Sprawdzenie eksportu dowodowego',
-    intro: 'Wskaż plik eksportu (JSON) lub wydrukowany dowód (PDF), aby sprawdzić, czy jego ślad audytu nie został zmieniony, i porównać go z bazą danych.',
+    intro: 'Wskaż plik eksportu (JSON) lub wydrukowany dowód (PDF), aby sprawdzić, czy jego ślad audytu nie został zmieniony, i porównać ślad, wniosek, decyzje, dokumenty i wiadomości e-mail z bazą danych.',
     file: 'Plik eksportu (JSON lub PDF)',
     check: 'Sprawdź',
     intact: (length: number, head: string) => `Ślad audytu w eksporcie jest nienaruszony: ${length} wpisów, głowa łańcucha ${head}.`,
@@ -413,6 +413,17 @@ export const pl = {
     matches: (now: number) => `Zgadza się ze śladem w bazie danych (który ma teraz ${now} wpisów).`,
     differs: 'NIE zgadza się ze śladem w bazie danych: w bazie lub w eksporcie zmieniono wpisy.',
     unknownApplication: 'Tego wniosku nie ma w bazie danych (lub nie masz do niego dostępu): sprawdzono tylko sam eksport.',
+    allMatch: 'Eksport zgadza się z bazą danych: ślad audytu i pozostałe części (poza podsumowaniem historii Temporal).',
+    notAllMatch: 'Eksport NIE zgadza się z bazą danych lub został zmieniony — szczegóły poniżej.',
+    sectionsMatch: 'Pozostałe części eksportu (wniosek, prośby i decyzje, dokumenty, wiadomości e-mail) zgadzają się z bazą danych.',
+    sectionsDiffer: 'Pozostałe części eksportu NIE zgadzają się z bazą danych. Różnice:',
+    difference: (path: string, exported: string | undefined, database: string | undefined) =>
+      `${path}: w eksporcie ${exported ?? 'brak'}, w bazie danych ${database ?? 'brak'}`,
+    moreDifferences: (shown: number) => `Pokazano pierwsze ${shown} różnic; może ich być więcej.`,
+    grown: (exported: number, now: number) =>
+      `Od czasu eksportu do śladu w bazie danych dopisano wpisy (w eksporcie: ${exported}, teraz: ${now}): wniosek zmienił się od tego czasu, co może tłumaczyć część różnic.`,
+    pdfPagesNotCompared: 'Z PDF porównano dołączony do niego eksport (evidence.json); z jego stron sprawdzono tylko wydrukowaną głowę łańcucha, nie treść.',
+    temporalNotCompared: 'Podsumowania historii Temporal nie porównano: Temporal przechowuje historię zakończonego procesu tylko przez okres retencji.',
     notExport: 'To nie jest eksport dowodowy k2flow',
   },
   /** A unit's course through the application. */

@@ -31,7 +31,8 @@ const usage = `Usage: k2flow <command> [options]
   export <id> [--out FILE] [--csv | --pdf [--lang en]]
                                              admins, auditors: save the evidence (JSON; --csv: the audit
                                              trail; --pdf: a document to file, in Polish or English)
-  verify <export.json | evidence.pdf>         check an evidence export's audit trail against its hashes (offline)
+  verify <export.json | evidence.pdf>         check an evidence export's audit trail against its hashes (offline;
+                                             the rest of the file is compared with the database at /evidence/verify)
   verify --application <id>                   check the database's audit trail of an application
 
   login --email EMAIL                         sign in (password from K2FLOW_PASSWORD or a prompt) and keep an API key
@@ -178,7 +179,15 @@ async function main(argv: string[]): Promise<number> {
       const [file] = need(1, 'an evidence export file (JSON or PDF), or --application <id>');
       const checked = await checkEvidenceFile(await readFileBytes(file!));
       if (checked.kind === 'not-export') throw new UsageError(`${file} is not an evidence export k2flow can check: ${checked.why}.`);
-      print(checked, () => verdictLine(checked, `The audit trail in ${file}`));
+      const { sections, ...verdict } = checked;
+      print({ ...verdict, notCheckedOffline: [...Object.keys(sections), 'temporal'] }, () =>
+        checked.intact
+          ? `The audit trail in ${file} is intact (its hash chain is internally consistent): ${checked.length} records, chain head ${checked.head ?? '(empty)'}.\n` +
+            'Not checked offline: the application, its requests and decisions, documents and emails in the file, nor its Temporal summary. ' +
+            "No hash covers them: upload the file on k2flow's page /evidence/verify, which compares all of them but the Temporal summary with the database." +
+            (checked.file === 'pdf' ? "\nOf the PDF's pages, only the printed chain head was checked, not their text." : '')
+          : verdictLine(checked, `The audit trail in ${file}`),
+      );
       return checked.intact ? 0 : 4;
     }
     case 'draft': {

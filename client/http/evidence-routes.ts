@@ -80,7 +80,7 @@ export function addEvidenceRoutes(app: HttpApp, applications: ApplicationService
     });
   });
 
-  /** The export's own chain, and whether it is a beginning of the database's trail of its application. */
+  /** The export's own chain, whether it is a beginning of the database's trail, and where its other sections differ from the database. */
   async function checkExport(file: unknown, identity: ReturnType<typeof identityOf>): Promise<ExportCheck> {
     const checked = await checkEvidenceFile(Buffer.isBuffer(file) ? file : Buffer.from(String(file ?? '')));
     if (checked.kind === 'not-export') return checked;
@@ -88,7 +88,7 @@ export function addEvidenceRoutes(app: HttpApp, applications: ApplicationService
       () => true,
       () => false,
     );
-    const database = reachable ? await evidence.matchesDatabase(checked.applicationId, checked.length, checked.head) : null;
+    const database = reachable ? await evidence.compareWithDatabase(checked.applicationId, checked) : null;
     return { ...checked, database };
   }
 }

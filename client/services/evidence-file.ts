@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { inflateSync } from 'node:zlib';
 import { evidenceExport, verifyChain, type ChainVerdict } from '../../domain/audit-chain';
+import { sectionsOf, type ExportSections } from './evidence-sections';
 
 // Checking an evidence file someone hands over: the JSON export, or the PDF a person filed. The
 // PDF carries the JSON export as an attachment (evidence-pdf.ts), so the same chain check applies
@@ -13,7 +14,7 @@ export const EVIDENCE_ATTACHMENT = 'evidence.json';
 
 export type EvidenceFileCheck =
   | { kind: 'not-export'; why: string }
-  | ({ kind: 'checked'; applicationId: string; file: 'json' | 'pdf' } & ChainVerdict);
+  | ({ kind: 'checked'; applicationId: string; file: 'json' | 'pdf'; sections: ExportSections } & ChainVerdict);
 
 const MAX_DEPTH = 64;
 
@@ -32,7 +33,10 @@ function depthOf(value: unknown): number {
 
 const isPdf = (bytes: Uint8Array) => Buffer.from(bytes.subarray(0, 5)).toString('latin1') === '%PDF-';
 
-/** The export's own chain: every record fits its hash, the trail ends at the stated head and holds the stated number. */
+/**
+ * The export's own chain: every record fits its hash, the trail ends at the stated head and holds
+ * the stated number. Nothing else in the file is checked here (evidence-sections.ts says why).
+ */
 export async function checkEvidenceFile(bytes: Uint8Array): Promise<EvidenceFileCheck> {
   let json: string;
   let printed: string | null = null;
@@ -54,7 +58,9 @@ export async function checkEvidenceFile(bytes: Uint8Array): Promise<EvidenceFile
   const parsed = evidenceExport.safeParse(raw);
   if (!parsed.success) return { kind: 'not-export', why: parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'} ${i.message}`).join('; ') };
   const { application, audit, chain } = parsed.data;
-  const checked = { kind: 'checked' as const, applicationId: application.id, file: printed === null ? ('json' as const) : ('pdf' as const) };
+  // The sections no hash covers travel along unchecked: only the server can compare them, with its database.
+  const sections = sectionsOf(raw as Record<string, unknown>);
+  const checked = { kind: 'checked' as const, applicationId: application.id, file: printed === null ? ('json' as const) : ('pdf' as const), sections };
   const verdict = verifyChain(audit, chain.head);
   if (!verdict.intact) return { ...checked, ...verdict };
   const altered = (reason: string) => ({ ...checked, ...verdict, intact: false as const, brokenAt: audit.length, reason });

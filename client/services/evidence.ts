@@ -6,6 +6,14 @@ import type { DocumentRef } from '../../domain/document-ref';
 import type { Lang } from '../../mail/html';
 import type { ApplicationService } from './applications';
 import { renderEvidencePdf } from './evidence-pdf';
+import { sectionDifferences, type ExportSections, type SectionDifference } from './evidence-sections';
+
+/** An uploaded export against the database: its trail (`matches`, the database's `length`) and its other sections. */
+export interface DatabaseComparison {
+  matches: boolean;
+  length: number;
+  differences: SectionDifference[];
+}
 
 /**
  * Evidence of one application for people who answer for the process: everything as JSON (the
@@ -54,9 +62,10 @@ export function createEvidenceService({ db, applications }: { db: Db; applicatio
     return { applicationId: id, algorithm: CHAIN_ALGORITHM, ...verifyChain(await trail(id)) };
   }
 
-  async function exportJson(id: string, exportedBy: string, now: Date) {
+  /** What the database says of the application: every section of the export but the Temporal summary. */
+  async function databaseSections(id: string) {
     const app = await application(id);
-    const [requests, messages, audit, history] = await Promise.all([
+    const [requests, messages, audit] = await Promise.all([
       db.approvalRequest.findMany({
         where: { applicationId: id },
         select: {
@@ -69,10 +78,10 @@ export function createEvidenceService({ db, applications }: { db: Db; applicatio
       db.outboxMessage.findMany({
         where: { applicationId: id },
         select: { template: true, toAddress: true, subject: true, messageId: true, status: true, attempts: true, lastError: true, createdAt: true, sentAt: true },
-        orderBy: { createdAt: 'asc' },
+        // The id breaks ties, so that two exports list the same messages in the same order.
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       }),
       trail(id),
-      applications.history(id),
     ]);
     const versions = await db.documentVersion.findMany({
       where: { document: { applicationId: id } },
@@ -80,7 +89,7 @@ export function createEvidenceService({ db, applications }: { db: Db; applicatio
         id: true, version: true, fileName: true, contentType: true, size: true, sha256: true, uploadedBy: true, uploadedByName: true, uploadedAt: true,
         document: { select: { id: true, name: true, unitKey: true, stepId: true } },
       },
-      orderBy: [{ uploadedAt: 'asc' }, { version: 'asc' }],
+      orderBy: [{ uploadedAt: 'asc' }, { version: 'asc' }, { id: 'asc' }],
     });
     // Each version with the decisions its parties made on it (a decision names the versions it saw).
     const decidedOn = (versionId: string) =>
@@ -90,6 +99,11 @@ export function createEvidenceService({ db, applications }: { db: Db; applicatio
     const documents = versions.map(({ document, id: versionId, ...v }) => ({
       documentId: document.id, name: document.name, unitKey: document.unitKey, stepId: document.stepId, versionId, ...v, decisions: decidedOn(versionId),
     }));
+    return { application: app, requests, documents, messages, audit };
+  }
+
+  async function exportJson(id: string, exportedBy: string, now: Date) {
+    const [{ application: app, requests, documents, messages, audit }, history] = await Promise.all([databaseSections(id), applications.history(id)]);
     const chain = verifyChain(audit);
     return {
       format: EVIDENCE_FORMAT,
@@ -120,21 +134,27 @@ export function createEvidenceService({ db, applications }: { db: Db; applicatio
   }
 
   /**
-   * Whether an export's trail (its length and head) is a beginning of the database's trail: the
-   * database's record at that place carries the same hash. Null when the application is unknown.
+   * An uploaded export against the database now: whether its trail (its length and head) is a
+   * beginning of the database's trail (the database's record at that place carries the same hash),
+   * and where its other sections differ from what the database says. Null when the application is unknown.
    */
-  async function matchesDatabase(id: string, length: number, head: string | null): Promise<{ matches: boolean; length: number } | null> {
+  async function compareWithDatabase(id: string, exported: { length: number; head: string | null; sections: ExportSections }): Promise<DatabaseComparison | null> {
     if (!(await db.application.findUnique({ where: { id }, select: { id: true } }))) return null;
-    const database = verifyChain(await trail(id));
-    if (length === 0) return { matches: true, length: database.length };
-    const record = await db.auditEvent.findFirst({ where: { applicationId: id, seq: length }, select: { hash: true } });
-    return { matches: database.intact && record?.hash === head, length: database.length };
+    // As the export's file has them: dates as ISO strings, no undefined.
+    const now = JSON.parse(JSON.stringify(await databaseSections(id))) as ExportSections & { audit: ChainedRecord[] };
+    const database = verifyChain(now.audit);
+    const record = now.audit.find((r) => r.seq === exported.length);
+    return {
+      matches: exported.length === 0 || (database.intact && record?.hash === exported.head),
+      length: database.length,
+      differences: sectionDifferences(exported.sections, now),
+    };
   }
 
   /** The evidence as a PDF a person would file, in Polish or English. */
   const exportPdf = async (id: string, exportedBy: string, now: Date, lang: Lang) => renderEvidencePdf(await exportJson(id, exportedBy, now), lang);
 
-  return { verify, exportJson, exportCsv, exportPdf, matchesDatabase };
+  return { verify, exportJson, exportCsv, exportPdf, compareWithDatabase };
 }
 
 export type EvidenceService = ReturnType<typeof createEvidenceService>;

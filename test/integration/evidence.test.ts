@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { appendAudit } from '../../activities/audit';
 import { renderEvidencePdf } from '../../client/services/evidence-pdf';
 import { verifyChain, type ChainedRecord } from '../../domain/audit-chain';
@@ -62,6 +62,23 @@ async function decidedApplication() {
   await api.linkFor(input.coordinator.email);
   expect((await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Evidence test over' })).status).toBe(200);
   return id;
+}
+
+/** An application whose workflows have ended and whose emails are all delivered: nothing in its export changes any more. */
+async function settledApplication() {
+  const id = await decidedApplication();
+  await api.result(id);
+  await vi.waitFor(async () => expect(await h.db.outboxMessage.count({ where: { applicationId: id, status: { not: 'sent' } } })).toBe(0), { timeout: 20_000, interval: 100 });
+  return id;
+}
+
+/** The text of the page that checks an uploaded export, as an auditor's browser posts the file. */
+async function checkOnPage(file: Buffer | Uint8Array, name: string, lang: 'pl' | 'en' = 'pl') {
+  const body = new FormData();
+  body.append('export', new Blob([file]), name);
+  const res = await fetch(`${h.baseUrl}/evidence/verify?lang=${lang}`, { method: 'POST', headers: { authorization: `Bearer ${h.people.auditor.key}` }, body });
+  const text = (await res.text()).replace(/<style>[^<]*<\/style>/, '').replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return { status: res.status, text: text.replace(/\s+/g, ' ') };
 }
 
 describe('evidence of an application', () => {
@@ -181,6 +198,52 @@ describe('evidence of an application', () => {
     const refused = await k2flow(['verify', plain]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('the PDF carries no evidence.json attachment');
+  });
+
+  it('compares the sections no hash covers with the database, on the page, and says offline that it checked the trail only', async () => {
+    const id = await settledApplication();
+    const evidence = (await api.as('auditor').getJson(`/api/applications/${id}/evidence.json`)).body;
+
+    const untouched = await checkOnPage(Buffer.from(JSON.stringify(evidence)), 'evidence.json');
+    expect(untouched.status).toBe(200);
+    expect(untouched.text).toContain('Ślad audytu w eksporcie jest nienaruszony');
+    expect(untouched.text).toContain('Zgadza się ze śladem w bazie danych');
+    expect(untouched.text).toContain('Pozostałe części eksportu (wniosek, prośby i decyzje, dokumenty, wiadomości e-mail) zgadzają się z bazą danych');
+
+    // The decision rewritten and the title changed; the audit trail left as it was.
+    const forged = structuredClone(evidence);
+    const at = forged.requests.findIndex((r: { status: string }) => r.status === 'approved');
+    Object.assign(forged.requests[at], { status: 'rejected', comment: 'Sfałszowany sprzeciw', decidedByName: 'Ktoś Inny' });
+    forged.application.title = 'Sfałszowany tytuł';
+    const forgedJson = Buffer.from(JSON.stringify(forged));
+
+    const polish = await checkOnPage(forgedJson, 'forged.json');
+    expect(polish.status).toBe(200);
+    expect(polish.text).toContain('Eksport NIE zgadza się z bazą danych');
+    expect(polish.text).toContain('Pozostałe części eksportu NIE zgadzają się z bazą danych');
+    expect(polish.text).toContain(`requests[${at}].status: w eksporcie "rejected", w bazie danych "approved"`);
+    expect(polish.text).toContain(`requests[${at}].comment: w eksporcie "Sfałszowany sprzeciw"`);
+    expect(polish.text).toContain(`requests[${at}].decidedByName`);
+    expect(polish.text).toContain(`application.title: w eksporcie "Sfałszowany tytuł", w bazie danych ${JSON.stringify(evidence.application.title)}`);
+    expect(polish.text).not.toContain('Pozostałe części eksportu (wniosek');
+
+    const english = await checkOnPage(forgedJson, 'forged.json', 'en');
+    expect(english.text).toContain('The export does NOT match the database');
+    expect(english.text).toContain(`requests[${at}].status: in the export "rejected", in the database "approved"`);
+
+    // The same forgery printed as a PDF: the export it carries is compared alike.
+    const pdf = await checkOnPage(await renderEvidencePdf(forged, 'pl'), 'forged.pdf');
+    expect(pdf.text).toContain(`requests[${at}].status: w eksporcie "rejected", w bazie danych "approved"`);
+    expect(pdf.text).toContain('z jego stron sprawdzono tylko wydrukowaną głowę łańcucha, nie treść');
+
+    // Offline there is no database: the CLI says what its check covers, and where to check the rest.
+    const file = path.join(dir, `${id}-forged.json`);
+    await writeFile(file, forgedJson);
+    const offline = await k2flow(['verify', file]);
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toContain('its hash chain is internally consistent');
+    expect(offline.stdout).toContain('Not checked offline: the application, its requests and decisions, documents and emails in the file');
+    expect(offline.stdout).toContain('/evidence/verify');
   });
 
   it("finds a record altered in the database, on the API and in the CLI", async () => {
