@@ -408,9 +408,9 @@ export const pl = {
     intro: 'Wskaż plik eksportu (JSON) lub wydrukowany dowód (PDF), aby sprawdzić, czy jego ślad audytu nie został zmieniony, i porównać ślad, wniosek, decyzje, dokumenty i wiadomości e-mail z bazą danych.',
     file: 'Plik eksportu (JSON lub PDF)',
     check: 'Sprawdź',
-    intact: (length: number, head: string) => `Ślad audytu w eksporcie jest nienaruszony: ${length} wpisów, głowa łańcucha ${head}.`,
+    intact: (length: number, head: string) => `Ślad audytu w eksporcie jest nienaruszony: ${length} ${plural(length, 'wpis', 'wpisy', 'wpisów')}, głowa łańcucha ${head}.`,
     altered: 'Ślad audytu w eksporcie został zmieniony',
-    matches: (now: number) => `Zgadza się ze śladem w bazie danych (który ma teraz ${now} wpisów).`,
+    matches: (now: number) => `Zgadza się ze śladem w bazie danych (który ma teraz ${now} ${plural(now, 'wpis', 'wpisy', 'wpisów')}).`,
     differs: 'NIE zgadza się ze śladem w bazie danych: w bazie lub w eksporcie zmieniono wpisy.',
     unknownApplication: 'Tego wniosku nie ma w bazie danych (lub nie masz do niego dostępu): sprawdzono tylko sam eksport.',
     allMatch: 'Eksport zgadza się z bazą danych: ślad audytu i pozostałe części (poza podsumowaniem historii Temporal).',
@@ -524,8 +524,9 @@ export const pl = {
   outage: {
     title: 'Spróbuj ponownie za kilka minut',
     open: 'k2flow jest chwilowo niedostępny, więc nie może teraz pokazać tej prośby ani zapisać decyzji. Nic nie zostało zmienione.',
-    decide: 'Twoja decyzja nie została zapisana: k2flow jest chwilowo niedostępny.',
+    decide: 'Nie udało się potwierdzić Twojej decyzji: k2flow jest chwilowo niedostępny. Jeśli decyzja do niego dotarła, zostanie zapisana, a potwierdzenie przyjdzie e-mailem.',
     again: 'Spróbuj ponownie za kilka minut, otwierając ten sam link.',
+    decideAgain: 'Za kilka minut otwórz ten sam link: pokaże zapisaną decyzję albo pozwoli podjąć ją ponownie. Link pozostaje ważny, a ponowne kliknięcie nie zapisze decyzji drugi raz.',
     comment: 'Twój komentarz (skopiuj go, aby wpisać go ponownie):',
   },
   beingRecorded: {
