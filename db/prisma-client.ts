@@ -6,7 +6,16 @@ export type Db = PrismaClient;
 export interface DbOptions {
   /** Pool size; the embedded PGlite server multiplexes a single session, so it gets 1. */
   maxConnections?: number;
+  /**
+   * For processes that answer people (the HTTP server): how long any statement waits for a lock
+   * (a migration's ALTER TABLE, an operator's LOCK TABLE) and runs at all, before PostgreSQL
+   * cancels it and the request is answered 503. Unset (the worker): as long as it takes.
+   */
+  answerWithin?: { lockTimeoutMs: number; statementTimeoutMs: number };
 }
+
+/** The HTTP server's bounds (DbOptions.answerWithin): an approver waits seconds, not for as long as a lock is held. */
+export const SERVER_DB_BOUNDS = { lockTimeoutMs: 4_000, statementTimeoutMs: 30_000 };
 
 /**
  * How long a query waits for a connection (a new one to the server, or a free one from a busy
@@ -42,6 +51,8 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
     connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS,
     // Notices a server that vanished without closing its connections (a dead host, a cut network).
     keepAlive: true,
+    // Sent at connect, so they bound every statement without one more round trip.
+    ...(options.answerWithin ? { lock_timeout: options.answerWithin.lockTimeoutMs, statement_timeout: options.answerWithin.statementTimeoutMs } : {}),
   });
   return new PrismaClient({ adapter });
 }

@@ -26,9 +26,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 // Socket errors; SQLSTATE 57P01-57P03 (shutting down, crash shutdown, cannot connect now) and 53300
-// (too many connections; class 08, connection exceptions, is matched by prefix); Prisma's P1001
+// (too many connections; class 08, connection exceptions, is matched by prefix); 55P03 and 57014,
+// a lock or a statement past the server's bounds (DbOptions.answerWithin); Prisma's P1001
 // (cannot reach), P1002 (timed out), P1017 (server closed the connection), P2024 (pool timeout).
-const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '53300', 'P1001', 'P1002', 'P1017', 'P2024']);
+const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '53300', '55P03', '57014', 'P1001', 'P1002', 'P1017', 'P2024']);
 // The adapter's names for the same (DriverAdapterError.cause.kind).
 const unreachableKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 // node-postgres's errors that carry no code.

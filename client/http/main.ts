@@ -1,6 +1,6 @@
 // `npm run server`: the HTTP server alone, against TEMPORAL_ADDRESS and DATABASE_URL.
 import { loadConfigOrExit, serverConfig } from '../../config/app-config';
-import { createDb } from '../../db/prisma-client';
+import { createDb, SERVER_DB_BOUNDS } from '../../db/prisma-client';
 import { createSmtpMailer } from '../../mail/mailer';
 import { createLogger } from '../../observability/logger';
 import { ensureSearchAttributes } from '../services/search-attributes';
@@ -25,7 +25,7 @@ const couldNotStart = (error: Error): never => {
   logger.fatal({ err: error }, 'could not start');
   process.exit(1);
 };
-const db = createDb(config.DATABASE_URL!);
+const db = createDb(config.DATABASE_URL!, { answerWithin: SERVER_DB_BOUNDS });
 const { client: temporal, connection } = await connectOrExit(target, () => connectTemporalClient(target));
 await ensureSearchAttributes(connection, target.namespace, (line) => logger.info(line)).catch(couldNotStart);
 // Only for /readyz to report: the workers send the emails.

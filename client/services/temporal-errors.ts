@@ -23,6 +23,8 @@ export const isCompletedWorkflowError = (error: unknown): boolean =>
 
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_NOT_FOUND = 5;
+const GRPC_RESOURCE_EXHAUSTED = 8;
+const GRPC_FAILED_PRECONDITION = 9;
 const GRPC_UNAVAILABLE = 14;
 
 /** Some client calls (describe) raise WorkflowNotFoundError, others (fetchHistory) a raw gRPC NOT_FOUND. */
@@ -30,13 +32,17 @@ export const isWorkflowNotFound = (error: unknown): boolean =>
   error instanceof WorkflowNotFoundError || (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND);
 
 /**
- * Temporal cannot be reached right now (the client wraps the gRPC error): the caller may retry
+ * Temporal cannot serve the call right now (the client wraps the gRPC error): the caller may retry
  * later. UNAVAILABLE once the client's bounded retries are spent; DEADLINE_EXCEEDED when a call
- * got no answer before its deadline (client/services/temporal-connection.ts), e.g. a frozen server.
+ * got no answer before its deadline (client/services/temporal-connection.ts), e.g. a frozen server;
+ * RESOURCE_EXHAUSTED when a limit is reached (e.g. 10 updates in flight on one workflow while its
+ * worker is away); FAILED_PRECONDITION "no poller seen" when a query finds no worker to answer it.
  */
 export function isTemporalUnavailable(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = e.cause) {
-    if (isGrpcServiceError(e) && (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED)) return true;
+    if (!isGrpcServiceError(e)) continue;
+    if (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED || e.code === GRPC_RESOURCE_EXHAUSTED) return true;
+    if (e.code === GRPC_FAILED_PRECONDITION && /no poller/i.test(e.message)) return true;
   }
   return false;
 }

@@ -132,6 +132,29 @@ describe('the standalone server', () => {
       await front.close();
     }
   }, 90_000);
+
+  it('answers an approver within seconds, with the outage page, while a table it reads is locked', async () => {
+    const port = await freePort();
+    const server = run('client/http/main.ts', { ...commonEnv(), PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, SMTP_URL: `smtp://127.0.0.1:${smtp.port}` });
+    const locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    try {
+      await waitForLine(server, /^k2flow server on /);
+      // As a migration's ALTER TABLE would hold it: every read of the table waits.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE "ApprovalToken" IN ACCESS EXCLUSIVE MODE');
+      const link = `http://127.0.0.1:${port}/approvals/${'A'.repeat(22)}.${'B'.repeat(43)}`;
+      const page = await fetch(link, { headers: { accept: 'text/html' }, signal: AbortSignal.timeout(20_000) });
+      expect(page.status).toBe(503);
+      expect(page.headers.get('retry-after')).toBeTruthy();
+      expect(await page.text()).toContain('k2flow jest chwilowo niedostępny');
+    } finally {
+      await locker.query('ROLLBACK').catch(() => {});
+      await locker.end();
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  }, 90_000);
 });
 
 /**
