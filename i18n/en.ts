@@ -519,8 +519,9 @@ export const en: Messages = {
   outage: {
     title: 'Try again in a few minutes',
     open: 'k2flow is unavailable for the moment, so it cannot show this request or record a decision now. Nothing was changed.',
-    decide: 'Your decision was not recorded: k2flow is unavailable for the moment.',
+    decide: 'Your decision could not be confirmed: k2flow is unavailable for the moment. If it reached k2flow, it will be recorded and you will get a confirmation by email.',
     again: 'Please try again in a few minutes by opening the same link.',
+    decideAgain: 'Open the same link in a few minutes: it shows your decision if it was recorded, or lets you decide again. The link stays valid, and clicking again never records a decision twice.',
     comment: 'Your comment (copy it to enter it again):',
   },
   beingRecorded: {

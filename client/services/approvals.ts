@@ -18,6 +18,9 @@ import { updateWithin } from './temporal-connection';
 import { explainUpdateFailure } from './temporal-errors';
 import { silentLogger, type Logger } from '../../observability/logger';
 
+/** How long past its expiry a decided request's own link still shows the decision it recorded. */
+const DECIDED_LINK_GRACE_MS = 7 * 24 * 3_600_000;
+
 export interface ApprovalLinkView {
   tokenId: string;
   requestId: string;
@@ -190,7 +193,10 @@ export function createApprovalService({ db, temporal, clock, documents, logger =
         refused: { ...subject, reason: 'request-closed', requestStatus: r.status },
       };
     }
-    if (row.expiresAt <= clock()) {
+    // A decided request's own link keeps showing the decision for a week past its expiry: a click
+    // repeated after the deadline (say, after an outage page) is answered 409 with the decision, not "expired".
+    const readableUntil = decidedStatuses.includes(r.status) ? row.expiresAt.getTime() + DECIDED_LINK_GRACE_MS : row.expiresAt.getTime();
+    if (readableUntil <= clock().getTime()) {
       return { error: new LinkError('LINK_EXPIRED', `This approval link expired on ${row.expiresAt.toISOString()}.`, { kind: 'expired', at: row.expiresAt }, language), refused: { ...subject, reason: 'link-expired' } };
     }
     const view: ApprovalLinkView = {
@@ -331,14 +337,17 @@ export function createApprovalService({ db, temporal, clock, documents, logger =
       // Still being written (a slow or restarting worker): the same answer the winning click got.
       if (refusal.code === 'ALREADY_DECIDED') return { outcome: 'being-recorded', view };
     }
+    // Closed by the workflow (a withdrawal, a removal racing the click): why, once the database has it too.
+    const closed = refusal.code === 'REQUEST_CLOSED' ? await db.approvalRequest.findUnique({ where: { id: view.requestId }, select: { status: true, closedReason: true } }).catch(() => null) : null;
+    const closedStatus = closed && closed.status !== 'pending' ? closed.status : null;
     if (refusal.code === 'DEADLINE_PASSED' || refusal.code === 'REQUEST_CLOSED') {
-      await linkAudit.refused({ ...subject, reason: refusal.code === 'DEADLINE_PASSED' ? 'deadline-passed' : 'request-closed' }, client, 'decide');
+      await linkAudit.refused({ ...subject, reason: refusal.code === 'DEADLINE_PASSED' ? 'deadline-passed' : 'request-closed', ...(closedStatus ? { requestStatus: closedStatus } : {}) }, client, 'decide');
     }
     // Bad input goes back to the form; outages to the outage page.
     if (refusal instanceof LinkError || refusal.code === 'UNAVAILABLE' || refusal.code === 'VALIDATION') throw refusal;
     const because: RefusedBecause =
-      refusal.code === 'DEADLINE_PASSED' ? { kind: 'deadline-passed', at: view.deadline } : refusal.code === 'REQUEST_CLOSED' ? { kind: 'closed', status: null } : { kind: 'other' };
-    throw new LinkError(refusal.code, refusal.message, because, view.partyLanguage);
+      refusal.code === 'DEADLINE_PASSED' ? { kind: 'deadline-passed', at: view.deadline } : refusal.code === 'REQUEST_CLOSED' ? { kind: 'closed', status: closedStatus } : { kind: 'other' };
+    throw new LinkError(refusal.code, (closedStatus && closed?.closedReason) || refusal.message, because, view.partyLanguage);
   }
 
   /** What the approver's page shows beside the request (GET only: never on the decision's path). */

@@ -102,6 +102,21 @@ describe('approval links', () => {
     expect(unit.history[0]!.parties.filter((p) => p.decidedAt)).toHaveLength(1);
   });
 
+  it("keep showing a decided request's decision through its own link for a week past the link's expiry", async () => {
+    const { link } = await oneUnitApplication();
+    expect((await api.decide(link, 'approve')).status).toBe(200);
+    const { tokenId } = partsOf(link);
+    const expireAgo = (ms: number) => h.db.approvalToken.update({ where: { id: tokenId }, data: { expiresAt: new Date(Date.now() - ms) } });
+    // A click repeated after the deadline (an outage page said to try again) finds the decision it made.
+    await expireAgo(60_000);
+    const again = await api.decide(link, 'approve');
+    expect(again.status).toBe(409);
+    expect(again.html).toContain('Decision already recorded');
+    expect((await api.open(link)).status).toBe(200);
+    await expireAgo(8 * 24 * 3_600_000);
+    expect((await api.open(link)).status).toBe(410);
+  });
+
   it('refuse a reject or request-changes without a comment, keeping the form', async () => {
     const { id, link } = await oneUnitApplication();
     const answer = await api.decide(link, 'request-changes', '   ');

@@ -20,13 +20,13 @@ import { createLogger } from '../../observability/logger';
  * Outages on real parts: a PostgreSQL server and a Temporal dev server of this file's own are
  * stopped under a running HTTP server. The requirement: 503 with Retry-After within seconds (the
  * SDK's default retries took about 20 s), /healthz still 200, /readyz naming what is down,
- * approvers a page saying their decision was not recorded, and recovery once the part is back.
+ * approvers a page saying their decision could not be confirmed, and recovery once the part is back.
  */
 
 /** Well under the ~20 s the Temporal SDK's default retries took; "seconds, not tens of seconds". */
 const PROMPT_MS = 10_000;
-const NOT_RECORDED_PL = 'Twoja decyzja nie została zapisana';
-const NOT_RECORDED_EN = 'Your decision was not recorded';
+const NOT_RECORDED_PL = 'Nie udało się potwierdzić Twojej decyzji';
+const NOT_RECORDED_EN = 'Your decision could not be confirmed';
 
 interface Running {
   baseUrl: string;

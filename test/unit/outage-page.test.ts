@@ -12,12 +12,13 @@ describe("the approver's outage page", () => {
     expect(preferredLanguage('EN-us')).toBe('en');
   });
 
-  it('says in both languages that the decision was not recorded, keeps the comment escaped, and has no script', () => {
+  it('says in both languages that the decision could not be confirmed and the link stays valid, keeps the comment escaped, and has no script', () => {
     const html = approvalOutagePage({ moment: 'decide', first: 'pl', comment: '<script>x</script>\nline two' });
     expect(html.indexOf('lang="pl"')).toBeLessThan(html.indexOf('<section lang="en">'));
     expect(html).toContain('<html lang="pl">');
-    expect(html).toContain('Twoja decyzja nie została zapisana');
-    expect(html).toContain('Your decision was not recorded');
+    expect(html).toContain('Nie udało się potwierdzić Twojej decyzji');
+    expect(html).toContain('Link pozostaje ważny');
+    expect(html).toContain('Your decision could not be confirmed');
     expect(html).toContain('&lt;script&gt;x&lt;/script&gt;<br>line two');
     expect(html).not.toMatch(/<script/i);
     const english = approvalOutagePage({ moment: 'open', first: 'en' });

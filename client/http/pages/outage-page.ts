@@ -2,7 +2,11 @@ import { escapeHtml, type Lang } from '../../../mail/html';
 import { messagesFor } from '../../../i18n/messages';
 import { page } from './layout';
 
-/** What the approver was doing when k2flow could not reach its database or Temporal. */
+/**
+ * What the approver was doing when k2flow could not reach its database or Temporal. After a press,
+ * the page cannot say the decision was lost: an update Temporal took but no worker accepted in time
+ * is still applied once one does.
+ */
 export type OutageMoment = 'open' | 'decide';
 
 /**
@@ -12,7 +16,7 @@ export type OutageMoment = 'open' | 'decide';
 export function approvalOutagePage({ moment, first, comment }: { moment: OutageMoment; first: Lang; comment?: string }): string {
   const order: Lang[] = first === 'en' ? ['en', 'pl'] : ['pl', 'en'];
   const text = (lang: Lang) => messagesFor(lang).outage;
-  const sections = order.map((lang) => `<section lang="${lang}"><p><strong>${escapeHtml(text(lang)[moment])}</strong></p><p>${escapeHtml(text(lang).again)}</p></section>`);
+  const sections = order.map((lang) => `<section lang="${lang}"><p><strong>${escapeHtml(text(lang)[moment])}</strong></p><p>${escapeHtml(text(lang)[moment === 'decide' ? 'decideAgain' : 'again'])}</p></section>`);
   // What they wrote is lost with the failed request; shown once, to copy.
   const kept = comment?.trim()
     ? `<hr>${order.map((lang) => `<p lang="${lang}" class="muted">${escapeHtml(text(lang).comment)}</p>`).join('')}<blockquote>${escapeHtml(comment.trim()).replace(/\n/g, '<br>')}</blockquote>`
