@@ -4,6 +4,7 @@ import { userFields } from '../activities/audit';
 import type { Actor } from '../domain/actor';
 import type { Prisma } from '../generated/prisma/client';
 import { DomainError, parseOrThrow } from '../domain/domain-error';
+import { emailAddress } from '../domain/email-address';
 import type { Auth } from './create-auth';
 import { roleMay, roles, type Role } from './roles';
 
@@ -14,7 +15,7 @@ const officeKey = z
 
 export const newPerson = z
   .object({
-    email: z.email('must be an email address').trim().toLowerCase().max(254),
+    email: emailAddress,
     name: z.string().trim().min(2, 'must be at least 2 characters').max(200),
     role: z.enum(roles, { message: `must be one of ${roles.join(', ')}` }),
     office: officeKey.optional(),

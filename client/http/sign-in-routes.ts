@@ -5,7 +5,8 @@ import { AUTH_BASE_PATH, OIDC_PROVIDER_ID, type Auth } from '../../auth/create-a
 import { actorOf } from '../../auth/identity';
 import type { PeopleService } from '../../auth/people';
 import { DomainError } from '../../domain/domain-error';
-import { messagesFor, type Messages } from '../../i18n/messages';
+import { isLang, messagesFor, type Messages } from '../../i18n/messages';
+import { emailAddress } from '../../domain/email-address';
 import { escapeHtml, type Lang } from '../../mail/html';
 import rateLimit from '@fastify/rate-limit';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -16,18 +17,20 @@ import { languageSwitch, page } from './pages/layout';
 import type { HttpApp } from './server';
 
 const credentials = z.object({
-  email: z.email('must be an email address').trim().toLowerCase().max(254),
+  email: emailAddress,
   password: z.string().min(1, 'is required').max(256),
   _csrf: z.string().optional(),
   next: z.string().max(2000).optional(),
-  /** The sign-in page's language, for the page that answers a wrong password. */
-  lang: z.enum(['pl', 'en']).optional(),
+  /** The sign-in page's language, for the page that answers a wrong password; anything else is ignored. */
+  lang: z.string().max(10).optional(),
 });
 
 /**
  * Where to go after signing in: a path of this site only (never another origin: no open
  * redirect). Resolved as a browser would resolve it (which drops tabs and line breaks, and reads
- * `/\t/host` as `//host`), kept only when it stays on this site, and sent as its path and query.
+ * `/\t/host` as `//host`), kept only when it stays on this site, and sent as its path and query;
+ * a path that resolves to one beginning `//` or `/\` (`/.//host`, `/%2e/\host`) would be read by the
+ * browser as another host's address, so it is not kept either.
  */
 function localPath(next: string | undefined): string {
   if (!next) return '/';
@@ -38,7 +41,8 @@ function localPath(next: string | undefined): string {
   } catch {
     return '/';
   }
-  return target.origin === base.origin && next.startsWith('/') ? `${target.pathname}${target.search}` : '/';
+  const path = `${target.pathname}${target.search}`;
+  return target.origin === base.origin && next.startsWith('/') && /^\/(?![/\\])/.test(path) ? path : '/';
 }
 
 const sessionAnswer = z.object({
@@ -85,7 +89,7 @@ export function addSignInRoutes(app: HttpApp, { auth, people, oidcEnabled }: { a
   // The identity provider's refusals come back here as `?error=<code>` (better-auth's redirect).
   app.get(
     '/sign-in',
-    { config: { access: 'public' }, schema: { hide: true, querystring: z.object({ error: z.string().max(100).optional(), next: z.string().max(2000).optional(), lang: z.enum(['pl', 'en']).optional() }) } },
+    { config: { access: 'public' }, schema: { hide: true, querystring: z.object({ error: z.string().max(100).optional(), next: z.string().max(2000).optional(), lang: z.string().max(10).optional() }) } },
     async (request, reply) => {
       // better-auth's code for an office account with no k2flow person behind it; anything else failed.
       const refusal = request.query.error ? (request.query.error === 'signup_disabled' ? 'noAccount' : 'failed') : undefined;
@@ -120,7 +124,7 @@ export function addSignInRoutes(app: HttpApp, { auth, people, oidcEnabled }: { a
         const { email, password } = request.body;
         const response = await auth.api.signInEmail({ body: { email, password }, headers: fromNodeHeaders(request.headers), asResponse: true });
         if (response.status === 401 || response.status === 403) {
-          if (isForm(request)) return reply.code(401).type('text/html; charset=utf-8').send(signInPage(request.body.lang ?? pageLanguage(request), csrfTokenFor(request, reply), oidcEnabled, 'wrong', localPath(request.body.next)));
+          if (isForm(request)) return reply.code(401).type('text/html; charset=utf-8').send(signInPage(isLang(request.body.lang) ? request.body.lang : pageLanguage(request), csrfTokenFor(request, reply), oidcEnabled, 'wrong', localPath(request.body.next)));
           throw new DomainError('UNAUTHENTICATED', messagesFor('en').signIn.refused.wrong);
         }
         if (!response.ok) return relay(reply, response);

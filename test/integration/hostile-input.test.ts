@@ -49,7 +49,12 @@ describe('hostile input', () => {
   });
 
   it('sends a browser only to this site after signing in, however the address is disguised', async () => {
-    for (const next of ['/\t/evil.example/steal', '/\n/evil.example', '//evil.example', '/\\evil.example', 'https://evil.example/', '/%0a/x', '/\u2028x']) {
+    // Paths that resolve to `//host` or `/\host` (the browser's reading of another host's address) among them.
+    const dotted = ['/.//evil.example/x', '/..//evil.example/x', '/../evil.example/x', '/%2e//evil.example/x', '/./\\evil.example/x', '/a/..//evil.example', '/.%2f/evil.example'];
+    const nexts = ['/\t/evil.example/steal', '/\n/evil.example', '//evil.example', '/\\evil.example', 'https://evil.example/', '/%0a/x', '/\u2028x', ...dotted];
+    // Spread over three accounts: each may try ten sign-ins in 15 minutes.
+    const people = [h.people.admin, h.people.coordinator, h.people.auditor];
+    for (const [i, next] of nexts.entries()) {
       const browser = cookieBrowser();
       const signIn = await browser.follow(`${h.baseUrl}/sign-in`);
       const html = await signIn.response.text();
@@ -57,11 +62,12 @@ describe('hostile input', () => {
       const answer = await browser.send(`${h.baseUrl}/sign-in`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: token, email: h.people.admin.email, password: PASSWORD, next }),
+        body: new URLSearchParams({ _csrf: token, email: people[i % people.length]!.email, password: PASSWORD, next }),
       });
       expect(answer.status, JSON.stringify(next)).toBe(303);
       const location = new URL(answer.headers.get('location')!, h.baseUrl);
       expect(location.origin, JSON.stringify(next)).toBe(h.baseUrl);
+      expect(answer.headers.get('location'), JSON.stringify(next)).toMatch(/^\/(?![/\\])/);
     }
   });
 
