@@ -59,9 +59,17 @@ export function installGuard(app: FastifyInstance, { auth, db }: { auth: Auth; d
       throw new DomainError('FORBIDDEN', `Your role (${result.identity.role}) may not ${access === 'manage' ? 'manage people and keys' : access === 'act' ? 'change applications' : 'read this'}.`);
     }
   });
-  // After the body is read, since a page's form carries its token in the body.
+  // After the body is read, since a page's form carries its token in the body, and before the body
+  // is validated, so a request without the token learns nothing about what its input should be.
+  // A multipart body is read later, by its own routes' scope (uploads.ts): its token is checked
+  // once it has been, before the handler looks at the upload.
+  const needsToken = (request: FastifyRequest) => !!request.identity?.sessionId && unsafe(request.method);
+  const isMultipart = (request: FastifyRequest) => (request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/');
+  app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (needsToken(request) && !isMultipart(request)) await checkCsrf(app, request, reply);
+  });
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.identity?.sessionId && unsafe(request.method)) await checkCsrf(app, request, reply);
+    if (needsToken(request) && isMultipart(request)) await checkCsrf(app, request, reply);
   });
   return table;
 }

@@ -173,6 +173,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
   installRequestLog(app);
+  // Who is asking, before anything reads what they sent (the CSRF check among the first preValidation hooks).
+  const routeTable = installGuard(app, { auth, db });
+  app.decorate('routeTable', routeTable);
   // Every request's text fields, before any route reads them: control characters (NUL above
   // all) are refused here, once for every route and every field (domain/plain-text.ts).
   app.addHook('preValidation', async (request) => {
@@ -182,8 +185,6 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
       if (found) throw new DomainError('VALIDATION', `The request's ${part} holds a control character (such as NUL) or a broken character in ${found.path}; send plain text.`, [{ path: found.path, message: 'must not contain control characters' }]);
     }
   });
-  const routeTable = installGuard(app, { auth, db });
-  app.decorate('routeTable', routeTable);
 
   app.setErrorHandler(async (error, request, reply) => {
     const explained = explain(error, request.routeOptions.config.invalid);

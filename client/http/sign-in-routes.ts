@@ -116,11 +116,14 @@ export function addSignInRoutes(app: HttpApp, { auth, people, oidcEnabled }: { a
       {
         config: { access: 'public', invalid: 'The sign-in is incomplete', rateLimit: perAccount },
         onRequest: perAddress,
+        // The page's form carries a CSRF token, so no other site can sign a browser into an account
+        // of its choosing; checked before the form's fields, as for every form (guard.ts).
+        preValidation: async (request, reply) => {
+          if (isForm(request)) await checkCsrf(app, request, reply);
+        },
         schema: { summary: 'Sign in with an email and password; sets the session cookie.', tags: ['sign-in'], body: credentials },
       },
       async (request, reply) => {
-        // The page's form carries a CSRF token, so no other site can sign a browser into an account of its choosing.
-        if (isForm(request)) await checkCsrf(app, request, reply);
         const { email, password } = request.body;
         const response = await auth.api.signInEmail({ body: { email, password }, headers: fromNodeHeaders(request.headers), asResponse: true });
         if (response.status === 401 || response.status === 403) {

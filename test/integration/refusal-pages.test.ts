@@ -12,6 +12,9 @@ import { PASSWORD } from '../support/people';
 let h: Harness;
 useHarness((started) => ({ h } = started));
 
+/** An application id no one used: the refusals below come before anything looks it up. */
+const nobodys = 'app-00000000000000000000000000000000';
+
 describe('sign-in', () => {
   it('ignores a language it does not speak, as every other page does', async () => {
     const polish = await fetch(`${h.baseUrl}/sign-in?lang=xx`);
@@ -36,5 +39,17 @@ describe('sign-in', () => {
     });
     expect(res.status, await res.clone().text()).toBe(200);
     expect(((await res.json()) as { user: { email: string } }).user.email).toBe(h.people.auditor.email);
+  });
+
+  it('refuses a cookie request without its CSRF token before saying anything about its body', async () => {
+    const { headers } = await fetch(`${h.baseUrl}/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: h.people.admin.email, password: PASSWORD }) });
+    const cookie = headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    for (const path of ['/api/applications', '/api/users', `/api/applications/${nobodys}/withdraw`]) {
+      const res = await fetch(`${h.baseUrl}${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ nothing: 'valid' }) });
+      expect(res.status, path).toBe(403);
+      const { error } = (await res.json()) as { error: { code: string; problems?: unknown } };
+      expect(error.code, path).toBe('FORBIDDEN');
+      expect(error.problems, path).toBeUndefined();
+    }
   });
 });
