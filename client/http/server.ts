@@ -1,7 +1,6 @@
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
@@ -13,7 +12,6 @@ import { createPeopleService } from '../../auth/people';
 import type { Db } from '../../db/prisma-client';
 import { DomainError } from '../../domain/domain-error';
 import { firstUnreadable } from '../../domain/plain-text';
-import { messagesFor } from '../../i18n/messages';
 import type { Mailbox } from '../../dev/mailbox';
 import type { ScheduleUnit } from '../../workflows/calendar/schedule';
 import { createApplicationService } from '../services/applications';
@@ -33,17 +31,15 @@ import { createHistoryView } from '../services/history-view';
 import { createDashboard } from '../services/dashboard';
 import { addEvidenceRoutes } from './evidence-routes';
 import { addApprovalRoutes } from './approval-routes';
-import { errorBody, explain, rateLimitSettings, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
+import { RETRY_AFTER_UNAVAILABLE, rateLimitSettings } from './errors';
+import { answerFailure } from './failure-answer';
 import { csrfBinding, installGuard, type RouteAccess } from './guard';
 import { addMailboxRoutes } from './mailbox-routes';
 import { addOpenApiRoutes } from './openapi-routes';
-import { approverFaultPage } from './pages/approval-page';
-import { page, refusalPage } from './pages/layout';
-import { pageLanguage } from './page-language';
-import { approvalOutagePage } from './pages/outage-page';
+import { page } from './pages/layout';
 import { addPeopleRoutes } from './people-routes';
 import { addSignInRoutes } from './sign-in-routes';
-import { pageDirectives } from './content-security';
+import { answerMalformedRequest, securityHeaders } from './security-headers';
 import { checkMetricsToken, createServerMetrics, type ServerMetrics } from './metrics';
 import { installRequestLog } from './request-log';
 import { silentLogger, type Logger } from '../../observability/logger';
@@ -82,10 +78,6 @@ export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpress
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Approvers and browsers read pages; tools read JSON. Decides how a failure is shown. */
-const wantsPage = (request: FastifyRequest) =>
-  !request.url.startsWith('/api/') && (request.url.startsWith('/approvals/') || request.url.startsWith('/dev/') || (request.headers.accept ?? '').includes('text/html'));
-
 /**
  * The coordinator API, the approvers' pages, sign-in and (in development) the mailbox, on one
  * Fastify server. Every route declares who may reach it (see guard.ts); every failure is answered
@@ -95,6 +87,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
   const { db, temporal, taskQueue, auth, scheduleUnit, clock = () => new Date(), mailbox, logger = silentLogger } = deps;
   // Typed as Fastify's logger, so the app's type does not depend on pino's generics.
   const loggerInstance: FastifyBaseLogger = logger;
+  const secure = securityHeaders({ https: deps.publicUrl.startsWith('https:') });
+  /** What every answer carries, whatever answers it. */
+  const marked = (request: FastifyRequest, reply: FastifyReply) => reply.headers(secure).header('x-request-id', request.id);
   const app = Fastify({
     loggerInstance,
     // Fastify's own request lines carry the raw URL (and with it a link's token): request-log.ts writes ours.
@@ -109,30 +104,24 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
-    // A malformed path never reaches a route or a hook: answer it here in the same shape.
+    // A malformed path never reaches a route or a hook: answer it here as any other failure.
     frameworkErrors: (error, request, reply) => {
-      const explained = explain(error) ?? new DomainError('VALIDATION', 'The request cannot be processed as sent.');
-      void (reply as unknown as FastifyReply).header('x-request-id', request.id).code(statusOf[explained.code]).send(errorBody(explained, request.id));
+      answerFailure(request, marked(request, reply), error);
     },
+    // Nor does a request that is not HTTP at all.
+    clientErrorHandler: (error, socket) => answerMalformedRequest(error, socket, secure, loggerInstance),
   }).withTypeProvider<ZodTypeProvider>();
   // First, so a request's span covers every other hook and routes added below run in it.
   installHttpTracing(app, { trustUpstream: deps.trustProxy ?? false });
+  // Then the headers, before any hook that may refuse the request.
+  app.addHook('onRequest', async (request, reply) => {
+    marked(request, reply);
+  });
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; answers are sent as the handlers build them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.removeContentTypeParser('text/plain');
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: pageDirectives,
-    },
-    frameguard: { action: 'deny' },
-    noSniff: true,
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-    hsts: deps.publicUrl.startsWith('https:'),
-  });
   await app.register(cookie, { secret: deps.secret });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
@@ -155,9 +144,6 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     transform: jsonSchemaTransform,
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id).header('cache-control', 'no-store');
-  });
   // Once a stop begins (app.close()), each answer closes its connection: a keep-alive connection
   // would otherwise hold the stop until its idle timeout.
   let closing = false;
@@ -186,47 +172,10 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     }
   });
 
-  app.setErrorHandler(async (error, request, reply) => {
-    const explained = explain(error, request.routeOptions.config.invalid);
-    if (!explained) request.log.error({ err: error, route: request.routeOptions.url ?? 'unmatched' }, 'request failed');
-    const status = explained ? statusOf[explained.code] : 500;
-    if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_UNAVAILABLE));
-    if (explained?.code === 'RATE_LIMITED' && !reply.getHeader('retry-after')) void reply.header('retry-after', '60');
-    void reply.code(status);
-    if (request.routeOptions.url?.startsWith('/approvals/')) {
-      const lang = pageLanguage(request);
-      const comment = (request.body as { comment?: unknown } | undefined)?.comment;
-      const html = status === 503 ? approvalOutagePage({ moment: request.method === 'POST' ? 'decide' : 'open', first: lang }) : approverFaultPage(status, request.id, lang, typeof comment === 'string' ? comment : undefined);
-      return reply.type('text/html; charset=utf-8').send(html);
-    }
-    // A person's browser without a session is sent to sign in, then back.
-    if (status === 401 && wantsPage(request) && request.method === 'GET') return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
-    if (wantsPage(request)) {
-      const lang = pageLanguage(request);
-      const t = messagesFor(lang).errorPage;
-      const [title, lead] = !explained
-        ? [t.wrongTitle, t.wrong(request.id)]
-        : status === 503
-          ? [t.unavailableTitle, t.unavailable]
-          : status === 429
-            ? [t.tooManyTitle, t.tooMany]
-            : status === 401
-              ? [t.signInTitle, t.signIn]
-              : [t.refusedTitle, t.refused];
-      return reply.type('text/html; charset=utf-8').send(refusalPage(title, lead, explained?.message ?? null, lang));
-    }
-    return reply.send(errorBody(explained, request.id));
-  });
-  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 300, timeWindow: '1 minute' }) }, async (request, reply) => {
-    const message = `No route for ${request.method} ${request.url.startsWith('/approvals/') ? '/approvals/:token' : request.url.split('?')[0]}.`;
-    void reply.code(404);
-    if (wantsPage(request)) {
-      const lang = pageLanguage(request);
-      const t = messagesFor(lang).errorPage;
-      return reply.type('text/html; charset=utf-8').send(refusalPage(t.notFoundTitle, t.notFound, message, lang));
-    }
-    return reply.send({ error: { code: 'NOT_FOUND', message, requestId: request.id } });
-  });
+  app.setErrorHandler(async (error, request, reply) => answerFailure(request, reply, error));
+  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 300, timeWindow: '1 minute' }) }, async (request, reply) =>
+    answerFailure(request, reply, new DomainError('NOT_FOUND', `No route for ${request.method} ${request.url.startsWith('/approvals/') ? '/approvals/:token' : request.url.split('?')[0]}.`)),
+  );
 
   const applications = createApplicationService({ db, temporal, taskQueue, scheduleUnit });
   const documents = createDocumentService({ db, store: deps.documentStore ?? createLocalFolderStore('.k2flow/documents'), maxBytes: deps.documentMaxBytes ?? DEFAULT_DOCUMENT_MAX_BYTES, clock });

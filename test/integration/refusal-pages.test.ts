@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { en } from '../../i18n/en';
 import { pl } from '../../i18n/pl';
 import { escapeHtml } from '../../mail/html';
 import { cookieBrowser } from '../support/browser';
@@ -14,6 +16,15 @@ useHarness((started) => ({ h } = started));
 
 /** An application id no one used: the refusals below come before anything looks it up. */
 const nobodys = 'app-00000000000000000000000000000000';
+
+function expectSecurityHeaders(headers: Headers, what: string) {
+  expect(headers.get('content-security-policy'), what).toContain("default-src 'none'");
+  expect(headers.get('x-frame-options'), what).toBe('DENY');
+  expect(headers.get('x-content-type-options'), what).toBe('nosniff');
+  expect(headers.get('referrer-policy'), what).toBe('no-referrer');
+  expect(headers.get('cache-control'), what).toBe('no-store');
+  expect(headers.get('x-request-id'), what).toBeTruthy();
+}
 
 describe('sign-in', () => {
   it('ignores a language it does not speak, as every other page does', async () => {
@@ -51,5 +62,48 @@ describe('sign-in', () => {
       expect(error.code, path).toBe('FORBIDDEN');
       expect(error.problems, path).toBeUndefined();
     }
+  });
+});
+
+describe('security headers and approvers’ pages on early answers', () => {
+  it('answers a malformed or overlong approval link with a page in the reader’s language, with the security headers', async () => {
+    for (const path of ['/approvals/%ff%fe', `/approvals/${'a'.repeat(5000)}`, '/approvals/a/b/c']) {
+      for (const [acceptLanguage, t] of [['pl', pl], ['en-GB,en;q=0.9', en]] as const) {
+        const res = await fetch(`${h.baseUrl}${path}`, { headers: { 'accept-language': acceptLanguage } });
+        const what = `${path.slice(0, 40)} (${acceptLanguage})`;
+        expect(res.status, what).toBeGreaterThanOrEqual(400);
+        expect(res.status, what).toBeLessThan(500);
+        expect(res.headers.get('content-type'), what).toContain('text/html');
+        expectSecurityHeaders(res.headers, what);
+        expect(await res.text(), what).toContain(escapeHtml(t.linkError.unknownBody));
+      }
+    }
+  });
+
+  it('sends the security headers with the router’s, the body parser’s and the HTTP parser’s own refusals', async () => {
+    const key = h.people.admin.key;
+    const answers = [
+      ['a malformed path', await fetch(`${h.baseUrl}/api/%ZZ`, { headers: { authorization: `Bearer ${key}` } }), 400],
+      ['an overlong path part', await fetch(`${h.baseUrl}/api/applications/${'a'.repeat(300)}`, { headers: { authorization: `Bearer ${key}` } }), 400],
+      ['no such route', await fetch(`${h.baseUrl}/api/no-such-route`), 404],
+      ['a body too large', await fetch(`${h.baseUrl}/api/applications`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'x'.repeat(2_000_000) }) }), 413],
+    ] as const;
+    for (const [what, res, status] of answers) {
+      expect(res.status, what).toBe(status);
+      expectSecurityHeaders(res.headers, what);
+    }
+    const { port } = new URL(h.baseUrl);
+    const raw = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end('GARBAGE\r\n\r\n'));
+      let data = '';
+      socket.on('data', (chunk) => (data += chunk.toString('latin1')));
+      socket.on('close', () => resolve(data));
+    });
+    const [statusLine, ...lines] = raw.split('\r\n\r\n')[0]!.split('\r\n');
+    expect(statusLine).toMatch(/^HTTP\/1\.1 400 /);
+    const headers = new Headers(lines.map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()] as [string, string]));
+    expect(headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(headers.get('x-frame-options')).toBe('DENY');
+    expect(headers.get('cache-control')).toBe('no-store');
   });
 });

@@ -9,6 +9,7 @@ import { stripControlCharacters } from '../../../domain/plain-text';
 import { consequenceOf } from './consequences';
 import { sizeText } from '../../../i18n/size-text';
 import { languageSwitch, page } from './layout';
+import type { OutageMoment } from './outage-page';
 
 // The approver's pages, in the language of the link's party unless they switch (?lang=): what is
 // decided and in what context, what each decision does, and the form. No scripts; GET changes nothing.
@@ -198,12 +199,15 @@ export function decisionAcceptedPage(v: ApprovalLinkView, d: RecordedDecision, l
 /** A refused link or decision, in the reader's language. */
 export const linkErrorPage = (title: string, body: string, lang: Lang) => page(title, `${languageSwitch(lang)}<p>${escapeHtml(body)}</p>`, lang);
 
-/** An approval route's fault (too many attempts, a malformed link, our own error), in the reader's language. */
-export function approverFaultPage(status: number, requestId: string, lang: Lang, comment?: string): string {
+/**
+ * An approval route's fault (too many attempts, a form that cannot be read, our own error), in the
+ * reader's language; a link that cannot be opened at all (malformed, cut short, unknown) is an unknown link.
+ */
+export function approverFaultPage(status: number, requestId: string, lang: Lang, { moment, comment }: { moment: OutageMoment; comment?: string }): string {
   const t = messagesFor(lang);
   if (status === 429) return linkErrorPage(t.fault.tooManyTitle, t.fault.tooMany, lang);
   if (status >= 500) return linkErrorPage(t.fault.wrongTitle, t.fault.wrong(requestId), lang);
-  if (status === 400 || status === 413 || status === 415) {
+  if (moment === 'decide' && (status === 400 || status === 413 || status === 415)) {
     // What they wrote is lost with the refused request; shown once, to copy (without what made it unreadable).
     const kept = comment?.trim() ? `<p class="muted">${escapeHtml(t.outage.comment)}</p><blockquote>${escapeHtml(stripControlCharacters(comment.trim())).replace(/\n/g, '<br>')}</blockquote>` : '';
     return page(t.fault.unreadableTitle, `${languageSwitch(lang)}<p>${escapeHtml(t.fault.unreadable)}</p>${kept}`, lang);

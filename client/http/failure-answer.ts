@@ -1,0 +1,54 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { messagesFor } from '../../i18n/messages';
+import { errorBody, explain, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
+import { pageLanguage } from './page-language';
+import { approverFaultPage } from './pages/approval-page';
+import { refusalPage } from './pages/layout';
+import { approvalOutagePage } from './pages/outage-page';
+
+/** An approver's link (or anything under it): answered with a page, whatever the client accepts. */
+const isApprovalPath = (request: FastifyRequest) => request.url.startsWith('/approvals/');
+
+/** Approvers and browsers read pages; tools read JSON. Decides how a failure is shown. */
+const wantsPage = (request: FastifyRequest) =>
+  !request.url.startsWith('/api/') && (isApprovalPath(request) || request.url.startsWith('/dev/') || (request.headers.accept ?? '').includes('text/html'));
+
+/**
+ * Every failed request's answer, from a route, a hook, the router (no route; a malformed path) or
+ * Fastify's body parsing: a 4xx or 503 with a sentence, or a fault of ours, logged and answered 500.
+ * Approvers get their page; a person's browser a page in its language; tools JSON.
+ */
+export function answerFailure(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  const explained = explain(error, request.routeOptions.config?.invalid);
+  if (!explained) request.log.error({ err: error, route: request.routeOptions.url ?? 'unmatched' }, 'request failed');
+  const status = explained ? statusOf[explained.code] : 500;
+  if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_UNAVAILABLE));
+  if (explained?.code === 'RATE_LIMITED' && !reply.getHeader('retry-after')) void reply.header('retry-after', '60');
+  void reply.code(status);
+  if (isApprovalPath(request)) {
+    const lang = pageLanguage(request);
+    const moment = request.method === 'POST' ? 'decide' : 'open';
+    const comment = (request.body as { comment?: unknown } | undefined)?.comment;
+    const html = status === 503 ? approvalOutagePage({ moment, first: lang }) : approverFaultPage(status, request.id, lang, { moment, comment: typeof comment === 'string' ? comment : undefined });
+    return reply.type('text/html; charset=utf-8').send(html);
+  }
+  // A person's browser without a session is sent to sign in, then back.
+  if (status === 401 && wantsPage(request) && request.method === 'GET') return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+  if (wantsPage(request)) {
+    const lang = pageLanguage(request);
+    const t = messagesFor(lang).errorPage;
+    const [title, lead] = !explained
+      ? [t.wrongTitle, t.wrong(request.id)]
+      : status === 503
+        ? [t.unavailableTitle, t.unavailable]
+        : status === 429
+          ? [t.tooManyTitle, t.tooMany]
+          : status === 401
+            ? [t.signInTitle, t.signIn]
+            : status === 404
+              ? [t.notFoundTitle, t.notFound]
+              : [t.refusedTitle, t.refused];
+    return reply.type('text/html; charset=utf-8').send(refusalPage(title, lead, explained?.message ?? null, lang));
+  }
+  return reply.send(errorBody(explained, request.id));
+}
