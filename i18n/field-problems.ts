@@ -13,19 +13,26 @@ export function problemText(issue: z.core.$ZodIssue, lang: Lang): string {
   const field = String(issue.path.at(-1) ?? '');
   switch (issue.code) {
     case 'invalid_type':
-      return p.required;
+      return issue.expected === 'number' ? p.number : p.required;
     case 'too_small':
       if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? p.required : p.tooShort(Number(issue.minimum));
+      if (issue.origin === 'number') return p.atLeast(Number(issue.minimum));
       return issue.origin === 'array' ? p.tooFew(Number(issue.minimum)) : p.invalid;
     case 'too_big':
       if (issue.origin === 'string') return p.tooLong(Number(issue.maximum));
+      if (issue.origin === 'number') return p.atMost(Number(issue.maximum));
       return issue.origin === 'array' ? p.tooMany(Number(issue.maximum)) : p.invalid;
     case 'invalid_format':
       if (issue.format === 'email') return p.email;
       if (issue.format === 'datetime') return p.dateTime;
+      if (issue.format === 'date') return p.date;
       return field === 'key' ? p.unitKey : field === 'code' ? p.serviceCode : p.invalid;
+    case 'invalid_union': {
+      // A value or a blank (`day.or(z.literal(''))`): the first alternative says what was meant.
+      const meant = issue.errors[0]?.[0];
+      return meant ? problemText({ ...meant, path: issue.path }, lang) : p.choice;
+    }
     case 'invalid_value':
-    case 'invalid_union':
       return p.choice;
     case 'custom':
       return customText(issue.params ?? {}, lang);
@@ -63,3 +70,10 @@ export function localizedProblems(issues: z.core.$ZodIssue[], lang: Lang): Field
   }
   return [...byField.values()];
 }
+
+/**
+ * Every field's first problem as one line in `lang`, under the field's label as the form shows it
+ * (`labels`, by the field's path); a field without a label is told by its problem alone.
+ */
+export const labelledProblems = (issues: z.core.$ZodIssue[], lang: Lang, labels: Record<string, string>): string[] =>
+  localizedProblems(issues, lang).map((p) => (Object.hasOwn(labels, p.path) ? `${labels[p.path]}: ${p.message}` : p.message));

@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { messagesFor } from '../../i18n/messages';
 import { errorBody, explain, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
 import { pageLanguage } from './page-language';
 import { approverFaultPage } from './pages/approval-page';
 import { refusalPage } from './pages/layout';
 import { approvalOutagePage } from './pages/outage-page';
+import { refusalOf, wayBack } from './refusal';
 
 /** An approver's link (or anything under it): answered with a page, whatever the client accepts. */
 const isApprovalPath = (request: FastifyRequest) => request.url.startsWith('/approvals/');
@@ -16,7 +16,7 @@ const wantsPage = (request: FastifyRequest) =>
 /**
  * Every failed request's answer, from a route, a hook, the router (no route; a malformed path) or
  * Fastify's body parsing: a 4xx or 503 with a sentence, or a fault of ours, logged and answered 500.
- * Approvers get their page; a person's browser a page in its language; tools JSON.
+ * Approvers get their page; a person's browser a page in its language with a way back; tools JSON.
  */
 export function answerFailure(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   const explained = explain(error, request.routeOptions.config?.invalid);
@@ -36,19 +36,7 @@ export function answerFailure(request: FastifyRequest, reply: FastifyReply, erro
   if (status === 401 && wantsPage(request) && request.method === 'GET') return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
   if (wantsPage(request)) {
     const lang = pageLanguage(request);
-    const t = messagesFor(lang).errorPage;
-    const [title, lead] = !explained
-      ? [t.wrongTitle, t.wrong(request.id)]
-      : status === 503
-        ? [t.unavailableTitle, t.unavailable]
-        : status === 429
-          ? [t.tooManyTitle, t.tooMany]
-          : status === 401
-            ? [t.signInTitle, t.signIn]
-            : status === 404
-              ? [t.notFoundTitle, t.notFound]
-              : [t.refusedTitle, t.refused];
-    return reply.type('text/html; charset=utf-8').send(refusalPage(title, lead, explained?.message ?? null, lang));
+    return reply.type('text/html; charset=utf-8').send(refusalPage(refusalOf(request, error, explained, lang), lang, wayBack(request, lang)));
   }
   return reply.send(errorBody(explained, request.id));
 }

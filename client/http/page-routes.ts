@@ -68,7 +68,14 @@ export function addPageRoutes(
 
   app.get(
     '/applications',
-    { config: { access: 'read', invalid: 'The filters are invalid' }, schema: { hide: true, querystring: applicationFilters } },
+    {
+      config: {
+        access: 'read',
+        invalid: 'The filters are invalid',
+        fields: ({ list: l }) => ({ q: l.search, variant: l.variant, status: l.status, waiting: l.waiting, from: l.startedFrom, to: l.startedToField, page: l.pageNumber, size: l.pageSize }),
+      },
+      schema: { hide: true, querystring: applicationFilters },
+    },
     async (request, reply) => {
       const identity = identityOf(request);
       const lang = pageLanguage(request);

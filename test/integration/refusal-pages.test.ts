@@ -17,6 +17,19 @@ useHarness((started) => ({ h } = started));
 /** An application id no one used: the refusals below come before anything looks it up. */
 const nobodys = 'app-00000000000000000000000000000000';
 
+/** A browser signed in through the sign-in page, as `email`. */
+async function signedIn(email: string) {
+  const browser = cookieBrowser();
+  const signInPage = await browser.follow(`${h.baseUrl}/sign-in`);
+  const landed = await browser.submit(signInPage.url, await signInPage.response.text(), /^\/sign-in$/, { email, password: PASSWORD });
+  expect(landed.response.status).toBe(200);
+  return browser;
+}
+
+/** A page asked for as a browser asks, with the admin's key. */
+const pageAs = (path: string, headers: Record<string, string> = {}) =>
+  fetch(`${h.baseUrl}${path}`, { headers: { authorization: `Bearer ${h.people.admin.key}`, accept: 'text/html', ...headers } });
+
 function expectSecurityHeaders(headers: Headers, what: string) {
   expect(headers.get('content-security-policy'), what).toContain("default-src 'none'");
   expect(headers.get('x-frame-options'), what).toBe('DENY');
@@ -106,4 +119,41 @@ describe('security headers and approvers’ pages on early answers', () => {
     expect(headers.get('x-frame-options')).toBe('DENY');
     expect(headers.get('cache-control')).toBe('no-store');
   });
+});
+
+describe('refusal pages', () => {
+  it("says a form that did not come from k2flow is refused in the page's language, with a way back to the form's page", async () => {
+    const browser = await signedIn(h.people.coordinator.email);
+    for (const [lang, t] of [['pl', pl], ['en', en]] as const) {
+      // As a form on another site would post it: the session cookie goes along, the token does not.
+      const res = await browser.send(`${h.baseUrl}/applications/${nobodys}/actions/extend?lang=${lang}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: new URLSearchParams({ deadline: '2030-01-01T12:00' }),
+      });
+      expect(res.status).toBe(403);
+      const html = await res.text();
+      expect(html).toContain(`<html lang="${lang}">`);
+      expect(html).toContain(escapeHtml(t.errorPage.formExpired));
+      expect(html).not.toContain('did not come from k2flow; reload');
+      expect(html).toContain(`<a href="/applications/${nobodys}?lang=${lang}">${escapeHtml(t.errorPage.backToPage)}</a>`);
+    }
+  });
+
+  it("names each refused filter of the list by its label, in the page's language, with the list to go back to", async () => {
+    const small = await pageAs('/applications?size=-5');
+    expect(small.status).toBe(400);
+    const html = await small.text();
+    expect(html).toContain(`${pl.list.pageSize}: ${pl.problem.atLeast(5)}`);
+    expect(html).not.toContain('querystring');
+    expect(html).toContain(`<a href="/applications?lang=pl">${escapeHtml(pl.errorPage.toList)}</a>`);
+
+    const day = await pageAs('/applications?from=2020-13-45', { 'accept-language': 'en-GB,en;q=0.9' });
+    expect(day.status).toBe(400);
+    const english = await day.text();
+    expect(english).toContain(`${en.list.startedFrom}: ${en.problem.date}`);
+    expect(english).toContain(`<a href="/applications?lang=en">${escapeHtml(en.errorPage.toList)}</a>`);
+    expect(english).not.toContain('querystring');
+  });
+
 });

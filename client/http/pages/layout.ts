@@ -1,5 +1,6 @@
 import { messagesFor } from '../../../i18n/messages';
 import { escapeHtml, type Lang } from '../../../mail/html';
+import type { Refusal } from '../refusal';
 
 /** k2flow's own English sentence (a service's refusal, a check's reason) inside a page in `lang`, marked so a screen reader reads it as English. */
 export const inEnglish = (text: string, lang: Lang): string => (lang === 'en' ? escapeHtml(text) : `<span lang="en">${escapeHtml(text)}</span>`);
@@ -35,6 +36,10 @@ nav.lang{text-align:right;font-size:.9rem}body.wide{max-width:1200px}form.start 
 
 export const messagePage = (title: string, message: string, lang: Lang = 'en') => page(title, `<p>${escapeHtml(message)}</p>`, lang);
 
-/** A refusal or fault in the reader's language, with k2flow's own (English) sentence beside it when there is one. */
-export const refusalPage = (title: string, lead: string, detail: string | null, lang: Lang) =>
-  page(title, `<p>${escapeHtml(lead)}</p>${detail ? `<p>${inEnglish(detail, lang)}</p>` : ''}`, lang);
+/** A refusal or fault in the reader's language, each refused field on its own line, k2flow's own (English) sentence beside it when there is one, and a way back. */
+export const refusalPage = ({ title, lead, problems, detail }: Refusal, lang: Lang, back: { href: string; label: string }) =>
+  page(
+    title,
+    `<p role="alert">${escapeHtml(lead)}</p>${problems.length ? `<ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : ''}${detail ? `<p>${inEnglish(detail, lang)}</p>` : ''}<p><a href="${escapeHtml(back.href)}">${escapeHtml(back.label)}</a></p>`,
+    lang,
+  );
