@@ -14,7 +14,7 @@ import type { DocumentService } from '../services/documents';
 import { acceptUploads, uploadOf } from './uploads';
 import { deadlineKeys } from '../../definitions';
 import { messagesFor, type Messages } from '../../i18n/messages';
-import { localizedProblems } from '../../i18n/field-problems';
+import { labelledProblems, localizedProblems } from '../../i18n/field-problems';
 import { fromWarsaw } from '../../workflows/calendar/warsaw-time';
 import { applicationFilters, type createApplicationSearch } from '../services/application-search';
 import type { ApplicationService } from '../services/applications';
@@ -120,7 +120,13 @@ export function addPageRoutes(
    * A coordinator's action from the application's page: carried out through the same service as
    * the API, then back to the page (303) saying what happened; a refusal shows the page again with why.
    */
-  function pageAction<S extends z.ZodRawShape>(name: Exclude<keyof Messages['actions']['done'], 'accepted'>, shape: S, run: (id: string, body: z.infer<z.ZodObject<S>>, by: Actor) => Promise<unknown>) {
+  function pageAction<S extends z.ZodRawShape>(
+    name: Exclude<keyof Messages['actions']['done'], 'accepted'>,
+    shape: S,
+    /** Each field's label as the action's form shows it (the confirmation has its own sentence). */
+    labels: (t: Messages) => Record<Exclude<keyof S & string, 'confirm'>, string>,
+    run: (id: string, body: z.infer<z.ZodObject<S>>, by: Actor) => Promise<unknown>,
+  ) {
     app.post(
       `/applications/:id/actions/${name}`,
       // The body is checked in the handler, so a refusal is shown on the page beside the form.
@@ -134,10 +140,9 @@ export function addPageRoutes(
         const t = messagesFor(lang).actions;
         const parsed = form(shape).safeParse(request.body);
         if (!parsed.success) {
-          const f = messagesFor(lang).startForm;
-          const labels: Record<string, string> = { reason: t.reason, note: t.note, deadline: t.newDeadline, unitKey: t.unit, key: f.unitKey, name: f.unitName, projectReference: f.projectReference, approverName: f.approver, approverEmail: f.approverEmail, email: t.personEmail, newName: t.personName, newEmail: t.personEmail, until: t.deputyUntil, requestId: t.deputyFor };
-          const label = (path: string) => labels[path] ?? path;
-          return refuse(400, { text: localizedProblems(parsed.error.issues, lang).map((p) => (p.path === 'confirm' ? t.confirmNeeded : `${label(p.path)}: ${p.message}`)).join(' ') });
+          const unconfirmed = parsed.error.issues.some((i) => i.path[0] === 'confirm');
+          const lines = labelledProblems(parsed.error.issues.filter((i) => i.path[0] !== 'confirm'), lang, labels(messagesFor(lang)));
+          return refuse(400, { text: [...lines, ...(unconfirmed ? [t.confirmNeeded] : [])].join(' ') });
         }
         try {
           const answer = await run(id, parsed.data as z.infer<z.ZodObject<S>>, actorOf(identity, request.id));
@@ -151,20 +156,34 @@ export function addPageRoutes(
     );
   }
 
-  pageAction('resubmit', { unitKey: optionalUnit, note: z.string().trim().max(4000).optional(), projectReference: z.string().trim().max(100).optional() }, (id, b, by) =>
-    applications.resubmit(id, b.unitKey || undefined, { note: b.note || undefined, ...(b.projectReference ? { changes: { projectReference: b.projectReference } } : {}) }, by),
+  pageAction(
+    'resubmit',
+    { unitKey: optionalUnit, note: z.string().trim().max(4000).optional(), projectReference: z.string().trim().max(100).optional() },
+    ({ actions: t }) => ({ unitKey: t.unit, note: t.note, projectReference: t.newProjectReference }),
+    (id, b, by) => applications.resubmit(id, b.unitKey || undefined, { note: b.note || undefined, ...(b.projectReference ? { changes: { projectReference: b.projectReference } } : {}) }, by),
   );
-  pageAction('extend', { unitKey: optionalUnit, deadline: warsawLocal }, (id, b, by) => applications.extendDeadline(id, b.unitKey || undefined, b.deadline, by));
-  pageAction('proceed', { unitKey: optionalUnit }, (id, b, by) => applications.proceedWithoutMissing(id, b.unitKey || undefined, by));
-  pageAction('remove-unit', { unitKey: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'is not a unit key'), reason: reasonField, confirm: confirmed }, (id, b, by) =>
-    applications.removeUnit(id, b.unitKey, b.reason, by),
+  pageAction('extend', { unitKey: optionalUnit, deadline: warsawLocal }, ({ actions: t }) => ({ unitKey: t.unit, deadline: t.newDeadline }), (id, b, by) => applications.extendDeadline(id, b.unitKey || undefined, b.deadline, by));
+  pageAction('proceed', { unitKey: optionalUnit }, ({ actions: t }) => ({ unitKey: t.unit }), (id, b, by) => applications.proceedWithoutMissing(id, b.unitKey || undefined, by));
+  pageAction(
+    'remove-unit',
+    { unitKey: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'is not a unit key'), reason: reasonField, confirm: confirmed },
+    ({ actions: t }) => ({ unitKey: t.unit, reason: t.reason }),
+    (id, b, by) => applications.removeUnit(id, b.unitKey, b.reason, by),
   );
   const language = z.enum(['', 'en']).optional();
-  pageAction('deputy', { requestId: z.string().max(300), name: person.shape.name, email: person.shape.email, language, until: z.string().max(40).optional() }, (id, b, by) =>
-    applications.nameDeputy(id, b.requestId, { name: b.name, email: b.email, language: b.language || undefined, until: b.until || undefined }, by),
+  pageAction(
+    'deputy',
+    { requestId: z.string().max(300), name: person.shape.name, email: person.shape.email, language, until: z.string().max(40).optional() },
+    ({ actions: t, startForm: f }) => ({ requestId: t.deputyFor, name: t.personName, email: t.personEmail, language: f.language, until: t.deputyUntil }),
+    (id, b, by) =>
+      applications.nameDeputy(id, b.requestId, { name: b.name, email: b.email, language: b.language || undefined, until: b.until || undefined }, by),
   );
-  pageAction('replace', { email: person.shape.email, newName: person.shape.name, newEmail: person.shape.email, newLanguage: language }, (id, b, by) =>
-    applications.replacePerson(id, { email: b.email, person: { name: b.newName, email: b.newEmail, ...(b.newLanguage ? { language: b.newLanguage } : {}) } }, by),
+  pageAction(
+    'replace',
+    { email: person.shape.email, newName: person.shape.name, newEmail: person.shape.email, newLanguage: language },
+    ({ actions: t, startForm: f }) => ({ email: t.replaced, newName: t.personName, newEmail: t.personEmail, newLanguage: f.language }),
+    (id, b, by) =>
+      applications.replacePerson(id, { email: b.email, person: { name: b.newName, email: b.newEmail, ...(b.newLanguage ? { language: b.newLanguage } : {}) } }, by),
   );
   // The unit input's own checks, on flat form fields.
   const newUnit = {
@@ -175,10 +194,14 @@ export function addPageRoutes(
     approverEmail: person.shape.email,
     approverLanguage: z.enum(['', 'en']).optional(),
   };
-  pageAction('add-unit', newUnit, (id, b, by) =>
-    applications.addUnit(id, { key: b.key, name: b.name, ...(b.projectReference ? { projectReference: b.projectReference } : {}), approver: { name: b.approverName, email: b.approverEmail, ...(b.approverLanguage === 'en' ? { language: 'en' } : {}) } }, by),
+  pageAction(
+    'add-unit',
+    newUnit,
+    ({ startForm: f }) => ({ key: f.unitKey, name: f.unitName, projectReference: f.projectReference, approverName: f.approver, approverEmail: f.approverEmail, approverLanguage: f.language }),
+    (id, b, by) =>
+      applications.addUnit(id, { key: b.key, name: b.name, ...(b.projectReference ? { projectReference: b.projectReference } : {}), approver: { name: b.approverName, email: b.approverEmail, ...(b.approverLanguage === 'en' ? { language: 'en' } : {}) } }, by),
   );
-  pageAction('withdraw', { reason: reasonField, confirm: confirmed }, (id, b, by) => applications.withdraw(id, b.reason, by));
+  pageAction('withdraw', { reason: reasonField, confirm: confirmed }, ({ actions: t }) => ({ reason: t.reason }), (id, b, by) => applications.withdraw(id, b.reason, by));
 
   // Starting an application through the form: GET shows it (or the variant chooser), POST adds a
   // row, checks, or starts; a refusal shows the form again with each problem beside its field.

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { en } from '../../i18n/en';
 import { pl } from '../../i18n/pl';
 import { escapeHtml } from '../../mail/html';
+import { apiOf } from '../support/api';
+import { makeInput } from '../support/application-input';
 import { cookieBrowser } from '../support/browser';
 import { useHarness, type Harness } from '../support/harness';
 import { PASSWORD } from '../support/people';
@@ -12,7 +14,8 @@ import { PASSWORD } from '../support/people';
 // by an independent tester of the HTTP layer).
 
 let h: Harness;
-useHarness((started) => ({ h } = started));
+let api: ReturnType<typeof apiOf>;
+useHarness((started) => ({ h, api } = started));
 
 /** An application id no one used: the refusals below come before anything looks it up. */
 const nobodys = 'app-00000000000000000000000000000000';
@@ -156,4 +159,19 @@ describe('refusal pages', () => {
     expect(english).not.toContain('querystring');
   });
 
+  it("names a refused field of a coordinator's action by its form's label, never by the field's name", async () => {
+    const input = makeInput({ units: 1 });
+    const id = await api.startOk(input);
+    await api.linkFor(input.units[0]!.approver.email); // its record is written
+    const posted = await fetch(`${h.baseUrl}/applications/${id}/actions/add-unit?lang=pl`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.people.admin.key}`, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ key: 'unit-9', name: 'Szkoła 9', approverName: 'Jan Nowak', approverEmail: 'jan.nowak@k2flow.test', approverLanguage: 'pl' }),
+    });
+    expect(posted.status).toBe(400);
+    const html = await posted.text();
+    expect(html).toContain(`${pl.startForm.language}: ${pl.problem.choice}`);
+    expect(html).not.toContain('approverLanguage:');
+    await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+  });
 });
