@@ -193,6 +193,7 @@ export const en: Messages = {
       DEADLINE_PASSED: 'This deadline has passed.',
       ALREADY_DECIDED: 'A decision is already recorded.',
       CONFLICT: 'The application is not in a state that allows this now.',
+      IDEMPOTENCY_MISMATCH: 'This key or form has already started another application; use a new one to start a new application.',
       UNAVAILABLE: 'A part of k2flow cannot be reached right now; nothing was changed.',
       UNAUTHENTICATED: 'This page needs you to sign in.',
       FORBIDDEN: 'You may not do this.',
@@ -421,6 +422,7 @@ export const en: Messages = {
     pdfPagesNotCompared: 'Of a PDF, the export attached to it (evidence.json) was compared; of its pages, only the printed chain head was checked, not their text.',
     temporalNotCompared: "The Temporal history summary was not compared: Temporal keeps a closed workflow's history only for its retention period.",
     notExport: 'This is not a k2flow evidence export',
+    noFile: 'No file was chosen, or the file is empty: choose an export file (JSON or PDF).',
   },
   /** A unit's course through the application. */
   unitStatus: {

@@ -199,6 +199,7 @@ export const pl = {
       DEADLINE_PASSED: 'Ten termin już minął.',
       ALREADY_DECIDED: 'Decyzja jest już zapisana.',
       CONFLICT: 'Wniosek nie jest teraz w stanie, który na to pozwala.',
+      IDEMPOTENCY_MISMATCH: 'Ten klucz lub formularz rozpoczął już inny wniosek; aby rozpocząć nowy, użyj nowego.',
       UNAVAILABLE: 'Część k2flow jest chwilowo niedostępna; nic nie zostało zmienione.',
       UNAUTHENTICATED: 'Ta strona wymaga zalogowania.',
       FORBIDDEN: 'Nie masz uprawnień, aby to zrobić.',
@@ -449,6 +450,7 @@ export const pl = {
     pdfPagesNotCompared: 'Z PDF porównano dołączony do niego eksport (evidence.json); z jego stron sprawdzono tylko wydrukowaną głowę łańcucha, nie treść.',
     temporalNotCompared: 'Podsumowania historii Temporal nie porównano: Temporal przechowuje historię zakończonego procesu tylko przez okres retencji.',
     notExport: 'To nie jest eksport dowodowy k2flow',
+    noFile: 'Nie wybrano pliku albo plik jest pusty: wskaż plik eksportu (JSON lub PDF).',
   },
   /** A unit's course through the application. */
   unitStatus: {

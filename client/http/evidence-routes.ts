@@ -75,8 +75,10 @@ export function addEvidenceRoutes(app: HttpApp, applications: ApplicationService
     scope.post('/evidence/verify', { config: { access: 'audit' }, schema: { hide: true } }, async (request, reply) => {
       const lang = pageLanguage(request);
       const file = (request.body as { export?: unknown } | undefined)?.export;
-      const result = await checkExport(file, identityOf(request));
-      return reply.code(result.kind === 'not-export' ? 400 : 200).type('text/html; charset=utf-8').send(verifyPage(lang, csrfTokenFor(request, reply), result));
+      // A form sent without a file chosen carries an empty one.
+      const empty = file === undefined || file === '' || (Buffer.isBuffer(file) && file.length === 0);
+      const result = empty ? ({ kind: 'no-file' } as const) : await checkExport(file, identityOf(request));
+      return reply.code(result.kind === 'checked' ? 200 : 400).type('text/html; charset=utf-8').send(verifyPage(lang, csrfTokenFor(request, reply), result));
     });
   });
 

@@ -175,3 +175,22 @@ describe('refusal pages', () => {
     await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
   });
 });
+
+describe('the evidence check page', () => {
+  it('says in the page’s language that no file was chosen, for a missing or empty upload', async () => {
+    const uploads: Array<[string, FormData]> = [];
+    const empty = new FormData();
+    empty.append('export', new Blob([]), '');
+    uploads.push(['an empty file', empty]);
+    const none = new FormData();
+    none.append('other', 'x');
+    uploads.push(['no file', none]);
+    for (const [what, body] of uploads) {
+      const res = await fetch(`${h.baseUrl}/evidence/verify?lang=pl`, { method: 'POST', headers: { authorization: `Bearer ${h.people.auditor.key}` }, body });
+      expect(res.status, what).toBe(400);
+      const html = await res.text();
+      expect(html, what).toContain(escapeHtml(pl.verifyPage.noFile));
+      expect(html, what).not.toContain('Unexpected end of JSON');
+    }
+  });
+});

@@ -5,13 +5,17 @@ import type { EvidenceFileCheck } from '../../services/evidence-file';
 import { MAX_DIFFERENCES } from '../../services/evidence-sections';
 import { inEnglish, languageSwitch, page } from './layout';
 
-/** What a check of an uploaded export found: its own chain, whether the database's trail begins with it, and where its other sections differ. */
-export type ExportCheck = Extract<EvidenceFileCheck, { kind: 'not-export' }> | (Extract<EvidenceFileCheck, { kind: 'checked' }> & { database: DatabaseComparison | null });
+/** What a check of an uploaded export found (nothing, when no file came): its own chain, whether the database's trail begins with it, and where its other sections differ. */
+export type ExportCheck =
+  | { kind: 'no-file' }
+  | Extract<EvidenceFileCheck, { kind: 'not-export' }>
+  | (Extract<EvidenceFileCheck, { kind: 'checked' }> & { database: DatabaseComparison | null });
 
 /** The page that checks an evidence export against its own hashes, the database's trail and what the database says of the application. */
 export function verifyPage(lang: Lang, csrf: string, result: ExportCheck | null = null): string {
   const t = messagesFor(lang).verifyPage;
   let verdict = '';
+  if (result?.kind === 'no-file') verdict = `<p class="error" role="alert"><strong>${escapeHtml(t.noFile)}</strong></p>`;
   if (result?.kind === 'not-export') verdict = `<p class="error" role="alert"><strong>${escapeHtml(t.notExport)}: ${inEnglish(result.why, lang)}</strong></p>`;
   if (result?.kind === 'checked') {
     const own = result.intact ? escapeHtml(t.intact(result.length, result.head ?? '—')) : `${escapeHtml(t.altered)}: ${inEnglish(result.reason, lang)}.`;
