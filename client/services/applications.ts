@@ -198,6 +198,8 @@ export function createApplicationService({
       }),
       db.application.findUnique({ where: { id }, select: { variant: true, definitionVersion: true, units: { select: { unitKey: true }, orderBy: { unitKey: 'asc' } } } }),
     ]);
+    // No record yet (its first activity has not run): the id must still name an application's workflow, not a unit's.
+    if (!app && !(await officeOf(id)).found) throw new DomainError('NOT_FOUND', `No application with id ${id}.`);
     const unitStages = (app && definitionOf(app.variant, app.definitionVersion)?.stages.filter((s) => s.scope === 'per-unit')) ?? [];
     const workflowIds = [id, ...unitStages.flatMap((s) => (app?.units ?? []).map((u) => unitBranchWorkflowId(id, s.id, u.unitKey)))];
     const workflows = (await Promise.all(workflowIds.map((w) => eventsOf(w, withAttributes)))).filter((w) => w !== null);
