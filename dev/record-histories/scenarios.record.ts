@@ -3,13 +3,13 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { createApplicationService } from '../../client/services/applications';
 import { apiOf } from '../../test/support/api';
 import { makeAllocationInput, makeCooperationInput, makeInput } from '../../test/support/application-input';
 import { pdfFile } from '../../test/support/documents';
 import { useHarness, type Harness } from '../../test/support/harness';
+import { holdTableLock } from '../../test/support/table-lock';
 
 let h: Harness;
 let api: ReturnType<typeof apiOf>;
@@ -156,18 +156,14 @@ describe('recorded scenarios', () => {
 
   it('extension while opening: extended while the step\'s requests were still being written', async () => {
     const input = makeInput({ units: 1, confirmWithinSeconds: 30, reviewWithinSeconds: 60 });
-    const locker = new pg.Client({ connectionString: h.databaseUrl });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE "ApprovalRequest" IN EXCLUSIVE MODE');
+    const lock = await holdTableLock(h.databaseUrl, 'ApprovalRequest');
     let id: string;
     try {
       id = await api.startOk(input);
       const deadline = new Date(Date.now() + 50_000).toISOString();
       await vi.waitFor(async () => expect((await api.postJson(`/api/applications/${id}/units/unit-1/extend-deadline`, { deadline })).status).toBe(200), { timeout: 20_000, interval: 200 });
     } finally {
-      await locker.query('COMMIT');
-      await locker.end();
+      await lock.release();
     }
     await api.decide(await api.linkFor(input.units[0]!.approver.email), 'approve');
     await api.decide(await api.linkFor(input.coordinator.email), 'approve');

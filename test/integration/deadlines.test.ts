@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { apiOf } from '../support/api';
 import { makeCooperationInput, makeInput } from '../support/application-input';
 import { useHarness, type Harness } from '../support/harness';
+import { holdTableLock } from '../support/table-lock';
 
 // The harness runs schedules with one "working day" = 1 second: reminders come 5, 2 and 1 units
 // and a quarter unit before a deadline, escalations every unit after it.
@@ -63,10 +63,7 @@ describe('deadlines, reminders and escalation', () => {
   it("keep an extension accepted while the step's requests are still being written, and refuse an earlier one sent beside it", async () => {
     const input = makeInput({ units: 1, confirmWithinSeconds: 30, reviewWithinSeconds: 60 });
     // The step opens, and its requests wait for this lock: the window an early extension used to be lost in.
-    const locker = new pg.Client({ connectionString: h.databaseUrl });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE "ApprovalRequest" IN EXCLUSIVE MODE');
+    const lock = await holdTableLock(h.databaseUrl, 'ApprovalRequest');
     const later = new Date(Date.now() + 50_000).toISOString();
     let id: string;
     try {
@@ -78,8 +75,7 @@ describe('deadlines, reminders and escalation', () => {
       expect(earlier.status).toBe(400);
       expect(earlier.body.error.message).toContain(later);
     } finally {
-      await locker.query('COMMIT');
-      await locker.end();
+      await lock.release();
     }
     await expect.poll(async () => (await h.db.approvalRequest.findFirst({ where: { applicationId: id, step: 'unit-confirmation' }, select: { deadline: true } }))?.deadline.toISOString(), { timeout: 20_000 }).toBe(later);
     await expect.poll(() => h.db.auditEvent.count({ where: { applicationId: id, type: 'deadline.extended' } }), { timeout: 10_000 }).toBe(1);

@@ -12,6 +12,7 @@ import { freePort } from '../../dev/free-port';
 import { unitBranchWorkflowId } from '../../workflows/ids';
 import { makeInput } from '../support/application-input';
 import { createIsolatedDatabase } from '../setup/test-database';
+import { holdTableLock } from '../support/table-lock';
 import type { LogEntry } from '../support/harness';
 
 // The standalone processes as an operator runs them (`npm run server`, `npm run worker`): their
@@ -136,21 +137,18 @@ describe('the standalone server', () => {
   it('answers an approver within seconds, with the outage page, while a table it reads is locked', async () => {
     const port = await freePort();
     const server = run('client/http/main.ts', { ...commonEnv(), PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, SMTP_URL: `smtp://127.0.0.1:${smtp.port}` });
-    const locker = new pg.Client({ connectionString: database.url });
-    await locker.connect();
+    let lock: Awaited<ReturnType<typeof holdTableLock>> | undefined;
     try {
       await waitForLine(server, /^k2flow server on /);
       // As a migration's ALTER TABLE would hold it: every read of the table waits.
-      await locker.query('BEGIN');
-      await locker.query('LOCK TABLE "ApprovalToken" IN ACCESS EXCLUSIVE MODE');
+      lock = await holdTableLock(database.url, 'ApprovalToken', 'ACCESS EXCLUSIVE');
       const link = `http://127.0.0.1:${port}/approvals/${'A'.repeat(22)}.${'B'.repeat(43)}`;
       const page = await fetch(link, { headers: { accept: 'text/html' }, signal: AbortSignal.timeout(20_000) });
       expect(page.status).toBe(503);
       expect(page.headers.get('retry-after')).toBeTruthy();
       expect(await page.text()).toContain('k2flow jest chwilowo niedostępny');
     } finally {
-      await locker.query('ROLLBACK').catch(() => {});
-      await locker.end();
+      await lock?.release();
       server.child.kill('SIGTERM');
       await server.exited;
     }
