@@ -203,7 +203,8 @@ describe('a variant 2 application from the form to the filed evidence, in a real
     await expect.poll(() => status(id), { timeout: 20_000, interval: 200 }).toBe('submitted');
     const declared = await h.db.approvalRequest.findMany({ where: { applicationId: id, step: 'declaration' }, select: { formData: true } });
     expect(declared.map((r) => (r.formData as { services: string[] }).services.sort())).toEqual(expect.arrayContaining([['staze'], ['staze', 'szkolenia']]));
-  });
+    // Seven parties' pages, each checked with axe and photographed in two languages: about 50 s alone, more beside other suites.
+  }, 150_000);
 
   it("lets an admin find it by a unit's name, read its timeline and file a PDF that k2flow verify accepts", async () => {
     expect(await status(id)).toBe('submitted');
