@@ -5,10 +5,10 @@ import { messagesFor, type Messages } from '../../i18n/messages';
 import { formatDeadline, type Lang } from '../../mail/html';
 import { LinkError, UNKNOWN_SERVICES, type ApprovalService, type RefusedBecause } from '../services/approvals';
 import type { LinkClient } from '../services/link-audit';
-import { explain, RETRY_AFTER_UNAVAILABLE, statusOf } from './errors';
+import { statusOf } from './errors';
 import { approvalPage, decisionAcceptedPage, deputyNamedPage, linkErrorPage, recordedPage } from './pages/approval-page';
 import { pageLanguage } from './page-language';
-import { approvalOutagePage, decisionBeingRecordedPage, type OutageMoment } from './pages/outage-page';
+import { decisionBeingRecordedPage } from './pages/outage-page';
 import type { HttpApp } from './server';
 import { sendDocument } from './uploads';
 import { linkSubject, noteSubject } from './request-log';
@@ -39,7 +39,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
         noteSubject(request, linkSubject(view));
         return sendPage(reply, 200, approvalPage(view, await approvals.context(view), pageLanguage(request, view.partyLanguage), { at: pathOf(request.params.token) }));
       } catch (error) {
-        return sendLinkError(request, reply, error, 'open');
+        return sendLinkError(request, reply, error);
       }
     },
   );
@@ -75,7 +75,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
             return sendPage(reply, documentsChanged ? 409 : 400, approvalPage(view, context, lang, { at: pathOf(token), error: problem, comment: String(form?.comment ?? '') }));
           }
         }
-        return sendLinkError(request, reply, error, 'decide', String(form?.comment ?? ''));
+        return sendLinkError(request, reply, error);
       }
     },
   );
@@ -105,7 +105,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
             return sendPage(reply, 400, approvalPage(view, context, lang, { at: pathOf(token), deputyProblem: messagesFor(lang).page.deputyProblem }));
           }
         }
-        return sendLinkError(request, reply, error, 'decide');
+        return sendLinkError(request, reply, error);
       }
     },
   );
@@ -122,7 +122,7 @@ export function addApprovalRoutes(app: HttpApp, approvals: ApprovalService): voi
         const { version, content } = await approvals.download(request.params.token, request.params.versionId, request.method === 'HEAD' ? null : clientOf(request));
         return sendDocument(reply, version, content);
       } catch (error) {
-        return sendLinkError(request, reply, error, 'open');
+        return sendLinkError(request, reply, error);
       }
     },
   );
@@ -177,16 +177,10 @@ function formOf(body: unknown, contentType: string | undefined): Record<string, 
   return form;
 }
 
-function sendLinkError(request: FastifyRequest, reply: FastifyReply, error: unknown, moment: OutageMoment, comment?: string) {
-  // The database or Temporal is down: say in both languages that nothing was recorded (the
-  // approver's own language is in the database), keeping what they wrote.
-  if (explain(error)?.code === 'UNAVAILABLE') {
-    const first = pageLanguage(request);
-    void reply.header('retry-after', String(RETRY_AFTER_UNAVAILABLE));
-    return sendPage(reply, 503, approvalOutagePage({ moment, first, comment }));
-  }
-  // Faults go to the server's error handler, which answers approvers with a page too.
-  if (!isDomainError(error)) throw error;
+function sendLinkError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+  // Outages (the outage page, keeping what they wrote) and faults go to the server's one failure
+  // handler (failure-answer.ts), which answers approvers with a page too.
+  if (!isDomainError(error) || error.code === 'UNAVAILABLE') throw error;
   const lang = pageLanguage(request, error instanceof LinkError ? error.language : null);
   const t = messagesFor(lang);
   const title = (t.linkError as Record<string, unknown>)[error.code];

@@ -28,8 +28,9 @@ export function answerFailure(request: FastifyRequest, reply: FastifyReply, erro
   if (isApprovalPath(request)) {
     const lang = pageLanguage(request);
     const moment = request.method === 'POST' ? 'decide' : 'open';
-    const comment = (request.body as { comment?: unknown } | undefined)?.comment;
-    const html = status === 503 ? approvalOutagePage({ moment, first: lang }) : approverFaultPage(status, request.id, lang, { moment, comment: typeof comment === 'string' ? comment : undefined });
+    const written = (request.body as { comment?: unknown } | undefined)?.comment;
+    const comment = typeof written === 'string' ? written : undefined;
+    const html = status === 503 ? approvalOutagePage({ moment, first: lang, comment }) : approverFaultPage(status, request.id, lang, { moment, comment });
     return reply.type('text/html; charset=utf-8').send(html);
   }
   // A person's browser without a session is sent to sign in, then back.

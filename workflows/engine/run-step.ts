@@ -166,7 +166,8 @@ async function awaitVerdict(ctx: BranchContext, step: StepDefinition, state: Ste
   const requestIds = state.parties.map((p) => p.requestId);
   const pending = () => state.parties.filter((p) => p.status === 'pending');
   const verdict = () => stepVerdict(step, state.parties);
-  Object.assign(controls, { step, calendar: unit.kind === 'working-day', proceedWithoutMissing: false });
+  // runBranch set `calendar` and cleared the extension as the step opened.
+  Object.assign(controls, { step, proceedWithoutMissing: false });
   // An extension accepted while this step's requests were being opened stands: its caller was told so.
   // (runBranch clears it as the step opens; earlier histories dropped it here.)
   if (controls.extendedTo !== null && !patched(EARLY_EXTENSION_PATCH)) controls.extendedTo = null;
