@@ -68,7 +68,7 @@ async function runServer(databaseUrl: string, temporalAddress: string, maxConnec
 }
 
 /** A pending approval request with a working link, written as the workflow's activities would. */
-async function approvalLink(db: Db, baseUrl: string): Promise<string> {
+async function approvalLink(db: Db, baseUrl: string, partyLanguage: 'pl' | 'en' = 'pl'): Promise<string> {
   const input = makeInput();
   const applicationId = `outage-${randomUUID()}`;
   const deadline = new Date(Date.now() + 7 * 86_400_000);
@@ -79,7 +79,7 @@ async function approvalLink(db: Db, baseUrl: string): Promise<string> {
   await db.approvalRequest.create({
     data: {
       id: requestId, applicationId, step: 'unit-confirmation', round: 1, workflowId: applicationId, partyRole: 'unit-approver', partyName: 'Anna Nowak',
-      partyEmail: 'anna@k2flow.test', status: 'pending', deadline, ask: 'Confirm the K2 module.',
+      partyEmail: 'anna@k2flow.test', partyLanguage, status: 'pending', deadline, ask: 'Confirm the K2 module.',
     },
   });
   const token = issueApprovalToken();
@@ -280,6 +280,13 @@ describe('while Temporal is down', () => {
     expectOutagePage(pressed.res, pressed.text);
     expect(pressed.text).toContain(NOT_RECORDED_PL);
     expect(pressed.ms).toBeLessThan(PROMPT_MS);
+    // An English party's page, in a browser set to Polish: the outage page answers in the page's language first.
+    const english = await approvalLink(s.db, s.baseUrl, 'en');
+    const shown = await timed(english, { headers: { 'accept-language': 'pl' } });
+    const action = /<form method="post" action="([^"]+)">/.exec(shown.text)?.[1];
+    expect(action).toMatch(/\?lang=en$/);
+    const pressedInEnglish = await decide(new URL(action!.replace(/&amp;/g, '&'), s.baseUrl).href, { 'accept-language': 'pl' });
+    expectOutagePage(pressedInEnglish.res, pressedInEnglish.text, 'en');
     log(`Temporal down: start ${started.ms} ms then ${again.ms} ms, decision ${pressed.ms} ms`);
     expect(s.logLines.filter((l) => l.includes('"msg":"request failed"'))).toEqual([]);
 

@@ -156,7 +156,9 @@ export function approvalPage(v: ApprovalLinkView, ctx: ApprovalContext | null, l
   if (v.status !== 'pending') return recordedPage(v, lang, ctx);
   const t = messagesFor(lang);
   const decisions = ctx?.step ? allowedDecisions(ctx.step) : v.kind === 'declaration' ? ['declare', 'decline'] : ['approve', 'request-changes', 'reject'];
-  const form = `<form method="post">
+  // The answer to the press comes in the page's language, even when the server cannot look the
+  // party up (an outage's page): the form says which it was.
+  const form = `<form method="post" action="${escapeHtml(`${at}?lang=${lang}`)}">
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <label for="comment">${escapeHtml(v.kind === 'sign-off' ? t.page.commentRequired : t.page.comment)}</label>
 <textarea id="comment" name="comment" maxlength="4000">${escapeHtml(comment ?? '')}</textarea>
