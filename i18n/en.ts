@@ -555,6 +555,29 @@ export const en: Messages = {
     receipt: 'You will get a confirmation by email once it is recorded.',
     again: 'If no confirmation arrives within a few minutes, open the same link again: it stays valid, and clicking again never records the decision twice.',
   },
+  /** The home page (/). */
+  home: {
+    lead: 'Joint funding applications, run on Temporal.',
+    signIn: 'Sign in',
+    dashboard: "Coordinator's dashboard",
+    applications: 'Applications',
+    applicationsNote: '(search and filters)',
+    applicationsJson: 'Applications (JSON)',
+    reference: 'API reference',
+    mailbox: 'Development mailbox',
+    adminsOnly: '(admins)',
+  },
+  /** The development mailbox (/dev/mailbox). */
+  mailbox: {
+    title: 'Development mailbox',
+    lead: 'Every email the embedded SMTP server received, newest first. Times are Warsaw time.',
+    received: 'Received',
+    to: 'To',
+    subject: 'Subject',
+    back: 'back to the mailbox',
+    notFound: 'Not found',
+    noSuchMessage: (id: string) => `No message ${id}.`,
+  },
   /** The emails k2flow sends (mail/templates): subjects, sentences and labels. */
   mail: {
     salutation: (name: string) => `Dear ${name},`,

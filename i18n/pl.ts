@@ -561,6 +561,29 @@ export const pl = {
     receipt: 'Gdy zostanie zapisana, otrzymasz potwierdzenie e-mailem.',
     again: 'Jeśli potwierdzenie nie dotrze w ciągu kilku minut, otwórz ten sam link ponownie: pozostaje ważny, a ponowne kliknięcie nie zapisze decyzji drugi raz.',
   },
+  /** The home page (/). */
+  home: {
+    lead: 'Wspólne wnioski o dofinansowanie, prowadzone w Temporal.',
+    signIn: 'Zaloguj się',
+    dashboard: 'Pulpit koordynatora',
+    applications: 'Wnioski',
+    applicationsNote: '(wyszukiwanie i filtry)',
+    applicationsJson: 'Wnioski (JSON)',
+    reference: 'Dokumentacja API',
+    mailbox: 'Skrzynka deweloperska',
+    adminsOnly: '(dla administratorów)',
+  },
+  /** The development mailbox (/dev/mailbox). */
+  mailbox: {
+    title: 'Skrzynka deweloperska',
+    lead: 'Wszystkie e-maile odebrane przez wbudowany serwer SMTP, od najnowszego. Czasy są czasem warszawskim.',
+    received: 'Odebrano',
+    to: 'Do',
+    subject: 'Temat',
+    back: 'wróć do skrzynki',
+    notFound: 'Nie znaleziono',
+    noSuchMessage: (id: string) => `Nie ma wiadomości ${id}.`,
+  },
   /** The emails k2flow sends (mail/templates): subjects, sentences and labels. */
   mail: {
     // A Polish office addresses a person whose form of address it does not know as "Szanowna Pani /

@@ -36,7 +36,11 @@ import { answerFailure } from './failure-answer';
 import { csrfBinding, installGuard, type RouteAccess } from './guard';
 import { addMailboxRoutes } from './mailbox-routes';
 import { addOpenApiRoutes } from './openapi-routes';
-import { page } from './pages/layout';
+import { z } from 'zod';
+import { messagesFor } from '../../i18n/messages';
+import { escapeHtml } from '../../mail/html';
+import { pageLanguage } from './page-language';
+import { languageSwitch, page } from './pages/layout';
 import { addPeopleRoutes } from './people-routes';
 import { addSignInRoutes } from './sign-in-routes';
 import { answerMalformedRequest, securityHeaders } from './security-headers';
@@ -198,16 +202,20 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     checkMetricsToken(deps.metricsToken, request.headers.authorization);
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(
-        page(
-          'k2flow',
-          `<p>Joint funding applications, run on Temporal.</p><ul><li><a href="/sign-in">Sign in</a></li><li><a href="/dashboard">Coordinator's dashboard</a></li><li><a href="/applications">Applications</a> (search and filters)</li><li><a href="/api/applications">Applications (JSON)</a></li><li><a href="/api/reference">API reference</a></li>${mailbox ? '<li><a href="/dev/mailbox">Development mailbox</a> (admins)</li>' : ''}</ul>`,
-        ),
-      ),
-  );
+  app.get('/', { config: { access: 'public' }, schema: { hide: true, querystring: z.object({ lang: z.string().max(10).optional() }) } }, async (request, reply) => {
+    const lang = pageLanguage(request);
+    const t = messagesFor(lang).home;
+    const item = (href: string, label: string, note = '') => `<li><a href="${href}?lang=${lang}">${escapeHtml(label)}</a>${note ? ` ${escapeHtml(note)}` : ''}</li>`;
+    const items = [
+      item('/sign-in', t.signIn),
+      item('/dashboard', t.dashboard),
+      item('/applications', t.applications, t.applicationsNote),
+      `<li><a href="/api/applications">${escapeHtml(t.applicationsJson)}</a></li>`,
+      `<li><a href="/api/reference">${escapeHtml(t.reference)}</a></li>`,
+      ...(mailbox ? [item('/dev/mailbox', t.mailbox, t.adminsOnly)] : []),
+    ];
+    return reply.type('text/html; charset=utf-8').send(page('k2flow', `${languageSwitch(lang)}<p>${escapeHtml(t.lead)}</p><ul>${items.join('')}</ul>`, lang));
+  });
   addSignInRoutes(app, { auth, people, oidcEnabled: deps.oidcEnabled ?? false });
   const evidence = createEvidenceService({ db, applications });
   addApiRoutes(app, applications);

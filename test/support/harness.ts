@@ -78,6 +78,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     ...(options.trustProxy ? { trustProxy: true } : {}),
     clock,
     logger,
+    // The embedded development mailbox, as `npm start` serves it (/dev/mailbox, admins only).
+    mailbox,
   });
   await server.listen({ port, host: '127.0.0.1' });
   const people = await signedInPeople(peopleService);
