@@ -555,6 +555,15 @@ export const en: Messages = {
     receipt: 'You will get a confirmation by email once it is recorded.',
     again: 'If no confirmation arrives within a few minutes, open the same link again: it stays valid, and clicking again never records the decision twice.',
   },
+  /** The parts of a page's address, named on a refusal page (routes may name their own, client/http/refusal.ts). */
+  addressField: {
+    id: "Identifier in the page's address",
+    versionId: 'Document version',
+    variant: 'Financing variant',
+    draft: 'Draft',
+    next: 'Page to return to',
+    error: 'Message',
+  },
   /** The home page (/). */
   home: {
     lead: 'Joint funding applications, run on Temporal.',

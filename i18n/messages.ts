@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Lang } from '../mail/html';
 import { en } from './en';
 import { pl } from './pl';
@@ -11,6 +12,9 @@ const catalogues: Record<Lang, Messages> = { pl, en };
 export const messagesFor = (lang: Lang): Messages => catalogues[lang];
 
 export const isLang = (value: unknown): value is Lang => value === 'pl' || value === 'en';
+
+/** A page's `lang` field (address or form): `pl` or `en` switch the language; anything else, however long, is ignored, never refused. */
+export const languageChoice = z.string().max(10).optional().catch(undefined);
 
 /** The catalogue's groups that name a vocabulary's values (roles, statuses, variants, stages, steps, decisions). */
 export type Vocabulary = 'role' | 'requestStatus' | 'unitStatus' | 'applicationStatus' | 'deliveryStatus' | 'variant' | 'stage' | 'step' | 'decision';

@@ -561,6 +561,15 @@ export const pl = {
     receipt: 'Gdy zostanie zapisana, otrzymasz potwierdzenie e-mailem.',
     again: 'Jeśli potwierdzenie nie dotrze w ciągu kilku minut, otwórz ten sam link ponownie: pozostaje ważny, a ponowne kliknięcie nie zapisze decyzji drugi raz.',
   },
+  /** The parts of a page's address, named on a refusal page (routes may name their own, client/http/refusal.ts). */
+  addressField: {
+    id: 'Identyfikator w adresie strony',
+    versionId: 'Wersja dokumentu',
+    variant: 'Wariant finansowania',
+    draft: 'Szkic',
+    next: 'Strona, na którą wrócić',
+    error: 'Komunikat',
+  },
   /** The home page (/). */
   home: {
     lead: 'Wspólne wnioski o dofinansowanie, prowadzone w Temporal.',

@@ -12,11 +12,10 @@ import { decisionBeingRecordedPage } from './pages/outage-page';
 import type { HttpApp } from './server';
 import { sendDocument } from './uploads';
 import { linkSubject, noteSubject } from './request-log';
+import { withLanguage } from './route-schemas';
 
 // Any string is looked up by its shape first (auth/approval-token.ts); this only bounds it.
 const onLink = z.object({ token: z.string().max(200) });
-/** `?lang=pl|en` switches the page's language; anything else is ignored, never refused. */
-const withLanguage = z.object({ lang: z.string().max(10).optional() });
 const tags = ['approvals'];
 /** A person opens their link a few times; a scanner or a guesser opens hundreds. */
 const perAddress = { max: 120, timeWindow: '1 minute' };

@@ -9,8 +9,8 @@ import { perCaller } from './api-routes';
 import { identityOf } from './guard';
 import type { HttpApp } from './server';
 import { acceptUploads, sendDocument, uploadOf } from './uploads';
+import { onApplication } from './route-schemas';
 
-const onApplication = z.object({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'is not an application id') });
 const onVersion = onApplication.extend({ versionId: z.uuid('is not a document version id') });
 const tags = ['documents'];
 /** How long an upload waits for a just-started application's record. */

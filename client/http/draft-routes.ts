@@ -1,11 +1,10 @@
-import { z } from 'zod';
 import { actorOf } from '../../auth/identity';
 import type { DraftService } from '../services/drafts';
 import { anyJson, perCaller } from './api-routes';
 import { identityOf } from './guard';
 import type { HttpApp } from './server';
+import { onDraft } from './route-schemas';
 
-const onDraft = z.object({ id: z.string().regex(/^draft-[0-9a-f-]{36}$/, 'is not a draft id') });
 const tags = ['drafts'];
 
 /** Drafts: applications prepared and previewed before they start; coordinators see their office's. */

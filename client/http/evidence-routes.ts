@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import { isLang } from '../../i18n/messages';
 import type { ApplicationService } from '../services/applications';
 import type { EvidenceService } from '../services/evidence';
 import multipart from '@fastify/multipart';
@@ -8,11 +8,10 @@ import { csrfTokenFor, identityOf } from './guard';
 import { pageLanguage } from './page-language';
 import { verifyPage, type ExportCheck } from './pages/verify-page';
 import type { HttpApp } from './server';
+import { onApplication, withLanguage } from './route-schemas';
 
-const onApplication = z.object({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'is not an application id') });
 const tags = ['evidence'];
 /** The PDF's language: Polish unless asked for English. */
-const withLanguage = z.object({ lang: z.enum(['pl', 'en']).optional() });
 
 /** Admins' and auditors' evidence of one application: exports and the check of its audit trail. */
 export function addEvidenceRoutes(app: HttpApp, applications: ApplicationService, evidence: EvidenceService, clock: () => Date): void {
@@ -41,7 +40,7 @@ export function addEvidenceRoutes(app: HttpApp, applications: ApplicationService
     },
     async (request, reply) => {
       await reach(request, request.params.id);
-      const lang = request.query.lang ?? 'pl';
+      const lang = isLang(request.query.lang) ? request.query.lang : 'pl';
       const pdf = await evidence.exportPdf(request.params.id, who(request), clock(), lang);
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="${request.params.id}-evidence.pdf"`).send(pdf);
     },

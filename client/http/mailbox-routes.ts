@@ -3,6 +3,7 @@ import type { Mailbox } from '../../dev/mailbox';
 import { messagesFor } from '../../i18n/messages';
 import { escapeHtml, formatShortMoment } from '../../mail/html';
 import { pageLanguage } from './page-language';
+import { withLanguage } from './route-schemas';
 import { languageSwitch, messagePage, page } from './pages/layout';
 import type { HttpApp } from './server';
 
@@ -12,7 +13,7 @@ import type { HttpApp } from './server';
  * reader chooses English (`?lang=en`) or their browser prefers it; times in Warsaw time.
  */
 export function addMailboxRoutes(app: HttpApp, mailbox: Mailbox): void {
-  app.get('/dev/mailbox', { config: { access: 'manage' }, schema: { hide: true, querystring: z.object({ lang: z.string().max(10).optional() }) } }, async (request, reply) => {
+  app.get('/dev/mailbox', { config: { access: 'manage' }, schema: { hide: true, querystring: withLanguage } }, async (request, reply) => {
     const lang = pageLanguage(request);
     const t = messagesFor(lang).mailbox;
     const rows = mailbox
@@ -25,7 +26,7 @@ export function addMailboxRoutes(app: HttpApp, mailbox: Mailbox): void {
   });
   app.get(
     '/dev/mailbox/:id',
-    { config: { access: 'manage' }, schema: { hide: true, params: z.object({ id: z.string().max(100) }), querystring: z.object({ lang: z.string().max(10).optional() }) } },
+    { config: { access: 'manage' }, schema: { hide: true, params: z.object({ id: z.string().max(100) }), querystring: withLanguage } },
     async (request, reply) => {
       const lang = pageLanguage(request);
       const t = messagesFor(lang).mailbox;

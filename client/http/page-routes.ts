@@ -32,6 +32,7 @@ import { inputFromForm, problemsOnForm, valuesFromInput } from './pages/start-fo
 import { draftPage } from './pages/draft-page';
 import { chooseVariantPage, startPage } from './pages/start-page';
 import type { HttpApp } from './server';
+import { draftId, onApplication, onDraft, withLanguage } from './route-schemas';
 
 /** The start form's progressive enhancement (adding rows in place), served as it is. */
 const startFormScript = readFileSync(new URL('./assets/start-form.js', import.meta.url), 'utf8');
@@ -59,7 +60,7 @@ export function addPageRoutes(
     documents: DocumentService;
   },
 ): void {
-  app.get('/dashboard', { config: { access: 'read' }, schema: { hide: true, querystring: z.object({ lang: z.string().max(10).optional() }) } }, async (request, reply) => {
+  app.get('/dashboard', { config: { access: 'read' }, schema: { hide: true, querystring: withLanguage } }, async (request, reply) => {
     const identity = identityOf(request);
     // Drafts are for people who may start applications.
     const own = roleMay(identity.role, 'act') ? (await drafts.list(identity)).drafts : [];
@@ -84,8 +85,6 @@ export function addPageRoutes(
     },
   );
 
-  const onApplication = z.object({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'is not an application id') });
-  const withLanguage = z.object({ lang: z.string().max(10).optional() });
   const optionalUnit = z.string().regex(/^[A-Za-z0-9._-]{0,80}$/, 'is not a unit key').optional();
   const reasonField = z.string().trim().min(3, 'must say why, in at least 3 characters').max(4000);
   const confirmed = z.literal('yes', { message: 'must be ticked: this cannot be undone' });
@@ -205,7 +204,6 @@ export function addPageRoutes(
 
   // Starting an application through the form: GET shows it (or the variant chooser), POST adds a
   // row, checks, or starts; a refusal shows the form again with each problem beside its field.
-  const draftId = z.string().regex(/^draft-[0-9a-f-]{36}$/, 'is not a draft id');
   const startQuery = withLanguage.extend({ variant: z.enum(variants).optional(), draft: draftId.optional() });
   app.get('/assets/start-form.js', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(startFormScript),
@@ -270,7 +268,6 @@ export function addPageRoutes(
   );
 
   // A draft's page: its problems or its preview, and edit, send or delete it.
-  const onDraft = z.object({ id: draftId });
   const showDraft = async (request: FastifyRequest, reply: FastifyReply, id: string, status = 200, notice: string | null = null) => {
     const identity = identityOf(request);
     const lang = pageLanguage(request);
@@ -328,7 +325,7 @@ export function addPageRoutes(
 
   app.get(
     '/applications/:id',
-    { config: { access: 'read' }, schema: { hide: true, params: onApplication, querystring: withLanguage.extend({ done: z.string().max(20).optional() }) } },
+    { config: { access: 'read' }, schema: { hide: true, params: onApplication, querystring: withLanguage.extend({ done: z.string().max(20).optional().catch(undefined) }) } },
     async (request, reply) => {
       const identity = identityOf(request);
       const { id } = request.params;

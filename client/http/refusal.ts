@@ -12,7 +12,7 @@ import type { Lang } from '../../mail/html';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The labels of the route's query and form fields in the page's language, for its refusals. */
+    /** The labels of the route's query and form fields in the page's language, for its refusals (over i18n addressField's). */
     fields?: (t: Messages) => Record<string, string>;
   }
 }
@@ -37,7 +37,7 @@ export function refusalOf(request: FastifyRequest, error: unknown, explained: Do
   if (hasZodFastifySchemaValidationErrors(error)) {
     // The validator's issues, as zod made them (fastify-type-provider-zod keeps the rest of each in `params`).
     const issues = error.validation.map((v) => ({ ...v.params, code: v.keyword, path: v.instancePath.split('/').filter(Boolean), message: v.message }) as unknown as z.core.$ZodIssue);
-    const labels = request.routeOptions.config?.fields?.(messagesFor(lang)) ?? {};
+    const labels = { ...messagesFor(lang).addressField, ...request.routeOptions.config?.fields?.(messagesFor(lang)) };
     return { title, lead: t.invalidFields, problems: labelledProblems(issues, lang, labels), detail: null };
   }
   return { title, lead: t.because[explained.code], problems: [], detail: explained.message };

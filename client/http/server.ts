@@ -36,10 +36,10 @@ import { answerFailure } from './failure-answer';
 import { csrfBinding, installGuard, type RouteAccess } from './guard';
 import { addMailboxRoutes } from './mailbox-routes';
 import { addOpenApiRoutes } from './openapi-routes';
-import { z } from 'zod';
 import { messagesFor } from '../../i18n/messages';
 import { escapeHtml } from '../../mail/html';
 import { pageLanguage } from './page-language';
+import { withLanguage } from './route-schemas';
 import { languageSwitch, page } from './pages/layout';
 import { addPeopleRoutes } from './people-routes';
 import { addSignInRoutes } from './sign-in-routes';
@@ -202,7 +202,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpApp> {
     checkMetricsToken(deps.metricsToken, request.headers.authorization);
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.get('/', { config: { access: 'public' }, schema: { hide: true, querystring: z.object({ lang: z.string().max(10).optional() }) } }, async (request, reply) => {
+  app.get('/', { config: { access: 'public' }, schema: { hide: true, querystring: withLanguage } }, async (request, reply) => {
     const lang = pageLanguage(request);
     const t = messagesFor(lang).home;
     const item = (href: string, label: string, note = '') => `<li><a href="${href}?lang=${lang}">${escapeHtml(label)}</a>${note ? ` ${escapeHtml(note)}` : ''}</li>`;

@@ -1,6 +1,7 @@
 import { fromNodeHeaders } from 'better-auth/node';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { languageChoice } from '../../i18n/messages';
 import { AUTH_BASE_PATH, OIDC_PROVIDER_ID, type Auth } from '../../auth/create-auth';
 import { actorOf } from '../../auth/identity';
 import type { PeopleService } from '../../auth/people';
@@ -15,14 +16,15 @@ import { checkCsrf, csrfTokenFor, identityOf } from './guard';
 import { pageLanguage } from './page-language';
 import { languageSwitch, page } from './pages/layout';
 import type { HttpApp } from './server';
+import { withLanguage } from './route-schemas';
 
 const credentials = z.object({
   email: emailAddress,
   password: z.string().min(1, 'is required').max(256),
   _csrf: z.string().optional(),
   next: z.string().max(2000).optional(),
-  /** The sign-in page's language, for the page that answers a wrong password; anything else is ignored. */
-  lang: z.string().max(10).optional(),
+  /** The sign-in page's language, for the page that answers a wrong password. */
+  lang: languageChoice,
 });
 
 /**
@@ -89,7 +91,7 @@ export function addSignInRoutes(app: HttpApp, { auth, people, oidcEnabled }: { a
   // The identity provider's refusals come back here as `?error=<code>` (better-auth's redirect).
   app.get(
     '/sign-in',
-    { config: { access: 'public' }, schema: { hide: true, querystring: z.object({ error: z.string().max(100).optional(), next: z.string().max(2000).optional(), lang: z.string().max(10).optional() }) } },
+    { config: { access: 'public' }, schema: { hide: true, querystring: withLanguage.extend({ error: z.string().max(100).optional(), next: z.string().max(2000).optional() }) } },
     async (request, reply) => {
       // better-auth's code for an office account with no k2flow person behind it; anything else failed.
       const refusal = request.query.error ? (request.query.error === 'signup_disabled' ? 'noAccount' : 'failed') : undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { languageChoice } from '../../i18n/messages';
 import type { Identity } from '../../auth/identity';
 import { seesEveryOffice } from '../../auth/roles';
 import type { Db } from '../../db/prisma-client';
@@ -21,7 +22,7 @@ export const applicationFilters = z.object({
   to: day.or(z.literal('')).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   size: z.coerce.number().int().min(5).max(100).default(25),
-  lang: z.string().max(10).optional(),
+  lang: languageChoice,
 });
 
 export type ApplicationFilters = z.infer<typeof applicationFilters>;

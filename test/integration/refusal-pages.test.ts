@@ -159,6 +159,20 @@ describe('refusal pages', () => {
     expect(english).not.toContain('querystring');
   });
 
+  it("names a refused part of a page's address by its label, and ignores a language it does not speak", async () => {
+    const polish = await pageAs('/applications/bad$id');
+    expect(polish.status).toBe(400);
+    const html = await polish.text();
+    expect(html).toContain(`${pl.addressField.id}: ${pl.problem.invalid}`);
+    expect(html).not.toMatch(/>id: /);
+    const english = await (await pageAs('/drafts/not-a-draft?lang=en')).text();
+    expect(english).toContain(`${escapeHtml(en.addressField.id)}: ${en.problem.invalid}`);
+    // `lang` switches the language and is never refused, however long or odd.
+    const odd = await pageAs(`/dashboard?lang=${'x'.repeat(50)}`);
+    expect(odd.status).toBe(200);
+    expect(await odd.text()).toContain('<html lang="pl">');
+  });
+
   it("names a refused field of a coordinator's action by its form's label, never by the field's name", async () => {
     const input = makeInput({ units: 1 });
     const id = await api.startOk(input);
