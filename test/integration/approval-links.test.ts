@@ -273,6 +273,30 @@ describe('approval links', () => {
     expect(request.decidedAt!.getTime()).toBeLessThan(deadline);
   });
 
+  it('answer 503, never 500, when Temporal refuses more updates in flight on one workflow, and record one decision when the link is used again', async () => {
+    const { id, link } = await oneUnitApplication();
+    await settledHistoryLength(`${id}:modules:unit-1`);
+    await h.pauseWorker();
+    let answers: Array<{ status: number; html: string }>;
+    try {
+      // With no worker to take them, Temporal holds 10 updates in flight on a workflow and refuses the
+      // rest (RESOURCE_EXHAUSTED, which the client retries); none is accepted within the server's 8 s.
+      // Such a call ends DEADLINE_EXCEEDED or, as often, CANCELLED: both once answered 500.
+      answers = await Promise.all(Array.from({ length: 12 }, () => api.decide(link, 'approve')));
+    } finally {
+      await h.resumeWorker();
+    }
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(503));
+    for (const a of answers) expect(a.html).toContain('could not be confirmed');
+    expect(h.logLines.filter((l) => l.includes('"msg":"request failed"'))).toEqual([]);
+    // The page says to use the link again: that decides, or finds a held update decided first.
+    const again = await api.decide(link, 'approve');
+    expect([200, 202, 409]).toContain(again.status);
+    await expect.poll(() => requestStatus(id), { timeout: 20_000 }).toBe('approved');
+    expect((await api.decide(link, 'approve')).status).toBe(409);
+    expect(await h.db.auditEvent.count({ where: { applicationId: id, type: 'approval.decided' } })).toBe(1);
+  });
+
   it('answer within seconds that a decision is being recorded while its writing is held up, keep the link safe to click again, and record it once', async () => {
     const { id, link } = await oneUnitApplication();
     // Another session holds the request's row, as a stuck transaction or a dying worker would hold up the write.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { isTemporalUnavailable } from '../../client/services/temporal-errors';
 
 /** A gRPC error as @grpc/grpc-js raises it (code, details, metadata), wrapped as the client wraps it. */
@@ -13,6 +14,11 @@ describe('Temporal errors a caller may retry (answered 503, never 500)', () => {
     expect(isTemporalUnavailable(grpcError(4, 'Deadline exceeded'))).toBe(true);
     expect(isTemporalUnavailable(grpcError(8, 'limit on number of concurrent in-flight updates has been reached (10)'))).toBe(true);
     expect(isTemporalUnavailable(grpcError(9, 'no poller seen for task queue recently'))).toBe(true);
+  });
+
+  it('counts an update whose call ended at its deadline as cancelled (seen in approval-links.test.ts)', () => {
+    expect(isTemporalUnavailable(new WorkflowUpdateRPCTimeoutOrCancelledError('Call cancelled: 1 CANCELLED: Call cancelled', { cause: grpcError(1, 'Call cancelled') }))).toBe(true);
+    expect(isTemporalUnavailable(grpcError(1, 'Call cancelled'))).toBe(true);
   });
 
   it('leaves other failures to be explained elsewhere', () => {
