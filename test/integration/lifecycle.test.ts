@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { applicationStateQuery } from '../../workflows/messages';
 import { describe, expect, it, vi } from 'vitest';
 import { apiOf } from '../support/api';
 import { makeAllocationInput, makeInput } from '../support/application-input';
@@ -86,6 +87,35 @@ describe('coordinator lifecycle operations', () => {
     ]);
     expect((await api.postJson(`/api/applications/${id}/units/unit-1/remove`, { reason: 'too late' })).status).toBe(409);
   });
+
+  it('answer a unit action 503, never 500, when Temporal says no worker polls, and carry it out once one does', async () => {
+    const input = makeInput({ units: 1 });
+    const id = await api.startOk(input);
+    await api.linkFor(input.units[0]!.approver.email);
+    const extend = () => api.postJson(`/api/applications/${id}/units/unit-1/extend-deadline`, { deadline: '2030-06-28T10:00:00Z' });
+    await h.pauseWorker();
+    try {
+      // Soon after its last worker left, Temporal refuses a query at once ("no poller seen",
+      // FAILED_PRECONDITION) rather than holding it: the unit's action asks one first.
+      await vi.waitFor(
+        async () => {
+          const refused = await h.temporal.connection
+            .withDeadline(Date.now() + 2_000, () => h.temporal.workflow.getHandle(id).query(applicationStateQuery))
+            .then(() => null, (error: Error) => error);
+          expect(String(refused?.cause ?? refused)).toMatch(/no poller seen/i);
+        },
+        { timeout: 90_000, interval: 500 },
+      );
+      const answer = await extend();
+      expect(answer.status).toBe(503);
+      expect(answer.body.error.code).toBe('UNAVAILABLE');
+    } finally {
+      await h.resumeWorker();
+    }
+    expect(h.logLines.filter((l) => l.includes('"msg":"request failed"'))).toEqual([]);
+    await vi.waitFor(async () => expect((await extend()).status).toBe(200), { timeout: 30_000, interval: 500 });
+    await api.postJson(`/api/applications/${id}/withdraw`, { reason: 'Test over' });
+  }, 150_000);
 
   it('keep a decision the workflow took but could not yet write when its unit is removed', async () => {
     // The HTTP path end to end; the race this guards against (a write retried after the unit's requests closed) is proven in worker-crash.test.ts.
