@@ -98,14 +98,17 @@ export async function k2flowRound(stack: Stack, size: Size, options: RoundOption
       staleLinks += 1;
       return;
     }
-    if (page.res.status !== 200 || !/<form method="post">/.test(page.body) || !/name="decision" value="approve"/.test(page.body)) {
+    const action = /<form method="post" action="([^"]+)">/.exec(page.body)?.[1];
+    if (page.res.status !== 200 || !action || !/name="decision" value="approve"/.test(page.body)) {
       throw new Error(`The approval page at ${redactLink(link)} answered ${page.res.status} without the decision form.`);
     }
+    // Where the browser posts the form: its action, against the page's address.
+    const target = new URL(action.replace(/&amp;/g, '&'), link).href;
     // What a browser sends when the Approve button is pressed with the comment left empty.
     const form = new URLSearchParams({ comment: '', decision: 'approve' });
     let retried = false;
     const decided = await persist(
-      () => fetch(link, { method: 'POST', headers: { ...browser, 'content-type': 'application/x-www-form-urlencoded' }, body: form, signal }),
+      () => fetch(target, { method: 'POST', headers: { ...browser, 'content-type': 'application/x-www-form-urlencoded' }, body: form, signal }),
       (res, ms) => {
         approvalMs.push(ms);
         retried ||= res.status === 503;
