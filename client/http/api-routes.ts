@@ -6,10 +6,9 @@ import type { ApplicationService } from '../services/applications';
 import { identityOf } from './guard';
 import type { HttpApp } from './server';
 import { noteSubject } from './request-log';
-import { applicationId, onApplication } from './route-schemas';
+import { applicationId, onApplication, unitKey } from './route-schemas';
 
 // Ids are ours (app-<uuid> or app-<hash>) and unit keys are short slugs: anything else is refused before it reaches a query.
-const unitKey = z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'is not a unit key');
 const onUnit = z.object({ id: applicationId, unitKey });
 const onRequest = z.object({ id: applicationId, requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,300}$/, 'is not a request id') });
 

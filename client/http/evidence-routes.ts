@@ -11,7 +11,6 @@ import type { HttpApp } from './server';
 import { onApplication, withLanguage } from './route-schemas';
 
 const tags = ['evidence'];
-/** The PDF's language: Polish unless asked for English. */
 
 /** Admins' and auditors' evidence of one application: exports and the check of its audit trail. */
 export function addEvidenceRoutes(app: HttpApp, applications: ApplicationService, evidence: EvidenceService, clock: () => Date): void {
@@ -40,6 +39,7 @@ export function addEvidenceRoutes(app: HttpApp, applications: ApplicationService
     },
     async (request, reply) => {
       await reach(request, request.params.id);
+      // The PDF's language: Polish unless asked for English (not the browser's: it is a document to file).
       const lang = isLang(request.query.lang) ? request.query.lang : 'pl';
       const pdf = await evidence.exportPdf(request.params.id, who(request), clock(), lang);
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="${request.params.id}-evidence.pdf"`).send(pdf);

@@ -32,7 +32,7 @@ import { inputFromForm, problemsOnForm, valuesFromInput } from './pages/start-fo
 import { draftPage } from './pages/draft-page';
 import { chooseVariantPage, startPage } from './pages/start-page';
 import type { HttpApp } from './server';
-import { draftId, onApplication, onDraft, withLanguage } from './route-schemas';
+import { draftId, onApplication, onDraft, optionalUnitKey, unitKey, withLanguage } from './route-schemas';
 
 /** The start form's progressive enhancement (adding rows in place), served as it is. */
 const startFormScript = readFileSync(new URL('./assets/start-form.js', import.meta.url), 'utf8');
@@ -85,7 +85,6 @@ export function addPageRoutes(
     },
   );
 
-  const optionalUnit = z.string().regex(/^[A-Za-z0-9._-]{0,80}$/, 'is not a unit key').optional();
   const reasonField = z.string().trim().min(3, 'must say why, in at least 3 characters').max(4000);
   const confirmed = z.literal('yes', { message: 'must be ticked: this cannot be undone' });
   const form = <T extends z.ZodRawShape>(shape: T) => z.object({ _csrf: z.string().optional(), ...shape });
@@ -157,15 +156,15 @@ export function addPageRoutes(
 
   pageAction(
     'resubmit',
-    { unitKey: optionalUnit, note: z.string().trim().max(4000).optional(), projectReference: z.string().trim().max(100).optional() },
+    { unitKey: optionalUnitKey, note: z.string().trim().max(4000).optional(), projectReference: z.string().trim().max(100).optional() },
     ({ actions: t }) => ({ unitKey: t.unit, note: t.note, projectReference: t.newProjectReference }),
     (id, b, by) => applications.resubmit(id, b.unitKey || undefined, { note: b.note || undefined, ...(b.projectReference ? { changes: { projectReference: b.projectReference } } : {}) }, by),
   );
-  pageAction('extend', { unitKey: optionalUnit, deadline: warsawLocal }, ({ actions: t }) => ({ unitKey: t.unit, deadline: t.newDeadline }), (id, b, by) => applications.extendDeadline(id, b.unitKey || undefined, b.deadline, by));
-  pageAction('proceed', { unitKey: optionalUnit }, ({ actions: t }) => ({ unitKey: t.unit }), (id, b, by) => applications.proceedWithoutMissing(id, b.unitKey || undefined, by));
+  pageAction('extend', { unitKey: optionalUnitKey, deadline: warsawLocal }, ({ actions: t }) => ({ unitKey: t.unit, deadline: t.newDeadline }), (id, b, by) => applications.extendDeadline(id, b.unitKey || undefined, b.deadline, by));
+  pageAction('proceed', { unitKey: optionalUnitKey }, ({ actions: t }) => ({ unitKey: t.unit }), (id, b, by) => applications.proceedWithoutMissing(id, b.unitKey || undefined, by));
   pageAction(
     'remove-unit',
-    { unitKey: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'is not a unit key'), reason: reasonField, confirm: confirmed },
+    { unitKey, reason: reasonField, confirm: confirmed },
     ({ actions: t }) => ({ unitKey: t.unit, reason: t.reason }),
     (id, b, by) => applications.removeUnit(id, b.unitKey, b.reason, by),
   );

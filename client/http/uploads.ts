@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/domain-error';
 import { firstUnreadable } from '../../domain/plain-text';
 import type { DocumentVersionView, Upload } from '../services/documents';
+import { optionalUnitKey } from './route-schemas';
 
 /**
  * Multipart uploads for the routes registered in `scope` (and only there): one file, buffered up
@@ -38,7 +39,7 @@ const uploaded = z.custom<Upload>((v) => !!v && typeof v === 'object' && Buffer.
 export const uploadForm = z.object({
   file: uploaded,
   documentId: z.preprocess(blankIsAbsent, z.uuid('is not a document id').optional()),
-  unitKey: z.preprocess(blankIsAbsent, z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'is not a unit key').optional()),
+  unitKey: optionalUnitKey,
   stepId: z.preprocess(blankIsAbsent, z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'is not a step id').optional()),
   name: z.preprocess(blankIsAbsent, z.string().trim().max(200, 'may be at most 200 characters').optional()),
   _csrf: z.string().optional(),

@@ -1,4 +1,4 @@
-import { ApplicationFailure, isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure, isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DomainError, domainErrorCodes, type DomainErrorCode } from '../../domain/domain-error';
 
 /**
@@ -39,12 +39,11 @@ export const isWorkflowNotFound = (error: unknown): boolean =>
  * RESOURCE_EXHAUSTED when a limit is reached (e.g. 10 updates in flight on one workflow while its
  * worker is away); FAILED_PRECONDITION "no poller seen" when a query finds no worker to answer it.
  * An update's call past its deadline may also end CANCELLED rather than DEADLINE_EXCEEDED (grpc-js
- * reports whichever it saw first; the client then raises WorkflowUpdateRPCTimeoutOrCancelledError):
+ * reports whichever it saw first; the client wraps it in WorkflowUpdateRPCTimeoutOrCancelledError):
  * k2flow cancels no call but through a deadline, so that is the same "not now".
  */
 export function isTemporalUnavailable(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = e.cause) {
-    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
     if (!isGrpcServiceError(e)) continue;
     if (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED || e.code === GRPC_RESOURCE_EXHAUSTED || e.code === GRPC_CANCELLED) return true;
     if (e.code === GRPC_FAILED_PRECONDITION && /no poller/i.test(e.message)) return true;
