@@ -7,14 +7,14 @@ import { withLanguage } from './route-schemas';
 import { languageSwitch, messagePage, page } from './pages/layout';
 import type { HttpApp } from './server';
 
+/** When the mailbox received a message, in Warsaw time to the second. */
+const received = (m: { date: Date }, lang: Lang) => escapeHtml(formatShortMoment(m.date.toISOString(), lang, { seconds: true }));
+
 /**
  * The development mailbox: what the embedded SMTP server received, so links can be clicked
  * locally. It shows every approver's link, so only admins may read it. In Polish unless the
  * reader chooses English (`?lang=en`) or their browser prefers it; times in Warsaw time.
  */
-/** When the mailbox received a message, in Warsaw time to the second. */
-const received = (m: { date: Date }, lang: Lang) => escapeHtml(formatShortMoment(m.date.toISOString(), lang, { seconds: true }));
-
 export function addMailboxRoutes(app: HttpApp, mailbox: Mailbox): void {
   app.get('/dev/mailbox', { config: { access: 'manage' }, schema: { hide: true, querystring: withLanguage } }, async (request, reply) => {
     const lang = pageLanguage(request);

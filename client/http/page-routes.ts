@@ -158,10 +158,10 @@ export function addPageRoutes(
     'resubmit',
     { unitKey: optionalUnitKey, note: z.string().trim().max(4000).optional(), projectReference: z.string().trim().max(100).optional() },
     ({ actions: t }) => ({ unitKey: t.unit, note: t.note, projectReference: t.newProjectReference }),
-    (id, b, by) => applications.resubmit(id, b.unitKey || undefined, { note: b.note || undefined, ...(b.projectReference ? { changes: { projectReference: b.projectReference } } : {}) }, by),
+    (id, b, by) => applications.resubmit(id, b.unitKey, { note: b.note || undefined, ...(b.projectReference ? { changes: { projectReference: b.projectReference } } : {}) }, by),
   );
-  pageAction('extend', { unitKey: optionalUnitKey, deadline: warsawLocal }, ({ actions: t }) => ({ unitKey: t.unit, deadline: t.newDeadline }), (id, b, by) => applications.extendDeadline(id, b.unitKey || undefined, b.deadline, by));
-  pageAction('proceed', { unitKey: optionalUnitKey }, ({ actions: t }) => ({ unitKey: t.unit }), (id, b, by) => applications.proceedWithoutMissing(id, b.unitKey || undefined, by));
+  pageAction('extend', { unitKey: optionalUnitKey, deadline: warsawLocal }, ({ actions: t }) => ({ unitKey: t.unit, deadline: t.newDeadline }), (id, b, by) => applications.extendDeadline(id, b.unitKey, b.deadline, by));
+  pageAction('proceed', { unitKey: optionalUnitKey }, ({ actions: t }) => ({ unitKey: t.unit }), (id, b, by) => applications.proceedWithoutMissing(id, b.unitKey, by));
   pageAction(
     'remove-unit',
     { unitKey, reason: reasonField, confirm: confirmed },

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/domain-error';
 import { firstUnreadable } from '../../domain/plain-text';
 import type { DocumentVersionView, Upload } from '../services/documents';
-import { optionalUnitKey } from './route-schemas';
+import { blankIsAbsent, optionalUnitKey } from './route-schemas';
 
 /**
  * Multipart uploads for the routes registered in `scope` (and only there): one file, buffered up
@@ -30,7 +30,6 @@ export async function acceptUploads(scope: FastifyInstance, maxBytes: number): P
   });
 }
 
-const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
 const uploaded = z.custom<Upload>((v) => !!v && typeof v === 'object' && Buffer.isBuffer((v as Upload).content) && typeof (v as Upload).fileName === 'string', {
   message: 'must be a file sent as multipart/form-data',
 });
